@@ -1,0 +1,99 @@
+"""Extraction: from a file's bytes to the analytics call sites in it.
+
+:func:`extract_file` is the one entry point. It decodes the bytes (UTF-8 with or without BOM,
+UTF-16 with BOM), refuses what it should not parse (binary files, oversized files), and hands
+the text to the language's extractor module, imported lazily so that a run only pays for the
+grammars it needs. Each language module provides ``extract(source, specs) -> FileExtraction``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+from tracklint.extract.base import CallSpec, FileExtraction, Notice, SourceText
+
+LANGUAGE_BY_SUFFIX = {
+    ".py": "python",
+    ".pyi": "python",
+    ".js": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".jsx": "javascript",
+    ".ts": "typescript",
+    ".mts": "typescript",
+    ".cts": "typescript",
+    ".tsx": "tsx",
+    ".swift": "swift",
+    ".kt": "kotlin",
+    ".kts": "kotlin",
+}
+
+_MODULE_BY_LANGUAGE = {
+    "python": "tracklint.extract.python",
+    "javascript": "tracklint.extract.javascript",
+    "typescript": "tracklint.extract.javascript",
+    "tsx": "tracklint.extract.javascript",
+    "swift": "tracklint.extract.swift",
+    "kotlin": "tracklint.extract.kotlin",
+}
+
+#: Files larger than this are not parsed (reported as skipped). Configurable (max_file_size).
+DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
+
+
+def language_for(path: str) -> str | None:
+    """The language of a path, from its suffix (``None``: not a language tracklint reads)."""
+    return LANGUAGE_BY_SUFFIX.get(os.path.splitext(path)[1].lower())
+
+
+def decode(data: bytes) -> tuple[bytes, str | None]:
+    """Normalise file bytes to UTF-8 without BOM. Returns (bytes, problem or None)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:], None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16").encode("utf-8"), None
+        except UnicodeDecodeError as exc:
+            return b"", f"invalid UTF-16 at byte {exc.start}"
+    return data, None
+
+
+def is_binary(data: bytes) -> bool:
+    """Git's heuristic: a NUL byte in the first 8000 bytes."""
+    return b"\0" in data[:8000]
+
+
+def extract_file(
+    path: str,
+    data: bytes,
+    specs: list[CallSpec],
+    *,
+    language: str | None = None,
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+) -> FileExtraction:
+    """Extract every analytics call from one file's bytes. Never raises on bad input: problems
+    become :class:`Notice` records on the result."""
+    language = language or language_for(path)
+    result = FileExtraction(path=path, language=language or "unknown")
+    if language is None:
+        return result
+    if len(data) > max_file_size:
+        result.notices.append(
+            Notice(path, "skipped", f"file is {len(data):,} bytes, over the {max_file_size:,}-byte limit (max_file_size); not parsed")
+        )
+        return result
+    text, problem = decode(data)
+    if problem:
+        result.notices.append(Notice(path, "decode", f"cannot decode: {problem}; not parsed"))
+        return result
+    if is_binary(text):
+        result.notices.append(Notice(path, "skipped", "file contains NUL bytes (binary); not parsed"))
+        return result
+    module = importlib.import_module(_MODULE_BY_LANGUAGE[language])
+    source = SourceText.from_bytes(path, language, text)
+    try:
+        return module.extract(source, specs)
+    except RecursionError:
+        result.notices.append(Notice(path, "internal", "nesting too deep to analyse; not parsed"))
+        return result

@@ -1,0 +1,462 @@
+"""The shared call-site model and the language-independent half of extraction.
+
+Every language extractor turns a file into :class:`RawCall` records (callee, receiver chain,
+arguments as :class:`Value`) and hands them to :func:`match_call`, which decides, from the
+configured :class:`CallSpec` presets and wrappers, whether a call is an analytics call and where
+its event name and properties are. The result is one :class:`TrackCall` per call site, the same
+record for every language.
+
+Positions: tree-sitter reports 0-based rows and UTF-8 byte columns. :class:`LineIndex` converts
+them, once per file, into 1-based lines and 1-based code-point (and UTF-16) columns.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Literal
+
+EventKind = Literal["literal", "constant", "dynamic", "none"]
+ValueType = Literal["string", "integer", "number", "boolean", "null", "object", "array", "unknown"]
+
+#: Properties whose literal text is longer than this are truncated in messages.
+MAX_TEXT = 80
+
+
+@dataclass(frozen=True)
+class Span:
+    """1-based line/column span (end column exclusive), columns in code points and UTF-16."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    column_utf16: int
+    end_column_utf16: int
+    start_byte: int = 0
+    end_byte: int = 0
+
+
+class LineIndex:
+    """Byte offset -> (line, code-point column, UTF-16 column), computed once per file.
+
+    Rows split on ``\\n`` only, as tree-sitter counts them. ASCII lines (the common case, and
+    every line of a typical minified bundle) convert in O(1); other lines decode only their prefix.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        starts = [0]
+        find = data.find
+        pos = find(b"\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find(b"\n", pos + 1)
+        self.starts = starts
+        self._ascii: dict[int, bool] = {}
+
+    def line_bytes(self, row: int) -> bytes:
+        start = self.starts[row]
+        end = self.starts[row + 1] - 1 if row + 1 < len(self.starts) else len(self.data)
+        return self.data[start:end]
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line, without its line ending."""
+        if line < 1 or line > len(self.starts):
+            return ""
+        return self.line_bytes(line - 1).decode("utf-8", "replace").rstrip("\r")
+
+    def position(self, offset: int) -> tuple[int, int, int]:
+        """1-based (line, code-point column, UTF-16 column) of a byte offset."""
+        row = bisect.bisect_right(self.starts, offset) - 1
+        start = self.starts[row]
+        if self._is_ascii(row):
+            col = offset - start + 1
+            return row + 1, col, col
+        prefix = self.data[start:offset].decode("utf-8", "replace")
+        cp = len(prefix)
+        u16 = cp + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
+        return row + 1, cp + 1, u16 + 1
+
+    def _is_ascii(self, row: int) -> bool:
+        cached = self._ascii.get(row)
+        if cached is None:
+            cached = self._ascii[row] = self.line_bytes(row).isascii()
+        return cached
+
+    def span(self, start_byte: int, end_byte: int) -> Span:
+        line, col, col16 = self.position(start_byte)
+        end_line, end_col, end_col16 = self.position(end_byte)
+        return Span(line, col, end_line, end_col, col16, end_col16, start_byte, end_byte)
+
+
+@dataclass
+class Value:
+    """What is statically known about one expression.
+
+    ``type`` is the literal's JSON type, or ``"unknown"``. ``known`` says whether ``value`` holds
+    the literal itself (strings, numbers, booleans, null). Objects carry ``properties`` (and
+    ``open`` when a spread or computed key hides some keys); arrays carry ``items`` (and
+    ``open`` for spreads). ``kind`` tells how a string was known: ``literal`` or ``constant``
+    (resolved from a definition); ``dynamic`` when it could not be. ``ref`` is the name of the
+    constant or variable the expression refers to (kept for cross-file resolution and messages).
+    """
+
+    type: ValueType = "unknown"
+    value: Any = None
+    known: bool = False
+    properties: dict[str, "Value"] | None = None
+    items: list["Value"] | None = None
+    open: bool = False
+    kind: EventKind = "dynamic"
+    text: str = ""
+    span: Span | None = None
+    key_span: Span | None = None
+    ref: str | None = None
+    ctor: str | None = None  # constructor/function name when the value is a call (e.g. BaseEvent)
+
+    @property
+    def is_object(self) -> bool:
+        return self.properties is not None
+
+    def brief(self) -> str:
+        text = self.text.replace("\n", " ")
+        return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+def literal(value: Any, *, text: str = "", span: Span | None = None) -> Value:
+    """A :class:`Value` for a known scalar literal."""
+    if value is None:
+        vtype: ValueType = "null"
+    elif isinstance(value, bool):
+        vtype = "boolean"
+    elif isinstance(value, int):
+        vtype = "integer"
+    elif isinstance(value, float):
+        vtype = "number"
+    else:
+        vtype = "string"
+    return Value(type=vtype, value=value, known=True, kind="literal", text=text, span=span)
+
+
+def unknown(text: str = "", *, span: Span | None = None, ref: str | None = None) -> Value:
+    """A :class:`Value` that cannot be known statically."""
+    return Value(type="unknown", kind="dynamic", text=text, span=span, ref=ref)
+
+
+@dataclass(frozen=True)
+class ArgRef:
+    """Where an argument lives in a call.
+
+    ``position`` (0-based, among positional arguments) and/or ``keyword`` (a Python keyword, a
+    Swift label, a Kotlin named argument); ``object_key`` then looks inside that argument (an
+    object literal such as analytics-node's ``track({event, properties})``, or a constructor call
+    with keyword arguments such as Amplitude's ``BaseEvent(event_type=...)``). ``kwargs``: the
+    Python keyword arguments not named in ``exclude_keywords`` form the properties object.
+    ``types``: accept the argument only if its type is one of these (or unknown).
+    """
+
+    position: int | None = None
+    keyword: str | None = None
+    object_key: str | None = None
+    kwargs: bool = False
+    exclude_keywords: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CallSpec:
+    """One call shape of one SDK (or of a team's wrapper).
+
+    A call matches when its method (or bare function) name is ``method`` and its receiver matches
+    one of ``receivers``: a dotted suffix of the receiver chain with calls and optional markers
+    removed (``"analytics"`` matches ``window.analytics``, ``self.analytics`` and
+    ``analytics?``; ``"Analytics.shared"`` matches ``Analytics.shared()``); ``"*"`` matches any
+    receiver; ``""`` a bare function call. A receiver is also matched when it is a variable
+    bound in the file to one of ``constructors`` (``mp = Mixpanel(token)``), and a bare call
+    when the function was imported from one of ``modules``.
+
+    ``event`` and ``properties`` list alternatives, tried in order; the first that resolves wins.
+    """
+
+    sdk: str
+    method: str
+    kind: str  # track | identify | page | screen | group | alias
+    languages: frozenset[str]
+    receivers: tuple[str, ...] = ()
+    constructors: tuple[str, ...] = ()
+    modules: tuple[str, ...] = ()
+    event: tuple[ArgRef, ...] = ()
+    properties: tuple[ArgRef, ...] = ()
+    min_args: int = 0
+    # When set, the first positional argument must be a literal of one of these types
+    # (analytics-node's ``track({...})`` form vs analytics.js's ``track(name, {...})``).
+    first_arg: tuple[str, ...] = ()
+
+
+@dataclass
+class Arg:
+    """One argument of a raw call: positional (``position``) or named (``keyword``)."""
+
+    value: Value
+    position: int | None = None
+    keyword: str | None = None
+
+
+@dataclass
+class RawCall:
+    """A call expression as a language extractor sees it, before matching against specs.
+
+    ``receiver_parts`` is the receiver chain with calls and ``?``/``!`` removed
+    (``window.analytics`` -> ``["window", "analytics"]``, ``Analytics.shared()`` ->
+    ``["Analytics", "shared"]``); empty for a bare function call.
+    """
+
+    method: str
+    receiver_parts: list[str]
+    receiver_text: str
+    args: list[Arg]
+    span: Span
+    language: str
+    has_splat: bool = False  # positional arguments hidden by *args / ...spread
+
+
+@dataclass
+class TrackCall:
+    """One analytics call site: the record every rule, reporter and command works on."""
+
+    path: str
+    language: str
+    span: Span
+    sdk: str
+    receiver: str
+    method: str
+    kind: str
+    event: str | None
+    event_kind: EventKind
+    event_text: str = ""
+    event_span: Span | None = None
+    event_ref: str | None = None
+    properties: Value | None = None
+    source: str | None = None  # the plan source (web, ios...) that the path belongs to
+
+    @property
+    def properties_kind(self) -> str:
+        """``none`` (no argument), ``literal`` (a closed literal object), ``open`` (literal keys
+        plus a spread or computed part) or ``dynamic`` (not an object literal)."""
+        props = self.properties
+        if props is None:
+            return "none"
+        if props.properties is None:
+            return "dynamic"
+        return "open" if props.open else "literal"
+
+
+@dataclass
+class Notice:
+    """Something about a file that is not a finding of a rule: a file that could not be read,
+    was skipped (minified, too large, binary), or has a region the parser could not read."""
+
+    path: str
+    kind: str  # syntax-error | unreadable | skipped | decode | internal
+    message: str
+    line: int | None = None
+    column: int | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+
+
+@dataclass
+class Directive:
+    """An inline ``tracklint: ignore[...]`` / ``ignore-file[...]`` comment."""
+
+    line: int  # 1-based line of the comment
+    codes: tuple[str, ...]
+    file_level: bool = False
+    column: int = 1
+    end_column: int = 1
+    own_line: bool = False  # the comment is alone on its line (applies to the next line)
+
+
+@dataclass
+class FileExtraction:
+    """Everything extraction learned about one file."""
+
+    path: str
+    language: str
+    calls: list[TrackCall] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)
+    # Module-level string constants this file defines (``Events.ORDER_COMPLETED`` -> value), for
+    # resolving names that other files import.
+    exports: dict[str, str] = field(default_factory=dict)
+    # Local name -> (module specifier, imported name) for names imported from other modules.
+    imports: dict[str, tuple[str, str]] = field(default_factory=dict)
+    lines: dict[int, str] = field(default_factory=dict)  # text of lines that carry findings
+
+
+def receiver_matches(parts: list[str], pattern: str) -> bool:
+    """Whether a receiver chain ends with the dotted ``pattern`` ("*": any receiver; "": none)."""
+    if pattern == "*":
+        return bool(parts)
+    if pattern == "":
+        return not parts
+    want = pattern.split(".")
+    return len(parts) >= len(want) and parts[-len(want):] == want
+
+
+def _find_arg(raw: RawCall, ref: ArgRef) -> Value | None:
+    if ref.kwargs:
+        props = {
+            a.keyword: a.value
+            for a in raw.args
+            if a.keyword is not None and a.keyword not in ref.exclude_keywords and a.keyword != "**"
+        }
+        has_double_splat = any(a.keyword == "**" for a in raw.args)
+        if not props and not has_double_splat:
+            return None
+        first = next((a.value for a in raw.args if a.keyword in props), None)
+        return Value(
+            type="object",
+            properties=props,
+            open=has_double_splat,
+            kind="literal",
+            text=", ".join(f"{k}={v.brief()}" for k, v in props.items()),
+            span=first.span if first else raw.span,
+        )
+    found: Value | None = None
+    if ref.keyword is not None:
+        found = next((a.value for a in raw.args if a.keyword == ref.keyword), None)
+    if found is None and ref.position is not None:
+        positional = [a for a in raw.args if a.position is not None]
+        if ref.position < len(positional):
+            found = positional[ref.position].value
+    if found is None:
+        return None
+    if ref.object_key is not None:
+        if found.properties is None or ref.object_key not in found.properties:
+            return None
+        found = found.properties[ref.object_key]
+    if ref.types and found.type != "unknown" and found.type not in ref.types:
+        return None
+    return found
+
+
+def resolve(raw: RawCall, refs: Iterable[ArgRef]) -> Value | None:
+    """The first of ``refs`` that resolves in ``raw``, or None."""
+    for ref in refs:
+        value = _find_arg(raw, ref)
+        if value is not None:
+            return value
+    return None
+
+
+def spec_applies(raw: RawCall, spec: CallSpec, bindings: dict[str, str]) -> bool:
+    """Whether ``spec`` describes ``raw`` (method name, receiver, language)."""
+    if raw.method != spec.method or raw.language not in spec.languages:
+        return False
+    if len(raw.args) < spec.min_args:
+        return False
+    if spec.first_arg:
+        first = next((a.value for a in raw.args if a.position == 0), None)
+        if first is None or first.type not in spec.first_arg:
+            return False
+    parts = raw.receiver_parts
+    if any(receiver_matches(parts, pattern) for pattern in spec.receivers):
+        return True
+    if parts and spec.constructors:
+        origin = bindings.get(parts[-1]) if len(parts) == 1 or parts[0] in ("self", "this") else None
+        if origin is not None and origin.startswith("new:") and origin[4:] in spec.constructors:
+            return True
+    if not parts and spec.modules:
+        origin = bindings.get(raw.method)
+        if origin is not None and origin.startswith("import:"):
+            module = origin[7:]
+            return any(module == m or module.startswith(m + "/") for m in spec.modules)
+    return False
+
+
+def match_call(
+    raw: RawCall, specs: Iterable[CallSpec], *, path: str, bindings: dict[str, str] | None = None
+) -> TrackCall | None:
+    """Turn ``raw`` into a :class:`TrackCall` with the first spec that applies, else None.
+
+    ``bindings`` maps local names to their origin in this file: ``"new:Mixpanel"`` for a variable
+    assigned from a constructor call, ``"import:@amplitude/analytics-browser"`` for an import.
+    """
+    bindings = bindings or {}
+    for spec in specs:
+        if not spec_applies(raw, spec, bindings):
+            continue
+        event_value = resolve(raw, spec.event) if spec.event else None
+        props = resolve(raw, spec.properties) if spec.properties else None
+        if spec.event and event_value is None and raw.has_splat:
+            event_value = unknown("*args")
+        return build_call(raw, spec, event_value, props, path=path)
+    return None
+
+
+def build_call(
+    raw: RawCall, spec: CallSpec, event_value: Value | None, props: Value | None, *, path: str
+) -> TrackCall:
+    """Assemble the :class:`TrackCall` record from resolved parts."""
+    if event_value is None:
+        event, kind, text, span, ref = None, "none", "", None, None
+    elif event_value.type == "string" and event_value.known:
+        event = event_value.value
+        kind = "constant" if event_value.kind == "constant" else "literal"
+        text, span, ref = event_value.text, event_value.span, event_value.ref
+    else:
+        event, kind = None, "dynamic"
+        text, span, ref = event_value.text, event_value.span, event_value.ref
+    if props is not None and props.properties is None and props.type == "null":
+        props = None  # an explicit None/null/nil means "no properties"
+    return TrackCall(
+        path=path,
+        language=raw.language,
+        span=raw.span,
+        sdk=spec.sdk,
+        receiver=raw.receiver_text,
+        method=raw.method,
+        kind=spec.kind,
+        event=event,
+        event_kind=kind,
+        event_text=text,
+        event_span=span,
+        event_ref=ref,
+        properties=props,
+    )
+
+
+def parse_directive(comment: str) -> tuple[tuple[str, ...], bool] | None:
+    """Parse ``tracklint: ignore[TL001, TL005]`` / ``tracklint: ignore-file[TL001]`` in a
+    comment's text. Returns (codes, file_level) or None. Codes are required."""
+    import re
+
+    match = re.search(r"tracklint:\s*(ignore-file|ignore)\[([^\]]*)\]", comment)
+    if not match:
+        return None
+    codes = tuple(c.strip().upper() for c in match.group(2).split(",") if c.strip())
+    if not codes:
+        return None
+    return codes, match.group(1) == "ignore-file"
+
+
+@dataclass
+class SourceText:
+    """A file ready for parsing: UTF-8 bytes (BOM removed, UTF-16 transcoded) and its index."""
+
+    path: str
+    language: str
+    data: bytes
+    index: LineIndex
+
+    @classmethod
+    def from_bytes(cls, path: str, language: str, data: bytes) -> "SourceText":
+        return cls(path, language, data, LineIndex(data))
+
+    def text(self, start_byte: int, end_byte: int) -> str:
+        return self.data[start_byte:end_byte].decode("utf-8", "replace")
+
+    def span(self, start_byte: int, end_byte: int) -> Span:
+        return self.index.span(start_byte, end_byte)

@@ -1,0 +1,272 @@
+"""SDK presets: the call shapes of the analytics SDKs tracklint knows, per language.
+
+Each preset is a list of :class:`~tracklint.extract.base.CallSpec`. Presets are data, kept in one
+readable table; the ``presets`` setting turns them on and off, and custom wrappers from the config
+are compiled into the same records (see :func:`wrapper_specs`).
+
+Receivers are deliberately explicit: ``page`` and ``group`` are everywhere (``re.Match.group``),
+so a call only counts on a receiver the SDK is really used through.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from tracklint.extract.base import ArgRef, CallSpec
+
+PY = frozenset({"python"})
+JS = frozenset({"javascript", "typescript", "tsx"})
+SWIFT = frozenset({"swift"})
+KOTLIN = frozenset({"kotlin"})
+LANGUAGES = ("python", "javascript", "typescript", "tsx", "swift", "kotlin")
+
+OBJ = ("object",)
+STR = ("string",)
+
+
+def P(position: int | None = None, keyword: str | None = None, **kw: Any) -> ArgRef:
+    return ArgRef(position=position, keyword=keyword, **kw)
+
+
+def _spec(sdk, method, kind, langs, receivers, event=(), properties=(), **kw) -> CallSpec:
+    return CallSpec(
+        sdk=sdk,
+        method=method,
+        kind=kind,
+        languages=langs,
+        receivers=tuple(receivers),
+        event=tuple(event),
+        properties=tuple(properties),
+        **kw,
+    )
+
+
+def _node_object_form(sdk: str, receivers, constructors=()) -> list[CallSpec]:
+    """Server-side JS SDKs that take one object: ``track({userId, event, properties})``."""
+    k = dict(constructors=tuple(constructors), first_arg=OBJ)
+    return [
+        _spec(sdk, "track", "track", JS, receivers, [P(0, object_key="event")],
+              [P(0, object_key="properties")], **k),
+        _spec(sdk, "identify", "identify", JS, receivers, [], [P(0, object_key="traits")], **k),
+        _spec(sdk, "group", "group", JS, receivers, [], [P(0, object_key="traits")], **k),
+        _spec(sdk, "page", "page", JS, receivers, [P(0, object_key="name")],
+              [P(0, object_key="properties")], **k),
+        _spec(sdk, "screen", "screen", JS, receivers, [P(0, object_key="name")],
+              [P(0, object_key="properties")], **k),
+    ]
+
+
+def _segment_like(sdk: str, *, py, js, swift, kotlin, py_ctors=(), js_ctors=()) -> list[CallSpec]:
+    """Segment's API, shared by RudderStack: the same methods and argument orders."""
+    specs: list[CallSpec] = []
+    pyk = dict(constructors=tuple(py_ctors))
+    # analytics-python: track(user_id, event, properties), keyword forms too.
+    specs += [
+        _spec(sdk, "track", "track", PY, py, [P(keyword="event"), P(1)],
+              [P(keyword="properties"), P(2, types=OBJ)], **pyk),
+        _spec(sdk, "identify", "identify", PY, py, [], [P(keyword="traits"), P(1, types=OBJ)], **pyk),
+        _spec(sdk, "group", "group", PY, py, [], [P(keyword="traits"), P(2, types=OBJ)], **pyk),
+        _spec(sdk, "page", "page", PY, py, [P(keyword="name"), P(2, types=STR)],
+              [P(keyword="properties"), P(3, types=OBJ)], **pyk),
+        _spec(sdk, "screen", "screen", PY, py, [P(keyword="name"), P(2, types=STR)],
+              [P(keyword="properties"), P(3, types=OBJ)], **pyk),
+        _spec(sdk, "alias", "alias", PY, py, [], [], **pyk),
+    ]
+    # Server-side object form first: it only matches when the first argument is an object.
+    specs += _node_object_form(sdk, js, js_ctors)
+    jsk = dict(constructors=tuple(js_ctors))
+    # analytics.js / analytics-next / React Native: track(event, properties, options, callback)
+    specs += [
+        _spec(sdk, "track", "track", JS, js, [P(0)], [P(1, types=OBJ)], **jsk),
+        _spec(sdk, "identify", "identify", JS, js, [],
+              [P(1, types=OBJ), P(0, types=OBJ)], **jsk),
+        _spec(sdk, "group", "group", JS, js, [], [P(1, types=OBJ)], **jsk),
+        # page([category], [name], [properties]): the name is the second string if there are two
+        _spec(sdk, "page", "page", JS, js, [P(1, types=STR), P(0, types=STR)],
+              [P(2, types=OBJ), P(1, types=OBJ), P(0, types=OBJ)], **jsk),
+        _spec(sdk, "screen", "screen", JS, js, [P(0, types=STR)], [P(1, types=OBJ)], **jsk),
+        _spec(sdk, "alias", "alias", JS, js, [], [], **jsk),
+    ]
+    # analytics-swift: track(name:properties:); analytics-ios: track(_:properties:)
+    specs += [
+        _spec(sdk, "track", "track", SWIFT, swift, [P(keyword="name"), P(0)],
+              [P(keyword="properties")]),
+        _spec(sdk, "identify", "identify", SWIFT, swift, [], [P(keyword="traits")]),
+        _spec(sdk, "group", "group", SWIFT, swift, [], [P(keyword="traits")]),
+        _spec(sdk, "screen", "screen", SWIFT, swift, [P(keyword="title"), P(0)],
+              [P(keyword="properties")]),
+        _spec(sdk, "alias", "alias", SWIFT, swift, [], []),
+    ]
+    # analytics-kotlin: track(name, properties); analytics-android: track(name, Properties())
+    specs += [
+        _spec(sdk, "track", "track", KOTLIN, kotlin, [P(keyword="name"), P(0)],
+              [P(keyword="properties"), P(1)]),
+        _spec(sdk, "identify", "identify", KOTLIN, kotlin, [], [P(keyword="traits"), P(1)]),
+        _spec(sdk, "group", "group", KOTLIN, kotlin, [], [P(keyword="traits"), P(1)]),
+        _spec(sdk, "screen", "screen", KOTLIN, kotlin, [P(keyword="title"), P(0)],
+              [P(keyword="properties"), P(1)]),
+        _spec(sdk, "alias", "alias", KOTLIN, kotlin, [], []),
+    ]
+    return specs
+
+
+SEGMENT = _segment_like(
+    "segment",
+    py=("analytics",),
+    py_ctors=("Client",),
+    js=("analytics",),
+    js_ctors=("Analytics", "AnalyticsBrowser"),
+    swift=("analytics", "Analytics.shared", "SEGAnalytics.shared", "Analytics.main"),
+    kotlin=("analytics", "Analytics.with"),
+)
+
+RUDDERSTACK = _segment_like(
+    "rudderstack",
+    py=("rudder_analytics", "rudderanalytics"),
+    js=("rudderanalytics", "rudderAnalytics", "rudderClient"),
+    js_ctors=("RudderAnalytics",),
+    swift=("RSClient.sharedInstance", "RSClient.getInstance", "rudderClient"),
+    kotlin=("rudderClient", "RudderClient.getInstance"),
+)
+
+POSTHOG_RECEIVERS = ("posthog", "PostHog", "posthogClient")
+POSTHOG = [
+    # posthog-python: v6 capture(event, distinct_id=, properties=); older capture(distinct_id, event, properties)
+    _spec("posthog", "capture", "track", PY, POSTHOG_RECEIVERS,
+          [P(keyword="event"), P(1, types=STR), P(0)],
+          [P(keyword="properties"), P(2, types=OBJ)], constructors=("Posthog", "PostHog")),
+    _spec("posthog", "identify", "identify", PY, POSTHOG_RECEIVERS, [],
+          [P(keyword="properties"), P(1, types=OBJ)], constructors=("Posthog", "PostHog")),
+    # posthog-node: capture({distinctId, event, properties})
+    _spec("posthog", "capture", "track", JS, POSTHOG_RECEIVERS + ("client",),
+          [P(0, object_key="event")], [P(0, object_key="properties")], constructors=("PostHog",),
+          first_arg=OBJ),
+    # posthog-js: capture(event, properties)
+    _spec("posthog", "capture", "track", JS, POSTHOG_RECEIVERS, [P(0)], [P(1, types=OBJ)],
+          constructors=("PostHog",)),
+    _spec("posthog", "identify", "identify", JS, POSTHOG_RECEIVERS, [], [P(1, types=OBJ)]),
+    _spec("posthog", "capture", "track", SWIFT, ("PostHogSDK.shared", "posthog"),
+          [P(keyword="event"), P(0)], [P(keyword="properties")]),
+    _spec("posthog", "capture", "track", KOTLIN, ("PostHog", "posthog"),
+          [P(keyword="event"), P(0)], [P(keyword="properties"), P(2)]),
+]
+
+MIXPANEL = [
+    # mixpanel-python: mp.track(distinct_id, event_name, properties)
+    _spec("mixpanel", "track", "track", PY, ("mixpanel", "mp"), [P(keyword="event_name"), P(1)],
+          [P(keyword="properties"), P(2, types=OBJ)], constructors=("Mixpanel",)),
+    _spec("mixpanel", "track", "track", JS, ("mixpanel", "Mixpanel"), [P(0)], [P(1, types=OBJ)],
+          constructors=("Mixpanel",)),
+    _spec("mixpanel", "track", "track", SWIFT, ("Mixpanel.mainInstance", "mixpanel"),
+          [P(keyword="event"), P(0)], [P(keyword="properties")]),
+    _spec("mixpanel", "track", "track", KOTLIN, ("mixpanel", "MixpanelAPI.getInstance", "mMixpanel"),
+          [P(0)], [P(1)]),
+]
+
+AMPLITUDE = [
+    # amplitude-python: client.track(BaseEvent(event_type=..., event_properties=...))
+    _spec("amplitude", "track", "track", PY, ("amplitude", "amplitude_client", "client"),
+          [P(0, object_key="event_type"), P(keyword="event_type")],
+          [P(0, object_key="event_properties"), P(keyword="event_properties")],
+          constructors=("Amplitude",)),
+    # @amplitude/analytics-browser / -node: track(eventType, eventProperties) or track({event_type})
+    _spec("amplitude", "track", "track", JS, ("amplitude", "ampli", "amplitudeClient"),
+          [P(0, object_key="event_type"), P(0)],
+          [P(0, object_key="event_properties"), P(1, types=OBJ)],
+          modules=("@amplitude/analytics-browser", "@amplitude/analytics-node",
+                   "@amplitude/analytics-react-native", "@amplitude/unified"),
+          constructors=("Amplitude",)),
+    # amplitude-js (legacy): amplitude.getInstance().logEvent(name, props)
+    _spec("amplitude", "logEvent", "track", JS, ("amplitude", "amplitude.getInstance", "getInstance"),
+          [P(0)], [P(1, types=OBJ)]),
+    _spec("amplitude", "track", "track", SWIFT, ("amplitude", "Amplitude.instance"),
+          [P(keyword="eventType"), P(0)], [P(keyword="eventProperties")]),
+    _spec("amplitude", "logEvent", "track", SWIFT, ("Amplitude.instance", "amplitude"),
+          [P(0)], [P(keyword="withEventProperties")]),
+    _spec("amplitude", "track", "track", KOTLIN, ("amplitude",), [P(keyword="eventType"), P(0)],
+          [P(keyword="eventProperties"), P(1)]),
+    _spec("amplitude", "logEvent", "track", KOTLIN, ("Amplitude.getInstance", "amplitude"),
+          [P(0)], [P(1)]),
+]
+
+PRESETS: dict[str, list[CallSpec]] = {
+    "segment": SEGMENT,
+    "rudderstack": RUDDERSTACK,
+    "posthog": POSTHOG,
+    "mixpanel": MIXPANEL,
+    "amplitude": AMPLITUDE,
+}
+
+DEFAULT_PRESETS = tuple(PRESETS)
+
+KINDS = ("track", "identify", "page", "screen", "group", "alias")
+
+
+def wrapper_specs(wrappers: Iterable[dict[str, Any]]) -> list[CallSpec]:
+    """Compile ``[[tool.tracklint.wrappers]]`` entries into call specs.
+
+    Each entry: ``function`` (``trackEvent`` for a bare call, ``tracker.log`` or ``*.log`` for a
+    method), optional ``kind`` (default ``track``), ``languages`` (default all),
+    ``event`` and ``properties``: an int (position), a string (keyword or Swift label), a table
+    ``{position = 0, key = "name"}`` for a key inside an object argument, or ``"**kwargs"``
+    (Python keyword arguments as the properties).
+    """
+    specs = []
+    for entry in wrappers:
+        function = str(entry["function"])
+        receiver, _, method = function.rpartition(".")
+        langs = frozenset(entry.get("languages") or LANGUAGES)
+        if "javascript" in langs:
+            langs = langs | {"typescript", "tsx"}
+        specs.append(
+            CallSpec(
+                sdk=str(entry.get("sdk", "custom")),
+                method=method,
+                kind=str(entry.get("kind", "track")),
+                languages=langs,
+                receivers=(receiver,),
+                modules=tuple(entry.get("modules", ())),
+                event=_arg_refs(entry.get("event", 0)),
+                properties=_arg_refs(entry.get("properties", 1)),
+            )
+        )
+    return specs
+
+
+def _arg_refs(where: Any) -> tuple[ArgRef, ...]:
+    if where is None or where is False:
+        return ()
+    if isinstance(where, bool):
+        raise ValueError("expected a position, a keyword or a table")
+    if isinstance(where, int):
+        return (ArgRef(position=where),)
+    if isinstance(where, str):
+        if where == "**kwargs":
+            return (ArgRef(kwargs=True),)
+        return (ArgRef(keyword=where),)
+    if isinstance(where, dict):
+        refs = ArgRef(
+            position=where.get("position"),
+            keyword=where.get("keyword"),
+            object_key=where.get("key"),
+            kwargs=bool(where.get("kwargs", False)),
+            exclude_keywords=tuple(where.get("exclude", ())),
+        )
+        return (refs,)
+    if isinstance(where, list):
+        return tuple(r for item in where for r in _arg_refs(item))
+    raise ValueError(f"cannot read argument location {where!r}")
+
+
+def build_specs(presets: Iterable[str], wrappers: Iterable[dict[str, Any]] = ()) -> list[CallSpec]:
+    """The specs for the enabled presets plus the configured wrappers (wrappers first, so a
+    team's own definition wins over a preset with the same name)."""
+    specs = wrapper_specs(wrappers)
+    for name in presets:
+        specs.extend(PRESETS[name])
+    return specs
+
+
+def method_names(specs: Iterable[CallSpec]) -> set[str]:
+    """Every method/function name the specs can match: the pre-filter's needles."""
+    return {spec.method for spec in specs}
