@@ -1,9 +1,15 @@
 """Reporters: one class per output format, looked up by name.
 
-A reporter is constructed with keyword options and sees the whole run:
-``Reporter(color=..., settings=...).report(result, rules, stream)``, where ``rules`` is the rule
-registry (``tracklint.rules.RULES``) so that formats like SARIF can describe every rule. Modules
-are imported only when their format is used.
+A reporter is constructed with keyword-only options and sees the whole run::
+
+    reporter = get_reporter(name)(color=False, show_suppressed=False)
+    reporter.report(result, rules, stream)
+
+``result`` is a :class:`tracklint.result.Result`; ``rules`` is the rule registry
+(``tracklint.rules.RULES``: code -> rule module with ``CODE``, ``NAME``, ``SUMMARY``,
+``DEFAULT_SEVERITY`` and a docstring) so that formats like SARIF can describe every rule;
+``stream`` is a text stream. Every reporter accepts (and may ignore) ``color`` and
+``show_suppressed``. Modules are imported only when their format is used.
 """
 
 from __future__ import annotations
