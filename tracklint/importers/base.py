@@ -1,0 +1,128 @@
+"""What every importer shares: the warning record, file reading with positioned errors, and
+small helpers that keep the imported plan deterministic."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tracklint.errors import PlanError
+from tracklint.plan.jsonschema import Warn
+from tracklint.plan.model import Event, Plan
+
+
+@dataclass(frozen=True, order=True)
+class ImportWarning:  # noqa: A001 - the name the import API promises; not the builtin category
+    """Something in an imported file that the tracklint plan cannot say, or that was changed.
+
+    ``pointer`` is a JSON pointer into the file (JSON inputs, and YAML read as data); ``line``
+    is set when the position is known as a line.
+    """
+
+    path: str | None
+    pointer: str | None
+    message: str
+    line: int | None = None
+
+    def render(self) -> str:
+        where = self.path or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.pointer:
+            where += f"#{self.pointer}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Collector:
+    """Collects warnings; ``for_file(path)`` gives the ``warn(message, pointer)`` callback that
+    the JSON Schema reader expects."""
+
+    warnings: list[ImportWarning] = field(default_factory=list)
+
+    def add(self, message: str, *, path: Path | str | None = None, pointer: str | None = None,
+            line: int | None = None) -> None:
+        self.warnings.append(
+            ImportWarning(str(path) if path is not None else None, pointer or None, message, line)
+        )
+
+    def for_file(self, path: Path | str, prefix: str = "") -> Warn:
+        def warn(message: str, pointer: str) -> None:
+            self.add(message, path=path, pointer=prefix + pointer)
+
+        return warn
+
+    def sorted(self) -> list[ImportWarning]:
+        """Warnings without duplicates, in file then pointer order (stable output)."""
+        seen: dict[ImportWarning, None] = {}
+        for item in self.warnings:
+            seen.setdefault(item, None)
+        return sorted(seen, key=lambda w: (w.path or "", w.pointer or "", w.line or 0, w.message))
+
+
+def read_json(path: Path) -> Any:
+    """Parse a JSON file; a syntax error becomes a positioned :class:`PlanError`."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise PlanError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
+    except UnicodeDecodeError:
+        raise PlanError("the file is not UTF-8 text", path=str(path)) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PlanError(f"invalid JSON: {exc.msg}", path=str(path), line=exc.lineno,
+                        column=exc.colno) from None
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file (safe loader); a syntax error becomes a positioned :class:`PlanError`."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise PlanError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
+    except UnicodeDecodeError:
+        raise PlanError("the file is not UTF-8 text", path=str(path)) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PlanError(
+            f"invalid YAML: {problem}",
+            path=str(path),
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+        ) from None
+
+
+def read_data(path: Path) -> Any:
+    """JSON or YAML by extension (files without a known extension are tried as JSON)."""
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return read_yaml(path)
+    return read_json(path)
+
+
+def sorted_events(events: dict[str, Event]) -> dict[str, Event]:
+    """Events ordered by name, so that the plan does not depend on file or API order."""
+    return dict(sorted(events.items()))
+
+
+def finish(plan: Plan) -> Plan:
+    """Sort the plan's tables (events, pages, screens) for deterministic output."""
+    plan.events = sorted_events(plan.events)
+    plan.pages = sorted_events(plan.pages)
+    plan.screens = sorted_events(plan.screens)
+    return plan
+
+
+def expect_dict(data: Any, path: Path, what: str) -> dict:
+    """``data`` if it is a mapping, else a :class:`PlanError` saying what was expected."""
+    if not isinstance(data, dict):
+        raise PlanError(f"expected {what} (a JSON/YAML object), found {type(data).__name__}",
+                        path=str(path))
+    return data
