@@ -1,0 +1,194 @@
+"""Tests for tracklint.files: git-aware listing, .gitignore, excludes, odd names."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tracklint.errors import UsageError
+from tracklint.files import list_files, relpath
+
+HAS_GIT = shutil.which("git") is not None
+
+
+def write(root: Path, rel: str, text: str = "x = 1\n") -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def rels(files: list[Path], root: Path) -> list[str]:
+    return [relpath(f, root) for f in files]
+
+
+def git(root: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+
+def make_tree(root: Path) -> None:
+    write(root, "app/main.py")
+    write(root, "app/web/index.ts")
+    write(root, "app/web/view.tsx")
+    write(root, "app/ios/Track.swift")
+    write(root, "app/android/Track.kt")
+    write(root, "app/readme.md", "# not source\n")
+    write(root, "build/out.js")
+    write(root, "node_modules/pkg/index.js")
+    write(root, "logs/debug.py")
+    write(root, "app/generated/schema.py")
+    write(root, "app/generated/keep.py")
+    write(root, "dir with space/ünïcode файл.py")
+    write(root, ".gitignore", "build/\nlogs/\n")
+    write(root, "app/.gitignore", "generated/*\n!generated/keep.py\n")
+
+
+EXPECTED = [
+    "app/android/Track.kt",
+    "app/generated/keep.py",
+    "app/ios/Track.swift",
+    "app/main.py",
+    "app/web/index.ts",
+    "app/web/view.tsx",
+    "dir with space/ünïcode файл.py",
+]
+
+
+@pytest.fixture(params=["plain", "git"])
+def tree(request, tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    make_tree(root)
+    if request.param == "git":
+        if not HAS_GIT:
+            pytest.skip("git is not installed")
+        git(root, "init", "-q")
+        git(root, "add", ".")
+        git(root, "commit", "-q", "-m", "init")
+    return root
+
+
+def test_lists_supported_files_honouring_gitignore(tree: Path) -> None:
+    files = list_files(tree, [])
+    assert rels(files, tree) == EXPECTED
+    assert all(f.is_absolute() for f in files)
+
+
+def test_subdirectory_and_dedup(tree: Path) -> None:
+    files = list_files(tree, [tree / "app" / "web", tree / "app", tree / "app" / "main.py"])
+    assert rels(files, tree) == [p for p in EXPECTED if p.startswith("app/")]
+
+
+def test_nested_gitignore_applies_when_walking_a_subdirectory(tree: Path) -> None:
+    files = list_files(tree, [tree / "app" / "generated"])
+    assert rels(files, tree) == ["app/generated/keep.py"]
+
+
+def test_exclude_patterns(tree: Path) -> None:
+    files = list_files(tree, [], exclude=["app/web/", "*.swift"])
+    assert rels(files, tree) == [
+        "app/android/Track.kt", "app/generated/keep.py", "app/main.py",
+        "dir with space/ünïcode файл.py",
+    ]
+
+
+def test_explicit_files_ignore_excludes_unless_forced(tree: Path) -> None:
+    target = tree / "app" / "web" / "index.ts"
+    assert rels(list_files(tree, [target], exclude=["app/web/"]), tree) == ["app/web/index.ts"]
+    assert list_files(tree, [target], exclude=["app/web/"], force_exclude=True) == []
+    # force_exclude without a matching pattern keeps the file
+    assert rels(list_files(tree, [target], exclude=["*.py"], force_exclude=True), tree) == [
+        "app/web/index.ts"
+    ]
+
+
+def test_explicit_ignored_file_is_read(tree: Path) -> None:
+    target = tree / "build" / "out.js"
+    assert rels(list_files(tree, [target]), tree) == ["build/out.js"]
+
+
+def test_explicit_unsupported_file_is_dropped(tree: Path) -> None:
+    assert list_files(tree, [tree / "app" / "readme.md"]) == []
+
+
+def test_missing_path_is_a_usage_error(tree: Path) -> None:
+    with pytest.raises(UsageError):
+        list_files(tree, [tree / "nope.py"])
+
+
+def test_relative_paths_are_resolved_against_cwd(tree: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tree / "app")
+    assert rels(list_files(tree, [Path("web")]), tree) == ["app/web/index.ts", "app/web/view.tsx"]
+
+
+@pytest.mark.skipif(not HAS_GIT, reason="git is not installed")
+def test_git_untracked_deleted_and_ignored(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    root.mkdir()
+    make_tree(root)
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "init")
+    write(root, "app/new_untracked.py")  # untracked, not ignored: listed
+    write(root, "build/new.js")  # untracked and ignored: not listed
+    (root / "app" / "main.py").unlink()  # deleted in the work tree: not listed
+    # a tracked file inside an ignored directory stays listed (git tracks it)
+    write(root, "logs/tracked.py")
+    git(root, "add", "-f", "logs/tracked.py")
+    got = rels(list_files(root, []), root)
+    assert "app/new_untracked.py" in got
+    assert "build/new.js" not in got
+    assert "app/main.py" not in got
+    assert "logs/tracked.py" in got
+    assert "node_modules/pkg/index.js" not in got
+
+
+@pytest.mark.skipif(not HAS_GIT, reason="git is not installed")
+def test_tracked_node_modules_is_still_skipped(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    root.mkdir()
+    write(root, "a.js")
+    write(root, "node_modules/lib/index.js")
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    assert rels(list_files(root, []), root) == ["a.js"]
+
+
+def test_symlink_loop_and_symlinked_dirs_are_not_followed(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    write(root, "src/a.py")
+    outside = tmp_path / "outside"
+    write(outside, "b.py")
+    try:
+        os.symlink(root, root / "src" / "loop", target_is_directory=True)
+        os.symlink(outside, root / "linked", target_is_directory=True)
+        os.symlink(root / "src" / "missing.py", root / "src" / "dangling.py")
+        os.symlink(root / "src" / "a.py", root / "src" / "alias.py")
+    except (OSError, NotImplementedError):
+        pytest.skip("symlinks not supported here")
+    got = rels(list_files(root, []), root)
+    assert got == ["src/a.py", "src/alias.py"]
+
+
+def test_directory_pattern_does_not_reinclude_children(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    write(root, "gen/a.py")
+    write(root, "gen/b.py")
+    write(root, ".gitignore", "gen/\n!gen/b.py\n")  # git cannot re-include under an ignored dir
+    assert list_files(root, []) == []
+
+
+def test_root_outside_paths_and_relpath(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    write(root, "a.py")
+    other = tmp_path / "other"
+    write(other, "b.py")
+    got = list_files(root, [other], exclude=["*.py"])
+    assert [p.name for p in got] == ["b.py"]  # patterns are relative to root: no match outside
+    assert relpath(root / "x" / "y.py", root) == "x/y.py"

@@ -1,0 +1,219 @@
+"""Which files a run reads: git-aware discovery, ``.gitignore`` and ``exclude`` patterns.
+
+:func:`list_files` turns the paths on the command line into the sorted list of files tracklint
+can read (a suffix that :func:`tracklint.extract.language_for` knows).
+
+* Inside a git work tree a directory is listed with ``git ls-files --cached --others
+  --exclude-standard``: tracked files plus untracked files that are not ignored, exactly what git
+  itself considers part of the project, in one fast subprocess. Files deleted in the work tree
+  but still in the index are left out.
+* Elsewhere (no git, or git unusable) the directory is walked with :func:`os.scandir`, honouring
+  every ``.gitignore`` on the way (nested ones override their parents, ``!`` re-includes), never
+  following symlinked directories (so no loops).
+* Directories named in :data:`DEFAULT_SKIP_DIRS` (``.git``, ``node_modules``, the cache) are
+  never entered, in either mode.
+* ``exclude`` patterns (gitignore syntax, relative to ``root``) always apply to discovered files;
+  to files named explicitly only with ``force_exclude`` (as ruff does, so that pre-commit, which
+  passes every staged file by name, honours the project's excludes).
+* A file named explicitly is read even if git ignores it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import Collection, Iterable, Sequence
+
+from tracklint.errors import UsageError
+from tracklint.extract import LANGUAGE_BY_SUFFIX
+
+#: Directory names never descended into, whatever git or the patterns say.
+DEFAULT_SKIP_DIRS: frozenset[str] = frozenset({".git", "node_modules", ".tracklint_cache"})
+
+# Variables a git hook may set that would make ``git -C DIR`` look at another repository/index.
+_GIT_ENV_DROP = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR")
+
+
+def relpath(path: os.PathLike[str] | str, root: os.PathLike[str] | str) -> str:
+    """``path`` relative to ``root``, with ``/`` separators (absolute POSIX path if it cannot be
+    expressed relative to ``root``, e.g. another drive on Windows)."""
+    try:
+        rel = os.path.relpath(path, root)
+    except ValueError:
+        rel = os.path.abspath(path)
+    return rel.replace(os.sep, "/") if os.sep != "/" else rel
+
+
+def _supported(name: str) -> bool:
+    dot = name.rfind(".")
+    return dot > 0 and name[dot:].lower() in LANGUAGE_BY_SUFFIX
+
+
+def _compile(patterns: Sequence[str]):
+    if not patterns:
+        return None
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(list(patterns))
+
+
+def _under_skipped(rel: str, skip_dirs: Collection[str]) -> bool:
+    if not skip_dirs:
+        return False
+    parts = rel.split("/")
+    return any(part in skip_dirs for part in parts[:-1])
+
+
+def list_files(
+    root: Path,
+    paths: Sequence[Path],
+    *,
+    exclude: Sequence[str] = (),
+    force_exclude: bool = False,
+    skip_dirs: Collection[str] = DEFAULT_SKIP_DIRS,
+) -> list[Path]:
+    """Absolute paths of the readable files under ``paths`` (default: ``root``), sorted and
+    deduplicated. Raises :class:`~tracklint.errors.UsageError` for a path that does not exist."""
+    root_abs = os.path.abspath(root)
+    excluder = _compile(exclude)
+    found: set[str] = set()
+    for given in paths or [Path(root_abs)]:
+        path = os.path.abspath(given)
+        if os.path.isdir(path):
+            for file in _discover(path, root_abs, skip_dirs):
+                found.add(file)
+            continue
+        if not os.path.exists(path):
+            raise UsageError(f"no such file or directory: {given}", path=str(given))
+        if not _supported(os.path.basename(path)):
+            continue
+        if force_exclude and excluder is not None and _excluded(excluder, path, root_abs):
+            continue
+        found.add(path)
+    if excluder is not None:
+        explicit = {os.path.abspath(p) for p in paths} if not force_exclude else set()
+        found = {f for f in found if f in explicit or not _excluded(excluder, f, root_abs)}
+    return [Path(f) for f in sorted(found)]
+
+
+def _excluded(excluder, path: str, root: str) -> bool:
+    rel = relpath(path, root)
+    if rel.startswith("../") or rel == ".." or os.path.isabs(rel):
+        return False  # patterns are relative to the root; a file outside it cannot match
+    return excluder.match_file(rel)
+
+
+def _discover(directory: str, root: str, skip_dirs: Collection[str]) -> Iterable[str]:
+    listed = _git_list(directory)
+    if listed is None:
+        yield from _walk(directory, root, skip_dirs)
+        return
+    join = os.path.join
+    for rel in listed:
+        if _supported(rel) and not _under_skipped(rel, skip_dirs):
+            yield os.path.normpath(join(directory, rel))
+
+
+def _git_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _GIT_ENV_DROP}
+    env["GIT_OPTIONAL_LOCKS"] = "0"  # never take index.lock just to refresh stat info
+    return env
+
+
+def _git_list(directory: str) -> list[str] | None:
+    """Paths (relative to ``directory``) that git lists there, or None when it is not a git work
+    tree (or git is unavailable/refuses, e.g. a repository owned by another user)."""
+    base = ["git", "-c", "core.quotepath=off", "-C", directory, "ls-files", "-z"]
+    env = _git_env()
+    try:
+        listed = subprocess.run(
+            base + ["--cached", "--others", "--exclude-standard"],
+            capture_output=True, env=env, check=False,
+        )
+        if listed.returncode != 0:
+            return None
+        deleted = subprocess.run(base + ["--deleted"], capture_output=True, env=env, check=False)
+    except OSError:
+        return None
+    names = listed.stdout.decode("utf-8", "surrogateescape").split("\0")
+    gone = set()
+    if deleted.returncode == 0 and deleted.stdout:
+        gone = set(deleted.stdout.decode("utf-8", "surrogateescape").split("\0"))
+    return [n for n in names if n and n not in gone]
+
+
+class _Ignores:
+    """The ``.gitignore`` files that apply in one directory, deepest last."""
+
+    __slots__ = ("specs",)
+
+    def __init__(self, specs: tuple[tuple[str, object], ...]) -> None:
+        self.specs = specs  # (directory relative to the walk root with trailing "/" or "", spec)
+
+    def with_dir(self, directory: str, prefix: str) -> "_Ignores":
+        spec = _read_gitignore(os.path.join(directory, ".gitignore"))
+        return self if spec is None else _Ignores(self.specs + ((prefix, spec),))
+
+    def ignored(self, rel: str) -> bool:
+        """Whether ``rel`` (relative to the walk root; directories end with ``/``) is ignored."""
+        for prefix, spec in reversed(self.specs):
+            if prefix and not rel.startswith(prefix):
+                continue
+            verdict = spec.check_file(rel[len(prefix):]).include
+            if verdict is not None:
+                return verdict
+        return False
+
+
+def _read_gitignore(path: str):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return None
+    return _compile(lines)
+
+
+def _walk(start: str, root: str, skip_dirs: Collection[str]) -> Iterable[str]:
+    """Walk ``start`` without git: honour ``.gitignore`` files (those between ``root`` and
+    ``start`` too), skip ``skip_dirs`` and symlinked directories."""
+    # Paths are matched relative to ``top``: the root when start is inside it, else start.
+    inside = (start + os.sep).startswith(root.rstrip(os.sep) + os.sep)
+    top = root if inside else start
+    ignores = _Ignores(())
+    lead = ""
+    if start != top:
+        lead = relpath(start, top) + "/"
+        parts = lead.rstrip("/").split("/")
+        for depth in range(len(parts)):  # the ancestors' .gitignore files, top first
+            prefix = "".join(part + "/" for part in parts[:depth])
+            directory = os.path.join(top, *parts[:depth])
+            ignores = ignores.with_dir(directory, prefix)
+            if ignores.ignored(prefix + parts[depth] + "/"):
+                return  # the start directory itself is ignored
+    stack: list[tuple[str, str, _Ignores]] = [(start, lead, ignores)]
+    while stack:
+        directory, prefix, inherited = stack.pop()
+        here = inherited.with_dir(directory, prefix)
+        try:
+            with os.scandir(directory) as scan:
+                entries = list(scan)
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            rel = prefix + name
+            if is_dir:
+                if name in skip_dirs or here.ignored(rel + "/"):
+                    continue
+                stack.append((entry.path, rel + "/", here))
+            elif _supported(name):
+                if entry.is_symlink() and not entry.is_file():
+                    continue  # dangling link, or a link to a directory
+                if not here.ignored(rel):
+                    yield os.path.normpath(entry.path)
