@@ -26,57 +26,33 @@ JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array", "null
 #: Draft used for exported schemas.
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
-# Keywords that carry no validation (annotations, identifiers, vendor metadata): read quietly.
-_ANNOTATIONS = frozenset(
+# Validation keywords the plan model cannot express: reported, never dropped silently. Other
+# unknown keywords carry no validation in JSON Schema (annotations, vendor metadata such as
+# Segment's ``labels`` or Iglu's ``self``) and are read quietly.
+_INEXPRESSIBLE = frozenset(
     {
-        "$schema",
-        "$id",
-        "id",
-        "$comment",
-        "title",
-        "default",
-        "examples",
-        "example",
-        "readOnly",
-        "writeOnly",
-        "definitions",
-        "$defs",
-        "contentEncoding",
-        "contentMediaType",
-        "self",  # Iglu's self-description block
-    }
-)
-
-# Keywords handled explicitly below.
-_HANDLED = frozenset(
-    {
-        "type",
-        "enum",
-        "const",
-        "pattern",
-        "format",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "minLength",
-        "maxLength",
-        "minItems",
-        "maxItems",
-        "items",
-        "properties",
-        "required",
-        "additionalProperties",
-        "description",
-        "deprecated",
-        "nullable",
-        "$ref",
-        "anyOf",
-        "oneOf",
-        "allOf",
-        "uniqueItems",
-        "x-pii",
-        "x-deprecated",
+        "multipleOf",
+        "minProperties",
+        "maxProperties",
+        "propertyNames",
+        "patternProperties",
+        "dependencies",
+        "dependentRequired",
+        "dependentSchemas",
+        "contains",
+        "minContains",
+        "maxContains",
+        "not",
+        "if",
+        "then",
+        "else",
+        "additionalItems",
+        "prefixItems",
+        "unevaluatedProperties",
+        "unevaluatedItems",
+        "contentSchema",
+        "$dynamicRef",
+        "$recursiveRef",
     }
 )
 
@@ -247,11 +223,7 @@ class _Reader:
             return spec
         schema = self.simplify_combinators(got[0], pointer)
 
-        for key in sorted(schema):
-            if key in _HANDLED or key in _ANNOTATIONS or key.startswith("x-"):
-                continue
-            if key == "uniqueItems":
-                continue
+        for key in sorted(set(schema) & _INEXPRESSIBLE):
             self.warn(
                 f"`{key}` cannot be expressed in a tracklint plan and is not checked",
                 _child(pointer, key),
@@ -431,9 +403,7 @@ def properties_from_schema(
     if got is None:
         return {}, True, None
     schema = reader.simplify_combinators(got[0], pointer)
-    for key in sorted(schema):
-        if key in _HANDLED or key in _ANNOTATIONS or key.startswith("x-"):
-            continue
+    for key in sorted(set(schema) & _INEXPRESSIBLE):
         reader.warn(
             f"`{key}` cannot be expressed in a tracklint plan and is not checked",
             _child(pointer, key),
