@@ -1,0 +1,177 @@
+"""Tests for tracklint.prefilter: soundness against the extractors, minified/generated files."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tracklint.extract import LANGUAGE_BY_SUFFIX, extract_file
+from tracklint.extract.presets import DEFAULT_PRESETS, build_specs, method_names
+from tracklint.prefilter import Prefilter, generated_marker, is_generated, is_minified
+
+WRAPPERS = [
+    {"function": "trackEvent"},
+    {"function": "tracker.logAction", "languages": ["javascript", "python"]},
+]
+SPECS = build_specs(DEFAULT_PRESETS, WRAPPERS)
+PREFILTER = Prefilter(SPECS)
+
+
+def _available(suffix: str) -> bool:
+    module = {"python": "python", "javascript": "javascript", "typescript": "javascript",
+              "tsx": "javascript", "swift": "swift", "kotlin": "kotlin"}[LANGUAGE_BY_SUFFIX[suffix]]
+    try:
+        importlib.import_module(f"tracklint.extract.{module}")
+    except ImportError:
+        return False
+    return True
+
+
+SUFFIXES = [s for s in (".py", ".js", ".ts", ".tsx", ".swift", ".kt") if _available(s)]
+
+RECEIVERS = ["analytics", "window.analytics", "self.analytics", "this.analytics", "posthog",
+             "mixpanel", "mp", "amplitude", "Analytics.shared()", "Analytics.shared", "client",
+             "tracker", "rudderanalytics", "PostHogSDK.shared", "analytics?", "foo", ""]
+NEAR_MISSES = ["tracking", "Track", "_track", "track_", "trackX", "pageview", "groups", "$track",
+               "tr\\u0061ck", "`track`", "TRACK", "logevent"]
+METHODS = sorted(method_names(SPECS)) + NEAR_MISSES
+GAPS = ["", " ", "\n", "\n    ", "/* c */", "<T>", "?.", " \\\n", "!!", "?"]
+EVENTS = ["Order Completed", "page", "track", "x", "Ü", "e\u2028f", "", "a'b"]
+QUOTES = ['"', "'", "`"]
+
+
+@st.composite
+def calls(draw) -> str:
+    receiver = draw(st.sampled_from(RECEIVERS))
+    method = draw(st.sampled_from(METHODS))
+    gap = draw(st.sampled_from(GAPS))
+    quote = draw(st.sampled_from(QUOTES))
+    event = draw(st.sampled_from(EVENTS) | st.text(max_size=12))
+    first = draw(st.sampled_from(["", '"user", ', "distinct_id=1, ", "name: ", "event="]))
+    props = draw(st.sampled_from(["", ", {a: 1}", ', {"a": 1, "b": [1, 2]}', ", properties: [\"a\": 1]",
+                                  ", mapOf(\"a\" to 1)", ", props", ", **kw", ", ...rest"]))
+    callee = f"{receiver}.{method}" if receiver else method
+    return f"{callee}{gap}({first}{quote}{event}{quote}{props})"
+
+
+@st.composite
+def sources(draw) -> tuple[str, bytes]:
+    suffix = draw(st.sampled_from(SUFFIXES))
+    lines = draw(st.lists(calls() | st.text(max_size=30) | st.sampled_from(
+        ["import analytics", "const analytics = new Analytics()", "mp = Mixpanel(token)",
+         "// tracklint: ignore[TL001]", "# comment", "def f():", "    pass", "}", "{", "fun f() {",
+         "import { track } from '@amplitude/analytics-browser'"]), min_size=1, max_size=8))
+    text = "\n".join(lines) + draw(st.sampled_from(["", "\n", "\r\n"]))
+    encoding = draw(st.sampled_from(["utf-8", "utf-8", "utf-8", "utf-8-sig", "utf-16"]))
+    return f"generated{suffix}", text.encode(encoding, "surrogatepass")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sources())
+def test_prefilter_is_sound(case: tuple[str, bytes]) -> None:
+    path, data = case
+    extraction = extract_file(path, data, SPECS)
+    if extraction.calls:
+        assert PREFILTER.may_contain(data), (path, data, extraction.calls)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(SUFFIXES), st.text(max_size=60), st.integers(min_value=0, max_value=200))
+def test_prefilter_sound_under_noise(suffix: str, noise: str, where: int) -> None:
+    base = {
+        ".py": 'analytics.track("u1", "Order Completed", {"total": 1})\n',
+        ".js": 'analytics.track("Order Completed", {total: 1});\n',
+        ".ts": 'analytics.track<Props>("Order Completed", {total: 1});\n',
+        ".tsx": 'analytics.track("Order Completed", {total: 1});\n',
+        ".swift": 'analytics.track(name: "Order Completed", properties: ["total": 1])\n',
+        ".kt": 'analytics.track("Order Completed", buildJsonObject { put("total", 1) })\n',
+    }[suffix]
+    pos = where % (len(base) + 1)
+    data = (base[:pos] + noise + base[pos:]).encode("utf-8", "surrogatepass")
+    if extract_file(f"x{suffix}", data, SPECS).calls:
+        assert PREFILTER.may_contain(data)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"analytics.track /* why */ ('x')",
+        b"analytics.track\n  ('x')",
+        b"analytics.track?.('x')",
+        b"analytics.track<Props>('x')",
+        b"analytics.track`x`",
+        b"Analytics.shared().track(name: \"x\")",
+        b"posthog.capture('x')",
+        b"amplitude.getInstance().logEvent('x')",
+        b"trackEvent('x')",
+        b"tracker.logAction('x')",
+        b"x=1;analytics.track('x')",
+        "analytics.track('Ünïcode')".encode("utf-16"),
+        "\ufeffanalytics.track('x')".encode("utf-8"),
+    ],
+)
+def test_prefilter_passes_call_shapes(source: bytes) -> None:
+    assert PREFILTER.may_contain(source)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"def tracking(): pass\n",
+        b"const trackingId = 1; pageSize = 2; groups = []; screenshot()",
+        b"x = track_ + _track + track2",
+        b"",
+        "tracking".encode("utf-16"),
+    ],
+)
+def test_prefilter_rejects_files_without_the_names(source: bytes) -> None:
+    assert not PREFILTER.may_contain(source)
+
+
+def test_extra_needles_and_non_word_needles() -> None:
+    pf = Prefilter([], extra_needles=["ORDER_COMPLETED", "Events."])
+    assert pf.may_contain(b"x = ORDER_COMPLETED")
+    assert not pf.may_contain(b"x = ORDER_COMPLETED_2")
+    assert pf.may_contain(b"x = Events.ORDER")  # no boundary needed after the "."
+    assert not pf.may_contain(b"MyEvents.x")  # a boundary before the word character
+    assert not Prefilter([]).may_contain(b"analytics.track('x')")
+
+
+def test_minified() -> None:
+    assert is_minified(b"x", "vendor/app.min.js")
+    assert is_minified(b"x", "vendor/app-min.js")
+    assert not is_minified(b"x", "vendor/admin.js")
+    bundle = b"!function(e){" + b"var a=1;" * 2000 + b"}();"
+    assert is_minified(bundle, "dist/app.js")
+    assert is_minified(bundle + b"\n" + b"x\n" * 20, "dist/app.js")  # long line, few newlines
+    normal = b"def f(x):\n    return x + 1\n\n" * 500
+    assert not is_minified(normal, "src/app.py")
+    # a normal file with one long data line stays parsed
+    assert not is_minified(normal + b"DATA = '" + b"A" * 6000 + b"'\n" + normal, "src/data.py")
+    assert not is_minified(b"x" * 3000, "small.js")  # short files are cheap: always parsed
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"// @" + b"generated by relay\n",
+        b"# Code generated by protoc-gen-go. DO NOT EDIT.\n",
+        b"# -*- coding: utf-8 -*-\n# Generated by the protocol buffer compiler.  DO NOT EDIT!\n",
+        b"/* eslint-disable */\n/**\n * This file was automatically generated by a tool.\n */\n",
+        b"// <auto-generated>\n",
+        b"/**\n * This client was automatically generated by Segment Typewriter. ** Do Not Edit **\n */\n",
+    ],
+)
+def test_generated(head: bytes) -> None:
+    assert is_generated(head + b"analytics.track('x')\n")
+    assert generated_marker(head) is not None
+
+
+def test_not_generated() -> None:
+    assert not is_generated(b"import os\n\ndef generate():\n    '''Generated files are skipped.'''\n")
+    late = b"x = 1\n" * 40 + b"// @" + b"generated\n"
+    assert not is_generated(late)  # only the first lines count
+    assert not is_generated(b"# auto-generated ids are used below\nx = 1\n")

@@ -1,0 +1,178 @@
+"""Cheap byte-level checks run before a file is parsed.
+
+Parsing costs about two orders of magnitude more than reading (see ``shared/TREESITTER.md``), so
+a run parses only the files that can hold a call.
+
+:class:`Prefilter` answers "can this file contain an analytics call?" from the method and
+function names of the configured specs (SDK presets and wrappers) plus any extra needles. It is
+*sound*: an extractor only reports a call whose callee name is one of the spec methods, and that
+name is one identifier token in the source, so it appears in the file's bytes with no identifier
+character ``[0-9A-Za-z_]`` directly before or after it. The check is that token search, nothing
+stricter (no "followed by a parenthesis": comments, generic arguments ``track<T>(``, optional
+calls ``track?.(``, tagged templates and line continuations may sit between name and arguments).
+UTF-16 files (which the extractor transcodes) are transcoded here too before searching.
+
+Measured on 25 MB of real Python (CPython stdlib and site-packages, 2,061 files), one core:
+
+=================================  ==========  ======================
+check                              MB/s        files passing (bytes)
+=================================  ==========  ======================
+``needle in data`` loop (8 names)   453         42% (71%)
+one ``re`` alternation               170        42% (71%)
+``re`` with identifier boundaries     60        25% (56%)
+``re2`` with ``\\b`` boundaries       815        25% (56%)
+=================================  ==========  ======================
+
+``re2`` (google-re2, a dependency) runs one DFA pass for all names and is both the fastest and
+the most selective, so it is used; the stdlib ``re`` version is the fallback when ``re2`` cannot
+be imported. "Contains a ``(``" rejects nothing in real code and is not used.
+
+:func:`is_minified` and :func:`is_generated` recognise files that a run skips by default (and
+reports): one-line bundles cost more to parse than everything else together and hold no
+hand-written calls; generated clients are not edited by people.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Iterable, Sequence
+
+from tracklint.extract.base import CallSpec
+from tracklint.extract.presets import method_names
+
+_WORD = re.compile(rb"[0-9A-Za-z_]")
+
+
+def _needle_pattern(needles: Sequence[bytes], *, word: bytes, lookaround: bool) -> bytes:
+    """An alternation of the needles; identifier boundaries only on the sides that are
+    identifier characters (a needle such as ``Events.`` keeps its plain edges)."""
+    parts = []
+    for needle in sorted(set(needles), key=lambda n: (-len(n), n)):
+        body = re.escape(needle)
+        first, last = needle[:1], needle[-1:]
+        if _WORD.match(first):
+            body = (rb"(?<![0-9A-Za-z_])" if lookaround else word) + body
+        if _WORD.match(last):
+            body = body + (rb"(?![0-9A-Za-z_])" if lookaround else word)
+        parts.append(body)
+    return b"|".join(parts)
+
+
+class Prefilter:
+    """Whether a file's bytes can contain a call of one of ``specs`` (or one of
+    ``extra_needles``: wrapper or constant names the engine wants to find)."""
+
+    def __init__(self, specs: Iterable[CallSpec], extra_needles: Iterable[str] = ()) -> None:
+        names = set(method_names(specs)) | {n for n in extra_needles if n}
+        self.names: tuple[str, ...] = tuple(sorted(names))
+        self.needles: tuple[bytes, ...] = tuple(n.encode("utf-8") for n in self.names)
+        self._search = self._compile()
+
+    def _compile(self):
+        if not self.needles:
+            return None
+        try:
+            import re2  # google-re2: one linear-time DFA pass for every needle
+        except ImportError:  # pragma: no cover - re2 is a dependency; keep working without it
+            re2 = None
+        if re2 is not None:
+            try:
+                pattern = _needle_pattern(self.needles, word=rb"\b", lookaround=False)
+                return re2.compile(pattern).search
+            except Exception:  # pragma: no cover - a pattern re2 refuses: use the stdlib
+                pass
+        return re.compile(_needle_pattern(self.needles, word=b"", lookaround=True)).search
+
+    def may_contain(self, data: bytes) -> bool:
+        """True unless ``data`` certainly holds no call (sound: never false for a file in
+        which extraction finds a call)."""
+        search = self._search
+        if search is None:
+            return False
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with BOM: the extractor transcodes
+            try:
+                data = data.decode("utf-16").encode("utf-8")
+            except UnicodeDecodeError:
+                return True  # let extraction report the decoding problem
+        return search(data) is not None
+
+    __call__ = may_contain
+
+
+# --- minified and generated files -----------------------------------------------------------
+
+#: File-name markers of minified bundles.
+MINIFIED_NAME = re.compile(r"[.-]min\.[cm]?[jt]sx?$|\.bundle\.min\.", re.IGNORECASE)
+#: Below this size a file is never called minified by its shape (it is cheap to parse anyway).
+MINIFIED_MIN_SIZE = 4096
+#: Average line length (bytes) above which a file is minified.
+MINIFIED_AVG_LINE = 500
+#: A single line this long, in a file with few newlines, marks a minified file.
+MINIFIED_LONG_LINE = 5000
+
+
+def is_minified(data: bytes, path: str | os.PathLike[str] | None = None) -> bool:
+    """A minified bundle: named ``*.min.js`` (and friends), or shaped like one (average line
+    longer than 500 bytes, or a line longer than 5,000 bytes in a file with few newlines).
+    Costs one ``count`` per file; lines are split only for files with few newlines."""
+    if path is not None and MINIFIED_NAME.search(os.path.basename(os.fspath(path))):
+        return True
+    size = len(data)
+    if size < MINIFIED_MIN_SIZE:
+        return False
+    newlines = data.count(b"\n")
+    if size > MINIFIED_AVG_LINE * (newlines + 1):
+        return True
+    if size > MINIFIED_LONG_LINE and newlines * 200 < size:  # average line above 200 bytes
+        return max(map(len, data.split(b"\n"))) > MINIFIED_LONG_LINE
+    return False
+
+
+#: How much of a file's head is searched for generated-code markers.
+GENERATED_HEAD_LINES = 10
+GENERATED_HEAD_BYTES = 2048
+
+_AT = b"@"
+_GENERATED_MARKERS: tuple[tuple[str, re.Pattern[bytes]], ...] = (
+    # Meta/Phabricator convention (spelled in two parts so this file is not marked itself).
+    ("@" + "generated", re.compile(re.escape(_AT + b"generated") + rb"\b")),
+    # Go's convention, used by many generators in every language.
+    ("Code generated ... DO NOT EDIT", re.compile(rb"Code generated .{0,200}?DO NOT EDIT")),
+    ("generated by the protocol buffer compiler",
+     re.compile(rb"(?i)generated by the protocol buffer compiler")),
+    ("<auto-generated>", re.compile(rb"(?i)<auto-?generated")),
+    ("this file is automatically generated",
+     re.compile(rb"(?i)\bthis (?:file|code|module|class) (?:is|was|has been) "
+                rb"(?:automatically |auto-?)generated")),
+)
+_GENERATED_WORD = re.compile(rb"(?i)\b(?:automatically|auto-?)[ -]?generated\b")
+_DO_NOT_EDIT = re.compile(rb"(?i)\bdo not (?:edit|modify)\b")
+
+
+def _head(data: bytes) -> bytes:
+    head = data[:GENERATED_HEAD_BYTES]
+    end = -1
+    for _ in range(GENERATED_HEAD_LINES):
+        end = head.find(b"\n", end + 1)
+        if end == -1:
+            return head
+    return head[:end]
+
+
+def generated_marker(data: bytes) -> str | None:
+    """The marker that makes ``data`` a generated file (searched in its first lines), or None."""
+    head = _head(data)
+    for label, pattern in _GENERATED_MARKERS:
+        if pattern.search(head):
+            return label
+    if _GENERATED_WORD.search(head) and _DO_NOT_EDIT.search(head):
+        return "generated ... do not edit"
+    return None
+
+
+def is_generated(data: bytes) -> bool:
+    """Whether the first lines of ``data`` say that a tool generated the file
+    (``@generated``, ``Code generated ... DO NOT EDIT``, ``This file is automatically
+    generated``, ``<auto-generated>``, protoc's header, "auto-generated ... do not edit")."""
+    return generated_marker(data) is not None
