@@ -203,7 +203,7 @@ class _Project:
 
     def items_spec(self, name: str, value: Any, path: Path, pointer: str,
                    stack: tuple[str, ...]) -> PropertySpec:
-        items = PropertySpec(name=name)
+        items = PropertySpec(name=f"{name}[]")
         self.apply_type(items, value, path, pointer, stack)
         return items
 

@@ -288,7 +288,7 @@ class _Reader:
             )
         elif isinstance(items, (dict, bool)) and items not in ({}, True):
             spec.items = self.prop(
-                items, name=name, pointer=_child(pointer, "items"), location=location
+                items, name=f"{name}[]", pointer=_child(pointer, "items"), location=location
             )
 
         props, additional = self.object_parts(schema, pointer, location)
