@@ -293,6 +293,9 @@ class FileExtraction:
     # Local name -> (module specifier, imported name) for names imported from other modules.
     imports: dict[str, tuple[str, str]] = field(default_factory=dict)
     lines: dict[int, str] = field(default_factory=dict)  # text of lines that carry findings
+    # False when the pre-filter ruled the file out without parsing it (no calls, and exports
+    # unknown): cross-file resolution parses such a file on demand when a call refers to it.
+    parsed: bool = True
 
 
 def receiver_matches(parts: list[str], pattern: str) -> bool:

@@ -1,0 +1,449 @@
+"""The command line: ``tracklint check | scan | rule`` (and ``diff``, ``import``, ``export``,
+``init`` from ``tracklint/commands/``).
+
+Commands only turn arguments into :class:`~tracklint.config.Settings`, call the engine, print
+through a reporter and return an exit code: 0 clean, 1 findings, 2 usage/config/plan/internal
+error. Bad input never produces a traceback (set ``TRACKLINT_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from tracklint import __version__
+from tracklint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_SUCCESS, TracklintError, UsageError
+
+app = typer.Typer(
+    name="tracklint",
+    help="Check the analytics calls in your code against your tracking plan.",
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tracklint {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        Optional[bool],
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = None,
+) -> None:
+    """tracklint: the tracking plan as a contract, enforced at the pull request."""
+
+
+# ---------------------------------------------------------------------------------------------
+# shared options
+
+PathsArg = Annotated[Optional[list[Path]], typer.Argument(help="Files or directories to check (default: the project).", show_default=False)]
+PlanOpt = Annotated[Optional[Path], typer.Option("--plan", "-p", help="The tracking plan (default: tracking-plan.yaml found upwards).")]
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="A tracklint.toml / pyproject.toml to use instead of the discovered one.")]
+IsolatedOpt = Annotated[bool, typer.Option("--isolated", help="Ignore every configuration file.")]
+FormatOpt = Annotated[
+    Optional[str],
+    typer.Option("--output-format", "-f", help="full | concise | json | sarif | github | markdown (env TRACKLINT_OUTPUT_FORMAT).", show_default=False),
+]
+OutputFileOpt = Annotated[Optional[Path], typer.Option("--output-file", "-o", help="Write the report to this file instead of stdout.")]
+ColorOpt = Annotated[str, typer.Option("--color", help="auto | always | never (NO_COLOR is honoured).")]
+JobsOpt = Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: one per core).")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")]
+ExcludeOpt = Annotated[Optional[list[str]], typer.Option("--exclude", help="Extra gitignore-style patterns to skip (repeatable).")]
+ForceExcludeOpt = Annotated[bool, typer.Option("--force-exclude", help="Apply excludes to files named on the command line too (for pre-commit).")]
+
+
+def _color(color: str, output_file: Path | None) -> bool:
+    if color not in ("auto", "always", "never"):
+        raise UsageError(f"--color must be auto, always or never, not {color!r}")
+    if color == "always":
+        return True
+    if color == "never" or os.environ.get("NO_COLOR") or output_file is not None:
+        return False
+    return sys.stdout.isatty()
+
+
+def _codes(values: Optional[list[str]]) -> tuple[str, ...] | None:
+    if not values:
+        return None
+    from tracklint.config import _codes as parse
+
+    return parse([c for v in values for c in v.split(",")], "the command line", None)
+
+
+def _fail(err: TracklintError) -> typer.Exit:
+    typer.echo(f"tracklint: error: {err.render()}", err=True)
+    return typer.Exit(EXIT_ERROR)
+
+
+def _internal(exc: BaseException) -> typer.Exit:
+    if os.environ.get("TRACKLINT_DEBUG"):
+        raise exc
+    typer.echo(
+        f"tracklint: internal error: {type(exc).__name__}: {exc}\n"
+        "  This is a bug in tracklint; please report it (set TRACKLINT_DEBUG=1 for the traceback).",
+        err=True,
+    )
+    return typer.Exit(EXIT_ERROR)
+
+
+def _emit(text_writer, output_file: Path | None) -> None:
+    """Run ``text_writer(stream)`` into stdout or (atomically) into ``output_file``."""
+    if output_file is None:
+        text_writer(sys.stdout)
+        sys.stdout.flush()
+        return
+    import tempfile
+
+    target = output_file.resolve()
+    if target.is_dir():
+        raise UsageError(f"--output-file is a directory: {output_file}")
+    directory = target.parent
+    if not directory.is_dir():
+        raise UsageError(f"the directory of --output-file does not exist: {directory}")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            text_writer(handle)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _progress_callback(enabled: bool):
+    """A rich progress bar on stderr, only on a terminal and only for runs longer than a moment."""
+    if not enabled or not sys.stderr.isatty():
+        return None, lambda: None
+    import time
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    state: dict[str, Any] = {"start": time.perf_counter(), "bar": None, "task": None}
+
+    def update(done: int, total: int) -> None:
+        if state["bar"] is None:
+            if time.perf_counter() - state["start"] < 0.5 or done >= total:
+                return
+            bar = Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                           console=Console(stderr=True), transient=True)
+            bar.start()
+            state["bar"], state["task"] = bar, bar.add_task("files", total=total)
+        state["bar"].update(state["task"], completed=done, total=total)
+
+    def stop() -> None:
+        if state["bar"] is not None:
+            state["bar"].stop()
+
+    return update, stop
+
+
+def _load_plan(settings):
+    from tracklint.plan.load import load_plan
+
+    if settings.plan is None:
+        raise UsageError(
+            "no tracking plan found (looked for tracking-plan.yaml from here up to the repository root)",
+            hint="pass --plan FILE, set `plan` in [tool.tracklint], or run `tracklint init` to write one",
+        )
+    if not Path(settings.plan).is_file():
+        raise UsageError(f"tracking plan not found: {settings.plan}")
+    return load_plan(settings.plan)
+
+
+def _settings(*, paths, config, isolated, **overrides):
+    from tracklint.config import resolve_settings
+
+    given = [p for p in (paths or [])]
+    over = dict(overrides)
+    if given:
+        over["paths"] = tuple(p.resolve() if p.exists() else p.absolute() for p in given)
+        over["files_given"] = any(p.is_file() for p in given)
+    return resolve_settings(config=config, isolated=isolated, overrides=over)
+
+
+# ---------------------------------------------------------------------------------------------
+# check
+
+
+@app.command()
+def check(
+    paths: PathsArg = None,
+    plan: PlanOpt = None,
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
+    output_format: FormatOpt = None,
+    output_file: OutputFileOpt = None,
+    select: Annotated[Optional[list[str]], typer.Option("--select", help="Only these rule codes or prefixes (comma-separated, repeatable).")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these rule codes or prefixes.")] = None,
+    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Lowest severity that fails the run: error | warning | note.")] = None,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings (errors of tracklint itself still exit 2).")] = False,
+    baseline: Annotated[Optional[Path], typer.Option("--baseline", help="Report only findings not recorded in this baseline file.")] = None,
+    write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", help="Record today's findings in this file and exit 0.")] = None,
+    changed_since: Annotated[Optional[str], typer.Option("--changed-since", help="Check only files changed since this git ref (and report renames).")] = None,
+    show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="Also list findings silenced inline or by the baseline.")] = False,
+    color: ColorOpt = "auto",
+    jobs: JobsOpt = None,
+    no_cache: NoCacheOpt = False,
+    exclude: ExcludeOpt = None,
+    force_exclude: ForceExcludeOpt = False,
+) -> None:
+    """Check the code against the tracking plan: the CI gate.
+
+    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, config or plan error.
+    """
+    try:
+        code = _check(**locals())
+    except TracklintError as err:
+        raise _fail(err) from None
+    except KeyboardInterrupt:
+        typer.echo("tracklint: interrupted", err=True)
+        raise typer.Exit(130) from None
+    except (typer.Exit, SystemExit):
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise _internal(exc) from None
+    raise typer.Exit(code)
+
+
+def _check(*, paths, plan, config, isolated, output_format, output_file, select, ignore, fail_on,
+           exit_zero, baseline, write_baseline, changed_since, show_suppressed, color, jobs,
+           no_cache, exclude, force_exclude) -> int:
+    from tracklint.config import OUTPUT_FORMATS
+    from tracklint.diagnostics import Severity
+
+    if output_format is not None and output_format not in OUTPUT_FORMATS:
+        raise UsageError(f"--output-format must be one of {', '.join(OUTPUT_FORMATS)}, not {output_format!r}")
+    sev = None
+    if fail_on is not None:
+        try:
+            sev = Severity.parse(fail_on)
+        except ValueError as exc:
+            raise UsageError(f"--fail-on: {exc}") from None
+    settings = _settings(
+        paths=paths,
+        config=config,
+        isolated=isolated,
+        plan=plan.resolve() if plan else None,
+        output_format=output_format,
+        output_file=output_file,
+        select=_codes(select),
+        ignore=_codes(ignore),
+        fail_on=sev,
+        exit_zero=exit_zero or None,
+        baseline=baseline.resolve() if baseline else None,
+        write_baseline=write_baseline,
+        changed_since=changed_since,
+        show_suppressed=show_suppressed or None,
+        color=color,
+        jobs=jobs,
+        cache=False if no_cache else None,
+        extend_exclude=tuple(exclude) if exclude else None,
+        force_exclude=force_exclude or None,
+    )
+    if settings.baseline is not None and not settings.baseline.is_file() and write_baseline is None:
+        raise UsageError(f"baseline file not found: {settings.baseline}")
+    the_plan = _load_plan(settings)
+    from tracklint import engine
+
+    progress, stop = _progress_callback(settings.progress and settings.output_format in ("full", "concise"))
+    try:
+        result = engine.run(settings, the_plan, progress=progress)
+    finally:
+        stop()
+    if write_baseline is not None:
+        from tracklint.suppress import write_baseline as write
+
+        count = write(write_baseline, result.active)
+        typer.echo(f"tracklint: recorded {count} finding(s) in {write_baseline}", err=True)
+        return EXIT_SUCCESS
+    from tracklint.report import get_reporter
+    from tracklint.rules import RULES
+
+    reporter = get_reporter(settings.output_format)(
+        color=_color(settings.color, settings.output_file), show_suppressed=settings.show_suppressed
+    )
+    _emit(lambda stream: reporter.report(result, RULES, stream), settings.output_file)
+    worst = result.worst()
+    if worst is None or worst.rank < settings.fail_on.rank:
+        return EXIT_SUCCESS
+    return EXIT_SUCCESS if settings.exit_zero else EXIT_FINDINGS
+
+
+# ---------------------------------------------------------------------------------------------
+# scan
+
+
+@app.command()
+def scan(
+    paths: PathsArg = None,
+    event: Annotated[Optional[str], typer.Option("--event", "-e", help="Only call sites of this event (case- and separator-insensitive).")] = None,
+    plan: PlanOpt = None,
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
+    output_format: Annotated[Optional[str], typer.Option("--output-format", "-f", help="full | json | concise.")] = None,
+    output_file: OutputFileOpt = None,
+    color: ColorOpt = "auto",
+    jobs: JobsOpt = None,
+    no_cache: NoCacheOpt = False,
+    exclude: ExcludeOpt = None,
+) -> None:
+    """The inventory: every analytics call site found, planned or not.
+
+    `tracklint scan --event "Order Completed"` answers "where is this event sent from?".
+    """
+    try:
+        code = _scan(**locals())
+    except TracklintError as err:
+        raise _fail(err) from None
+    except KeyboardInterrupt:
+        typer.echo("tracklint: interrupted", err=True)
+        raise typer.Exit(130) from None
+    except (typer.Exit, SystemExit):
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise _internal(exc) from None
+    raise typer.Exit(code)
+
+
+def _scan(*, paths, event, plan, config, isolated, output_format, output_file, color, jobs, no_cache, exclude) -> int:
+    fmt = output_format or os.environ.get("TRACKLINT_OUTPUT_FORMAT") or "full"
+    if fmt not in ("full", "json", "concise"):
+        raise UsageError(f"scan's --output-format must be full, json or concise, not {fmt!r}")
+    settings = _settings(
+        paths=paths, config=config, isolated=isolated,
+        plan=plan.resolve() if plan else None, jobs=jobs,
+        cache=False if no_cache else None,
+        extend_exclude=tuple(exclude) if exclude else None,
+    )
+    the_plan = None
+    if settings.plan is not None and Path(settings.plan).is_file():
+        from tracklint.plan.load import load_plan
+
+        the_plan = load_plan(settings.plan)
+    from tracklint import engine
+
+    progress, stop = _progress_callback(fmt != "json")
+    try:
+        result = engine.scan(settings, plan=the_plan, progress=progress)
+    finally:
+        stop()
+    calls = result.calls
+    if event is not None:
+        from tracklint.diagnostics import normalise_name
+
+        want = normalise_name(event)
+        calls = [c for c in calls if c.event is not None and normalise_name(c.event) == want]
+    from tracklint.report.scan import write_scan
+
+    _emit(lambda stream: write_scan(fmt, calls, result, stream, color=_color(color, output_file), event=event), output_file)
+    if event is not None and not calls:
+        typer.echo(f"tracklint: no call site sends `{event}`", err=True)
+        return EXIT_FINDINGS
+    return EXIT_SUCCESS
+
+
+# ---------------------------------------------------------------------------------------------
+# rule
+
+
+@app.command()
+def rule(
+    code: Annotated[Optional[str], typer.Argument(help="A rule code (TL001) or name (unknown-event). Omit to list every rule.")] = None,
+    output_format: Annotated[str, typer.Option("--output-format", "-f", help="text | json.")] = "text",
+) -> None:
+    """Show a rule's documentation, or list the rules."""
+    from tracklint.rules import RULES, docs_url, get
+
+    if output_format not in ("text", "json"):
+        raise _fail(UsageError(f"--output-format must be text or json, not {output_format!r}"))
+    if code is None:
+        if output_format == "json":
+            import json
+
+            typer.echo(json.dumps([_rule_dict(r) for r in RULES.values()], indent=2))
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(box=None, header_style="bold")
+        for col in ("code", "name", "scope", "default", "summary"):
+            table.add_column(col)
+        for r in RULES.values():
+            table.add_row(r.CODE, r.NAME, r.SCOPE, r.DEFAULT_SEVERITY, r.SUMMARY)
+        Console(highlight=False).print(table)
+        return
+    try:
+        r = get(code)
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(code.upper(), list(RULES), n=1) or difflib.get_close_matches(code, [m.NAME for m in RULES.values()], n=1)
+        raise _fail(UsageError(f"unknown rule `{code}`", hint=f"did you mean `{close[0]}`?" if close else "run `tracklint rule` to list the rules")) from None
+    if output_format == "json":
+        import json
+
+        typer.echo(json.dumps(_rule_dict(r), indent=2))
+        return
+    typer.echo(f"# {r.CODE} {r.NAME}\n\n{r.SUMMARY}\n\nScope: {r.SCOPE}. Default severity: {r.DEFAULT_SEVERITY}.\n")
+    typer.echo(rule_doc(r))
+    typer.echo(f"\nDocumentation: {docs_url(r.CODE)}")
+
+
+def rule_doc(r) -> str:
+    import inspect
+
+    return inspect.cleandoc(r.__doc__ or "").strip()
+
+
+def _rule_dict(r) -> dict:
+    from tracklint.rules import docs_url
+
+    return {
+        "code": r.CODE,
+        "name": r.NAME,
+        "scope": r.SCOPE,
+        "default_severity": r.DEFAULT_SEVERITY,
+        "summary": r.SUMMARY,
+        "documentation": rule_doc(r),
+        "url": docs_url(r.CODE),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _register_commands() -> None:
+    import importlib
+
+    for name in ("tracklint.commands.diff", "tracklint.commands.imports"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(app)
+
+
+_register_commands()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

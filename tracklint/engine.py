@@ -1,0 +1,670 @@
+"""The pipeline: files -> pre-filter -> parse -> call sites -> rules -> suppress/baseline -> Result.
+
+:func:`run` is ``tracklint check``; :func:`scan` stops after extraction (``tracklint scan``,
+``init``, ``diff --check-code``). Both are plain functions over :class:`~tracklint.config.Settings`
+and return a :class:`~tracklint.result.Result`; the CLI turns that into output and an exit code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from tracklint import __version__
+from tracklint.config import Settings
+from tracklint.diagnostics import Diagnostic, Location, Severity, assign_occurrences
+from tracklint.errors import UsageError
+from tracklint.extract import extract_file, language_for
+from tracklint.extract.base import FileExtraction, Notice, TrackCall
+from tracklint.plan.model import Plan
+from tracklint.result import Result, Stats
+from tracklint.rules.base import Finding, RuleContext
+
+LOG = logging.getLogger(__name__)
+
+#: Below this many bytes to parse, worker processes cost more than they save.
+PARALLEL_MIN_BYTES = 1_500_000
+#: Files handed to a worker at a time.
+CHUNK_FILES = 16
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class _Work:
+    """One file to parse: absolute path, repo-relative path, size, stat, digest."""
+
+    path: str
+    rel: str
+    size: int
+    stat: os.stat_result | None = None
+    digest: str = ""
+
+
+@dataclass
+class Extraction:
+    """What extraction produced for a run (before rules)."""
+
+    files: list[FileExtraction] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    stats: Stats = field(default_factory=Stats)
+
+
+# --------------------------------------------------------------------------------------------
+# Extraction
+
+
+def _specs(settings: Settings):
+    from tracklint.extract.presets import build_specs
+
+    return build_specs(settings.presets, settings.wrappers)
+
+
+_WORKER_SPECS: dict[str, list] = {}
+
+
+def _worker_extract(batch: list[tuple[str, str]], presets: tuple, wrappers: tuple, max_size: int) -> list[FileExtraction]:
+    """Worker-process entry: read and extract a batch of files."""
+    from tracklint.extract.presets import build_specs
+
+    key = repr((presets, wrappers))
+    specs = _WORKER_SPECS.get(key)
+    if specs is None:
+        specs = _WORKER_SPECS[key] = build_specs(presets, wrappers)
+    return [_extract_one(path, rel, specs, max_size) for path, rel in batch]
+
+
+def _extract_one(path: str, rel: str, specs, max_size: int, data: bytes | None = None) -> FileExtraction:
+    """Read (unless given) and extract one file; any failure becomes a notice on that file."""
+    try:
+        if data is None:
+            with open(path, "rb") as handle:
+                data = handle.read(max_size + 1)
+    except OSError as exc:
+        result = FileExtraction(path=rel, language=language_for(path) or "unknown")
+        result.notices.append(Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
+        return result
+    try:
+        return extract_file(rel, data, specs, max_file_size=max_size)
+    except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the run
+        LOG.debug("extraction failed for %s", rel, exc_info=True)
+        result = FileExtraction(path=rel, language=language_for(path) or "unknown")
+        result.notices.append(Notice(rel, "internal", f"internal error while extracting: {type(exc).__name__}: {exc}"))
+        return result
+
+
+def _jobs(settings: Settings) -> int:
+    if settings.jobs and settings.jobs > 0:
+        return settings.jobs
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def list_paths(settings: Settings) -> list[Path]:
+    """The files this run reads (git-aware; excludes; --changed-since)."""
+    from tracklint.files import list_files
+
+    root = settings.root
+    paths = list(settings.paths) or [root]
+    for p in paths:
+        if not p.exists() and not p.is_symlink():
+            raise UsageError(f"path does not exist: {p}")
+    files = list_files(
+        root,
+        paths,
+        exclude=tuple(settings.exclude) + tuple(settings.extend_exclude),
+        force_exclude=settings.force_exclude,
+    )
+    if settings.changed_since:
+        from tracklint.files import relpath
+        from tracklint.gitutil import changed_files
+
+        changed = set(changed_files(root, settings.changed_since))
+        files = [f for f in files if relpath(f, root) in changed]
+    return files
+
+
+def extract_paths(settings: Settings, files: list[Path], *, progress: Progress | None = None) -> Extraction:
+    """Extract the call sites of ``files``: cache, pre-filter, minified/generated skip, and
+    parsing in worker processes."""
+    from tracklint.files import relpath
+    from tracklint.prefilter import Prefilter, is_generated, is_minified
+
+    started = time.perf_counter()
+    out = Extraction()
+    stats = out.stats
+    stats.files_listed = len(files)
+    specs = _specs(settings)
+    prefilter = Prefilter(specs)
+    cache = _open_cache(settings)
+    root = str(settings.root)
+    todo: list[_Work] = []
+    done = 0
+    for path in files:
+        spath = str(path)
+        rel = relpath(spath, root)
+        try:
+            st = os.stat(spath)
+        except OSError as exc:
+            out.notices.append(Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
+            continue
+        if cache is not None:
+            hit = cache.lookup(rel, st)
+            if hit is not None:
+                out.files.append(hit)
+                stats.files_cached += 1
+                continue
+        if st.st_size > settings.max_file_size:
+            fx = FileExtraction(path=rel, language=language_for(spath) or "unknown")
+            fx.notices.append(Notice(rel, "skipped", f"file is {st.st_size:,} bytes, over the {settings.max_file_size:,}-byte limit (max-file-size); not parsed"))
+            out.files.append(fx)
+            stats.files_skipped += 1
+            continue
+        try:
+            with open(spath, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            out.notices.append(Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
+            continue
+        stats.bytes_read += len(data)
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest() if cache is not None else ""
+        if cache is not None:
+            hit = cache.lookup_digest(rel, digest)
+            if hit is not None:
+                cache.store(rel, st, digest, hit)
+                out.files.append(hit)
+                stats.files_cached += 1
+                continue
+        fx: FileExtraction | None = None
+        if not prefilter.may_contain(data):
+            fx = FileExtraction(path=rel, language=language_for(spath) or "unknown", parsed=False)
+        elif settings.skip_minified and is_minified(data, spath):
+            fx = FileExtraction(path=rel, language=language_for(spath) or "unknown")
+            fx.notices.append(Notice(rel, "skipped", "looks minified (very long lines); not parsed (set skip-minified = false to parse it)"))
+            stats.files_skipped += 1
+        elif settings.skip_generated and is_generated(data):
+            fx = FileExtraction(path=rel, language=language_for(spath) or "unknown")
+            fx.notices.append(Notice(rel, "skipped", "marked as generated; not parsed (set skip-generated = false to parse it)"))
+            stats.files_skipped += 1
+        if fx is not None:
+            out.files.append(fx)
+            if cache is not None:
+                cache.store(rel, st, digest, fx)
+            continue
+        todo.append(_Work(spath, rel, len(data), st, digest))
+    done = len(files) - len(todo)
+    if progress:
+        progress(done, len(files))
+    for fx, work in _parse_all(settings, todo, specs):
+        out.files.append(fx)
+        stats.files_parsed += 1
+        if cache is not None and work.stat is not None and not any(n.kind in ("unreadable", "internal") for n in fx.notices):
+            cache.store(work.rel, work.stat, work.digest, fx)
+        done += 1
+        if progress:
+            progress(done, len(files))
+    if cache is not None:
+        try:
+            cache.save()
+        except OSError as exc:
+            LOG.warning("could not write the cache: %s", exc)
+    out.files.sort(key=lambda f: f.path)
+    for fx in out.files:
+        out.notices.extend(fx.notices)
+    stats.seconds = time.perf_counter() - started
+    return out
+
+
+def _open_cache(settings: Settings):
+    if not settings.cache:
+        return None
+    from tracklint.cache import Cache
+
+    directory = settings.cache_dir or (settings.root / ".tracklint_cache")
+    salt = hashlib.sha256(f"{__version__}\n{settings.extraction_key()}".encode()).hexdigest()[:16]
+    try:
+        return Cache(directory, salt)
+    except OSError as exc:
+        LOG.warning("cache disabled: %s", exc)
+        return None
+
+
+def _parse_all(settings: Settings, todo: list[_Work], specs) -> Iterable[tuple[FileExtraction, _Work]]:
+    """Parse every file in ``todo``, in worker processes when it is worth it. A worker that dies
+    loses nothing: its files are retried one at a time, and a file that kills a worker again
+    becomes a notice."""
+    jobs = _jobs(settings)
+    total = sum(w.size for w in todo)
+    if jobs <= 1 or total < PARALLEL_MIN_BYTES or len(todo) < 2:
+        for work in todo:
+            yield _extract_one(work.path, work.rel, specs, settings.max_file_size), work
+        return
+    # Largest files first, so that no worker is left with a big file at the end.
+    ordered = sorted(todo, key=lambda w: -w.size)
+    chunks = [ordered[i:i + CHUNK_FILES] for i in range(0, len(ordered), CHUNK_FILES)]
+    args = (settings.presets, settings.wrappers, settings.max_file_size)
+    failed: list[list[_Work]] = []
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    interrupted = False
+    try:
+        futures = {
+            pool.submit(_worker_extract, [(w.path, w.rel) for w in chunk], *args): chunk
+            for chunk in chunks
+        }
+        for future in as_completed(futures):
+            chunk = futures[future]
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                failed.append(chunk)
+                continue
+            except Exception as exc:  # noqa: BLE001
+                LOG.debug("worker failed", exc_info=True)
+                failed.append(chunk)
+                continue
+            yield from zip(results, chunk)
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
+    finally:
+        # On Ctrl-C do not wait for running workers (they got the signal too).
+        pool.shutdown(wait=not interrupted, cancel_futures=True)
+    for chunk in failed:
+        for work in chunk:
+            yield _isolated(work, args), work
+
+
+def _isolated(work: _Work, args: tuple) -> FileExtraction:
+    """Parse one file in a fresh process, so a crash (a grammar segfault, say) names the file."""
+    try:
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            return pool.submit(_worker_extract, [(work.path, work.rel)], *args).result(timeout=120)[0]
+    except Exception as exc:  # noqa: BLE001
+        fx = FileExtraction(path=work.rel, language=language_for(work.path) or "unknown")
+        fx.notices.append(Notice(work.rel, "internal", f"the parser process failed on this file ({type(exc).__name__}); not analysed"))
+        return fx
+
+
+# --------------------------------------------------------------------------------------------
+# Cross-file constants and sources
+
+
+_JS_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
+
+
+def complete_exports(settings: Settings, ex: Extraction) -> None:
+    """Parse, on demand, the files that the pre-filter skipped but that define constants used
+    as event names elsewhere: the modules imported by such calls (JS/TS, Python) and, for Swift
+    and Kotlin (one namespace per module), the files that mention the constant's name."""
+    by_path = {f.path: f for f in ex.files}
+    wanted: set[str] = set()
+    needles: dict[str, set[bytes]] = {}
+    for f in ex.files:
+        for call in f.calls:
+            if call.event is not None or not call.event_ref:
+                continue
+            head, _, rest = call.event_ref.partition(".")
+            imported = f.imports.get(head)
+            if imported is not None:
+                for cand in _module_candidates(f, imported[0]):
+                    target = by_path.get(cand)
+                    if target is not None:
+                        if not target.parsed:
+                            wanted.add(cand)
+                        break
+            elif f.language in ("swift", "kotlin"):
+                parts = [p for p in call.event_ref.split(".") if p not in ("rawValue", "value", "eventName")]
+                if parts:
+                    needles.setdefault(f.language, set()).add(parts[-1].encode())
+    if needles:
+        for f in ex.files:
+            if f.parsed or f.language not in needles:
+                continue
+            try:
+                data = (settings.root / f.path).read_bytes()
+            except OSError:
+                continue
+            if any(n in data for n in needles[f.language]):
+                wanted.add(f.path)
+    if not wanted:
+        return
+    specs = _specs(settings)
+    for i, f in enumerate(ex.files):
+        if f.path in wanted:
+            ex.files[i] = _extract_one(str(settings.root / f.path), f.path, specs, settings.max_file_size)
+            ex.notices.extend(ex.files[i].notices)
+
+
+def resolve_constants(files: list[FileExtraction]) -> None:
+    """Resolve event names that refer to constants imported from other files of the project
+    (JS/TS and Python imports; Swift and Kotlin share one namespace per module, so a constant
+    defined once in the project is used)."""
+    by_path = {f.path: f for f in files}
+    global_exports: dict[str, dict[str, set[str]]] = {}
+    for f in files:
+        family = _family(f.language)
+        table = global_exports.setdefault(family, {})
+        for key, value in f.exports.items():
+            table.setdefault(key, set()).add(value)
+    for f in files:
+        for call in f.calls:
+            if call.event is not None or not call.event_ref:
+                continue
+            value = _resolve_ref(f, call.event_ref, by_path, global_exports.get(_family(f.language), {}))
+            if value is not None:
+                call.event = value
+                call.event_kind = "constant"
+
+
+def _family(language: str) -> str:
+    return "js" if language in ("javascript", "typescript", "tsx") else language
+
+
+def _resolve_ref(f: FileExtraction, ref: str, by_path: dict[str, FileExtraction], global_table: dict[str, set[str]]) -> str | None:
+    head, _, rest = ref.partition(".")
+    imported = f.imports.get(head)
+    if imported is not None:
+        module, name = imported
+        target = _module_file(f, module, by_path)
+        if target is not None:
+            if name == "*":
+                key = rest
+            else:
+                key = name + ("." + rest if rest else "")
+            value = target.exports.get(key)
+            if value is not None:
+                return value
+    if f.language in ("swift", "kotlin"):
+        for key in (ref, ref.removesuffix(".rawValue"), ".".join(ref.split(".")[-2:])):
+            values = global_table.get(key)
+            if values is not None and len(values) == 1:
+                return next(iter(values))
+    return None
+
+
+def _module_file(f: FileExtraction, module: str, by_path: dict[str, FileExtraction]) -> FileExtraction | None:
+    for cand in _module_candidates(f, module):
+        target = by_path.get(cand)
+        if target is not None:
+            return target
+    return None
+
+
+def _module_candidates(f: FileExtraction, module: str) -> list[str]:
+    """Repo-relative paths that an import of ``module`` from file ``f`` may refer to."""
+    here = os.path.dirname(f.path)
+    candidates: list[str] = []
+    if f.language in ("javascript", "typescript", "tsx"):
+        if module.startswith("."):
+            base = os.path.normpath(os.path.join(here, module)).replace(os.sep, "/")
+            candidates = [base] + [base + s for s in _JS_SUFFIXES] + [f"{base}/index{s}" for s in _JS_SUFFIXES]
+    elif f.language == "python":
+        if module.startswith("."):
+            dots = len(module) - len(module.lstrip("."))
+            pkg = here
+            for _ in range(dots - 1):
+                pkg = os.path.dirname(pkg)
+            tail = module.lstrip(".").replace(".", "/")
+            base = f"{pkg}/{tail}" if tail else pkg
+            bases = [base.lstrip("/")]
+        else:
+            tail = module.replace(".", "/")
+            # try the module from the repository root and from every ancestor of this file
+            parts = here.split("/") if here else []
+            bases = [tail] + ["/".join(parts[:i] + [tail]) for i in range(len(parts), 0, -1)]
+        for base in bases:
+            candidates += [base + ".py", base + "/__init__.py"]
+    return [c[2:] if c.startswith("./") else c for c in candidates]
+
+
+def assign_sources(calls: list[TrackCall], plan: Plan, root: Path) -> None:
+    """Set ``call.source`` from the plan's ``sources.*.paths`` globs (relative to the plan)."""
+    if not plan.sources:
+        return
+    import pathspec
+
+    plan_root = Path(plan.root or root).resolve()
+    specs = [
+        (name, pathspec.GitIgnoreSpec.from_lines(list(src.paths)))
+        for name, src in plan.sources.items()
+        if src.paths
+    ]
+    cache: dict[str, str | None] = {}
+    for call in calls:
+        if call.path not in cache:
+            rel = os.path.relpath(root / call.path, plan_root).replace(os.sep, "/")
+            cache[call.path] = next((name for name, spec in specs if spec.match_file(rel)), None)
+        call.source = cache[call.path]
+
+
+# --------------------------------------------------------------------------------------------
+# Rules
+
+
+def enabled_codes(settings: Settings) -> set[str]:
+    """The rule codes this run applies (select/ignore by code or prefix; project rules only on a
+    whole-project run)."""
+    from tracklint.rules import RULES
+
+    def listed(code: str, patterns: tuple[str, ...]) -> bool:
+        return any(p == "ALL" or code.startswith(p) for p in patterns)
+
+    codes = set()
+    for code, rule in RULES.items():
+        if settings.select and not listed(code, settings.select):
+            continue
+        if listed(code, settings.ignore):
+            continue
+        if rule.SCOPE == "project" and settings.files_given:
+            continue
+        codes.add(code)
+    return codes
+
+
+def apply_rules(
+    calls: list[TrackCall],
+    plan: Plan,
+    settings: Settings,
+    *,
+    codes: set[str],
+    renamed_from: dict[tuple[str, int], str] | None = None,
+) -> list[Diagnostic]:
+    """Run every enabled rule and stamp code, name and severity on its findings."""
+    from tracklint.rules import RULES
+
+    diagnostics: list[Diagnostic] = []
+    for code in sorted(codes):
+        rule = RULES[code]
+        ctx = RuleContext(
+            plan=plan,
+            options={**getattr(rule, "DEFAULTS", {}), **settings.rule_options.get(code, {})},
+            whole_project=not settings.files_given,
+            renamed_from=renamed_from or {},
+        )
+        severity = settings.severity.get(code) or Severity.parse(rule.DEFAULT_SEVERITY)
+        if rule.SCOPE == "call":
+            findings = (f for call in calls for f in rule.check(call, ctx))
+        elif rule.SCOPE == "project":
+            findings = rule.check_project(calls, ctx)
+        elif rule.SCOPE == "plan":
+            findings = rule.check_plan(plan, ctx)
+        else:
+            continue
+        for finding in findings:
+            diagnostics.append(_diagnostic(rule, severity, finding, settings.root))
+    return diagnostics
+
+
+def _diagnostic(rule, severity: Severity, finding: Finding, root: Path) -> Diagnostic:
+    if finding.span is not None:
+        s = finding.span
+        loc = Location(finding.path or "", s.line, s.column, s.end_line, s.end_column, s.column_utf16, s.end_column_utf16)
+    else:
+        pl = finding.plan_location
+        path = pl.path if pl else (finding.path or "")
+        path = _rel(path, root)
+        line = pl.line if pl else 1
+        col = pl.column if pl else 1
+        end_line = (pl.end_line if pl and pl.end_line else line)
+        end_col = (pl.end_column if pl and pl.end_column else col + 1)
+        loc = Location(path, line, col, end_line, end_col)
+    return Diagnostic(
+        code=rule.CODE,
+        name=rule.NAME,
+        severity=severity,
+        message=finding.message,
+        location=loc,
+        help=finding.help,
+        event=finding.event,
+        key=finding.key,
+    )
+
+
+def _rel(path: str, root: Path) -> str:
+    if not path or not os.path.isabs(path):
+        return path
+    rel = os.path.relpath(path, root)
+    return path if rel.startswith("..") else rel.replace(os.sep, "/")
+
+
+def _notice_diagnostics(notices: list[Notice], settings: Settings, codes: set[str]) -> list[Diagnostic]:
+    from tracklint.rules import syntax_error
+
+    if syntax_error.CODE not in codes:
+        return []
+    severity = settings.severity.get(syntax_error.CODE) or Severity.parse(syntax_error.DEFAULT_SEVERITY)
+    out = []
+    for n in notices:
+        if n.kind != "syntax-error":
+            continue
+        line = n.line or 1
+        col = n.column or 1
+        out.append(
+            Diagnostic(
+                code=syntax_error.CODE,
+                name=syntax_error.NAME,
+                severity=severity,
+                message=n.message,
+                location=Location(n.path, line, col, n.end_line or line, n.end_column or col + 1),
+                help="fix the syntax error; calls inside this region are not checked",
+                key=f"{line}",
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Entry points
+
+
+def scan(settings: Settings, *, progress: Progress | None = None, plan: Plan | None = None) -> Result:
+    """Find every call site (no rules): ``tracklint scan``, ``init``, ``diff --check-code``."""
+    started = time.perf_counter()
+    files = list_paths(settings)
+    ex = extract_paths(settings, files, progress=progress)
+    complete_exports(settings, ex)
+    resolve_constants(ex.files)
+    calls = [c for f in ex.files for c in f.calls]
+    if plan is not None:
+        assign_sources(calls, plan, settings.root)
+    ex.stats.seconds = time.perf_counter() - started
+    return Result(root=str(settings.root), plan=plan, calls=calls, notices=ex.notices, stats=ex.stats)
+
+
+def scan_calls(settings: Settings) -> list[TrackCall]:
+    """The call sites of a project, as a list (for ``init`` and ``diff --check-code``)."""
+    return scan(settings).calls
+
+
+def run(settings: Settings, plan: Plan, *, progress: Progress | None = None) -> Result:
+    """``tracklint check``: scan, compare with the plan, suppress, baseline."""
+    started = time.perf_counter()
+    files = list_paths(settings)
+    ex = extract_paths(settings, files, progress=progress)
+    complete_exports(settings, ex)
+    resolve_constants(ex.files)
+    calls = [c for f in ex.files for c in f.calls]
+    assign_sources(calls, plan, settings.root)
+    codes = enabled_codes(settings)
+    renamed = _renames(settings, ex.files) if settings.changed_since else {}
+    diagnostics = apply_rules(calls, plan, settings, codes=codes, renamed_from=renamed)
+    diagnostics += _notice_diagnostics(ex.notices, settings, codes)
+    diagnostics = assign_occurrences(diagnostics)
+    from tracklint import suppress
+
+    directives = {f.path: f.directives for f in ex.files if f.directives}
+    diagnostics, unused = suppress.apply_directives(diagnostics, directives, enabled_codes=codes)
+    from tracklint.rules import unused_suppression
+
+    if unused_suppression.CODE in codes:
+        sev = settings.severity.get(unused_suppression.CODE)
+        diagnostics += [d.with_(severity=sev) if sev else d for d in unused]
+    if settings.baseline is not None:
+        diagnostics = suppress.apply_baseline(diagnostics, suppress.load_baseline(settings.baseline))
+    diagnostics.sort(key=Diagnostic.sort_key)
+    result = Result(
+        root=str(settings.root),
+        plan=plan,
+        diagnostics=diagnostics,
+        calls=calls,
+        notices=ex.notices,
+        stats=ex.stats,
+    )
+    result.lines = _source_lines(settings.root, diagnostics)
+    result.stats.seconds = time.perf_counter() - started
+    return result
+
+
+def _source_lines(root: Path, diagnostics: list[Diagnostic]) -> dict[tuple[str, int], str]:
+    """The text of every line a finding points at (for the terminal reporter)."""
+    wanted: dict[str, set[int]] = {}
+    for d in diagnostics:
+        if d.suppressed is None and d.location.path:
+            wanted.setdefault(d.location.path, set()).add(d.location.line)
+    lines: dict[tuple[str, int], str] = {}
+    for path, numbers in wanted.items():
+        full = Path(path) if os.path.isabs(path) else root / path
+        try:
+            data = full.read_bytes()
+        except OSError:
+            continue
+        from tracklint.extract import decode
+
+        data, _ = decode(data)
+        rows = data.split(b"\n")
+        for n in numbers:
+            if 1 <= n <= len(rows):
+                lines[(path, n)] = rows[n - 1].decode("utf-8", "replace").rstrip("\r")
+    return lines
+
+
+def _renames(settings: Settings, files: list[FileExtraction]) -> dict[tuple[str, int], str]:
+    """For --changed-since: call sites whose event name changed since REF, keyed by
+    (path, line) -> the old name."""
+    import difflib
+
+    from tracklint.gitutil import file_at_ref
+
+    specs = _specs(settings)
+    out: dict[tuple[str, int], str] = {}
+    for fx in files:
+        new_calls = [c for c in fx.calls if c.event is not None]
+        if not new_calls:
+            continue
+        old_bytes = file_at_ref(settings.root, settings.changed_since, fx.path)
+        if old_bytes is None:
+            continue
+        old = extract_file(fx.path, old_bytes, specs, max_file_size=settings.max_file_size)
+        old_calls = [c for c in old.calls if c.event is not None]
+        matcher = difflib.SequenceMatcher(a=[c.event for c in old_calls], b=[c.event for c in new_calls], autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "replace" and (i2 - i1) == (j2 - j1):
+                for a, b in zip(old_calls[i1:i2], new_calls[j1:j2]):
+                    out[(fx.path, b.span.line)] = a.event
+    return out

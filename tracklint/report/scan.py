@@ -1,0 +1,66 @@
+"""Output of ``tracklint scan``: the call-site inventory as a table, concise lines or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import IO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from tracklint import __version__
+from tracklint.extract.base import TrackCall
+from tracklint.report.serialize import SCHEMA_VERSION, call_dict, notice_dict
+from tracklint.result import Result
+
+_KIND_STYLE = {"literal": "green", "constant": "cyan", "dynamic": "yellow", "none": "yellow"}
+
+
+def write_scan(fmt: str, calls: list[TrackCall], result: Result, stream: IO[str], *, color: bool = False, event: str | None = None) -> None:
+    if fmt == "json":
+        doc = {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "tracklint", "version": __version__},
+            "files": result.stats.files_listed,
+            "calls": [call_dict(c) for c in calls],
+            "notices": [notice_dict(n) for n in result.notices],
+        }
+        json.dump(doc, stream, indent=2, ensure_ascii=False)
+        stream.write("\n")
+        return
+    if fmt == "concise":
+        for c in calls:
+            name = c.event if c.event is not None else f"<{c.event_kind}: {c.event_text}>"
+            stream.write(f"{c.path}:{c.span.line}:{c.span.column}: {c.sdk} {c.kind} {name}\n")
+        return
+    console = Console(file=stream, force_terminal=color, no_color=not color,
+                      color_system="auto" if color else None, highlight=False, soft_wrap=True, markup=False, emoji=False)
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for col in ("location", "source", "sdk", "call", "event", "properties"):
+        table.add_column(col, overflow="fold")
+    for c in calls:
+        name = Text(c.event) if c.event is not None else Text(f"<{c.event_text or 'none'}>", style="yellow")
+        name.append(f"  {c.event_kind}", style=_KIND_STYLE.get(c.event_kind, ""))
+        props = c.properties
+        if props is not None and props.properties is not None:
+            shown = ", ".join(list(props.properties)[:6]) + (", …" if len(props.properties) > 6 else "")
+            if props.open:
+                shown += " (+spread)"
+        elif props is not None:
+            shown = f"<{props.brief()}>"
+        else:
+            shown = ""
+        table.add_row(f"{c.path}:{c.span.line}:{c.span.column}", c.source or "", c.sdk,
+                      f"{c.receiver + '.' if c.receiver else ''}{c.method}", name, shown)
+    console.print(table)
+    kinds = Counter(c.event_kind for c in calls)
+    events = {c.event for c in calls if c.event is not None}
+    what = f" sending `{event}`" if event else ""
+    console.print(Text(
+        f"\n{len(calls)} call site{'s' * (len(calls) != 1)}{what} in {len({c.path for c in calls})} file(s): "
+        f"{len(events)} distinct event name(s); "
+        + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+        + f" ({result.stats.files_listed} files listed, {result.stats.seconds:.2f}s)"
+    ))

@@ -1,0 +1,76 @@
+"""Plain-data forms of call sites and findings, shared by the JSON outputs (documented in
+``docs/json-output.md``; ``schema_version`` changes only when a field changes meaning)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracklint.diagnostics import Diagnostic
+from tracklint.extract.base import Notice, TrackCall, Value
+
+SCHEMA_VERSION = 1
+MAX_DEPTH = 32
+
+
+def value_shape(value: Value | None, depth: int = 0) -> dict[str, Any] | None:
+    """The statically known shape of a value: type, literal value, nested keys/items."""
+    if value is None:
+        return None
+    out: dict[str, Any] = {"type": value.type}
+    if value.known:
+        out["value"] = value.value
+    elif value.type == "unknown" and value.text:
+        out["expression"] = value.brief()
+    if value.properties is not None and depth < MAX_DEPTH:
+        out["properties"] = {k: value_shape(v, depth + 1) for k, v in value.properties.items()}
+        out["open"] = value.open
+    if value.items is not None and depth < MAX_DEPTH:
+        out["items"] = [value_shape(v, depth + 1) for v in value.items]
+        out["open"] = value.open
+    return out
+
+
+def call_dict(call: TrackCall) -> dict[str, Any]:
+    """One call site as plain data (``tracklint scan --output-format json``)."""
+    s = call.span
+    return {
+        "path": call.path,
+        "line": s.line,
+        "column": s.column,
+        "end_line": s.end_line,
+        "end_column": s.end_column,
+        "language": call.language,
+        "sdk": call.sdk,
+        "receiver": call.receiver,
+        "method": call.method,
+        "kind": call.kind,
+        "event": call.event,
+        "event_kind": call.event_kind,
+        "event_expression": call.event_text or None,
+        "properties_kind": call.properties_kind,
+        "properties": value_shape(call.properties),
+        "source": call.source,
+    }
+
+
+def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
+    loc = d.location
+    return {
+        "code": d.code,
+        "name": d.name,
+        "severity": d.severity.value,
+        "message": d.message,
+        "help": d.help,
+        "path": loc.path,
+        "line": loc.line,
+        "column": loc.column,
+        "end_line": loc.end_line,
+        "end_column": loc.end_column,
+        "event": d.event,
+        "fingerprint": d.fingerprint,
+        "suppressed": d.suppressed,
+    }
+
+
+def notice_dict(n: Notice) -> dict[str, Any]:
+    return {"path": n.path, "kind": n.kind, "message": n.message, "line": n.line, "column": n.column}

@@ -1,0 +1,210 @@
+"""Helpers shared by the call rules: which plan entry a call is checked against, and how a
+statically known value is compared with a property spec."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterator
+
+from tracklint.extract.base import Span, TrackCall, Value
+from tracklint.plan.model import Event, Plan, PropertySpec
+
+#: Nested objects deeper than this are not compared (the extractors cap depth too).
+MAX_DEPTH = 32
+
+
+@dataclass
+class Target:
+    """What a call's properties are checked against."""
+
+    label: str  # "event `Order Completed`", "identify traits", "page `Pricing`"
+    properties: dict[str, PropertySpec]
+    additional: bool
+    event: Event | None = None
+    noun: str = "property"  # "property" or "trait"
+
+
+def planned_events(plan: Plan, kind: str) -> dict[str, Event] | None:
+    """The planned names a call of ``kind`` is checked against, or None when the plan does not
+    constrain that kind (a plan without ``pages:`` does not check page names)."""
+    if kind == "track":
+        return plan.events
+    if kind == "page":
+        return plan.pages or None
+    if kind == "screen":
+        return plan.screens or None
+    return None
+
+
+def target_for(call: TrackCall, plan: Plan) -> Target | None:
+    """The plan entry ``call`` is checked against, or None (unknown event, unconstrained kind)."""
+    if call.kind in ("track", "page", "screen"):
+        events = planned_events(plan, call.kind)
+        if not events or call.event is None or call.event not in events:
+            return None
+        event = events[call.event]
+        props = dict(event.properties)
+        if call.kind == "track":
+            for name, spec in plan.common_properties.items():
+                props.setdefault(name, spec)
+        label = {"track": "event", "page": "page", "screen": "screen"}[call.kind]
+        return Target(f"{label} `{event.name}`", props, event.additional_properties, event)
+    if call.kind in ("identify", "group"):
+        traits = plan.identify if call.kind == "identify" else plan.group
+        if traits is None:
+            return None
+        return Target(f"{call.kind} traits", dict(traits.traits), traits.additional_properties, None, "trait")
+    return None
+
+
+def call_span(call: TrackCall) -> Span:
+    return call.event_span or call.span
+
+
+def props_span(call: TrackCall) -> Span:
+    if call.properties is not None and call.properties.span is not None:
+        return call.properties.span
+    return call.span
+
+
+def walk_properties(
+    value: Value, specs: dict[str, PropertySpec], *, prefix: str = ""
+) -> Iterator[tuple[str, Value, PropertySpec | None, dict[str, PropertySpec], Value]]:
+    """Yield (dotted key, value, spec or None, sibling specs, parent object) for every key of a
+    literal object, descending into nested objects and arrays of objects that have specs.
+    Iterative, with a depth cap."""
+    stack: list[tuple[Value, dict[str, PropertySpec], str, int]] = [(value, specs, prefix, 0)]
+    while stack:
+        obj, obj_specs, pre, depth = stack.pop()
+        for key, child in (obj.properties or {}).items():
+            spec = obj_specs.get(key)
+            dotted = f"{pre}{key}"
+            yield dotted, child, spec, obj_specs, obj
+            if spec is None or depth >= MAX_DEPTH:
+                continue
+            if child.properties is not None and spec.properties:
+                stack.append((child, spec.properties, dotted + ".", depth + 1))
+            elif child.items and spec.items is not None and spec.items.properties:
+                for i, item in enumerate(child.items):
+                    if item.properties is not None:
+                        stack.append((item, spec.items.properties, f"{dotted}[{i}].", depth + 1))
+
+
+def nested_objects(
+    value: Value, specs: dict[str, PropertySpec], additional: bool
+) -> Iterator[tuple[str, Value, dict[str, PropertySpec], bool]]:
+    """Yield (dotted prefix, object value, its property specs, additional allowed) for the
+    top-level properties object and every nested literal object that has planned properties."""
+    yield "", value, specs, additional
+    for dotted, child, spec, _siblings, _parent in walk_properties(value, specs):
+        if spec is None:
+            continue
+        if child.properties is not None and spec.properties:
+            yield dotted + ".", child, spec.properties, spec.additional_properties
+        if child.items and spec.items is not None and spec.items.properties:
+            for i, item in enumerate(child.items):
+                if item.properties is not None:
+                    yield (f"{dotted}[{i}].", item, spec.items.properties,
+                           spec.items.additional_properties)
+
+
+def type_matches(value: Value, spec: PropertySpec) -> bool:
+    """Whether a value's static type is allowed by ``spec.type`` (unknown values always are)."""
+    if not spec.type or value.type == "unknown":
+        return True
+    allowed = set(spec.type)
+    vtype = value.type
+    if vtype in allowed:
+        return True
+    if vtype == "integer" and "number" in allowed:
+        return True
+    if vtype == "number" and "integer" in allowed and value.known:
+        v = value.value
+        return isinstance(v, float) and math.isfinite(v) and v.is_integer()
+    return False
+
+
+def describe_types(types: tuple[str, ...]) -> str:
+    if len(types) == 1:
+        return types[0]
+    return ", ".join(types[:-1]) + " or " + types[-1]
+
+
+def value_problems(value: Value, spec: PropertySpec) -> list[str]:
+    """Why a known literal breaks ``spec``'s enum, const, pattern, format, range or length
+    (empty when it conforms or cannot be known)."""
+    if not value.known and value.items is None:
+        return []
+    problems: list[str] = []
+    v = value.value
+    if value.known:
+        if spec.enum is not None and not any(_same(v, e) for e in spec.enum):
+            shown = ", ".join(_show(e) for e in spec.enum[:8]) + (", …" if len(spec.enum) > 8 else "")
+            problems.append(f"{_show(v)} is not one of the allowed values ({shown})")
+        if spec.has_const and not _same(v, spec.const):
+            problems.append(f"{_show(v)} is not the required constant {_show(spec.const)}")
+        if isinstance(v, str):
+            if spec.pattern is not None:
+                from tracklint.plan.patterns import compile_pattern
+
+                if not compile_pattern(spec.pattern).search(v):
+                    problems.append(f"{_show(v)} does not match the pattern `{spec.pattern}`")
+            if spec.format is not None and not _format_ok(v, spec.format):
+                problems.append(f"{_show(v)} is not a valid {spec.format}")
+            if spec.min_length is not None and len(v) < spec.min_length:
+                problems.append(f"{_show(v)} is shorter than {spec.min_length} characters")
+            if spec.max_length is not None and len(v) > spec.max_length:
+                problems.append(f"{_show(v)} is longer than {spec.max_length} characters")
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            if spec.minimum is not None and v < spec.minimum:
+                problems.append(f"{_show(v)} is less than the minimum {_num(spec.minimum)}")
+            if spec.maximum is not None and v > spec.maximum:
+                problems.append(f"{_show(v)} is greater than the maximum {_num(spec.maximum)}")
+            if spec.exclusive_minimum is not None and v <= spec.exclusive_minimum:
+                problems.append(f"{_show(v)} is not greater than {_num(spec.exclusive_minimum)}")
+            if spec.exclusive_maximum is not None and v >= spec.exclusive_maximum:
+                problems.append(f"{_show(v)} is not less than {_num(spec.exclusive_maximum)}")
+    if value.items is not None and not value.open:
+        n = len(value.items)
+        if spec.min_items is not None and n < spec.min_items:
+            problems.append(f"the array has {n} items, fewer than {spec.min_items}")
+        if spec.max_items is not None and n > spec.max_items:
+            problems.append(f"the array has {n} items, more than {spec.max_items}")
+    return problems
+
+
+def _same(a: object, b: object) -> bool:
+    # True == 1 in Python, but not in JSON: compare types as JSON does.
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    return a == b
+
+
+def _show(v: object) -> str:
+    if isinstance(v, str):
+        text = v if len(v) <= 60 else v[:59] + "…"
+        return '"' + text.replace("\n", "\\n") + '"'
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def _num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+def _format_ok(value: str, fmt: str) -> bool:
+    from jsonschema import FormatChecker
+
+    checker = _FORMAT_CHECKER.get("c")
+    if checker is None:
+        checker = _FORMAT_CHECKER["c"] = FormatChecker()
+    if fmt not in checker.checkers:
+        return True  # an unknown format is an annotation, as in JSON Schema
+    return checker.conforms(value, fmt)
+
+
+_FORMAT_CHECKER: dict[str, object] = {}

@@ -1,0 +1,68 @@
+"""## What it does
+Reports a literal property value that breaks its plan definition: not one of the `enum` values,
+not the `const`, not matching the `pattern` or `format`, outside `minimum`/`maximum`, or of the
+wrong length. Patterns run on a linear-time engine, so no pattern can hang the check.
+
+## Why is this bad?
+Segmentation and dashboards filter on exact values. `currency: "usd"` is not `"USD"`, and an
+order id that does not match `^ord_` breaks joins with the order system.
+
+## Example
+```ts
+analytics.track("Order Completed", { order_id: "ord_1", currency: "usd" });
+```
+
+## Use instead
+```ts
+analytics.track("Order Completed", { order_id: "ord_1", currency: "USD" });
+```
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from tracklint.extract.base import TrackCall
+from tracklint.rules._common import _show, target_for, type_matches, value_problems, walk_properties
+from tracklint.rules.base import Finding, RuleContext
+
+CODE = "TL007"
+NAME = "invalid-property-value"
+SCOPE = "call"
+DEFAULT_SEVERITY = "error"
+SUMMARY = "Property value is outside its enum, pattern, format, range or length."
+OPTIONS: dict[str, type] = {}
+DEFAULTS: dict[str, object] = {}
+
+
+def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
+    target = target_for(call, ctx.plan)
+    props = call.properties
+    if target is None or props is None or props.properties is None:
+        return
+    for dotted, value, spec, _siblings, _parent in walk_properties(props, target.properties):
+        if spec is None:
+            continue
+        pairs = [(dotted, value, spec)]
+        if spec.items is not None and value.items:
+            pairs += [(f"{dotted}[{i}]", item, spec.items) for i, item in enumerate(value.items)]
+        for name, val, sp in pairs:
+            if not type_matches(val, sp):
+                continue  # wrong-property-type reports it
+            for problem in value_problems(val, sp):
+                yield Finding(
+                    f"`{name}` of {target.label}: {problem}.",
+                    path=call.path,
+                    span=val.span or val.key_span or call.span,
+                    help=_hint(sp),
+                    event=call.event,
+                    key=name,
+                )
+
+
+def _hint(spec) -> str | None:
+    if spec.enum is not None:
+        return "use one of: " + ", ".join(_show(e) for e in spec.enum[:10])
+    if spec.pattern is not None:
+        return f"match `{spec.pattern}`"
+    return None

@@ -1,0 +1,93 @@
+"""## What it does
+Reports a call that sends an event (or a named page or screen, when the plan lists them) whose
+name is not in the tracking plan.
+
+When the name equals a planned name, or one of its `previous_names`, after folding case,
+separators and spacing, the message names the planned spelling; when it is an old name listed in
+`previous_names`, it says the event was renamed. Otherwise it suggests the closest planned name.
+
+## Why is this bad?
+An unplanned name creates a new event in every destination. A rename such as
+`"Purchase Completed"` -> `"purchase_completed"` splits one metric in two, and the tools that only
+know the old name silently stop receiving it.
+
+## Example
+```js
+analytics.track("purchase_completed", { order_id: "ord_1" });
+```
+
+## Use instead
+```js
+analytics.track("Purchase Completed", { order_id: "ord_1" });
+```
+or add the event to the tracking plan first.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterable
+
+from tracklint.diagnostics import normalise_name
+from tracklint.extract.base import TrackCall
+from tracklint.rules._common import call_span, planned_events
+from tracklint.rules.base import Finding, RuleContext
+
+CODE = "TL001"
+NAME = "unknown-event"
+SCOPE = "call"
+DEFAULT_SEVERITY = "error"
+SUMMARY = "Event name is not in the tracking plan."
+OPTIONS: dict[str, type] = {}
+DEFAULTS: dict[str, object] = {}
+
+
+def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
+    events = planned_events(ctx.plan, call.kind)
+    if events is None or call.event is None or call.event in events:
+        return
+    noun = {"track": "event", "page": "page", "screen": "screen"}[call.kind]
+    name = call.event
+    was = ctx.renamed_from.get((call.path, call.span.line))
+    was_text = f" (was `{was}` before this change)" if was and was != name else ""
+    renamed_to = next((e.name for e in events.values() if name in e.previous_names), None)
+    if renamed_to is not None:
+        yield Finding(
+            f"`{name}` was renamed to `{renamed_to}` in the tracking plan{was_text}.",
+            path=call.path,
+            span=call_span(call),
+            help=f"send `{renamed_to}` instead",
+            event=name,
+        )
+        return
+    folded = normalise_name(name)
+    same = [e.name for e in events.values() if normalise_name(e.name) == folded]
+    if not same:
+        same = [
+            e.name
+            for e in events.values()
+            if any(normalise_name(old) == folded for old in e.previous_names)
+        ]
+    if same:
+        yield Finding(
+            f"`{name}` is not in the plan; did you mean `{same[0]}`?{was_text}",
+            path=call.path,
+            span=call_span(call),
+            help=f"replace `{name}` with `{same[0]}`",
+            event=name,
+        )
+        return
+    by_folded = {normalise_name(e.name): e.name for e in events.values()}
+    close = difflib.get_close_matches(folded, list(by_folded), n=1, cutoff=0.75)
+    help_text = (
+        f"the closest planned {noun} is `{by_folded[close[0]]}`; if `{name}` is new, add it to the plan"
+        if close
+        else f"add `{name}` to the tracking plan, or send a planned {noun}"
+    )
+    yield Finding(
+        f"{noun.capitalize()} `{name}` is not in the tracking plan.{was_text}",
+        path=call.path,
+        span=call_span(call),
+        help=help_text,
+        event=name,
+    )
