@@ -202,6 +202,12 @@ def _where(jpath: Iterable[Any]) -> str:
     return "".join(parts) or "the plan"
 
 
+def _at(jpath: Iterable[Any]) -> str:
+    """``"events.A: "`` -- the prefix of a message about the value at ``jpath`` (none at the top)."""
+    jpath = tuple(jpath)
+    return f"{_where(jpath)}: " if jpath else ""
+
+
 def _did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean {matches[0]!r}?" if matches else None
@@ -226,7 +232,7 @@ def _article(types: list[str]) -> str:
 def _schema_problems(doc: YamlDocument, error: Any) -> list[Problem]:
     """Turn one jsonschema error into positioned, human problems."""
     jpath = tuple(error.absolute_path)
-    where = _where(jpath)
+    at = _at(jpath)
     kind = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
     instance = error.instance
@@ -244,38 +250,38 @@ def _schema_problems(doc: YamlDocument, error: Any) -> list[Problem]:
             for t in _expected_types(target) or (["string"] if "enum" in target else []):
                 if t not in types:
                     types.append(t)
-        return [doc.problem(f"{where}: expected {_article(types)}, got {_show(instance)}", jpath)]
+        return [doc.problem(f"{at}expected {_article(types)}, got {_show(instance)}", jpath)]
     if kind == "additionalProperties" and isinstance(instance, dict):
         allowed = list(schema.get("properties", {}))
         extra = [key for key in instance if key not in allowed]
         out = []
         for key in extra:
             hint = _did_you_mean(key, allowed) or (f"expected one of: {', '.join(allowed)}" if allowed else None)
-            out.append(doc.problem(f"{where}: unknown key {key!r}", (*jpath, key), key=True, hint=hint))
+            out.append(doc.problem(f"{at}unknown key {key!r}", (*jpath, key), key=True, hint=hint))
         return out
     if kind == "type":
-        return [doc.problem(f"{where}: expected {_article(_expected_types(schema))}, got {_show(instance)}", jpath)]
+        return [doc.problem(f"{at}expected {_article(_expected_types(schema))}, got {_show(instance)}", jpath)]
     if kind == "enum":
         choices = [c for c in error.validator_value if c is not None]
         hint = _did_you_mean(instance, [str(c) for c in choices]) if isinstance(instance, str) else None
         listed = ", ".join(str(c) for c in choices)
-        return [doc.problem(f"{where}: {_show(instance)} is not one of {listed}", jpath, hint=hint)]
+        return [doc.problem(f"{at}{_show(instance)} is not one of {listed}", jpath, hint=hint)]
     if kind == "const":
         if jpath == ("tracklint",):
             return [doc.problem(f"unsupported plan format version {instance!r}; this tracklint reads format {error.validator_value}", jpath)]
-        return [doc.problem(f"{where}: expected {error.validator_value!r}, got {_show(instance)}", jpath)]
+        return [doc.problem(f"{at}expected {error.validator_value!r}, got {_show(instance)}", jpath)]
     if kind == "required":
         missing = [key for key in error.validator_value if isinstance(instance, dict) and key not in instance]
-        return [doc.problem(f"{where}: missing required key {key!r}", jpath, key=bool(jpath)) for key in missing]
+        return [doc.problem(f"{at}missing required key {key!r}", jpath, key=bool(jpath)) for key in missing]
     if kind == "uniqueItems":
-        return [doc.problem(f"{where}: the list has duplicate items", jpath)]
+        return [doc.problem(f"{at}the list has duplicate items", jpath)]
     if kind == "minItems":
-        return [doc.problem(f"{where}: expected at least {error.validator_value} item(s)", jpath)]
+        return [doc.problem(f"{at}expected at least {error.validator_value} item(s)", jpath)]
     if kind == "minLength" and error.validator == "minLength" and not instance:
-        return [doc.problem(f"{where}: expected a non-empty string", jpath, key=bool(error.path) is False)]
+        return [doc.problem(f"{at}expected a non-empty string", jpath, key=bool(error.path) is False)]
     if kind == "minimum":
-        return [doc.problem(f"{where}: expected a number >= {error.validator_value}, got {_show(instance)}", jpath)]
-    return [doc.problem(f"{where}: {error.message}", jpath)]
+        return [doc.problem(f"{at}expected a number >= {error.validator_value}, got {_show(instance)}", jpath)]
+    return [doc.problem(f"{at}{error.message}", jpath)]
 
 
 def _resolve(ref: str) -> dict[str, Any]:
