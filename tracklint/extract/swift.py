@@ -1,0 +1,682 @@
+"""Swift extractor: analytics calls in ``.swift`` files, read with tree-sitter-swift.
+
+It finds the calls whose method name is one the specs know (a tree-sitter query with an
+``#any-of?`` predicate), turns their labelled and unlabelled arguments into
+:class:`~tracklint.extract.base.Value` records and lets :func:`~tracklint.extract.base.match_call`
+decide which SDK they belong to. Swift specifics handled here:
+
+* receivers: ``analytics``, ``self.analytics``, ``Analytics.shared()``, ``SEGAnalytics.shared()?``,
+  ``RSClient.sharedInstance()?``; ``?`` and ``!`` are dropped from the receiver chain, and a
+  variable initialised from a constructor (``let analytics = Analytics(configuration: ...)``) or
+  declared with a type (``let analytics: Analytics``) is bound as ``new:Analytics``;
+* string constants: top-level ``let``, ``static let`` in an enum/struct/class/extension
+  (``Events.orderCompleted``), String-backed enum cases (``Events.orderCompleted.rawValue``,
+  ``.orderCompleted``; a case without an explicit raw value has its own name as raw value), and
+  ``let`` constants inside functions (resolved in the file, not exported);
+* values: string literals (multi-line and raw strings too; interpolation makes them unknown),
+  integer/real/boolean/nil literals, dictionary and array literals, ``as`` casts.
+
+Swift has no per-file imports of a module's names, so ``imports`` stays empty and the exported
+constants are meant to be resolved against every Swift file of the run.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from tree_sitter import Language, Node, Parser, Query, QueryCursor
+
+from tracklint.extract.base import (
+    Arg,
+    CallSpec,
+    Directive,
+    FileExtraction,
+    Notice,
+    RawCall,
+    SourceText,
+    Value,
+    literal,
+    match_call,
+    parse_directive,
+    unknown,
+)
+from tracklint.extract.presets import method_names
+
+LANGUAGE = "swift"
+
+#: Nesting depth after which an argument expression is reported as unknown instead of analysed.
+MAX_DEPTH = 48
+
+_STRING_TYPES = ("line_string_literal", "multi_line_string_literal", "raw_string_literal")
+_IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+_DECLARATIONS_QUERY = """
+(property_declaration) @prop
+(enum_entry) @entry
+(parameter) @param
+[(comment) (multiline_comment)] @comment
+"""
+
+
+@functools.cache
+def _language() -> Language:
+    import tree_sitter_swift
+
+    return Language(tree_sitter_swift.language())
+
+
+@functools.cache
+def _parser() -> Parser:
+    return Parser(_language())
+
+
+@functools.cache
+def _declarations_query() -> Query:
+    return Query(_language(), _DECLARATIONS_QUERY)
+
+
+@functools.cache
+def _errors_query() -> Query:
+    return Query(_language(), "(ERROR) @error (MISSING) @missing")
+
+
+@functools.cache
+def _calls_query(names: tuple[str, ...]) -> Query | None:
+    """The query for calls of ``names``: ``recv.name(...)`` and bare ``name(...)``."""
+    names = tuple(n for n in names if _IDENT_RE.match(n))
+    if not names:
+        return None
+    alternatives = " ".join(f'"{n}"' for n in names)
+    source = f"""
+(call_expression . (navigation_expression
+    suffix: (navigation_suffix suffix: (simple_identifier) @method))
+  . (call_suffix) @suffix (#any-of? @method {alternatives})) @call
+(call_expression . (simple_identifier) @method . (call_suffix) @suffix
+  (#any-of? @method {alternatives})) @call
+"""
+    return Query(_language(), source)
+
+
+def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
+    """Extract the analytics calls, constants, bindings and directives of one Swift file."""
+    result = FileExtraction(path=source.path, language=LANGUAGE)
+    tree = _parser().parse(source.data)
+    root = tree.root_node
+    ctx = _Context(source)
+    ctx.collect(root, result)
+    names = tuple(sorted(method_names(specs)))
+    query = _calls_query(names)
+    candidates: list[tuple[int, int]] = []
+    if query is not None:
+        for _, match in QueryCursor(query).matches(root):
+            call = match["call"][0]
+            method = match["method"][0]
+            suffix = match["suffix"][0]
+            candidates.append((call.start_byte, call.end_byte))
+            try:
+                raw = ctx.raw_call(call, method, suffix)
+            except RecursionError:
+                raw = None
+                result.notices.append(
+                    _notice(source, call, "internal", "expression nested too deeply to analyse")
+                )
+            if raw is None:
+                continue
+            found = match_call(raw, specs, path=source.path, bindings=ctx.bindings)
+            if found is not None:
+                result.calls.append(found)
+    result.calls.sort(key=lambda c: (c.span.start_byte, c.span.end_byte))
+    result.directives.sort(key=lambda d: (d.line, d.column))
+    if root.has_error:
+        _syntax_notices(source, root, names, candidates, result)
+    return result
+
+
+def _notice(source: SourceText, node: Node, kind: str, message: str) -> Notice:
+    span = source.span(node.start_byte, node.end_byte)
+    return Notice(source.path, kind, message, span.line, span.column, span.end_line, span.end_column)
+
+
+def _syntax_notices(
+    source: SourceText,
+    root: Node,
+    names: tuple[str, ...],
+    candidates: list[tuple[int, int]],
+    result: FileExtraction,
+) -> None:
+    """One notice per unreadable region whose lines mention a spec method that no extracted
+    call accounts for (or that lies inside a call whose arguments were partly unreadable)."""
+    if not names:
+        return
+    pattern = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\s*\(")
+    data = source.data
+    seen: list[tuple[int, int]] = []
+    for node, _ in _error_nodes(root):
+        start, end = node.start_byte, node.end_byte
+        if any(s <= start and end <= e for s, e in seen):
+            continue
+        line_start = data.rfind(b"\n", 0, start) + 1
+        line_end = data.find(b"\n", end)
+        line_end = len(data) if line_end == -1 else line_end
+        hidden = [
+            m.group(1).decode()
+            for m in pattern.finditer(data, line_start, line_end)
+            if not any(s <= m.start() < e for s, e in candidates)
+        ]
+        inside = next(
+            (c for c in result.calls if c.span.start_byte <= start and end <= c.span.end_byte), None
+        )
+        if not hidden and inside is None:
+            continue
+        seen.append((start, end))
+        span = source.span(start, max(end, start))
+        what = f"`{hidden[0]}(`" if hidden else f"the `{inside.method}` call's arguments"
+        result.notices.append(
+            Notice(
+                source.path,
+                "syntax-error",
+                f"the parser could not read this region; {what} here may hide an analytics call",
+                span.line,
+                span.column,
+                span.end_line,
+                span.end_column,
+            )
+        )
+
+
+def _error_nodes(root: Node) -> list[tuple[Node, str]]:
+    found = []
+    for name, nodes in QueryCursor(_errors_query()).captures(root).items():
+        found.extend((n, name) for n in nodes)
+    found.sort(key=lambda item: (item[0].start_byte, -item[0].end_byte))
+    return found
+
+
+class _Context:
+    """Per-file knowledge: constants, bindings, and the expression-to-Value conversion."""
+
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+        self.constants: dict[str, str | None] = {}  # qualified name -> value (None: ambiguous)
+        self.locals: dict[str, str | None] = {}  # function-local let -> value (None: ambiguous)
+        self.members: dict[str, str | None] = {}  # bare member name -> value, for `.member`
+        self.bindings: dict[str, str] = {}
+
+    # -- declarations -------------------------------------------------------------------------
+
+    def collect(self, root: Node, result: FileExtraction) -> None:
+        captures = QueryCursor(_declarations_query()).captures(root)
+        for node in captures.get("prop", ()):
+            self._property(node, result)
+        for node in captures.get("entry", ()):
+            self._enum_entry(node, result)
+        for node in captures.get("param", ()):
+            self._parameter(node)
+        for node in captures.get("comment", ()):
+            self._comment(node, result)
+
+    def text(self, node: Node) -> str:
+        return self.source.text(node.start_byte, node.end_byte)
+
+    @staticmethod
+    def _put(table: dict[str, str | None], key: str, value: str) -> None:
+        if key in table and table[key] != value:
+            table[key] = None
+        else:
+            table[key] = value
+
+    def _scope(self, node: Node) -> tuple[list[str], bool]:
+        """(enclosing type names outermost first, whether inside a function/closure body)."""
+        types: list[str] = []
+        local = False
+        parent = node.parent
+        while parent is not None:
+            kind = parent.type
+            if kind in ("function_body", "lambda_literal", "computed_property", "computed_getter",
+                        "computed_setter", "init_declaration", "deinit_declaration",
+                        "function_declaration", "protocol_function_declaration"):
+                local = True
+            elif kind in ("class_declaration", "protocol_declaration"):
+                name = parent.child_by_field_name("name")
+                if name is not None:
+                    types.append(re.sub(r"\s+", "", self.text(name)))
+            parent = parent.parent
+        types.reverse()
+        return types, local
+
+    def _property(self, node: Node, result: FileExtraction) -> None:
+        mutability = None
+        is_static = False
+        for child in node.children:
+            if child.type == "value_binding_pattern":
+                mut = child.child_by_field_name("mutability")
+                mutability = mut.type if mut is not None else None
+            elif child.type == "modifiers":
+                is_static = any(
+                    m.type == "property_modifier" and self.text(m) in ("static", "class")
+                    for m in child.children
+                )
+        names = node.children_by_field_name("name")
+        values = node.children_by_field_name("value")
+        annotations = [c for c in node.children if c.type == "type_annotation"]
+        for i, pattern in enumerate(names):
+            ident = pattern.child_by_field_name("bound_identifier")
+            if ident is None:
+                continue
+            name = self.text(ident)
+            value = values[i] if i < len(values) else None
+            if value is not None:
+                self._binding_from_value(name, value)
+            elif i < len(annotations):
+                self._binding_from_type(name, annotations[i])
+            if mutability != "let" or value is None:
+                continue
+            value = _unwrap(value)
+            if value is None or value.type not in _STRING_TYPES:
+                continue
+            string = self.string_value(value)
+            if string is None:
+                continue
+            types, local = self._scope(node)
+            if local:
+                self._put(self.locals, name, string)
+            elif not types:
+                self._put(self.constants, name, string)
+                result.exports[name] = string
+            elif is_static:
+                self._export_member(types, name, string, result)
+
+    def _export_member(self, types: list[str], name: str, value: str, result: FileExtraction,
+                       extra: str | None = None) -> None:
+        qualified = ".".join(types + [name])
+        keys = [qualified]
+        inner = ".".join(types[-1:] + [name])
+        if inner != qualified:
+            keys.append(inner)
+        for key in keys:
+            self._put(self.constants, key, value)
+            if extra:
+                self._put(self.constants, key + extra, value)
+        self._put(self.members, name, value)
+        result.exports[qualified] = value
+        if extra:
+            result.exports[qualified + extra] = value
+
+    def _enum_entry(self, node: Node, result: FileExtraction) -> None:
+        enum = node.parent.parent if node.parent is not None else None
+        if enum is None or enum.type != "class_declaration":
+            return
+        string_backed = any(
+            c.type == "inheritance_specifier" and self.text(c).strip() == "String"
+            for c in enum.children
+        )
+        if not string_backed:
+            return
+        types, local = self._scope(node)
+        if local or not types:
+            return
+        cases: list[tuple[str, Node | None]] = []
+        for i, child in enumerate(node.children):
+            field = node.field_name_for_child(i)
+            if field == "name":
+                cases.append((self.text(child).strip("`"), None))
+            elif field == "raw_value" and cases:
+                cases[-1] = (cases[-1][0], child)
+        for name, raw in cases:
+            if raw is None:
+                value = name
+            elif raw.type in _STRING_TYPES:
+                value = self.string_value(raw)
+                if value is None:
+                    continue
+            else:
+                continue
+            self._export_member(types, name, value, result, extra=".rawValue")
+
+    def _parameter(self, node: Node) -> None:
+        name = node.child_by_field_name("name")
+        kind = node.child_by_field_name("type")
+        if name is not None and kind is not None:
+            self._binding_from_type(self.text(name), kind)
+
+    def _binding_from_value(self, name: str, value: Node) -> None:
+        value = _unwrap(value)
+        if value is None or value.type != "call_expression":
+            return
+        callee = value.named_children[0] if value.named_children else None
+        dotted = self.dotted(callee) if callee is not None else None
+        if dotted and dotted[0][:1].isupper():
+            self.bindings[name] = "new:" + ".".join(dotted)
+
+    def _binding_from_type(self, name: str, annotation: Node) -> None:
+        text = re.sub(r"[\s?!]", "", self.text(annotation)).lstrip(":")
+        if re.fullmatch(r"[A-Z][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*", text):
+            self.bindings.setdefault(name, "new:" + text)
+
+    def _comment(self, node: Node, result: FileExtraction) -> None:
+        text = self.text(node)
+        parsed = parse_directive(text)
+        if parsed is None:
+            return
+        codes, file_level = parsed
+        span = self.source.span(node.start_byte, node.end_byte)
+        data = self.source.data
+        line_start = data.rfind(b"\n", 0, node.start_byte) + 1
+        own_line = not data[line_start : node.start_byte].strip()
+        result.directives.append(
+            Directive(
+                line=span.line,
+                codes=codes,
+                file_level=file_level,
+                column=span.column,
+                end_column=span.end_column if span.end_line == span.line else span.column + len(text),
+                own_line=own_line,
+            )
+        )
+
+    # -- calls --------------------------------------------------------------------------------
+
+    def raw_call(self, call: Node, method: Node, suffix: Node) -> RawCall:
+        callee = call.named_children[0]
+        if callee.type == "navigation_expression":
+            target = _nav_target(callee)
+            parts = self.receiver_parts(target) if target is not None else []
+            suffix_node = callee.child_by_field_name("suffix")
+            end = suffix_node.start_byte if suffix_node is not None else callee.end_byte
+            receiver_text = self.source.text(callee.start_byte, end).strip()
+        else:
+            parts, receiver_text = [], ""
+        args: list[Arg] = []
+        position = 0
+        for arguments in suffix.named_children:
+            if arguments.type != "value_arguments":
+                continue  # trailing closures carry no event data
+            for argument in arguments.named_children:
+                if argument.type != "value_argument":
+                    continue
+                label = argument.child_by_field_name("name")
+                value_node = argument.child_by_field_name("value")
+                if value_node is None:
+                    continue
+                value = self.value(value_node)
+                if label is not None:
+                    args.append(Arg(value, keyword=self.text(label).strip().strip("`")))
+                else:
+                    args.append(Arg(value, position=position))
+                    position += 1
+        return RawCall(
+            method=self.text(method),
+            receiver_parts=parts,
+            receiver_text=receiver_text,
+            args=args,
+            span=self.source.span(call.start_byte, call.end_byte),
+            language=LANGUAGE,
+        )
+
+    def receiver_parts(self, node: Node) -> list[str]:
+        """The receiver chain, outermost name first, with calls and ``?``/``!`` removed."""
+        parts: list[str] = []
+        current: Node | None = node
+        while current is not None:
+            kind = current.type
+            if kind == "simple_identifier":
+                parts.append(self.text(current).strip("`"))
+                break
+            if kind == "self_expression":
+                parts.append("self")
+                break
+            if kind == "navigation_expression":
+                suffix = current.child_by_field_name("suffix")
+                name = suffix.child_by_field_name("suffix") if suffix is not None else None
+                parts.append(self.text(name).strip("`") if name is not None else "?")
+                current = _nav_target(current)
+            elif kind == "call_expression":
+                current = current.named_children[0] if current.named_children else None
+            elif kind == "postfix_expression":
+                current = current.child_by_field_name("target")
+            elif kind == "tuple_expression" and current.named_child_count == 1:
+                current = current.named_children[0]
+            elif kind == "as_expression":
+                current = current.child_by_field_name("expr")
+            else:
+                parts.append(re.sub(r"\s+", "", self.text(current)))
+                break
+        parts.reverse()
+        return parts
+
+    def dotted(self, node: Node) -> list[str] | None:
+        """``A.b.c`` as ["A", "b", "c"] when the expression is a plain dotted name."""
+        parts: list[str] = []
+        current: Node | None = node
+        while current is not None:
+            if current.type == "simple_identifier":
+                parts.append(self.text(current).strip("`"))
+                parts.reverse()
+                return parts
+            if current.type == "self_expression":
+                parts.append("self")
+                parts.reverse()
+                return parts
+            if current.type != "navigation_expression":
+                return None
+            suffix = current.child_by_field_name("suffix")
+            name = suffix.child_by_field_name("suffix") if suffix is not None else None
+            if name is None or name.type != "simple_identifier":
+                return None
+            parts.append(self.text(name).strip("`"))
+            current = _nav_target(current)
+        return None
+
+    # -- values -------------------------------------------------------------------------------
+
+    def value(self, node: Node, depth: int = 0) -> Value:
+        """What is statically known about an argument expression."""
+        text = self.text(node)
+        span = self.source.span(node.start_byte, node.end_byte)
+        if depth > MAX_DEPTH:
+            return unknown(text, span=span)
+        kind = node.type
+        if kind in _STRING_TYPES:
+            string = self.string_value(node)
+            if string is None:
+                return unknown(text, span=span)
+            return literal(string, text=text, span=span)
+        if kind in ("integer_literal", "hex_literal", "oct_literal", "bin_literal"):
+            number = _swift_int(text)
+            return literal(number, text=text, span=span) if number is not None else unknown(text, span=span)
+        if kind == "real_literal":
+            try:
+                return literal(float(text.replace("_", "")), text=text, span=span)
+            except ValueError:
+                return unknown(text, span=span)
+        if kind == "boolean_literal":
+            return literal(text == "true", text=text, span=span)
+        if kind == "nil_literal":
+            return literal(None, text=text, span=span)
+        if kind == "prefix_expression":
+            return self._prefix(node, text, span, depth)
+        if kind in ("as_expression",):
+            inner = node.child_by_field_name("expr")
+            if inner is not None:
+                return self.value(inner, depth + 1)
+        if kind == "tuple_expression" and node.named_child_count == 1:
+            return self.value(node.named_children[0], depth + 1)
+        if kind == "dictionary_literal":
+            return self._dictionary(node, text, span, depth)
+        if kind == "array_literal":
+            items = [self.value(e, depth + 1) for e in node.children_by_field_name("element")]
+            return Value(type="array", items=items, kind="literal", text=text, span=span)
+        if kind in ("simple_identifier", "navigation_expression"):
+            return self._reference(node, text, span)
+        if kind == "call_expression":
+            callee = node.named_children[0] if node.named_children else None
+            dotted = self.dotted(callee) if callee is not None else None
+            result = unknown(text, span=span)
+            if dotted:
+                result.ctor = ".".join(dotted)
+            return result
+        return unknown(text, span=span)
+
+    def _prefix(self, node: Node, text: str, span, depth: int) -> Value:
+        operation = node.child_by_field_name("operation")
+        target = node.child_by_field_name("target")
+        op = operation.type if operation is not None else ""
+        if target is None:
+            return unknown(text, span=span)
+        if op == "-" and target.type in ("integer_literal", "hex_literal", "oct_literal",
+                                         "bin_literal", "real_literal"):
+            inner = self.value(target, depth + 1)
+            if inner.known:
+                return literal(-inner.value, text=text, span=span)
+        if op == "." and target.type == "simple_identifier":
+            name = self.text(target).strip("`")
+            found = self.members.get(name)
+            if found is not None:
+                return Value(type="string", known=True, value=found, kind="constant", text=text,
+                             span=span, ref="." + name)
+            return unknown(text, span=span, ref="." + name)
+        return unknown(text, span=span)
+
+    def _dictionary(self, node: Node, text: str, span, depth: int) -> Value:
+        keys = node.children_by_field_name("key")
+        values = node.children_by_field_name("value")
+        properties: dict[str, Value] = {}
+        is_open = False
+        for key_node, value_node in zip(keys, values):
+            key = self.value(key_node, depth + 1)
+            if key.type != "string" or not key.known:
+                is_open = True
+                continue
+            item = self.value(value_node, depth + 1)
+            item.key_span = self.source.span(key_node.start_byte, key_node.end_byte)
+            properties[key.value] = item
+        if len(keys) != len(values):
+            is_open = True
+        return Value(type="object", properties=properties, open=is_open, kind="literal",
+                     text=text, span=span)
+
+    def _reference(self, node: Node, text: str, span) -> Value:
+        dotted = self.dotted(node)
+        if not dotted:
+            return unknown(text, span=span)
+        if dotted[0] == "self" and len(dotted) > 1:
+            dotted = dotted[1:]
+        name = ".".join(dotted)
+        found: str | None = None
+        if len(dotted) == 1:
+            found = self.locals.get(name) if name in self.locals else self.constants.get(name)
+        else:
+            found = self.constants.get(name)
+        if found is not None:
+            return Value(type="string", known=True, value=found, kind="constant", text=text,
+                         span=span, ref=name)
+        return unknown(text, span=span, ref=name)
+
+    def string_value(self, node: Node) -> str | None:
+        """The value of a string literal without interpolation, else None."""
+        if any(c.type == "interpolated_expression" for c in node.children):
+            return None
+        return _swift_string(self.text(node))
+
+
+def _nav_target(nav: Node) -> Node | None:
+    for child in nav.children:
+        if child.is_named and child.type != "navigation_suffix":
+            return child
+    return None
+
+
+def _unwrap(node: Node | None) -> Node | None:
+    """Strip casts, parentheses and ``try``/``await`` around an expression."""
+    for _ in range(MAX_DEPTH):
+        if node is None:
+            return None
+        if node.type == "as_expression":
+            node = node.child_by_field_name("expr")
+        elif node.type == "tuple_expression" and node.named_child_count == 1:
+            node = node.named_children[0]
+        elif node.type in ("try_expression", "await_expression"):
+            node = node.named_children[-1] if node.named_children else None
+        else:
+            return node
+    return node
+
+
+def _swift_int(text: str) -> int | None:
+    clean = text.replace("_", "")
+    try:
+        if clean[:2].lower() in ("0x", "0o", "0b"):
+            return int(clean, 0)
+        return int(clean, 10)
+    except ValueError:
+        return None
+
+
+_ESCAPES = {"0": "\0", "\\": "\\", "t": "\t", "n": "\n", "r": "\r", '"': '"', "'": "'"}
+
+
+def _swift_string(text: str) -> str | None:
+    """Decode a Swift string literal's source text (``"..."``, ``\"\"\"...\"\"\"``, ``#"..."#``).
+    Returns None when it interpolates or cannot be decoded."""
+    hashes = len(text) - len(text.lstrip("#"))
+    body = text[hashes : len(text) - hashes if hashes else len(text)]
+    if body.startswith('"""') and body.endswith('"""') and len(body) >= 6:
+        content = body[3:-3]
+        multi = True
+    elif body.startswith('"') and body.endswith('"') and len(body) >= 2:
+        content = body[1:-1]
+        multi = False
+    else:
+        return None
+    escape = "\\" + "#" * hashes
+    if escape + "(" in content:
+        return None
+    if multi:
+        lines = content.split("\n")
+        if len(lines) < 2:
+            return None
+        indent = lines[-1]
+        if indent.strip():
+            return None
+        lines = lines[1:-1]
+        stripped = []
+        for line in lines:
+            stripped.append(line[len(indent):] if line.startswith(indent) else line.lstrip(" \t"))
+        content = "\n".join(stripped)
+    out: list[str] = []
+    i = 0
+    n = len(content)
+    step = len(escape)
+    while i < n:
+        if content.startswith(escape, i):
+            j = i + step
+            if j >= n:
+                return None
+            ch = content[j]
+            if ch in _ESCAPES:
+                out.append(_ESCAPES[ch])
+                i = j + 1
+            elif ch == "u" and content.startswith("{", j + 1):
+                close = content.find("}", j + 2)
+                if close == -1:
+                    return None
+                try:
+                    out.append(chr(int(content[j + 2 : close], 16)))
+                except ValueError:
+                    return None
+                i = close + 1
+            elif multi and ch in " \t\r\n":
+                # a backslash at the end of a line continues it (trailing spaces allowed)
+                k = j
+                while k < n and content[k] in " \t\r":
+                    k += 1
+                if k < n and content[k] != "\n":
+                    return None
+                i = k + 1
+            else:
+                return None
+        else:
+            out.append(content[i])
+            i += 1
+    return "".join(out)
