@@ -1,0 +1,255 @@
+"""Markdown output, for pull-request comments and GitHub step summaries.
+
+One summary line, then a table of findings (errors first) with the file and line linked to the
+code when the run knows where the code is hosted (``link_base``, or the ``GITHUB_*`` variables
+of an Actions run). Long tables are folded into a ``<details>`` block.
+
+Event names, property names and messages come from the scanned code, so every piece of user
+text is escaped before it reaches the page: Markdown punctuation is backslash-escaped (which
+also covers HTML's ``<`` and ``&``), table pipes cannot end a cell, newlines become ``<br>``,
+and ``@mentions`` / ``#123`` references cannot ping people or cross-link issues.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from typing import Any, TextIO
+from urllib.parse import quote
+
+from tracklint.diagnostics import Diagnostic, Severity
+from tracklint.result import Result
+
+#: Tables longer than this are folded into a ``<details>`` block.
+COLLAPSE_AFTER = 20
+
+#: Where rule documentation lives when the registry has no ``docs_url``.
+DOCS_BASE = "https://github.com/tracklint/tracklint/blob/main/docs/rules"
+
+_ICONS = {Severity.ERROR: ":x:", Severity.WARNING: ":warning:", Severity.NOTE: ":information_source:"}
+#: Characters with a meaning in GitHub-flavoured Markdown inline text (emphasis, code, links,
+#: images, raw HTML and entities, table cells, strikethrough, math); each is backslash-escaped.
+#: Block syntax (`#`, `-`, `>` at the start of a line) cannot start inside a table cell.
+_SPECIAL = frozenset("\\`*_[]<>&|!~$")
+_WORD_JOINER = "\u2060"
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
+
+
+def docs_url(code: str) -> str:
+    """The documentation page of a rule (the registry's ``docs_url`` when it has one)."""
+    try:
+        from tracklint.rules import docs_url as registry_docs_url
+    except ImportError:
+        return f"{DOCS_BASE}/{code}.md"
+    return registry_docs_url(code)
+
+
+def escape_text(text: str) -> str:
+    """Escape user text for a Markdown table cell: it renders as itself and nothing more."""
+    out: list[str] = []
+    previous = ""
+    for ch in text.replace("\r\n", "\n").replace("\r", "\n"):
+        if ch == "\n":
+            out.append("<br>")
+        elif ch in _SPECIAL:
+            out.append("\\" + ch)
+        elif ch == "\x00":
+            out.append("\ufffd")
+        elif ord(ch) < 0x20 or ch == "\x7f":
+            out.append(" ")
+        else:
+            # GitHub turns `@name` and `#123` into mentions and cross-references even after a
+            # backslash; an invisible word joiner after the sign breaks the token.
+            if previous in ("@", "#") and (ch.isalnum() or ch in "-_"):
+                out.append(_WORD_JOINER)
+            out.append(ch)
+        previous = ch
+    return "".join(out)
+
+
+def format_message(text: str) -> str:
+    """A message with its backticked names as ``<code>`` and everything escaped.
+
+    Messages quote names in backticks (`` `Order Completed` ``). A name may itself contain
+    backticks, so the pairing is a best effort; whatever it pairs, all text is escaped.
+    """
+    out: list[str] = []
+    pos = 0
+    for match in _CODE_SPAN.finditer(text):
+        out.append(escape_text(text[pos : match.start()]))
+        out.append(f"<code>{escape_text(match.group(2))}</code>")
+        pos = match.end()
+    out.append(escape_text(text[pos:]))
+    return "".join(out)
+
+
+def _link(label: str, url: str | None) -> str:
+    return f"[{label}]({url})" if url else label
+
+
+def github_link_base(environ: Mapping[str, str]) -> str | None:
+    """``https://github.com/OWNER/REPO/blob/SHA`` for the commit an Actions run checks."""
+    server = environ.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+    repo = environ.get("GITHUB_REPOSITORY")
+    sha = environ.get("GITHUB_SHA")
+    if not repo or not sha:
+        return None
+    return f"{server}/{repo}/blob/{sha}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def ordered(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Errors first, then warnings, then notes; each in (path, line, column, code) order."""
+    return sorted(diagnostics, key=lambda d: (-d.severity.rank, d.sort_key()))
+
+
+class MarkdownReporter:
+    """Write a Markdown summary: a headline and a table of the active findings.
+
+    ``link_base`` (``https://host/owner/repo/blob/REF``) links each location to the code; by
+    default it is derived from ``GITHUB_SERVER_URL``/``GITHUB_REPOSITORY``/``GITHUB_SHA``.
+    ``path_prefix`` is prepended to paths in links (when the project root is a subdirectory of
+    the repository). ``environ`` replaces ``os.environ`` (tests).
+    """
+
+    def __init__(
+        self,
+        *,
+        color: bool = False,
+        show_suppressed: bool = False,
+        link_base: str | None = None,
+        path_prefix: str = "",
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        self.color = color
+        self.show_suppressed = show_suppressed
+        env = os.environ if environ is None else environ
+        self.link_base = (link_base or github_link_base(env) or "").rstrip("/") or None
+        self.path_prefix = path_prefix.strip("/")
+
+    # ----------------------------------------------------------------------------- public
+
+    def report(self, result: Result, rules: Mapping[str, Any], stream: TextIO) -> None:
+        stream.write(self.render(result, rules))
+
+    def render(self, result: Result, rules: Mapping[str, Any], *, max_bytes: int | None = None) -> str:
+        """The whole document. With ``max_bytes``, rows are dropped from the end (and counted
+        in a last line) so that the UTF-8 encoding fits."""
+        active = ordered(result.active)
+        suppressed = [d for d in result.diagnostics if d.suppressed is not None]
+        head = self._headline(result, active, suppressed)
+        rows = [self._row(d) for d in active]
+        if self.show_suppressed:
+            rows += [self._row(d) for d in ordered(suppressed)]
+        notices = self._notices(result)
+        if not rows and not notices:
+            return head
+        doc = self._assemble(head, rows, len(rows), notices)
+        if max_bytes is None or len(doc.encode("utf-8")) <= max_bytes:
+            return doc
+        return self._fit(head, rows, notices, max_bytes)
+
+    # ----------------------------------------------------------------------------- parts
+
+    def _headline(self, result: Result, active: list[Diagnostic], suppressed: list[Diagnostic]) -> str:
+        counts = {s: sum(1 for d in active if d.severity is s) for s in Severity}
+        files = len({d.location.path for d in active})
+        extra = []
+        if suppressed:
+            baseline = sum(1 for d in suppressed if d.suppressed == "external")
+            inline = len(suppressed) - baseline
+            parts = []
+            if inline:
+                parts.append(f"{inline} suppressed inline")
+            if baseline:
+                parts.append(f"{baseline} in the baseline")
+            extra.append(", ".join(parts))
+        if result.stats.files_parsed:
+            extra.append(f"{_plural(result.stats.files_parsed, 'file')} checked")
+        tail = f" ({'; '.join(extra)})" if extra else ""
+        if not active:
+            return f"### :white_check_mark: tracklint: no findings{tail}\n"
+        found = ", ".join(_plural(counts[s], s.value) for s in Severity if counts[s])
+        icon = _ICONS[Severity.ERROR] if counts[Severity.ERROR] else _ICONS[Severity.WARNING]
+        if not counts[Severity.ERROR] and not counts[Severity.WARNING]:
+            icon = _ICONS[Severity.NOTE]
+        return f"### {icon} tracklint: {found} in {_plural(files, 'file')}{tail}\n"
+
+    def _row(self, diag: Diagnostic) -> str:
+        severity = f"{_ICONS[diag.severity]} {diag.severity.value}"
+        if diag.suppressed:
+            severity += " (suppressed)"
+        code = f"{_link(diag.code, docs_url(diag.code))} {escape_text(diag.name)}"
+        loc = diag.location
+        label = f"<code>{escape_text(f'{loc.path}:{loc.line}')}</code>"
+        location = _link(label, self._url(loc.path, loc.line, loc.end_line))
+        message = format_message(diag.message)
+        if diag.help:
+            message += f"<br>_{format_message(diag.help)}_"
+        return f"| {severity} | {code} | {location} | {message} |"
+
+    def _url(self, path: str, line: int, end_line: int) -> str | None:
+        if not self.link_base or path.startswith("/"):
+            return None
+        full = f"{self.path_prefix}/{path}" if self.path_prefix else path
+        anchor = f"#L{line}" if line >= 1 else ""
+        if anchor and end_line > line:
+            anchor += f"-L{end_line}"
+        # quote() encodes spaces, parentheses, brackets and non-ASCII, so the link target
+        # cannot end early or carry Markdown.
+        return f"{self.link_base}/{quote(full, safe='/')}{anchor}"
+
+    def _notices(self, result: Result) -> str:
+        if not result.notices:
+            return ""
+        items = []
+        for notice in result.notices:
+            where = notice.path + (f":{notice.line}" if notice.line else "")
+            items.append(f"- <code>{escape_text(where)}</code> ({escape_text(notice.kind)}): {format_message(notice.message)}")
+        title = f"{_plural(len(result.notices), 'file notice')} (files not fully checked)"
+        return f"<details><summary>{title}</summary>\n\n" + "\n".join(items) + "\n\n</details>\n"
+
+    @staticmethod
+    def _table(rows: list[str]) -> str:
+        return "| Severity | Rule | Location | Message |\n| --- | --- | --- | --- |\n" + "\n".join(rows) + "\n"
+
+    def _assemble(self, head: str, rows: list[str], total: int, notices: str, dropped: int = 0) -> str:
+        parts = [head]
+        if rows:
+            table = self._table(rows)
+            if dropped:
+                table += f"\n_…and {_plural(dropped, 'more finding')} not shown here (size limit); see the job log._\n"
+            if total > COLLAPSE_AFTER:
+                table = f"<details><summary>Show {_plural(total, 'finding')}</summary>\n\n{table}\n</details>\n"
+            parts.append("\n" + table)
+        if notices:
+            parts.append("\n" + notices)
+        return "".join(parts)
+
+    def _fit(self, head: str, rows: list[str], notices: str, max_bytes: int) -> str:
+        total = len(rows)
+        # Grow the table row by row; one pass, sizes in UTF-8 bytes.
+        skeleton = self._assemble(head, ["| x |"], total, notices, dropped=total)
+        budget = max_bytes - len(skeleton.encode("utf-8"))
+        if budget < 0:
+            notices = ""
+            skeleton = self._assemble(head, ["| x |"], total, notices, dropped=total)
+            budget = max_bytes - len(skeleton.encode("utf-8"))
+        kept = 0
+        for row in rows:
+            size = len(row.encode("utf-8")) + 1
+            if size > budget:
+                break
+            budget -= size
+            kept += 1
+        if budget < 0 or (kept == 0 and max_bytes < len(head.encode("utf-8"))):
+            return head.encode("utf-8")[:max(max_bytes, 0)].decode("utf-8", "ignore")
+        if kept == 0:
+            return self._assemble(head, [], total, notices) + (
+                f"\n_{_plural(total, 'finding')} not shown here (size limit); see the job log._\n"
+            )
+        return self._assemble(head, rows[:kept], total, notices, dropped=total - kept)
