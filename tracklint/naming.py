@@ -154,8 +154,11 @@ def _capitalise(word: str) -> str:
 
 def to_style(name: str, style: str) -> str:
     """The spelling of ``name`` in ``style`` (``"order_completed"``, ``"title-case"`` ->
-    ``"Order Completed"``). A name without letters or digits is returned unchanged."""
+    ``"Order Completed"``). A name that already follows the style, or has no letters or
+    digits, is returned unchanged."""
     style = canonical_style(style)
+    if check_name(name, style):
+        return name
     words = split_words(name)
     if not words:
         return name

@@ -237,8 +237,16 @@ def _schema_problems(doc: YamlDocument, error: Any) -> list[Problem]:
     schema = error.schema if isinstance(error.schema, dict) else {}
     instance = error.instance
     if kind in ("anyOf", "oneOf") and error.context:
-        # Prefer the branch whose type fitted: its error is the specific one.
-        fitting = [sub for sub in error.context if sub.validator not in ("type", "const") or sub.relative_path]
+        # Drop the branches whose type did not fit; the errors of a fitting branch are specific.
+        by_branch: dict[Any, list[Any]] = {}
+        for sub in error.context:
+            by_branch.setdefault(sub.relative_schema_path[0] if sub.relative_schema_path else None, []).append(sub)
+        fitting = [
+            sub
+            for subs in by_branch.values()
+            if not any(s.validator == "type" and not s.relative_path for s in subs)
+            for sub in subs
+        ]
         if fitting:
             deepest = max(fitting, key=lambda sub: len(sub.absolute_path))
             return _schema_problems(doc, deepest)
@@ -277,8 +285,10 @@ def _schema_problems(doc: YamlDocument, error: Any) -> list[Problem]:
         return [doc.problem(f"{at}the list has duplicate items", jpath)]
     if kind == "minItems":
         return [doc.problem(f"{at}expected at least {error.validator_value} item(s)", jpath)]
-    if kind == "minLength" and error.validator == "minLength" and not instance:
-        return [doc.problem(f"{at}expected a non-empty string", jpath, key=bool(error.path) is False)]
+    if kind == "minLength" and "propertyNames" in error.schema_path:
+        return [doc.problem(f"{at}an empty name is not allowed", jpath)]
+    if kind == "minLength" and not instance:
+        return [doc.problem(f"{at}expected a non-empty string", jpath)]
     if kind == "minimum":
         return [doc.problem(f"{at}expected a number >= {error.validator_value}, got {_show(instance)}", jpath)]
     return [doc.problem(f"{at}{error.message}", jpath)]
