@@ -29,6 +29,7 @@ Snowplow SchemaVer ``MODEL-REVISION-ADDITION`` (breaking => MODEL, additive => A
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -147,6 +148,21 @@ class VersionVerdict:
     suggested: str | None = None
 
 
+@dataclass(frozen=True)
+class CallSite:
+    """A call in the code that a change affects (``tracklint diff --check-code``)."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    method: str
+    event: str | None
+    #: why this call is affected, e.g. "sends `coupon`" or "does not send `order_id`"
+    reason: str
+
+
 @dataclass
 class PlanDiff:
     """All changes between two plans, in plan order, and the version verdict."""
@@ -157,6 +173,8 @@ class PlanDiff:
     old_version: str | None = None
     new_version: str | None = None
     version_verdict: VersionVerdict | None = None
+    #: with ``--check-code``: change index -> the call sites it affects (None: not checked)
+    impact: dict[int, list[CallSite]] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.changes)
@@ -285,15 +303,17 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _fmt(value: Any) -> str:
+    """A value as JSON would write it (lists as comma-separated values)."""
     if value is None:
         return "none"
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_fmt(v) for v in value) + "]"
-    if isinstance(value, str):
-        return repr(value) if value else "''"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+        return ", ".join(_fmt(v) for v in value) if value else "nothing"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def _type_text(types: tuple[str, ...]) -> str:
@@ -1293,3 +1313,88 @@ def diff_plans(old: Plan, new: Plan, *, version_scheme: str | None = None) -> Pl
         new_version=None if new.version is None else str(new.version),
         version_verdict=version_verdict(old.version, new.version, changes, scheme=version_scheme),
     )
+
+
+# --------------------------------------------------------------------------- code impact
+
+_CALL_METHODS = {"track": ("track",), "page": ("page",), "screen": ("screen",),
+                 "identify": ("identify",), "group": ("group",), "common": ("track",)}
+
+
+def _property_of(change: Change) -> str | None:
+    """The top-level property or trait name a change is about (None for event-level changes)."""
+    parts = change.path.split("/")
+    for marker in ("properties", "traits"):
+        if marker in parts:
+            index = parts.index(marker)
+            if index + 1 < len(parts):
+                return parts[index + 1].replace("~1", "/").replace("~0", "~")
+    return None
+
+
+def code_impact(diff: PlanDiff, calls: Iterable[Any]) -> dict[int, list[CallSite]]:
+    """Match breaking changes to the call sites they affect.
+
+    ``calls`` are :class:`tracklint.extract.base.TrackCall` records (anything with ``path``,
+    ``span``, ``method``/``kind``, ``event``, ``properties`` and ``source``). A change about an
+    event touches the calls that send it (under its old name for renames and removals); a change
+    about a property touches the calls that send that property, except new requirements, which
+    touch the calls that do not send it. Calls whose properties are not known statically are
+    included (they may be affected).
+    """
+    calls = list(calls)
+    out: dict[int, list[CallSite]] = {}
+    for index, change in enumerate(diff.changes):
+        if change.severity != BREAKING or change.scope == "plan":
+            continue
+        kinds = _CALL_METHODS.get(change.scope, ())
+        names: set[str] = set()
+        if change.event is not None:
+            names.add(change.event)
+        if change.kind in ("event_renamed",) and isinstance(change.old, str):
+            names = {change.old}
+        prop = _property_of(change)
+        wants_missing = change.kind in ("required_added",) or (
+            change.kind == "property_added" and isinstance(change.new, dict) and change.new.get("required")
+        )
+        sites: list[CallSite] = []
+        for call in calls:
+            kind = getattr(call, "kind", None) or getattr(call, "method", "")
+            if kind not in kinds:
+                continue
+            if change.scope in ("track", "page", "screen") and getattr(call, "event", None) not in names:
+                continue
+            if change.kind == "sources_removed" and getattr(call, "source", None) not in change.sources:
+                continue
+            if change.kind == "destinations_removed":
+                continue  # routing is not in the code
+            reason = f"sends `{call.event}`" if getattr(call, "event", None) else f"calls {kind}()"
+            if prop is not None:
+                value = getattr(call, "properties", None)
+                keys = getattr(value, "properties", None) if value is not None else None
+                is_open = keys is None or bool(getattr(value, "open", False))
+                has = keys is not None and prop in keys
+                if wants_missing:
+                    if has:
+                        continue
+                    reason = f"may not send `{prop}`" if is_open else f"does not send `{prop}`"
+                else:
+                    if not has and not is_open:
+                        continue
+                    reason = f"sends `{prop}`" if has else f"may send `{prop}` (properties not known statically)"
+            span = call.span
+            sites.append(
+                CallSite(
+                    path=str(call.path),
+                    line=span.line,
+                    column=span.column,
+                    end_line=span.end_line,
+                    end_column=span.end_column,
+                    method=str(getattr(call, "method", kind)),
+                    event=getattr(call, "event", None),
+                    reason=reason,
+                )
+            )
+        if sites:
+            out[index] = sorted(sites, key=lambda s: (s.path, s.line, s.column))
+    return out

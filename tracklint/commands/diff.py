@@ -1,0 +1,539 @@
+"""``tracklint diff``: compare two versions of a tracking plan and classify every change.
+
+    tracklint diff OLD NEW              two plan files (any format ``tracklint import`` reads)
+    tracklint diff --base REF [PLAN]    the plan at a git ref against the working tree
+
+Exit codes: 0 nothing at or above ``--fail-on`` (and the version bump is large enough), 1
+breaking changes or a too-small version bump, 2 usage error or an unreadable plan.
+
+The command only parses arguments, loads the two plans (reading a plan at a git ref, with every
+file it includes, through GitPython) and picks a reporter; the diff itself is
+:func:`tracklint.plan.diff.diff_plans`. Heavy imports happen inside the command so that
+``tracklint --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tracklint.plan.diff import PlanDiff
+    from tracklint.plan.model import Plan
+
+DIFF_FORMATS = ("full", "json", "markdown", "github")
+FAIL_ON = ("breaking", "any", "never")
+COLOR = ("auto", "always", "never")
+
+#: Most files materialised from a git ref for one plan (a plan directory, or includes).
+MAX_REF_FILES = 5000
+
+
+@dataclasses.dataclass(frozen=True)
+class DiffOptions:
+    """Everything ``tracklint diff`` needs, parsed from the command line."""
+
+    plans: tuple[Path, ...] = ()
+    base: str | None = None
+    output_format: str = "full"
+    output_file: Path | None = None
+    fail_on: str = "breaking"
+    color: str = "auto"
+    check_code: tuple[Path, ...] = ()
+    input_format: str | None = None
+    cwd: Path | None = None
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``diff`` command to ``app``."""
+    app.command(
+        "diff",
+        help=(
+            "Compare two versions of a tracking plan and classify each change as breaking, "
+            "non-breaking or cosmetic. [bold]tracklint diff OLD NEW[/] compares two files; "
+            "[bold]tracklint diff --base REF [PLAN][/] compares the plan at a git ref with the "
+            "working tree."
+        ),
+    )(diff_command)
+
+
+def diff_command(
+    plans: Annotated[
+        Optional[list[Path]],
+        typer.Argument(
+            help="OLD NEW (two plan files), or with --base the plan to compare "
+            "(default: tracking-plan.yaml found upwards from the current directory).",
+            show_default=False,
+        ),
+    ] = None,
+    base: Annotated[
+        Optional[str],
+        typer.Option("--base", metavar="REF", help="Compare with the plan at this git ref (branch, tag, commit)."),
+    ] = None,
+    output_format: Annotated[
+        Optional[str],
+        typer.Option(
+            "--output-format",
+            metavar="|".join(DIFF_FORMATS),
+            help="Output format (env TRACKLINT_OUTPUT_FORMAT). Default: full.",
+            show_default=False,
+        ),
+    ] = None,
+    output_file: Annotated[
+        Optional[Path], typer.Option("--output-file", help="Write the report to this file instead of stdout.")
+    ] = None,
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            "--fail-on",
+            metavar="|".join(FAIL_ON),
+            help="Exit 1 on breaking changes (default), on any change, or never. A too-small "
+            "version bump fails unless 'never'.",
+        ),
+    ] = "breaking",
+    color: Annotated[
+        str, typer.Option("--color", metavar="|".join(COLOR), help="Colour the full output (NO_COLOR is honoured by auto).")
+    ] = "auto",
+    check_code: Annotated[
+        Optional[list[Path]],
+        typer.Option(
+            "--check-code",
+            metavar="PATH",
+            help="Scan PATH (repeatable; '.' for the project) and list the call sites each breaking change affects.",
+            show_default=False,
+        ),
+    ] = None,
+    input_format: Annotated[
+        Optional[str],
+        typer.Option(
+            "--input-format",
+            metavar="FORMAT",
+            help="Format of the plans: tracklint, segment, rudderstack, iglu, amplitude, mparticle. Default: detected.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    options = DiffOptions(
+        plans=tuple(plans or ()),
+        base=base,
+        output_format=output_format or "",
+        output_file=output_file,
+        fail_on=fail_on,
+        color=color,
+        check_code=tuple(check_code or ()),
+        input_format=input_format,
+    )
+    raise typer.Exit(run_diff(options))
+
+
+# --------------------------------------------------------------------------- execution
+
+
+def _usage(message: str, hint: str | None = None):
+    from tracklint.errors import UsageError
+
+    return UsageError(message, hint=hint)
+
+
+def run_diff(options: DiffOptions, *, stdout=None, stderr=None) -> int:
+    """Run ``tracklint diff`` and return its exit code (0, 1 or 2). Never raises for bad input."""
+    from tracklint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_SUCCESS, TracklintError
+
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    try:
+        fmt = _output_format(options, stderr)
+        if options.fail_on not in FAIL_ON:
+            raise _usage(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {options.fail_on!r}")
+        if options.color not in COLOR:
+            raise _usage(f"--color must be one of {', '.join(COLOR)}, not {options.color!r}")
+        diff, old_label, new_label = _compute(options)
+        if options.check_code:
+            _attach_impact(diff, options)
+        failed = _failed(diff, options.fail_on)
+        _write_report(diff, fmt, options, stdout, old_label=old_label, new_label=new_label, failed=failed)
+    except TracklintError as err:
+        stderr.write(f"tracklint: error: {err.render()}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:  # pragma: no cover
+        raise
+    except Exception as exc:  # noqa: BLE001 - an internal error must still exit 2, not trace back
+        stderr.write(f"tracklint: internal error: {type(exc).__name__}: {exc}\n")
+        if os.environ.get("TRACKLINT_DEBUG"):
+            import traceback
+
+            traceback.print_exc(file=stderr)
+        return EXIT_ERROR
+    return EXIT_FINDINGS if failed else EXIT_SUCCESS
+
+
+def _output_format(options: DiffOptions, stderr) -> str:
+    if options.output_format:
+        if options.output_format not in DIFF_FORMATS:
+            raise _usage(
+                f"--output-format must be one of {', '.join(DIFF_FORMATS)} for diff, not {options.output_format!r}"
+            )
+        return options.output_format
+    env = os.environ.get("TRACKLINT_OUTPUT_FORMAT", "")
+    if env:
+        if env in DIFF_FORMATS:
+            return env
+        # The variable is often set job-wide for `check` (concise, sarif); diff has no such
+        # format, so say so and fall back rather than fail the job.
+        stderr.write(
+            f"tracklint: warning: TRACKLINT_OUTPUT_FORMAT={env!r} is not a diff format "
+            f"({', '.join(DIFF_FORMATS)}); using full\n"
+        )
+    return "full"
+
+
+def _failed(diff: "PlanDiff", fail_on: str) -> bool:
+    if fail_on == "never":
+        return False
+    if not diff.version_ok:
+        return True
+    if fail_on == "any":
+        return bool(diff.changes)
+    return bool(diff.breaking)
+
+
+def _compute(options: DiffOptions) -> tuple["PlanDiff", str, str]:
+    from tracklint.plan.diff import diff_plans
+
+    cwd = options.cwd or Path.cwd()
+    if options.base is None:
+        if len(options.plans) != 2:
+            raise _usage(
+                f"expected two plan files (OLD NEW), got {len(options.plans)}",
+                hint="or compare with a git ref: tracklint diff --base main [PLAN]",
+            )
+        old_path, new_path = (p if p.is_absolute() else cwd / p for p in options.plans)
+        old_label, new_label = (str(p) for p in options.plans)
+        old, old_fmt = _load(old_path, options.input_format, label=old_label)
+        new, new_fmt = _load(new_path, options.input_format, label=new_label)
+    else:
+        if len(options.plans) > 1:
+            raise _usage(
+                f"with --base, give at most one plan (got {len(options.plans)})",
+                hint="tracklint diff --base REF [PLAN]",
+            )
+        if options.plans:
+            plan_path = options.plans[0] if options.plans[0].is_absolute() else cwd / options.plans[0]
+            new_label = str(options.plans[0])
+        else:
+            from tracklint.config import find_plan
+
+            found = find_plan(cwd)
+            if found is None:
+                raise _usage(
+                    "no tracking-plan.yaml found in this directory or above",
+                    hint="pass the plan: tracklint diff --base REF PLAN",
+                )
+            plan_path = found
+            new_label = os.path.relpath(found, cwd)
+        new, new_fmt = _load(plan_path, options.input_format, label=new_label)
+        old, old_fmt, old_label = _load_at_ref(plan_path, options.base, options.input_format, new_label)
+    scheme = "schemaver" if "iglu" in (old_fmt, new_fmt) else None
+    diff = diff_plans(old, new, version_scheme=scheme)
+    diff.old_path, diff.new_path = old_label, new_label
+    return diff, old_label, new_label
+
+
+def _detect(path: Path, fmt: str | None) -> str | None:
+    if fmt not in (None, "auto"):
+        return fmt
+    from tracklint.importers import detect_format
+
+    return detect_format(path)
+
+
+def _load(path: Path, fmt: str | None, *, label: str) -> tuple["Plan", str | None]:
+    """Load a plan of any format; messages name it as the user wrote it (``label``)."""
+    from tracklint.errors import PlanError
+    from tracklint.importers import load_any
+
+    if not path.exists():
+        raise PlanError("no such file or directory", path=label)
+    detected = _detect(path, fmt)
+    plan = _relabel_errors(lambda: load_any(path, detected), str(path), label)
+    if str(path) != label:
+        real_dir, label_dir = (str(path), label) if path.is_dir() else (str(path.parent), os.path.dirname(label))
+
+        def rename(p: str) -> str:
+            if p == str(path):
+                return label
+            if p.startswith(real_dir + os.sep):
+                return os.path.normpath(os.path.join(label_dir, p[len(real_dir) + 1:]))
+            return p
+
+        _relocate(plan, rename)
+    return plan, detected
+
+
+def _relabel_errors(load, real: str, label: str):
+    """Run ``load``; in a :class:`TracklintError` it raises, show ``label`` instead of ``real``."""
+    from tracklint.errors import TracklintError
+
+    try:
+        return load()
+    except TracklintError as err:
+        if real != label:
+            if err.path and err.path.startswith(real):
+                err.path = label + err.path[len(real):]
+            err.message = err.message.replace(real, label)
+        raise
+
+
+# --------------------------------------------------------------------------- git refs
+
+
+def _load_at_ref(plan_path: Path, ref: str, fmt: str | None, label: str) -> tuple["Plan", str | None, str]:
+    """The plan as it was at ``ref``: its file(s) are copied from the git tree into a temporary
+    directory (a tracklint plan with every file it includes, or a whole plan directory), loaded
+    there, and their locations renamed ``REF:path``."""
+    from tracklint.errors import PlanError, UsageError
+
+    try:
+        import git
+    except ImportError as exc:  # pragma: no cover - GitPython is a dependency
+        raise UsageError(f"--base needs GitPython: {exc}") from None
+    try:
+        repo = git.Repo(plan_path.parent if plan_path.is_file() else plan_path, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise UsageError("--base needs a git repository", path=label, hint="run inside the repository, or pass OLD NEW") from None
+    try:
+        if repo.working_tree_dir is None:
+            raise UsageError("--base needs a repository with a working tree", path=label)
+        top = Path(repo.working_tree_dir).resolve()
+        try:
+            rel = plan_path.resolve().relative_to(top).as_posix()
+        except ValueError:
+            raise UsageError("the plan is outside the git repository", path=label) from None
+        try:
+            commit = repo.commit(ref)
+        except (git.BadName, git.BadObject, ValueError):
+            raise UsageError(f"unknown git ref {ref!r}", hint="fetch it first (git fetch origin main), or check the spelling") from None
+        tree = commit.tree
+        old_label = f"{ref}:{rel}"
+        try:
+            entry = tree / rel
+        except KeyError:
+            # The plan is new on this branch: everything in it is an addition.
+            from tracklint.plan.model import Plan
+
+            return Plan(path=old_label), None, old_label
+        with tempfile.TemporaryDirectory(prefix="tracklint-diff-") as tmp:
+            tmp_root = Path(tmp)
+            if entry.type == "tree":
+                _copy_tree(entry, tmp_root)
+            else:
+                _copy_plan_files(tree, rel, tmp_root)
+            target = tmp_root / rel
+            detected = _detect(target, fmt)
+            if detected is None and target.is_file() and target.suffix.lower() in (".yaml", ".yml"):
+                detected = None  # load_any reports what it cannot recognise
+            from tracklint.importers import load_any
+
+            prefix = str(target)
+            base_prefix = str(tmp_root) + os.sep
+
+            def rename(path: str) -> str:
+                if path.startswith(base_prefix):
+                    return f"{ref}:{Path(path[len(base_prefix):]).as_posix()}"
+                return path
+
+            try:
+                plan = load_any(target, detected)
+            except PlanError as err:
+                if err.path:
+                    err.path = rename(err.path) if err.path != prefix else old_label
+                err.message = err.message.replace(base_prefix, f"{ref}:").replace(prefix, old_label)
+                raise
+            _relocate(plan, rename)
+            plan.path = old_label
+            return plan, detected, old_label
+    finally:
+        repo.close()
+
+
+def _copy_blob(blob: Any, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(blob.data_stream.read())
+
+
+def _copy_tree(tree: Any, tmp_root: Path) -> None:
+    """Copy every file of a plan directory at the ref (RudderStack projects, Iglu registries)."""
+    count = 0
+    for item in tree.traverse():
+        if item.type != "blob":
+            continue
+        count += 1
+        if count > MAX_REF_FILES:
+            from tracklint.errors import UsageError
+
+            raise UsageError(f"the plan directory holds more than {MAX_REF_FILES} files at the ref")
+        _copy_blob(item, tmp_root / item.path)
+
+
+def _copy_plan_files(tree: Any, rel: str, tmp_root: Path) -> None:
+    """Copy the plan file and, for a tracklint plan, every file its ``include:`` can reach.
+
+    Literal includes are followed file by file; a glob include copies the plan files (YAML,
+    JSON) under the glob's fixed prefix so that the loader's own glob matching decides, exactly
+    as on disk."""
+    import glob
+    import posixpath
+
+    import yaml
+
+    seen: set[str] = set()
+    todo = [rel]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        if len(seen) > MAX_REF_FILES:
+            break
+        try:
+            blob = tree / current
+        except KeyError:
+            continue  # the loader reports the missing include
+        if blob.type != "blob":
+            continue
+        data = blob.data_stream.read()
+        dest = tmp_root / current
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(data)
+        if not current.lower().endswith((".yaml", ".yml")):
+            continue
+        try:
+            doc = yaml.safe_load(data)
+        except yaml.YAMLError:
+            continue  # the loader reports it, positioned
+        includes = doc.get("include") if isinstance(doc, dict) else None
+        if not isinstance(includes, list):
+            continue
+        directory = posixpath.dirname(current)
+        for entry in includes:
+            if not isinstance(entry, str) or entry.startswith("/"):
+                continue
+            if glob.has_magic(entry):
+                fixed = []
+                for part in entry.split("/"):
+                    if glob.has_magic(part):
+                        break
+                    fixed.append(part)
+                prefix = posixpath.normpath(posixpath.join(directory, *fixed)) if fixed else directory
+                if prefix.startswith(".."):
+                    continue
+                try:
+                    sub = tree / prefix if prefix not in ("", ".") else tree
+                except KeyError:
+                    continue
+                if sub.type != "tree":
+                    continue
+                for item in sub.traverse():
+                    if item.type == "blob" and item.path.lower().endswith((".yaml", ".yml", ".json")):
+                        todo.append(item.path)
+            else:
+                target = posixpath.normpath(posixpath.join(directory, entry))
+                if not target.startswith(".."):
+                    todo.append(target)
+
+
+def _relocate(plan: "Plan", rename) -> None:
+    """Rewrite every ``PlanLocation.path`` in ``plan`` with ``rename`` (no recursion)."""
+    from tracklint.plan.model import PlanLocation
+
+    def fix(obj: Any) -> None:
+        loc = getattr(obj, "location", None)
+        if isinstance(loc, PlanLocation):
+            obj.location = dataclasses.replace(loc, path=rename(loc.path))
+
+    stack: list[Any] = []
+    stack.extend(plan.sources.values())
+    for mapping in (plan.events, plan.pages, plan.screens):
+        stack.extend(mapping.values())
+    stack.extend(plan.shared_properties.values())
+    stack.extend(plan.common_properties.values())
+    for traits in (plan.identify, plan.group):
+        if traits is not None:
+            stack.append(traits)
+    while stack:
+        obj = stack.pop()
+        fix(obj)
+        props = getattr(obj, "properties", None)
+        if isinstance(props, dict):
+            stack.extend(props.values())
+        traits = getattr(obj, "traits", None)
+        if isinstance(traits, dict):
+            stack.extend(traits.values())
+        items = getattr(obj, "items", None)
+        if items is not None and not callable(items):
+            stack.append(items)
+    if plan.files:
+        plan.files = tuple(rename(f) for f in plan.files)
+
+
+# --------------------------------------------------------------------------- code impact
+
+
+def _attach_impact(diff: "PlanDiff", options: DiffOptions) -> None:
+    """Scan the code under ``--check-code`` paths and attach the affected call sites."""
+    from tracklint.config import resolve_settings
+    from tracklint.engine import scan_calls
+    from tracklint.plan.diff import code_impact
+
+    cwd = options.cwd or Path.cwd()
+    paths = tuple(p if p.is_absolute() else cwd / p for p in options.check_code)
+    for path in paths:
+        if not path.exists():
+            raise _usage(f"--check-code path does not exist: {path}")
+    settings = resolve_settings(cwd=cwd, overrides={"paths": paths, "progress": False, "output_format": "json"})
+    calls = scan_calls(settings)
+    diff.impact = code_impact(diff, calls)
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _use_color(choice: str, to_terminal: bool) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    return to_terminal and "NO_COLOR" not in os.environ
+
+
+def _write_report(diff: "PlanDiff", fmt: str, options: DiffOptions, stdout, *, old_label: str,
+                  new_label: str, failed: bool) -> None:
+    from tracklint.errors import UsageError
+    from tracklint.report.diff_formats import DIFF_REPORTERS
+
+    if options.output_file is not None:
+        to_terminal = False
+    else:
+        isatty = getattr(stdout, "isatty", None)
+        to_terminal = bool(isatty and isatty())
+    reporter = DIFF_REPORTERS[fmt](
+        color=_use_color(options.color, to_terminal),
+        fail_on=options.fail_on,
+        failed=failed,
+        old_label=old_label,
+        new_label=new_label,
+    )
+    if options.output_file is None:
+        reporter.report(diff, stdout)
+        return
+    try:
+        with open(options.output_file, "w", encoding="utf-8", newline="\n") as handle:
+            reporter.report(diff, handle)
+    except OSError as exc:
+        raise UsageError(f"cannot write the report: {exc.strerror or exc}", path=str(options.output_file)) from None
