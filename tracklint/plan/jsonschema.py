@@ -221,7 +221,22 @@ class _Reader:
             desc = schema.get("description")
             spec.description = desc if isinstance(desc, str) else None
             return spec
-        schema = self.simplify_combinators(got[0], pointer)
+        ref = schema.get("$ref") if isinstance(schema.get("$ref"), str) else None
+        # Keep the reference on the stack while its subtree is read, so that a schema that
+        # refers to itself further down is caught instead of expanded forever.
+        if ref:
+            self._stack.append(ref)
+        try:
+            return self._prop_body(spec, got[0], name=name, pointer=pointer, location=location)
+        finally:
+            if ref:
+                self._stack.pop()
+
+    def _prop_body(
+        self, spec: PropertySpec, schema: dict, *, name: str, pointer: str,
+        location: PlanLocation | None,
+    ) -> PropertySpec:
+        schema = self.simplify_combinators(schema, pointer)
 
         for key in sorted(set(schema) & _INEXPRESSIBLE):
             self.warn(
