@@ -46,7 +46,7 @@ QUOTES = ['"', "'", "`"]
 @st.composite
 def calls(draw) -> str:
     receiver = draw(st.sampled_from(RECEIVERS))
-    method = draw(st.sampled_from(METHODS))
+    method = draw(st.sampled_from(sorted(method_names(SPECS))) | st.sampled_from(METHODS))
     gap = draw(st.sampled_from(GAPS))
     quote = draw(st.sampled_from(QUOTES))
     event = draw(st.sampled_from(EVENTS) | st.text(max_size=12))
@@ -60,7 +60,7 @@ def calls(draw) -> str:
 @st.composite
 def sources(draw) -> tuple[str, bytes]:
     suffix = draw(st.sampled_from(SUFFIXES))
-    lines = draw(st.lists(calls() | st.text(max_size=30) | st.sampled_from(
+    lines = draw(st.lists(calls() | calls() | calls() | st.text(max_size=30) | st.sampled_from(
         ["import analytics", "const analytics = new Analytics()", "mp = Mixpanel(token)",
          "// tracklint: ignore[TL001]", "# comment", "def f():", "    pass", "}", "{", "fun f() {",
          "import { track } from '@amplitude/analytics-browser'"]), min_size=1, max_size=8))

@@ -1,0 +1,312 @@
+"""Tests for tracklint.cache: exact round trip, stat and digest hits, invalidation, atomicity."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from tracklint import cache as cache_mod
+from tracklint.cache import (
+    Cache,
+    default_directory,
+    extraction_from_dict,
+    extraction_to_dict,
+    file_digest,
+)
+from tracklint.extract.base import (
+    Directive,
+    FileExtraction,
+    Notice,
+    Span,
+    TrackCall,
+    Value,
+    literal,
+    unknown,
+)
+
+
+def span(line: int, col: int = 1) -> Span:
+    return Span(line, col, line, col + 10, col, col + 10, 100 * line, 100 * line + 10)
+
+
+def rich_extraction(path: str = "src/app.ts") -> FileExtraction:
+    props = Value(
+        type="object",
+        properties={
+            "total": literal(12.5, text="12.5", span=span(3, 20)),
+            "count": literal(3, text="3"),
+            "ok": literal(True, text="true"),
+            "none": literal(None, text="null"),
+            "big": literal(2**70, text=str(2**70)),
+            "nan": literal(math.inf, text="Infinity"),
+            "name": Value(type="string", value="Ünï 😀", known=True, kind="constant", ref="NAME",
+                          key_span=span(3, 5)),
+            "items": Value(type="array", items=[literal("a"), unknown("x", ref="x")], open=True),
+            "nested": Value(type="object", properties={}, open=True, ctor="BaseEvent"),
+        },
+        kind="literal",
+        text="{total: 12.5, ...}",
+        span=span(3, 15),
+    )
+    call = TrackCall(
+        path=path, language="typescript", span=span(3), sdk="segment", receiver="window.analytics",
+        method="track", kind="track", event="Order Completed", event_kind="literal",
+        event_text='"Order Completed"', event_span=span(3, 17), event_ref=None, properties=props,
+        source="web",
+    )
+    dynamic = TrackCall(
+        path=path, language="typescript", span=span(9), sdk="posthog", receiver="posthog",
+        method="capture", kind="track", event=None, event_kind="dynamic", event_text="name",
+        event_ref="name",
+    )
+    return FileExtraction(
+        path=path,
+        language="typescript",
+        calls=[call, dynamic],
+        notices=[Notice(path, "syntax-error", "cannot parse", 4, 2, 4, 9),
+                 Notice(path, "skipped", "minified")],
+        directives=[Directive(2, ("TL001", "TL005"), False, 3, 30, True),
+                    Directive(1, ("TL010",), True)],
+        exports={"Events.ORDER": "Order Completed"},
+        imports={"ORDER": ("./events", "ORDER_COMPLETED")},
+        lines={3: "analytics.track('Order Completed', {total: 12.5})", 9: "posthog.capture(name)"},
+    )
+
+
+def test_round_trip_is_exact() -> None:
+    original = rich_extraction()
+    data = json.loads(json.dumps(extraction_to_dict(original)))
+    back = extraction_from_dict(data)
+    assert back == original
+    assert isinstance(back.calls[0].properties.properties["count"].value, int)
+    assert isinstance(back.calls[0].properties.properties["total"].value, float)
+    assert back.directives[0].codes == ("TL001", "TL005")
+    assert back.imports["ORDER"] == ("./events", "ORDER_COMPLETED")
+    assert list(back.calls[0].properties.properties) == list(original.calls[0].properties.properties)
+    assert back.lines == original.lines and all(isinstance(k, int) for k in back.lines)
+
+
+def test_serialiser_covers_every_field() -> None:
+    """Fields the serialisers do not name are carried generically, which works for scalars only:
+    a new non-scalar field on a record must be added to the serialiser explicitly."""
+    generic = {Notice, Directive}  # dataclasses.asdict, every field
+    for cls, handled in cache_mod.HANDLED.items():
+        for f in dataclasses.fields(cls):
+            if f.name not in handled:
+                assert f.default_factory is dataclasses.MISSING, f"{cls.__name__}.{f.name}"
+                assert isinstance(f.default, cache_mod._SCALARS), f"{cls.__name__}.{f.name}"
+    for cls in generic:
+        for f in dataclasses.fields(cls):
+            assert f.name == "codes" or f.default_factory is dataclasses.MISSING
+    assert cache_mod.LAYOUT == cache_mod._layout_fingerprint()
+
+
+def test_extra_scalar_fields_round_trip() -> None:
+    names = {f.name for f in dataclasses.fields(FileExtraction)}
+    if "parsed" in names:  # the engine marks pre-filtered files parsed=False
+        fx = FileExtraction(path="a.py", language="python", parsed=False)
+        assert extraction_from_dict(json.loads(json.dumps(extraction_to_dict(fx)))) == fx
+    with pytest.raises(ValueError):
+        extraction_from_dict({"path": "a.py", "language": "python", "bogus": 1})
+
+
+def stat_of(path: Path) -> os.stat_result:
+    return path.stat()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "src").mkdir()
+    old = time.time() - 3600  # well outside the racy window
+    for name in ("app.ts", "b.py"):
+        f = tmp_path / "src" / name
+        f.write_text(f"// {name}\n")
+        os.utime(f, (old, old))
+    return tmp_path
+
+
+def test_hit_on_stat_and_persistence(project: Path) -> None:
+    f = project / "src" / "app.ts"
+    ext = rich_extraction()
+    c = Cache(default_directory(project), "0.1.0:abc")
+    assert c.lookup("src/app.ts", stat_of(f)) is None
+    c.store("src/app.ts", stat_of(f), file_digest(f.read_bytes()), ext)
+    empty = FileExtraction(path="src/b.py", language="python")
+    c.store("src/b.py", stat_of(project / "src" / "b.py"), "d", empty)
+    assert c.save() is True
+    assert c.save() is False  # nothing changed: nothing written
+    again = Cache(default_directory(project), "0.1.0:abc")
+    assert again.load_problem is None
+    assert again.lookup("src/app.ts", stat_of(f)) == ext
+    assert again.lookup("src/b.py", stat_of(project / "src" / "b.py")) == empty
+    assert (project / ".tracklint_cache" / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert (project / ".tracklint_cache" / "CACHEDIR.TAG").exists()
+
+
+def test_miss_on_changed_stat_then_digest_fallback(project: Path) -> None:
+    f = project / "src" / "app.ts"
+    ext = rich_extraction()
+    c = Cache(project / ".tracklint_cache", "s")
+    digest = file_digest(f.read_bytes())
+    c.store("src/app.ts", stat_of(f), digest, ext)
+    c.save()
+    later = time.time() - 60
+    os.utime(f, (later, later))  # a checkout touches the mtime, the content is the same
+    c2 = Cache(project / ".tracklint_cache", "s")
+    assert c2.lookup("src/app.ts", stat_of(f)) is None
+    assert c2.lookup_digest("src/app.ts", digest) == ext
+    assert c2.lookup_digest("src/app.ts", "other") is None
+    f.write_text("// changed, longer\n")  # size changes too
+    assert c2.lookup("src/app.ts", stat_of(f)) is None
+
+
+def test_digest_hit_for_renamed_file_rewrites_paths(project: Path) -> None:
+    c = Cache(project / ".tracklint_cache", "s")
+    c.store("src/app.ts", stat_of(project / "src" / "app.ts"), "dd", rich_extraction())
+    moved = c.lookup_digest("lib/moved.ts", "dd")
+    assert moved == rich_extraction("lib/moved.ts")
+    assert c.lookup_digest("lib/moved.py", "dd") is None  # another language: not reused
+
+
+def test_racily_clean_entry_trusts_only_the_digest(tmp_path: Path) -> None:
+    f = tmp_path / "a.py"
+    f.write_text("x = 1\n")  # mtime is now: inside the racy window
+    c = Cache(tmp_path / ".tracklint_cache", "s")
+    ext = FileExtraction(path="a.py", language="python")
+    c.store("a.py", stat_of(f), "d1", ext)
+    assert c.lookup("a.py", stat_of(f)) is None
+    assert c.lookup_digest("a.py", "d1") == ext
+
+
+def test_salt_change_invalidates(project: Path) -> None:
+    f = project / "src" / "app.ts"
+    c = Cache(project / ".tracklint_cache", "0.1.0:settings-a")
+    c.store("src/app.ts", stat_of(f), "d", rich_extraction())
+    c.save()
+    other = Cache(project / ".tracklint_cache", "0.1.0:settings-b")
+    assert other.lookup("src/app.ts", stat_of(f)) is None
+    assert len(other) == 0
+    # the first salt's cache still exists beside it
+    assert Cache(project / ".tracklint_cache", "0.1.0:settings-a").lookup("src/app.ts", stat_of(f))
+
+
+def test_foreign_salt_inside_the_file_is_ignored(project: Path) -> None:
+    c = Cache(project / ".tracklint_cache", "s")
+    c.store("src/app.ts", stat_of(project / "src" / "app.ts"), "d", rich_extraction())
+    c.save()
+    doc = json.loads(c.path.read_text())
+    doc["salt"] = "not-s"
+    c.path.write_text(json.dumps(doc))
+    again = Cache(project / ".tracklint_cache", "s")
+    assert len(again) == 0 and again.load_problem
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"{", b"\xff\xfe", b"[]", b'{"format": 1}', b"null", b"[" * 100000,
+     b'{"format":1,"layout":"%s","salt":"s","entries":{"a.py":[1,2]}}'],
+)
+def test_corrupt_cache_is_ignored_and_rebuilt(project: Path, content: bytes) -> None:
+    c = Cache(project / ".tracklint_cache", "s")
+    c.path.parent.mkdir(parents=True)
+    c.path.write_bytes(content.replace(b"%s", cache_mod.LAYOUT.encode()))
+    broken = Cache(project / ".tracklint_cache", "s")
+    assert len(broken) == 0
+    f = project / "src" / "app.ts"
+    broken.store("src/app.ts", stat_of(f), "d", rich_extraction())
+    assert broken.save()
+    assert Cache(project / ".tracklint_cache", "s").lookup("src/app.ts", stat_of(f)) is not None
+
+
+def test_damaged_entry_is_a_miss(project: Path) -> None:
+    f = project / "src" / "app.ts"
+    c = Cache(project / ".tracklint_cache", "s")
+    c.store("src/app.ts", stat_of(f), "d", rich_extraction())
+    c.save()
+    doc = json.loads(c.path.read_text())
+    record = json.loads(doc["entries"]["src/app.ts"][3])
+    record["calls"][0]["span"] = [1, 2]
+    doc["entries"]["src/app.ts"][3] = json.dumps(record)
+    c.path.write_text(json.dumps(doc))
+    assert Cache(project / ".tracklint_cache", "s").lookup("src/app.ts", stat_of(f)) is None
+    doc["entries"]["src/app.ts"][3] = "{not json"
+    c.path.write_text(json.dumps(doc))
+    assert Cache(project / ".tracklint_cache", "s").lookup("src/app.ts", stat_of(f)) is None
+
+
+def test_atomic_write_survives_a_crash(project: Path, monkeypatch) -> None:
+    f = project / "src" / "app.ts"
+    c = Cache(project / ".tracklint_cache", "s")
+    c.store("src/app.ts", stat_of(f), "d", rich_extraction())
+    c.save()
+    before = c.path.read_bytes()
+
+    c2 = Cache(project / ".tracklint_cache", "s")
+    c2.store("src/b.py", stat_of(project / "src" / "b.py"), "e", FileExtraction("src/b.py", "python"))
+
+    def crash(src, dst):  # the process dies after writing the temp file, before the rename
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cache_mod.os, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        c2.save()
+    monkeypatch.undo()
+    assert c.path.read_bytes() == before
+    assert [p.name for p in c.path.parent.iterdir()] == [c.path.name]  # no temp file left
+    assert Cache(project / ".tracklint_cache", "s").lookup("src/app.ts", stat_of(f)) is not None
+
+
+def test_save_drops_entries_of_deleted_files(project: Path) -> None:
+    a, b = project / "src" / "app.ts", project / "src" / "b.py"
+    c = Cache(project / ".tracklint_cache", "s")
+    c.store("src/app.ts", stat_of(a), "d", rich_extraction())
+    c.store("src/b.py", stat_of(b), "e", FileExtraction("src/b.py", "python"))
+    c.save()
+    b.unlink()
+    c2 = Cache(project / ".tracklint_cache", "s")  # a file-list run touching nothing
+    assert c2.save() is False  # nothing changed: not even a stat
+    new = project / "src" / "new.py"
+    new.write_text("y = 2\n")
+    c2.store("src/new.py", stat_of(new), "n", FileExtraction("src/new.py", "python"))
+    assert c2.save() is True  # written anyway: untouched entries whose file is gone are dropped
+    c3 = Cache(project / ".tracklint_cache", "s")
+    assert len(c3) == 2
+    assert c3.lookup("src/app.ts", stat_of(a)) is not None
+    c3.save(prune=True)  # app.ts was looked up, new.py not: only app.ts is kept
+    assert len(Cache(project / ".tracklint_cache", "s")) == 1
+    c4 = Cache(project / ".tracklint_cache", "s")
+    c4.save(prune=True)  # a full run that did not see app.ts: dropped
+    assert len(Cache(project / ".tracklint_cache", "s")) == 0
+
+
+def test_no_pickle_and_plain_json(project: Path) -> None:
+    source = Path(cache_mod.__file__).read_text()
+    assert "pickle" not in source.replace("never pickle", "").replace("not pickle", "")
+    assert "marshal" not in source
+    c = Cache(project / ".tracklint_cache", "s")
+    c.store("src/app.ts", stat_of(project / "src" / "app.ts"), "d", rich_extraction())
+    c.save()
+    json.loads(c.path.read_bytes())  # the cache file is plain JSON
+
+
+def test_load_of_20k_entries_is_fast(tmp_path: Path) -> None:
+    c = Cache(tmp_path / ".tracklint_cache", "s", root=tmp_path)
+    st = os.stat(tmp_path)
+    rich = rich_extraction()
+    for i in range(20000):
+        rel = f"pkg{i % 100}/module_{i}.ts"
+        ext = rich_extraction(rel) if i % 20 == 0 else FileExtraction(rel, "typescript")
+        c.store(rel, st, f"{i:032x}", ext)
+    del rich
+    c.save(prune=False)
+    start = time.perf_counter()
+    loaded = Cache(tmp_path / ".tracklint_cache", "s", root=tmp_path)
+    elapsed = time.perf_counter() - start
+    assert len(loaded) == 20000
+    assert elapsed < 0.5, elapsed  # measured ~0.03 s; ripgrep takes ~0.5 s on such a tree

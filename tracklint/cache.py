@@ -1,0 +1,534 @@
+"""The persistent per-file cache of extraction results.
+
+An unchanged repository should cost little more than a ``stat`` per file. The cache maps each
+file's repository-relative path to its size, modification time (ns), content digest and
+:class:`~tracklint.extract.base.FileExtraction`:
+
+* :meth:`Cache.lookup` hits when size and ``mtime_ns`` match (no read at all);
+* :meth:`Cache.lookup_digest` hits when the content is unchanged although the mtime moved (a
+  ``git checkout`` back and forth, a ``touch``), or when the same content was cached under
+  another path of the same language (a rename): the paths in the record are rewritten;
+* entries whose mtime is within :data:`RACY_NS` of the moment they are stored are kept
+  "racily clean" (as git does): their stat is not trusted, only their digest, because a second
+  write in the same clock tick would not change the mtime.
+
+Storage: one JSON document per salt, ``<directory>/v<FORMAT>/<sha256(salt)[:16]>.json``. The
+salt (tracklint version plus a digest of the settings that change extraction, supplied by the
+engine) is also stored inside and checked. JSON, never pickle: the cache directory may sit in an
+untrusted checkout, and loading it must not execute anything. Each entry's record is kept as a
+JSON string inside the document and decoded only on a hit, so loading 20,000 entries creates
+20,000 small lists, not the whole object graph (a 10-file pre-commit run pays for 10 records). A file that does not parse, or whose
+format, salt or shape is wrong, is ignored (an empty cache, rebuilt on save).
+
+:meth:`Cache.save` writes atomically (temporary file in the same directory, ``fsync``,
+``os.replace``): a crash leaves the previous cache intact. It writes nothing when nothing
+changed. The directory gets a ``.gitignore`` containing ``*`` and a ``CACHEDIR.TAG``, as ruff
+does, so the cache is never committed or backed up.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import hashlib
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from tracklint.extract.base import (
+    Directive,
+    FileExtraction,
+    Notice,
+    Span,
+    TrackCall,
+    Value,
+)
+
+#: Bump when the stored layout changes. The field names of the records are hashed in too, so a
+#: new field on a record invalidates old caches without anyone remembering to bump this.
+FORMAT = 1
+DEFAULT_DIRNAME = ".tracklint_cache"
+#: An entry stored less than this after its file's mtime is "racily clean": stat is not trusted.
+RACY_NS = 2_000_000_000
+
+_GITIGNORE = "# Automatically created by tracklint.\n*\n"
+_CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by tracklint.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+
+
+def file_digest(data: bytes) -> str:
+    """The content digest the cache keys on (BLAKE2b, 128 bits, hex)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _layout_fingerprint() -> str:
+    names = [
+        f"{cls.__name__}:{','.join(f.name for f in dataclasses.fields(cls))}"
+        for cls in (Span, Value, TrackCall, Notice, Directive, FileExtraction)
+    ]
+    return hashlib.sha256(";".join(names).encode()).hexdigest()[:12]
+
+
+LAYOUT = _layout_fingerprint()
+
+# --- FileExtraction <-> plain JSON data ----------------------------------------------------
+#
+# Compact but explicit: a Span is a list of 8 ints; a Value is a dict of its non-default fields
+# (its literal ``value`` is a JSON scalar: str, int, float incl. NaN/Infinity, bool, None).
+
+
+_SPAN_FIELDS = tuple(f.name for f in dataclasses.fields(Span))
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def span_to_list(span: Span | None) -> list[int] | None:
+    if span is None:
+        return None
+    return [getattr(span, name) for name in _SPAN_FIELDS]
+
+
+def span_from_list(data: list[int] | None) -> Span | None:
+    if data is None:
+        return None
+    if len(data) != len(_SPAN_FIELDS) or not all(type(x) is int for x in data):
+        raise ValueError("bad span")
+    return Span(*data)
+
+
+def _extras_to(record: Any, handled: frozenset[str], out: dict[str, Any]) -> dict[str, Any]:
+    """Copy the scalar fields a serialiser does not name (fields added to a record later) into
+    ``out`` when they differ from their default, so that they round-trip too."""
+    for f in dataclasses.fields(record):
+        if f.name in handled:
+            continue
+        value = getattr(record, f.name)
+        if value != f.default and isinstance(value, _SCALARS):
+            out[f.name] = value
+    return out
+
+
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+def _extras_from(cls: type, handled: frozenset[str], data: dict[str, Any]) -> dict[str, Any]:
+    extra_keys = data.keys() - handled
+    if not extra_keys:
+        return {}
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(f.name for f in dataclasses.fields(cls))
+    extra = {}
+    for key in extra_keys:
+        value = data[key]
+        if key not in names or not isinstance(value, _SCALARS):
+            raise ValueError(f"unexpected field {key!r}")
+        extra[key] = value
+    return extra
+
+
+_VALUE_HANDLED = frozenset({"type", "value", "known", "properties", "items", "open", "kind", "text",
+                            "span", "key_span", "ref", "ctor"})
+_CALL_HANDLED = frozenset({"path", "language", "span", "sdk", "receiver", "method", "kind", "event",
+                           "event_kind", "event_text", "event_span", "event_ref", "properties",
+                           "source"})
+_EXTRACTION_HANDLED = frozenset({"path", "language", "calls", "notices", "directives", "exports",
+                                 "imports", "lines"})
+#: Fields each serialiser handles by name; any other field must have a scalar value (checked by
+#: the tests) and is carried generically.
+HANDLED = {Value: _VALUE_HANDLED, TrackCall: _CALL_HANDLED, FileExtraction: _EXTRACTION_HANDLED}
+
+
+def value_to_dict(value: Value) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if value.type != "unknown":
+        out["type"] = value.type
+    if value.known:
+        out["known"] = True
+        out["value"] = value.value
+    elif value.value is not None:
+        out["value"] = value.value
+    if value.properties is not None:
+        out["properties"] = [[key, value_to_dict(v)] for key, v in value.properties.items()]
+    if value.items is not None:
+        out["items"] = [value_to_dict(v) for v in value.items]
+    if value.open:
+        out["open"] = True
+    if value.kind != "dynamic":
+        out["kind"] = value.kind
+    if value.text:
+        out["text"] = value.text
+    if value.span is not None:
+        out["span"] = span_to_list(value.span)
+    if value.key_span is not None:
+        out["key_span"] = span_to_list(value.key_span)
+    if value.ref is not None:
+        out["ref"] = value.ref
+    if value.ctor is not None:
+        out["ctor"] = value.ctor
+    return _extras_to(value, _VALUE_HANDLED, out)
+
+
+def value_from_dict(data: dict[str, Any]) -> Value:
+    if not isinstance(data, dict):
+        raise ValueError("bad value")
+    props = data.get("properties")
+    items = data.get("items")
+    return Value(
+        type=data.get("type", "unknown"),
+        value=data.get("value"),
+        known=bool(data.get("known", False)),
+        properties=None if props is None else {str(k): value_from_dict(v) for k, v in props},
+        items=None if items is None else [value_from_dict(v) for v in items],
+        open=bool(data.get("open", False)),
+        kind=data.get("kind", "dynamic"),
+        text=data.get("text", ""),
+        span=span_from_list(data.get("span")),
+        key_span=span_from_list(data.get("key_span")),
+        ref=data.get("ref"),
+        ctor=data.get("ctor"),
+        **_extras_from(Value, _VALUE_HANDLED, data),
+    )
+
+
+def call_to_dict(call: TrackCall) -> dict[str, Any]:
+    out = {
+        "path": call.path,
+        "language": call.language,
+        "span": span_to_list(call.span),
+        "sdk": call.sdk,
+        "receiver": call.receiver,
+        "method": call.method,
+        "kind": call.kind,
+        "event": call.event,
+        "event_kind": call.event_kind,
+        "event_text": call.event_text,
+        "event_span": span_to_list(call.event_span),
+        "event_ref": call.event_ref,
+        "properties": None if call.properties is None else value_to_dict(call.properties),
+        "source": call.source,
+    }
+    return _extras_to(call, _CALL_HANDLED, out)
+
+
+def call_from_dict(data: dict[str, Any]) -> TrackCall:
+    props = data["properties"]
+    return TrackCall(
+        path=data["path"],
+        language=data["language"],
+        span=span_from_list(data["span"]),  # type: ignore[arg-type]
+        sdk=data["sdk"],
+        receiver=data["receiver"],
+        method=data["method"],
+        kind=data["kind"],
+        event=data["event"],
+        event_kind=data["event_kind"],
+        event_text=data["event_text"],
+        event_span=span_from_list(data["event_span"]),
+        event_ref=data["event_ref"],
+        properties=None if props is None else value_from_dict(props),
+        source=data["source"],
+        **_extras_from(TrackCall, _CALL_HANDLED, data),
+    )
+
+
+def notice_to_dict(notice: Notice) -> dict[str, Any]:
+    return dataclasses.asdict(notice)
+
+
+def notice_from_dict(data: dict[str, Any]) -> Notice:
+    return Notice(**data)
+
+
+def directive_to_dict(directive: Directive) -> dict[str, Any]:
+    out = dataclasses.asdict(directive)
+    out["codes"] = list(directive.codes)
+    return out
+
+
+def directive_from_dict(data: dict[str, Any]) -> Directive:
+    return Directive(**{**data, "codes": tuple(data["codes"])})
+
+
+def extraction_to_dict(extraction: FileExtraction) -> dict[str, Any]:
+    """Plain JSON data for a :class:`FileExtraction` (exact round trip with
+    :func:`extraction_from_dict`)."""
+    out: dict[str, Any] = {"path": extraction.path, "language": extraction.language}
+    if extraction.calls:
+        out["calls"] = [call_to_dict(c) for c in extraction.calls]
+    if extraction.notices:
+        out["notices"] = [notice_to_dict(n) for n in extraction.notices]
+    if extraction.directives:
+        out["directives"] = [directive_to_dict(d) for d in extraction.directives]
+    if extraction.exports:
+        out["exports"] = extraction.exports
+    if extraction.imports:
+        out["imports"] = {k: list(v) for k, v in extraction.imports.items()}
+    if extraction.lines:
+        out["lines"] = [[line, text] for line, text in extraction.lines.items()]
+    return _extras_to(extraction, _EXTRACTION_HANDLED, out)
+
+
+def extraction_from_dict(data: dict[str, Any]) -> FileExtraction:
+    """The inverse of :func:`extraction_to_dict`. Raises ``KeyError``/``TypeError``/
+    ``ValueError`` on malformed data."""
+    imports = data.get("imports", {})
+    return FileExtraction(
+        path=data["path"],
+        language=data["language"],
+        calls=[call_from_dict(c) for c in data.get("calls", ())],
+        notices=[notice_from_dict(n) for n in data.get("notices", ())],
+        directives=[directive_from_dict(d) for d in data.get("directives", ())],
+        exports={str(k): str(v) for k, v in data.get("exports", {}).items()},
+        imports={str(k): (str(v[0]), str(v[1])) for k, v in imports.items()},
+        lines={int(line): str(text) for line, text in data.get("lines", ())},
+        **_extras_from(FileExtraction, _EXTRACTION_HANDLED, data),
+    )
+
+
+def _with_path(extraction: FileExtraction, path: str) -> FileExtraction:
+    """A copy of ``extraction`` (from another file with the same content) for ``path``."""
+    copy = extraction_from_dict(extraction_to_dict(extraction))
+    copy.path = path
+    for call in copy.calls:
+        call.path = path
+    for notice in copy.notices:
+        notice.path = path
+    return copy
+
+
+def _same_language(a: str, b: str) -> bool:
+    return os.path.splitext(a)[1].lower() == os.path.splitext(b)[1].lower()
+
+
+# --- the cache ---------------------------------------------------------------------------------
+
+# One entry: [size, mtime_ns or None (racily clean), digest, extraction dict or None]
+_SIZE, _MTIME, _DIGEST, _DATA = range(4)
+
+
+class Cache:
+    """Per-file extraction results that survive between runs (see the module docstring).
+
+    ``root`` is the directory the relative paths are relative to (default: the cache
+    directory's parent, i.e. the project root for the default ``.tracklint_cache``)."""
+
+    def __init__(self, directory: Path, salt: str, *, root: Path | None = None) -> None:
+        self.directory = Path(directory)
+        self.salt = salt
+        self.root = Path(root) if root is not None else self.directory.parent
+        key = hashlib.sha256(f"{FORMAT}\0{LAYOUT}\0{salt}".encode()).hexdigest()[:16]
+        self.path = self.directory / f"v{FORMAT}" / f"{key}.json"
+        self._entries: dict[str, list[Any]] = {}
+        self._touched: set[str] = set()
+        self._by_digest: dict[str, str] | None = None
+        self._dirty = False
+        self.hits = 0
+        self.misses = 0
+        self.load_problem: str | None = None  # why an existing cache file was ignored
+        self._load()
+
+    # -- loading --
+
+    def _load(self) -> None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            self.load_problem = f"cannot read {self.path}: {exc.strerror or exc}"
+            return
+        enabled = gc.isenabled()
+        gc.disable()  # a burst of allocations with no garbage: collections are pure overhead
+        try:
+            doc = json.loads(raw)
+            if (
+                not isinstance(doc, dict)
+                or doc.get("format") != FORMAT
+                or doc.get("layout") != LAYOUT
+                or doc.get("salt") != self.salt
+                or not isinstance(doc.get("entries"), dict)
+            ):
+                self.load_problem = "cache written by another version or with other settings"
+                return
+            entries = doc["entries"]
+            for entry in entries.values():
+                if not (isinstance(entry, list) and len(entry) == 4 and type(entry[0]) is int
+                        and (entry[1] is None or type(entry[1]) is int)
+                        and isinstance(entry[2], str)
+                        and (entry[3] is None or isinstance(entry[3], str))):
+                    self.load_problem = "malformed cache entry"
+                    return
+        except (ValueError, RecursionError) as exc:
+            self.load_problem = f"corrupt cache file ({type(exc).__name__})"
+            return
+        finally:
+            if enabled:
+                gc.enable()
+        self._entries = entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    # -- lookups --
+
+    def lookup(self, relpath: str, st: os.stat_result) -> FileExtraction | None:
+        """The cached result when the file's size and ``mtime_ns`` are unchanged."""
+        entry = self._entries.get(relpath)
+        if entry is None or entry[_MTIME] is None:
+            self.misses += 1
+            return None
+        if entry[_SIZE] != st.st_size or entry[_MTIME] != st.st_mtime_ns:
+            self.misses += 1
+            return None
+        result = self._decode(relpath, entry)
+        if result is not None:
+            self._touched.add(relpath)
+            self.hits += 1
+        else:
+            self.misses += 1
+        return result
+
+    def lookup_digest(self, relpath: str, digest: str) -> FileExtraction | None:
+        """The cached result for this content: the same path with the same digest, else another
+        path of the same language with that digest (paths rewritten). Does not record a new stat;
+        call :meth:`store` afterwards to make the next :meth:`lookup` hit."""
+        entry = self._entries.get(relpath)
+        if entry is not None and entry[_DIGEST] == digest:
+            result = self._decode(relpath, entry)
+            if result is not None:
+                self._touched.add(relpath)
+                self.hits += 1
+                return result
+        if self._by_digest is None:
+            self._by_digest = {}
+            for path, other in self._entries.items():
+                self._by_digest.setdefault(other[_DIGEST], path)
+        other_path = self._by_digest.get(digest)
+        if other_path is not None and other_path != relpath and _same_language(other_path, relpath):
+            other = self._entries.get(other_path)
+            if other is not None and other[_DIGEST] == digest:
+                result = self._decode(other_path, other)
+                if result is not None:
+                    self.hits += 1
+                    return _with_path(result, relpath) if result.path != relpath else result
+        self.misses += 1
+        return None
+
+    def _decode(self, relpath: str, entry: list[Any]) -> FileExtraction | None:
+        text = entry[_DATA]
+        if text is None:
+            return FileExtraction(path=relpath, language=_language_of(relpath))
+        try:
+            data = json.loads(text)
+            data.setdefault("path", relpath)
+            data.setdefault("language", _language_of(relpath))
+            return extraction_from_dict(data)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError):
+            return None  # a damaged entry is a miss
+
+    # -- updates --
+
+    def store(self, relpath: str, st: os.stat_result, digest: str, extraction: FileExtraction) -> None:
+        """Remember ``extraction`` for ``relpath`` with the stat taken before reading it."""
+        mtime: int | None = st.st_mtime_ns
+        if time.time_ns() - st.st_mtime_ns < RACY_NS:
+            mtime = None  # racily clean: trust only the digest next time
+        entry = [st.st_size, mtime, digest, _encode(extraction, relpath)]
+        if self._entries.get(relpath) != entry:
+            self._entries[relpath] = entry
+            self._dirty = True
+            if self._by_digest is not None:
+                self._by_digest[digest] = relpath
+        self._touched.add(relpath)
+
+    def touch(self, relpath: str) -> None:
+        """Mark ``relpath`` as seen in this run (kept by ``save(prune=True)``)."""
+        if relpath in self._entries:
+            self._touched.add(relpath)
+
+    def save(self, *, prune: bool | None = None) -> bool:
+        """Write the cache atomically if anything changed. Returns whether it wrote.
+
+        ``prune``: ``True`` (a run that listed the whole project) drops every entry not looked
+        up or stored in this run; ``None`` (default) drops, when the cache is written anyway,
+        the entries whose file no longer exists (one ``stat`` per entry this run did not see);
+        ``False`` keeps them all (fastest for file-list runs such as pre-commit)."""
+        if prune or (prune is None and self._dirty):
+            root = str(self.root)
+            exists = os.path.exists
+            join = os.path.join
+            for relpath in [p for p in self._entries if p not in self._touched]:
+                if prune or not exists(join(root, relpath)):
+                    del self._entries[relpath]
+                    self._dirty = True
+                    self._by_digest = None
+        if not self._dirty:
+            return False
+        doc = {"format": FORMAT, "layout": LAYOUT, "salt": self.salt, "entries": self._entries}
+        payload = json.dumps(doc, separators=(",", ":")).encode("ascii")
+        self._prepare_directory()
+        self._write_atomic(payload)
+        self._dirty = False
+        return True
+
+    def _prepare_directory(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
+            marker = self.directory / name
+            if not marker.exists():
+                try:
+                    marker.write_text(text, encoding="utf-8")
+                except OSError:
+                    pass
+
+    def _write_atomic(self, payload: bytes) -> None:
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+
+    def clear(self) -> None:
+        """Forget every entry (the file is rewritten, empty, on the next :meth:`save`)."""
+        self._entries = {}
+        self._by_digest = None
+        self._dirty = True
+
+
+def _language_of(relpath: str) -> str:
+    from tracklint.extract import language_for
+
+    return language_for(relpath) or "unknown"
+
+
+def _encode(extraction: FileExtraction, relpath: str) -> str | None:
+    """The stored JSON text of ``extraction`` (None for an empty result; the path and language
+    are left out when they follow from ``relpath``)."""
+    language = _language_of(relpath)
+    if extraction == FileExtraction(path=relpath, language=language):
+        return None
+    data = extraction_to_dict(extraction)
+    if data["path"] == relpath:
+        del data["path"]
+    if data["language"] == language:
+        del data["language"]
+    return json.dumps(data, separators=(",", ":"))
+
+
+def default_directory(project_root: Path) -> Path:
+    """Where the cache lives by default: ``.tracklint_cache`` under the project root."""
+    return Path(project_root) / DEFAULT_DIRNAME
