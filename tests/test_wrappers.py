@@ -1,0 +1,117 @@
+"""Custom wrappers declared in the configuration, in every language."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tracklint import engine
+from tracklint.config import resolve_settings
+from tracklint.errors import ConfigError
+
+CONFIG = textwrap.dedent(
+    """\
+    [[wrappers]]
+    function = "trackEvent"
+    event = 0
+    properties = 1
+
+    [[wrappers]]
+    function = "*.logEvent"
+    event = 0
+    properties = 1
+
+    [[wrappers]]
+    function = "sendAnalytics"
+    event = {position = 0, key = "name"}
+    properties = {position = 0, key = "props"}
+    languages = ["javascript"]
+
+    [[wrappers]]
+    function = "track_event"
+    event = 0
+    properties = {kwargs = true, exclude = ["user_id"]}
+    languages = ["python"]
+
+    [[wrappers]]
+    function = "Tracker.shared.log"
+    event = "event"
+    properties = "params"
+    languages = ["swift"]
+    """
+)
+
+SOURCES = {
+    "web/a.js": (
+        'trackEvent("Order Shipped", { carrier: "ups" });\n'
+        'this.tracker.logEvent("Order Shipped", { carrier: "ups" });\n'
+        'sendAnalytics({ name: "Order Shipped", props: { carrier: "ups" } });\n'
+        'other.trackEvent2("Nope");\n'
+    ),
+    "web/b.tsx": 'export const X = () => <a onClick={() => trackEvent("Order Shipped", { carrier: "ups" })} />;\n',
+    "server/c.py": 'track_event("Order Shipped", user_id="u1", carrier="ups")\nself.client.logEvent("Order Shipped", {"carrier": "ups"})\n',
+    "ios/D.swift": 'Tracker.shared.log(event: "Order Shipped", params: ["carrier": "ups"])\n',
+    "android/E.kt": 'tracker.logEvent("Order Shipped", mapOf("carrier" to "ups"))\ntrackEvent("Order Shipped", mapOf("carrier" to "ups"))\n',
+}
+
+
+@pytest.fixture
+def wrapped(tmp_path: Path) -> Path:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "tracklint.toml").write_text(CONFIG)
+    for name, text in SOURCES.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    return tmp_path
+
+
+def test_wrapper_calls_are_found_in_every_language(wrapped: Path) -> None:
+    settings = resolve_settings(cwd=wrapped, overrides={"cache": False, "jobs": 1})
+    calls = engine.scan(settings).calls
+    found = sorted((c.path, c.span.line, c.event, c.sdk) for c in calls)
+    assert found == [
+        ("android/E.kt", 1, "Order Shipped", "custom"),
+        ("android/E.kt", 2, "Order Shipped", "custom"),
+        ("ios/D.swift", 1, "Order Shipped", "custom"),
+        ("server/c.py", 1, "Order Shipped", "custom"),
+        ("server/c.py", 2, "Order Shipped", "custom"),
+        ("web/a.js", 1, "Order Shipped", "custom"),
+        ("web/a.js", 2, "Order Shipped", "custom"),
+        ("web/a.js", 3, "Order Shipped", "custom"),
+        ("web/b.tsx", 1, "Order Shipped", "custom"),
+    ]
+    for call in calls:
+        assert call.properties is not None and call.properties.properties is not None, call
+        assert set(call.properties.properties) == {"carrier"}, (call.path, call.properties.properties)
+        assert call.properties.properties["carrier"].value == "ups"
+
+
+def test_wrappers_are_checked_against_the_plan(wrapped: Path) -> None:
+    from tracklint.plan.load import load_plan_text
+
+    plan = load_plan_text(
+        "tracklint: 1\nevents:\n  Order Shipped:\n    description: x\n    properties:\n      carrier: {type: string, enum: [dhl]}\n",
+        str(wrapped / "tracking-plan.yaml"),
+    )
+    settings = resolve_settings(cwd=wrapped, overrides={"cache": False, "jobs": 1})
+    result = engine.run(settings, plan)
+    assert sum(1 for d in result.active if d.code == "TL007") == 9
+
+
+def test_a_wrapper_without_function_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "tracklint.toml").write_text('[[wrappers]]\nevent = 0\n')
+    with pytest.raises(ConfigError, match="function"):
+        resolve_settings(cwd=tmp_path)
+
+
+def test_presets_can_be_turned_off(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "a.js").write_text('analytics.track("A");\nposthog.capture("B");\n')
+    (tmp_path / "tracklint.toml").write_text('presets = ["posthog"]\n')
+    calls = engine.scan(resolve_settings(cwd=tmp_path, overrides={"cache": False})).calls
+    assert [(c.sdk, c.event) for c in calls] == [("posthog", "B")]
+    (tmp_path / "tracklint.toml").write_text('presets = ["segmnt"]\n')
+    with pytest.raises(ConfigError, match="unknown preset"):
+        resolve_settings(cwd=tmp_path)
