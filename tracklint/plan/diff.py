@@ -1022,6 +1022,29 @@ class _Differ:
                          location=new.location or loc, anchor=loc)
             self._map_level(stack, ctx, f"{path}/properties", label, old.properties, new.properties,
                             old.additional_properties, obj_live, new.location or loc, job.depth, noun)
+        # -- anyOf alternatives (read with getattr: only when the model carries them)
+        old_alts = tuple(getattr(old, "any_of", None) or ())
+        new_alts = tuple(getattr(new, "any_of", None) or ())
+        if old_alts or new_alts:
+            if not old_alts:
+                emit("type_narrowed", "anyOf", BREAKING, f"{label} must now match one of {len(new_alts)} alternatives.",
+                     old_v=None, new_v=len(new_alts))
+            elif not new_alts:
+                self.add(ctx, "type_widened", f"{path}/anyOf", NON_BREAKING,
+                         f"{label} no longer has to match one of {len(old_alts)} alternatives.", old=len(old_alts),
+                         new=None, location=new.location or loc, anchor=loc)
+            else:
+                if len(new_alts) > len(old_alts):
+                    self.add(ctx, "type_widened", f"{path}/anyOf", NON_BREAKING,
+                             f"{label} gained {len(new_alts) - len(old_alts)} alternative(s).", old=len(old_alts),
+                             new=len(new_alts), location=new.location or loc, anchor=loc)
+                elif len(new_alts) < len(old_alts):
+                    emit("type_narrowed", "anyOf", BREAKING,
+                         f"{label} lost {len(old_alts) - len(new_alts)} alternative(s).",
+                         old_v=len(old_alts), new_v=len(new_alts))
+                for i, (a, b) in enumerate(zip(old_alts, new_alts)):
+                    stack.append(_Job(ctx, f"{path}/anyOf/{i}", f"alternative {i} of {label}", a, b, live,
+                                      b.location or new.location or loc, job.depth + 1, is_items=True))
         # -- array items
         if old.items is not None or new.items is not None:
             arr_live = live and bool(old_atoms & _DOMAINS["array"])
