@@ -60,7 +60,14 @@ def _represent_dict(dumper: yaml.SafeDumper, data: dict) -> Any:
 
 
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> Any:
-    style = "|" if "\n" in data and data == data.strip("\n") + ("\n" if data.endswith("\n") else "") and not any(c in data for c in "\r\t") and all(line == line.rstrip() for line in data.split("\n")) else None
+    style = None
+    # YAML reads NEL and the Unicode line/paragraph separators as line breaks; escape them (and
+    # other control characters) in a double-quoted scalar so that they survive a reload.
+    if any(ch in "\x85\u2028\u2029\ufeff" or (ord(ch) < 32 and ch not in "\n") or 0x7F <= ord(ch) <= 0x9F
+           for ch in data):
+        style = '"'
+    elif "\n" in data and all(line == line.rstrip() for line in data.split("\n")):
+        style = "|"
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 
