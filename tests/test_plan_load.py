@@ -205,7 +205,7 @@ def test_load_time_200_events(tmp_path):
     [
         ("events:\n  A: {description: x\n", 3, 1, "invalid YAML"),
         ("a: b: c\n", 1, 5, "mapping values are not allowed"),
-        ("events:\n\t- b\n", 2, 1, "'\\t'"),
+        ("events:\n\t- b\n", 2, 1, "a tab cannot indent"),
         ("events:\n  A:\n    descripton: x\n", 3, 5, "unknown key 'descripton'"),
         ("events:\n  A:\n    properties:\n      x: {type: strng}\n", 4, 17, "'strng' is not one of"),
         ("events:\n  A:\n    properties:\n      x: {minimum: zero}\n", 4, 20, "expected a number, got string 'zero'"),
