@@ -122,6 +122,12 @@ _names = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), 
 _scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text(max_size=6))
 
 
+def _as_items(spec: PropertySpec, name: str) -> PropertySpec:
+    """``spec`` used as array items: load_plan names items ``<parent>[]`` (recursively)."""
+    items = _as_items(spec.items, f"{name}[]") if spec.items is not None else None
+    return dataclasses.replace(spec, name=name, required=False, items=items)
+
+
 @st.composite
 def _props(draw, depth: int = 0) -> PropertySpec:
     name = draw(_names)
@@ -143,7 +149,7 @@ def _props(draw, depth: int = 0) -> PropertySpec:
             spec.const, spec.has_const = draw(_scalars), True
     if kind == "array" and depth < 2:
         item = draw(_props(depth + 1))
-        spec.items = dataclasses.replace(item, name=f"{name}[]", required=False)
+        spec.items = _as_items(item, f"{name}[]")
     if kind == "object" and depth < 2:
         children = draw(st.lists(_props(depth + 1), max_size=3, unique_by=lambda p: p.name))
         spec.properties = {c.name: c for c in children}
