@@ -315,6 +315,28 @@ def test_include_cycle():
     assert (error.line, error.column) == (3, 11)
 
 
+def test_include_glob_skips_the_including_file(tmp_path):
+    (tmp_path / "plan.yaml").write_text("include: ['*.yaml']\nevents:\n  A: {}\n")
+    (tmp_path / "more.yaml").write_text("events:\n  B: {}\n")
+    plan = load_plan(tmp_path / "plan.yaml")
+    assert set(plan.events) == {"A", "B"}
+    assert plan.files == (str(tmp_path / "plan.yaml"), str(tmp_path / "more.yaml"))
+
+
+def test_include_self_by_name_is_a_cycle(tmp_path):
+    (tmp_path / "plan.yaml").write_text("include: [plan.yaml]\n")
+    with pytest.raises(PlanError, match="include cycle: plan.yaml -> plan.yaml"):
+        load_plan(tmp_path / "plan.yaml")
+
+
+def test_many_problems_are_capped():
+    text = "events:\n" + "".join(f"  E{i}: {{ownr: x}}\n" for i in range(150))
+    error = _error(text)
+    assert error.message.startswith("the plan has 150 problems:")
+    assert error.message.endswith("... and 50 more")
+    assert len(error.problems) == 150
+
+
 def test_include_escaping_tree():
     with pytest.raises(PlanError) as info:
         load_plan(PLANS / "escape" / "plan.yaml")

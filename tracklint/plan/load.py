@@ -56,6 +56,8 @@ LOG = logging.getLogger(__name__)
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 
+#: Most problems listed in one error message (the rest are counted).
+MAX_LISTED_PROBLEMS = 100
 #: Most files one plan may pull in through ``include:``.
 MAX_INCLUDED_FILES = 1000
 
@@ -138,7 +140,9 @@ def _raise(problems: list[Problem], main_path: str) -> None:
         error = PlanProblems(only.message, path=only.path, line=only.line, column=only.column, hint=only.hint)
     else:
         lines = [f"the plan has {len(problems)} problems:"]
-        lines += [f"  {problem.render()}" for problem in problems]
+        lines += [f"  {problem.render()}" for problem in problems[:MAX_LISTED_PROBLEMS]]
+        if len(problems) > MAX_LISTED_PROBLEMS:
+            lines.append(f"  ... and {len(problems) - MAX_LISTED_PROBLEMS} more")
         error = PlanProblems("\n".join(lines), path=main_path)
     error.problems = tuple(problems)
     raise error
@@ -397,6 +401,8 @@ class _Loader:
                         )
                     )
                     continue
+                if target_real in chain and glob.has_magic(entry):
+                    continue  # `include: ["*.yaml"]` beside the plan does not mean the plan itself
                 if target_real in chain:
                     cycle = " -> ".join(str(p.relative_to(root)) for p in [*chain[chain.index(target_real):], target_real])
                     self.problems.append(doc.problem(f"include cycle: {cycle}", jpath))
