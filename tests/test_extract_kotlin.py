@@ -263,8 +263,9 @@ def test_constants_resolve_and_export():
         ("Checkout Started", "constant", "Ev.CHECKOUT.eventName"),
         ("Order Paid", "constant", "Ev.PAID.eventName"),
         ("Local", "constant", "local"),
-        (None, "dynamic", "ORDER_COMPLETED"),
-        (None, "dynamic", "Events.SIGNED_UP"),
+        # imported names are qualified with their package, to match the defining file's exports
+        (None, "dynamic", "com.acme.Events.ORDER_COMPLETED"),
+        (None, "dynamic", "com.acme.Events.SIGNED_UP"),
         (None, "dynamic", "mutable"),
     ]
     exports = result.exports
@@ -409,10 +410,47 @@ def test_fixture_app():
         (27, "amplitude", "track", "Product Viewed", "literal", "dynamic"),
         (28, "posthog", "track", None, "dynamic", "literal"),
     ]
-    assert result.calls[0].event_ref == "Events.ORDER_COMPLETED"
-    assert result.calls[3].event_ref == "SIGNED_UP"
+    assert result.calls[0].event_ref == "com.acme.analytics.Events.ORDER_COMPLETED"
+    assert result.calls[3].event_ref == "com.acme.analytics.Events.SIGNED_UP"
     assert result.imports["SIGNED_UP"] == ("com.acme.analytics.Events", "SIGNED_UP")
     assert result.exports["com.acme.checkout.Screens.CHECKOUT"] == "Checkout"
     products = result.calls[0].properties.properties["products"]
     assert shape(products) == [{"sku": "a1"}]
     assert [(d.line, d.codes) for d in result.directives] == [(25, ("TL001",))]
+
+
+def test_file_turned_into_one_error_node_is_recovered_call_by_call():
+    # tree-sitter-kotlin 1.1.0 turns this whole file into a single ERROR node
+    source = (
+        "fun f( {\n"
+        '    analytics.track("A", mapOf("k" to 1))\n'
+        "}\n"
+        "fun g() {\n"
+        "    analytics\n"
+        '        .track("B")\n'
+        "}\n"
+    )
+    result = run(source)
+    got = [(c.event, c.span.line, c.span.column, shape(c.properties)) for c in result.calls]
+    assert got == [("A", 2, 5, {"k": 1}), ("B", 5, 5, None)]
+    notices = [n for n in result.notices if n.kind == "syntax-error"]
+    assert len(notices) == 1 and "recovered" in notices[0].message
+    assert notices[0].line == 1
+
+
+def test_unrecoverable_call_is_reported():
+    result = run('fun f( {\n    analytics.track("A", mapOf("k" to 1)\n}\n')
+    notices = [n for n in result.notices if n.kind == "syntax-error"]
+    assert notices and "`track(`" in notices[0].message
+
+
+def test_companion_constant_used_unqualified_in_its_class():
+    result = run(
+        "class Plugin {\n"
+        "    companion object {\n"
+        '        const val OPENED = "Application Opened"\n'
+        "    }\n"
+        "    fun go() { analytics.track(OPENED) }\n"
+        "}\n"
+    )
+    assert [(c.event, c.event_kind) for c in result.calls] == [("Application Opened", "constant")]

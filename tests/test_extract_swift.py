@@ -224,6 +224,13 @@ def test_constants_resolve_and_export():
         "Names.signup": "Signed Up",
         "Names.login": "Logged In",
         "Legacy.shared": "Shared",
+        # implicit members (`.orderCompleted`) of other files are looked up by these keys
+        ".orderCompleted": "Order Completed",
+        ".plain": "plain",
+        ".other": "Other",
+        ".signup": "Signed Up",
+        ".login": "Logged In",
+        ".shared": "Shared",
     }
     assert result.imports == {}
 

@@ -25,10 +25,11 @@ almost no field names, so the code below reads children by type and position.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
-from tree_sitter import Language, Node, Parser, Query, QueryCursor
+from tree_sitter import Language, Node, Parser, Query, QueryCursor, Range
 
 from tracklint.extract.base import (
     Arg,
@@ -121,26 +122,38 @@ def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
     ctx.collect(root, result)
     names = tuple(sorted(method_names(specs)))
     query = _calls_query(names)
-    candidates: list[tuple[int, int]] = []
+    covered: set[int] = set()  # start bytes of the method names of every candidate call
     if query is not None:
-        for _, match in QueryCursor(query).matches(root):
-            call = match["call"][0]
-            candidates.append((call.start_byte, call.end_byte))
-            try:
-                raw = ctx.raw_call(call, match["method"][0], match["args"][0])
-            except RecursionError:
-                result.notices.append(
-                    _notice(source, call, "internal", "expression nested too deeply to analyse")
-                )
-                continue
-            found = match_call(raw, specs, path=source.path, bindings=ctx.bindings)
-            if found is not None:
-                result.calls.append(found)
+        _calls(ctx, query, root, specs, covered, result)
+    if root.has_error and query is not None:
+        _recover(ctx, query, root, specs, names, covered, result)
     result.calls.sort(key=lambda c: (c.span.start_byte, c.span.end_byte))
     result.directives.sort(key=lambda d: (d.line, d.column))
-    if root.has_error:
-        _syntax_notices(source, root, names, candidates, result)
     return result
+
+
+def _calls(ctx: "_Context", query: Query, root: Node, specs: list[CallSpec], covered: set[int],
+           result: FileExtraction) -> int:
+    """Match the candidate calls under ``root``; returns how many new candidates were seen."""
+    source = ctx.source
+    seen = 0
+    for _, match in QueryCursor(query).matches(root):
+        call, method = match["call"][0], match["method"][0]
+        if method.start_byte in covered:
+            continue
+        covered.add(method.start_byte)
+        seen += 1
+        try:
+            raw = ctx.raw_call(call, method, match["args"][0])
+        except RecursionError:
+            result.notices.append(
+                _notice(source, call, "internal", "expression nested too deeply to analyse")
+            )
+            continue
+        found = match_call(raw, specs, path=source.path, bindings=ctx.bindings)
+        if found is not None:
+            result.calls.append(found)
+    return seen
 
 
 def _notice(source: SourceText, node: Node, kind: str, message: str) -> Notice:
@@ -148,55 +161,129 @@ def _notice(source: SourceText, node: Node, kind: str, message: str) -> Notice:
     return Notice(source.path, kind, message, span.line, span.column, span.end_line, span.end_column)
 
 
-def _syntax_notices(
-    source: SourceText,
+#: At most this many unreadable regions, and re-read call fragments, per file.
+MAX_ERROR_REGIONS = 200
+MAX_FRAGMENT = 64 * 1024
+
+
+def _recover(
+    ctx: "_Context",
+    query: Query,
     root: Node,
+    specs: list[CallSpec],
     names: tuple[str, ...],
-    candidates: list[tuple[int, int]],
+    covered: set[int],
     result: FileExtraction,
 ) -> None:
-    """One notice per unreadable region whose lines mention a spec method that no extracted
-    call accounts for (or that lies inside a call whose arguments were partly unreadable)."""
-    if not names:
-        return
-    pattern = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\s*\(")
+    """Handle the regions the parser could not read (ERROR / MISSING nodes).
+
+    A spec method name in such a region (or on its lines) that no candidate call accounts for is
+    re-read on its own: the parser is pointed at just that call's text (``included_ranges``, so
+    positions stay those of the file), which rescues the calls of a file that one bad line turned
+    into a single ERROR node. Every such region gets a ``syntax-error`` notice, as does an error
+    inside the arguments of a call that was returned (its properties may be incomplete).
+    """
+    source = ctx.source
     data = source.data
-    seen: list[tuple[int, int]] = []
-    nodes = []
+    pattern = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\s*\(")
+    nodes: list[Node] = []
     for nodes_of_kind in QueryCursor(_errors_query()).captures(root).values():
         nodes.extend(nodes_of_kind)
     nodes.sort(key=lambda n: (n.start_byte, -n.end_byte))
-    for node in nodes:
+    call_ranges = sorted((c.span.start_byte, c.span.end_byte, c.method) for c in result.calls)
+    reported: list[tuple[int, int]] = []
+    for node in nodes[:MAX_ERROR_REGIONS]:
         start, end = node.start_byte, node.end_byte
-        if any(s <= start and end <= e for s, e in seen):
+        if reported and reported[-1][0] <= start and end <= reported[-1][1]:
             continue
         line_start = data.rfind(b"\n", 0, start) + 1
         line_end = data.find(b"\n", end)
         line_end = len(data) if line_end == -1 else line_end
-        hidden = [
-            m.group(1).decode()
-            for m in pattern.finditer(data, line_start, line_end)
-            if not any(s <= m.start() < e for s, e in candidates)
-        ]
-        inside = next(
-            (c for c in result.calls if c.span.start_byte <= start and end <= c.span.end_byte), None
-        )
+        hidden = [m for m in pattern.finditer(data, line_start, line_end) if m.start(1) not in covered]
+        recovered = 0
+        for m in hidden[:MAX_ERROR_REGIONS]:
+            if m.start(1) in covered:
+                continue
+            for fragment in _fragments(data, m.start(1), m.end() - 1):
+                before = len(result.calls)
+                sub = _fragment_parser(source, fragment).parse(data).root_node
+                _calls(ctx, query, sub, specs, covered, result)
+                recovered += len(result.calls) - before
+                if m.start(1) in covered:
+                    break
+        lost = [m.group(1).decode() for m in hidden if m.start(1) not in covered]
+        inside = next((meth for s, e, meth in call_ranges if s <= start and end <= e), None)
         if not hidden and inside is None:
             continue
-        seen.append((start, end))
+        reported.append((start, end))
+        if lost:
+            what = f"`{lost[0]}(` here may hide an analytics call"
+        elif hidden:
+            what = f"{recovered} call(s) here were recovered by re-reading them on their own"
+        else:
+            what = f"the `{inside}` call's arguments here may be incomplete"
         span = source.span(start, end)
-        what = f"`{hidden[0]}(`" if hidden else f"the `{inside.method}` call's arguments"
         result.notices.append(
-            Notice(
-                source.path,
-                "syntax-error",
-                f"the parser could not read this region; {what} here may hide an analytics call",
-                span.line,
-                span.column,
-                span.end_line,
-                span.end_column,
-            )
+            Notice(source.path, "syntax-error", f"the parser could not read this region; {what}",
+                   span.line, span.column, span.end_line, span.end_column)
         )
+
+
+def _fragments(data: bytes, method_start: int, paren: int) -> list[tuple[int, int]]:
+    """Candidate byte ranges for the call whose method name starts at ``method_start`` and whose
+    ``(`` is at ``paren``: from the start of its line, and from the start of its receiver."""
+    end = _closing_paren(data, paren)
+    if end is None:
+        return []
+    line_start = data.rfind(b"\n", 0, method_start) + 1
+    if data[line_start:method_start].strip().startswith((b".", b"?.")):
+        line_start = data.rfind(b"\n", 0, max(line_start - 1, 0)) + 1  # `analytics\n  .track(`
+    receiver = method_start
+    while receiver > line_start and (chr(data[receiver - 1]).isalnum() or data[receiver - 1] in b"_.?!"):
+        receiver -= 1
+    ranges = [(line_start, end)]
+    if receiver != line_start:
+        ranges.append((receiver, end))
+    return [r for r in ranges if r[1] - r[0] <= MAX_FRAGMENT]
+
+
+def _closing_paren(data: bytes, paren: int) -> int | None:
+    """The offset just after the ``)`` matching the ``(`` at ``paren`` (strings skipped)."""
+    depth = 0
+    i = paren
+    limit = min(len(data), paren + MAX_FRAGMENT)
+    while i < limit:
+        ch = data[i]
+        if ch == 0x22:  # a string: skip to its end ("..." or """...""")
+            if data.startswith(b'"""', i):
+                close = data.find(b'"""', i + 3)
+                i = limit if close == -1 else close + 3
+                continue
+            i += 1
+            while i < limit and data[i] not in (0x22, 0x0A):
+                i += 2 if data[i] == 0x5C else 1
+            i += 1
+            continue
+        if ch in b"([{":
+            depth += 1
+        elif ch in b")]}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return None
+
+
+def _fragment_parser(source: SourceText, fragment: tuple[int, int]) -> Parser:
+    start, end = fragment
+    starts = source.index.starts
+    start_row = bisect.bisect_right(starts, start) - 1
+    end_row = bisect.bisect_right(starts, end) - 1
+    return Parser(
+        _language(),
+        included_ranges=[Range((start_row, start - starts[start_row]),
+                               (end_row, end - starts[end_row]), start, end)],
+    )
 
 
 def _named(node: Node) -> list[Node]:
@@ -211,6 +298,8 @@ class _Context:
         self.constants: dict[str, str | None] = {}  # qualified name -> value (None: ambiguous)
         self.locals: dict[str, str | None] = {}
         self.bindings: dict[str, str] = {}
+        self.imports: dict[str, tuple[str, str]] = {}
+        self.members: dict[str, str | None] = {}  # object/companion member name -> value
         self.package = ""
 
     def text(self, node: Node) -> str:
@@ -233,6 +322,7 @@ class _Context:
                 self.package = re.sub(r"\s+", "", self.text(ident))
         for node in captures.get("import", ()):
             self._import(node, result)
+        self.imports = result.imports
         for node in captures.get("prop", ()):
             self._property(node, result)
         for node in captures.get("entry", ()):
@@ -326,6 +416,7 @@ class _Context:
             self._export(name, string, result)
         elif kind == "object" and names:
             self._export(".".join(names + [name]), string, result)
+            self._put(self.members, name, string)
             if len(names) > 1:
                 self._put(self.constants, ".".join(names[-1:] + [name]), string)
 
@@ -587,11 +678,19 @@ class _Context:
         name = ".".join(dotted)
         if len(dotted) == 1 and name in self.locals:
             found = self.locals[name]
+        elif name in self.constants:
+            found = self.constants[name]
         else:
-            found = self.constants.get(name)
+            # `VERSION_KEY` used inside the class whose companion object defines it
+            found = self.members.get(name) if len(dotted) == 1 else None
         if found is not None:
             return Value(type="string", known=True, value=found, kind="constant", text=text,
                          span=span, ref=name)
+        imported = self.imports.get(dotted[0])
+        if imported is not None:
+            # qualify an imported name (`ORDER_COMPLETED` from `com.acme.Events`) so that it
+            # matches the package-qualified exports of the file that defines it
+            name = ".".join([imported[0], imported[1], *dotted[1:]])
         return unknown(text, span=span, ref=name)
 
     def _call_value(self, node: Node, text: str, span, depth: int) -> Value:

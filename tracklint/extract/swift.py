@@ -300,6 +300,8 @@ class _Context:
                 self._put(self.constants, key + extra, value)
         self._put(self.members, name, value)
         result.exports[qualified] = value
+        # `.orderCompleted` (an implicit member) is looked up by this key in other files
+        result.exports["." + name] = value
         if extra:
             result.exports[qualified + extra] = value
 
