@@ -752,3 +752,32 @@ def test_diff_with_itself_is_empty_and_with_nothing_is_all_removals(doc):
     removed = diff_plans(p, Plan(sources=p.sources, destinations=p.destinations))
     assert all(c.severity == BREAKING for c in removed.changes if c.kind == "event_removed")
     assert len([c for c in removed.changes if c.kind == "event_removed"]) == len(p.events)
+
+
+# ------------------------------------------------------------------ code impact
+
+
+def test_code_impact_matches_calls_to_breaking_changes():
+    from types import SimpleNamespace as NS
+
+    from tracklint.plan.diff import code_impact
+
+    def call(event, props, *, open_=False, line=1, source="web"):
+        value = NS(properties=None if props is None else {k: None for k in props}, open=open_)
+        span = NS(line=line, column=1, end_line=line, end_column=10)
+        return NS(path="app.ts", span=span, method="track", kind="track", event=event, properties=value, source=source)
+
+    old = plan(ev("Order Completed", P("coupon"), P("revenue")), ev("Old Name"))
+    new = plan(ev("Order Completed", P("revenue"), P("order_id", required=True)),
+               ev("New Name", previous_names=("Old Name",)))
+    d = diff_plans(old, new)
+    calls = [
+        call("Order Completed", ["coupon", "revenue"], line=1),
+        call("Order Completed", ["revenue", "order_id"], line=2),
+        call("Order Completed", None, line=3),  # properties unknown: may be affected by both
+        call("Old Name", [], line=4),
+        call("Signed Up", ["coupon"], line=5),
+    ]
+    impact = code_impact(d, calls)
+    by_kind = {d.changes[i].kind: [s.line for s in sites] for i, sites in impact.items()}
+    assert by_kind == {"property_removed": [1, 3], "property_added": [1, 3], "event_renamed": [4]}
