@@ -56,7 +56,8 @@ def _node_object_form(sdk: str, receivers, constructors=()) -> list[CallSpec]:
     ]
 
 
-def _segment_like(sdk: str, *, py, js, swift, kotlin, py_ctors=(), js_ctors=()) -> list[CallSpec]:
+def _segment_like(sdk: str, *, py, js, swift, kotlin, py_ctors=(), js_ctors=(), swift_ctors=(),
+                  kotlin_ctors=()) -> list[CallSpec]:
     """Segment's API, shared by RudderStack: the same methods and argument orders."""
     specs: list[CallSpec] = []
     pyk = dict(constructors=tuple(py_ctors))
@@ -88,24 +89,26 @@ def _segment_like(sdk: str, *, py, js, swift, kotlin, py_ctors=(), js_ctors=()) 
         _spec(sdk, "alias", "alias", JS, js, [], [], **jsk),
     ]
     # analytics-swift: track(name:properties:); analytics-ios: track(_:properties:)
+    swk = dict(constructors=tuple(swift_ctors))
     specs += [
         _spec(sdk, "track", "track", SWIFT, swift, [P(keyword="name"), P(0)],
-              [P(keyword="properties")]),
-        _spec(sdk, "identify", "identify", SWIFT, swift, [], [P(keyword="traits")]),
-        _spec(sdk, "group", "group", SWIFT, swift, [], [P(keyword="traits")]),
+              [P(keyword="properties")], **swk),
+        _spec(sdk, "identify", "identify", SWIFT, swift, [], [P(keyword="traits")], **swk),
+        _spec(sdk, "group", "group", SWIFT, swift, [], [P(keyword="traits")], **swk),
         _spec(sdk, "screen", "screen", SWIFT, swift, [P(keyword="title"), P(0)],
-              [P(keyword="properties")]),
-        _spec(sdk, "alias", "alias", SWIFT, swift, [], []),
+              [P(keyword="properties")], **swk),
+        _spec(sdk, "alias", "alias", SWIFT, swift, [], [], **swk),
     ]
     # analytics-kotlin: track(name, properties); analytics-android: track(name, Properties())
+    ktk = dict(constructors=tuple(kotlin_ctors))
     specs += [
         _spec(sdk, "track", "track", KOTLIN, kotlin, [P(keyword="name"), P(0)],
-              [P(keyword="properties"), P(1)]),
-        _spec(sdk, "identify", "identify", KOTLIN, kotlin, [], [P(keyword="traits"), P(1)]),
-        _spec(sdk, "group", "group", KOTLIN, kotlin, [], [P(keyword="traits"), P(1)]),
+              [P(keyword="properties"), P(1)], **ktk),
+        _spec(sdk, "identify", "identify", KOTLIN, kotlin, [], [P(keyword="traits"), P(1)], **ktk),
+        _spec(sdk, "group", "group", KOTLIN, kotlin, [], [P(keyword="traits"), P(1)], **ktk),
         _spec(sdk, "screen", "screen", KOTLIN, kotlin, [P(keyword="title"), P(0)],
-              [P(keyword="properties"), P(1)]),
-        _spec(sdk, "alias", "alias", KOTLIN, kotlin, [], []),
+              [P(keyword="properties"), P(1)], **ktk),
+        _spec(sdk, "alias", "alias", KOTLIN, kotlin, [], [], **ktk),
     ]
     return specs
 
@@ -118,6 +121,8 @@ SEGMENT = _segment_like(
     js_ctors=("Analytics", "AnalyticsBrowser"),
     swift=("analytics", "Analytics.shared", "SEGAnalytics.shared", "Analytics.main"),
     kotlin=("analytics", "Analytics.with"),
+    swift_ctors=("Analytics",),
+    kotlin_ctors=("Analytics",),
 )
 
 RUDDERSTACK = _segment_like(
@@ -127,6 +132,8 @@ RUDDERSTACK = _segment_like(
     js_ctors=("RudderAnalytics",),
     swift=("RSClient.sharedInstance", "RSClient.getInstance", "rudderClient"),
     kotlin=("rudderClient", "RudderClient.getInstance"),
+    swift_ctors=("RSClient", "RSClient.sharedInstance"),
+    kotlin_ctors=("RudderClient", "RudderClient.getInstance"),
 )
 
 POSTHOG_RECEIVERS = ("posthog", "PostHog", "posthogClient")
@@ -145,10 +152,17 @@ POSTHOG = [
     _spec("posthog", "capture", "track", JS, POSTHOG_RECEIVERS, [P(0)], [P(1, types=OBJ)],
           constructors=("PostHog",)),
     _spec("posthog", "identify", "identify", JS, POSTHOG_RECEIVERS, [], [P(1, types=OBJ)]),
+    # posthog-ios: capture(_:properties:), identify(_:userProperties:); PostHogSDK.with(config)
     _spec("posthog", "capture", "track", SWIFT, ("PostHogSDK.shared", "posthog"),
-          [P(keyword="event"), P(0)], [P(keyword="properties")]),
+          [P(keyword="event"), P(0)], [P(keyword="properties")],
+          constructors=("PostHogSDK", "PostHogSDK.with")),
+    _spec("posthog", "identify", "identify", SWIFT, ("PostHogSDK.shared", "posthog"), [],
+          [P(keyword="userProperties")], constructors=("PostHogSDK", "PostHogSDK.with")),
+    # posthog-android: capture(event, distinctId, properties), identify(distinctId, userProperties)
     _spec("posthog", "capture", "track", KOTLIN, ("PostHog", "posthog"),
           [P(keyword="event"), P(0)], [P(keyword="properties"), P(2)]),
+    _spec("posthog", "identify", "identify", KOTLIN, ("PostHog", "posthog"), [],
+          [P(keyword="userProperties"), P(1)]),
 ]
 
 MIXPANEL = [
@@ -158,9 +172,14 @@ MIXPANEL = [
     _spec("mixpanel", "track", "track", JS, ("mixpanel", "Mixpanel"), [P(0)], [P(1, types=OBJ)],
           constructors=("Mixpanel",)),
     _spec("mixpanel", "track", "track", SWIFT, ("Mixpanel.mainInstance", "mixpanel"),
-          [P(keyword="event"), P(0)], [P(keyword="properties")]),
+          [P(keyword="event"), P(0)], [P(keyword="properties")],
+          constructors=("MixpanelInstance", "Mixpanel.initialize")),
     _spec("mixpanel", "track", "track", KOTLIN, ("mixpanel", "MixpanelAPI.getInstance", "mMixpanel"),
-          [P(0)], [P(1)]),
+          [P(0)], [P(1)], constructors=("MixpanelAPI", "MixpanelAPI.getInstance")),
+    # mixpanel-android: trackMap(eventName, Map<String, Any>)
+    _spec("mixpanel", "trackMap", "track", KOTLIN,
+          ("mixpanel", "MixpanelAPI.getInstance", "mMixpanel"), [P(0)], [P(1)],
+          constructors=("MixpanelAPI", "MixpanelAPI.getInstance")),
 ]
 
 AMPLITUDE = [
@@ -179,14 +198,26 @@ AMPLITUDE = [
     # amplitude-js (legacy): amplitude.getInstance().logEvent(name, props)
     _spec("amplitude", "logEvent", "track", JS, ("amplitude", "amplitude.getInstance", "getInstance"),
           [P(0)], [P(1, types=OBJ)]),
+    # Amplitude-Swift: track(eventType:eventProperties:) or track(event: BaseEvent(eventType: ...))
     _spec("amplitude", "track", "track", SWIFT, ("amplitude", "Amplitude.instance"),
-          [P(keyword="eventType"), P(0)], [P(keyword="eventProperties")]),
+          [P(keyword="eventType"), P(keyword="event", object_key="eventType"), P(0)],
+          [P(keyword="eventProperties"), P(keyword="event", object_key="eventProperties")],
+          constructors=("Amplitude",)),
     _spec("amplitude", "logEvent", "track", SWIFT, ("Amplitude.instance", "amplitude"),
           [P(0)], [P(keyword="withEventProperties")]),
-    _spec("amplitude", "track", "track", KOTLIN, ("amplitude",), [P(keyword="eventType"), P(0)],
-          [P(keyword="eventProperties"), P(1)]),
+    # Amplitude-Kotlin: track(eventType, eventProperties) or track(BaseEvent().apply { ... })
+    _spec("amplitude", "track", "track", KOTLIN, ("amplitude",),
+          [P(0, object_key="eventType"), P(keyword="event", object_key="eventType"),
+           P(keyword="eventType"), P(0)],
+          [P(0, object_key="eventProperties"), P(keyword="event", object_key="eventProperties"),
+           P(keyword="eventProperties"), P(1)], constructors=("Amplitude",)),
     _spec("amplitude", "logEvent", "track", KOTLIN, ("Amplitude.getInstance", "amplitude"),
           [P(0)], [P(1)]),
+    # identify(userProperties:) / identify(identify: Identify()) ; Kotlin identify(map | Identify())
+    _spec("amplitude", "identify", "identify", SWIFT, ("amplitude",), [],
+          [P(keyword="userProperties"), P(keyword="identify")], constructors=("Amplitude",)),
+    _spec("amplitude", "identify", "identify", KOTLIN, ("amplitude",), [],
+          [P(keyword="userProperties"), P(keyword="identify"), P(0)], constructors=("Amplitude",)),
 ]
 
 PRESETS: dict[str, list[CallSpec]] = {
