@@ -200,6 +200,23 @@ localTrack("not amplitude");
     assert shape(found[0].properties) == {"a": 1}
 
 
+def test_instances_created_by_an_sdk_module() -> None:
+    code = """
+import * as amplitude from "@amplitude/analytics-browser";
+import { createInstance } from "@amplitude/analytics-node";
+import * as local from "./local";
+const a = amplitude.createInstance();
+let b;
+b = createInstance();
+const c = local.createInstance();
+a.track("A");
+b.track("B");
+c.track("not amplitude");
+"""
+    assert [(c.sdk, c.receiver, c.event) for c in calls(code, "app.ts")] == [
+        ("amplitude", "a", "A"), ("amplitude", "b", "B")]
+
+
 def test_require_and_destructuring() -> None:
     code = """
 const { track } = require("@amplitude/analytics-node");
@@ -588,6 +605,13 @@ def test_syntax_error_without_method_name_is_quiet() -> None:
     result = extract('const x = (1 + ;\nanalytics.track("Ok");\n')
     assert [c.event for c in result.calls] == ["Ok"]
     assert result.notices == []
+
+
+def test_syntax_error_region_ignores_names_in_strings() -> None:
+    # An unreadable region whose only mention of a method name is inside a string.
+    code = 'const urls = ["/capture/", "/track/"];\nfunction broken( {\n  const s = "track";\n}\n'
+    result = extract(code, "app.ts")
+    assert result.calls == [] and result.notices == []
 
 
 def test_minified_one_line_file() -> None:

@@ -344,6 +344,31 @@ def _instance_origin(source: SourceText, value: Any) -> str | None:
     return None
 
 
+def _module_instance(source: SourceText, model: "_FileModel", value: Any) -> str | None:
+    """``ns.createInstance()`` where ``ns`` is an imported SDK module -> that module: the
+    instance has the module's functions (``@amplitude/analytics-browser``'s createInstance)."""
+    value = _unwrap(value, _RECEIVER_TRANSPARENT)
+    if value is None or value.type != "call_expression":
+        return None
+    fn = _unwrap(value.child_by_field_name("function"))
+    if fn is not None and fn.type == "identifier":  # import { createInstance } from '...'
+        name = source.text(fn.start_byte, fn.end_byte)
+        origin = model.bindings.get(name, "")
+        imported = model.aliases.get(name, name)
+        if origin.startswith("import:") and imported in FACTORY_METHODS:
+            return origin[len("import:"):]
+        return None
+    if fn is None or fn.type != "member_expression":
+        return None
+    obj = fn.child_by_field_name("object")
+    prop = fn.child_by_field_name("property")
+    if obj is None or prop is None or obj.type != "identifier":
+        return None
+    if source.text(prop.start_byte, prop.end_byte) not in FACTORY_METHODS:
+        return None
+    return model.namespaces.get(source.text(obj.start_byte, obj.end_byte))
+
+
 def _require_module(source: SourceText, value: Any) -> str | None:
     """``require("mod")`` -> ``"mod"``."""
     value = _unwrap(value, _RECEIVER_TRANSPARENT)
@@ -634,6 +659,9 @@ def _read_declarator(source: SourceText, model: _FileModel, node: Any) -> None:
             return
         origin = _instance_origin(source, value)
         module = _require_module(source, value)
+        instance_of = _module_instance(source, model, value)
+        if instance_of is not None:
+            model.namespaces[local] = instance_of
         if origin:
             model.bindings[local] = origin
         elif module is not None:
@@ -711,6 +739,8 @@ def _read_assignment(source: SourceText, model: _FileModel, node: Any) -> None:
     if target is None:
         return
     parts = target.split(".")
+    if len(parts) == 1 and (instance_of := _module_instance(source, model, right)) is not None:
+        model.namespaces[parts[0]] = instance_of
     if origin and (len(parts) == 1 or (len(parts) == 2 and parts[0] == "this")):
         model.bindings[parts[-1]] = origin
         return
@@ -1017,7 +1047,24 @@ def _directives(source: SourceText, comments: Iterable[Any]) -> list[Directive]:
     return out
 
 
-def _syntax_notices(source: SourceText, model: _FileModel, names: set[str],
+_TEXT_NODES = frozenset({"string_fragment", "string", "template_string", "comment", "jsx_text",
+                         "regex_pattern", "regex", "html_comment"})
+
+
+def _in_text(root: Any, start: int, end: int) -> bool:
+    """Whether bytes [start, end) lie in a string, comment or JSX text (still tokenised inside
+    most ERROR regions), where a method name is not a call."""
+    node = root.descendant_for_byte_range(start, end)
+    for _ in range(3):
+        if node is None:
+            return False
+        if node.type in _TEXT_NODES:
+            return True
+        node = node.parent
+    return False
+
+
+def _syntax_notices(source: SourceText, root: Any, model: _FileModel, names: set[str],
                     understood: set[int]) -> list[Notice]:
     """One notice per ERROR/MISSING region that mentions a spec method name which is not the
     callee of a call extracted cleanly (``understood``: byte offsets of those callee names)."""
@@ -1051,7 +1098,7 @@ def _syntax_notices(source: SourceText, model: _FileModel, names: set[str],
         if rstart < covered_until:
             continue  # inside an error region already reported
         hit = next((h for h in needle.finditer(source.data, start, end)
-                    if h.start() not in understood), None)
+                    if h.start() not in understood and not _in_text(root, h.start(), h.end())), None)
         if hit is None:
             continue
         covered_until = max(rend, rstart + 1)
@@ -1121,4 +1168,4 @@ def _extract_into(result: FileExtraction, source: SourceText, specs: list[CallSp
             if line not in result.lines:
                 result.lines[line] = source.index.line_text(line)
     if root.has_error:
-        result.notices.extend(_syntax_notices(source, model, names | query_names, understood))
+        result.notices.extend(_syntax_notices(source, root, model, names | query_names, understood))
