@@ -151,7 +151,11 @@ POSTHOG = [
     # posthog-js: capture(event, properties)
     _spec("posthog", "capture", "track", JS, POSTHOG_RECEIVERS, [P(0)], [P(1, types=OBJ)],
           constructors=("PostHog",)),
-    _spec("posthog", "identify", "identify", JS, POSTHOG_RECEIVERS, [], [P(1, types=OBJ)]),
+    # posthog-node: identify({distinctId, properties}); posthog-js: identify(id, properties)
+    _spec("posthog", "identify", "identify", JS, POSTHOG_RECEIVERS + ("client",), [],
+          [P(0, object_key="properties")], constructors=("PostHog",), first_arg=OBJ),
+    _spec("posthog", "identify", "identify", JS, POSTHOG_RECEIVERS, [], [P(1, types=OBJ)],
+          constructors=("PostHog",)),
     # posthog-ios: capture(_:properties:), identify(_:userProperties:); PostHogSDK.with(config)
     _spec("posthog", "capture", "track", SWIFT, ("PostHogSDK.shared", "posthog"),
           [P(keyword="event"), P(0)], [P(keyword="properties")],
@@ -196,7 +200,8 @@ AMPLITUDE = [
                    "@amplitude/analytics-react-native", "@amplitude/unified"),
           constructors=("Amplitude",)),
     # amplitude-js (legacy): amplitude.getInstance().logEvent(name, props)
-    _spec("amplitude", "logEvent", "track", JS, ("amplitude", "amplitude.getInstance", "getInstance"),
+    # (not any `X.getInstance()`: `Logger.getInstance().logEvent(...)` is not Amplitude)
+    _spec("amplitude", "logEvent", "track", JS, ("amplitude", "amplitude.getInstance"),
           [P(0)], [P(1, types=OBJ)]),
     # Amplitude-Swift: track(eventType:eventProperties:) or track(event: BaseEvent(eventType: ...))
     _spec("amplitude", "track", "track", SWIFT, ("amplitude", "Amplitude.instance"),
