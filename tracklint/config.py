@@ -273,7 +273,15 @@ def settings_from_table(table: dict[str, Any], base_dir: Path, path: Path | None
         if key in t:
             kw[key.replace("-", "_")] = t[key]
     if "cache-dir" in t:
-        kw["cache_dir"] = (base_dir / t["cache-dir"]).resolve()
+        cache_dir = (base_dir / t["cache-dir"]).resolve()
+        # A repository's own config must not make tracklint write outside the repository.
+        if not cache_dir.is_relative_to(base_dir.resolve()):
+            raise ConfigError(
+                f"cache-dir must be inside the project ({base_dir}), not {cache_dir}",
+                path=str(path) if path else None,
+                hint="use --no-cache, or set TRACKLINT_CACHE_DIR for a cache elsewhere",
+            )
+        kw["cache_dir"] = cache_dir
     if "baseline" in t:
         kw["baseline"] = (base_dir / t["baseline"]).resolve()
     return kw
@@ -324,6 +332,9 @@ def resolve_settings(
         kw.update(settings_from_table(table, config_path.parent, config_path))
         if not (config_path.parent / ".git").exists() and root == cwd:
             root = config_path.parent
+    env_cache = os.environ.get("TRACKLINT_CACHE_DIR")
+    if env_cache:
+        kw["cache_dir"] = Path(env_cache).expanduser().resolve()
     env_format = os.environ.get("TRACKLINT_OUTPUT_FORMAT")
     if env_format:
         if env_format not in OUTPUT_FORMATS:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import signal
+import stat
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -154,6 +156,10 @@ def extract_paths(settings: Settings, files: list[Path], *, progress: Progress |
         except OSError as exc:
             out.notices.append(Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
             continue
+        if not stat.S_ISREG(st.st_mode):
+            # FIFOs, sockets and devices named explicitly would block or never end: never open them
+            out.notices.append(Notice(rel, "unreadable", "not a regular file; not read"))
+            continue
         if cache is not None:
             hit = cache.lookup(rel, st)
             if hit is not None:
@@ -250,7 +256,7 @@ def _parse_all(settings: Settings, todo: list[_Work], specs) -> Iterable[tuple[F
     chunks = [ordered[i:i + CHUNK_FILES] for i in range(0, len(ordered), CHUNK_FILES)]
     args = (settings.presets, settings.wrappers, settings.max_file_size)
     failed: list[list[_Work]] = []
-    pool = ProcessPoolExecutor(max_workers=jobs)
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
     interrupted = False
     try:
         futures = {
@@ -271,19 +277,27 @@ def _parse_all(settings: Settings, todo: list[_Work], specs) -> Iterable[tuple[F
             yield from zip(results, chunk)
     except KeyboardInterrupt:
         interrupted = True
+        # Ctrl-C: stop now. Workers ignore SIGINT (so they print no traceback); end them here
+        # rather than letting the interpreter wait for their current batch at exit.
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
         raise
     finally:
-        # On Ctrl-C do not wait for running workers (they got the signal too).
         pool.shutdown(wait=not interrupted, cancel_futures=True)
     for chunk in failed:
         for work in chunk:
             yield _isolated(work, args), work
 
 
+def _worker_init() -> None:
+    """Workers leave Ctrl-C to the main process, which ends them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _isolated(work: _Work, args: tuple) -> FileExtraction:
     """Parse one file in a fresh process, so a crash (a grammar segfault, say) names the file."""
     try:
-        with ProcessPoolExecutor(max_workers=1) as pool:
+        with ProcessPoolExecutor(max_workers=1, initializer=_worker_init) as pool:
             return pool.submit(_worker_extract, [(work.path, work.rel)], *args).result(timeout=120)[0]
     except Exception as exc:  # noqa: BLE001
         fx = FileExtraction(path=work.rel, language=language_for(work.path) or "unknown")

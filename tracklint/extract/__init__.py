@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 
 from tracklint.extract.base import CallSpec, FileExtraction, Notice, SourceText
 
@@ -47,15 +48,24 @@ def language_for(path: str) -> str | None:
     return LANGUAGE_BY_SUFFIX.get(os.path.splitext(path)[1].lower())
 
 
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
 def decode(data: bytes) -> tuple[bytes, str | None]:
-    """Normalise file bytes to UTF-8 without BOM. Returns (bytes, problem or None)."""
+    """Normalise file bytes to UTF-8 without BOM. Returns (bytes, problem or None).
+
+    A lone CR (classic Mac line ending) becomes LF, so that line numbers match what editors show;
+    the replacement keeps every byte offset. CRLF is left alone (the CR ends up outside spans).
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:], None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16").encode("utf-8"), None
+            data = data.decode("utf-16").encode("utf-8")
         except UnicodeDecodeError as exc:
             return b"", f"invalid UTF-16 at byte {exc.start}"
+    if b"\r" in data:
+        data = _LONE_CR.sub(b"\n", data)
     return data, None
 
 
