@@ -33,7 +33,6 @@ import gc
 import hashlib
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -488,7 +487,10 @@ class Cache:
                     pass
 
     def _write_atomic(self, payload: bytes) -> None:
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=self.path.parent)
+        # A fresh name in the same directory (so os.replace is atomic), created with the umask's
+        # permissions (tempfile.mkstemp would make it 0600, unreadable to a shared CI cache).
+        tmp = self.path.parent / f".tmp-{os.getpid()}-{os.urandom(4).hex()}.json"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
