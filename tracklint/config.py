@@ -324,13 +324,16 @@ def resolve_settings(
         config_path = config.resolve()
         if not config_path.is_file():
             raise ConfigError("config file not found", path=str(config))
-    elif not isolated:
-        config_path = find_config(cwd)
-    root = find_root(cwd)
+    # Discovery starts at the first path given (``tracklint check ../other-repo``), else here.
+    given = [Path(p) for p in (overrides or {}).get("paths") or ()][:1]
+    starts = [p if p.is_dir() else p.parent for p in given] + [cwd]
+    if config is None and not isolated:
+        config_path = next((found for s in starts if (found := find_config(s)) is not None), None)
+    root = find_root(starts[0])
     if config_path is not None:
         table = read_config(config_path)
         kw.update(settings_from_table(table, config_path.parent, config_path))
-        if not (config_path.parent / ".git").exists() and root == cwd:
+        if not (config_path.parent / ".git").exists() and root == starts[0].resolve():
             root = config_path.parent
     env_cache = os.environ.get("TRACKLINT_CACHE_DIR")
     if env_cache:

@@ -1,0 +1,353 @@
+"""Hostile and broken input: every case gets a defined outcome, never a traceback, a hang or a
+lost result. Each test states the outcome a user relies on."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tracklint import engine
+from tracklint.cli import app
+from tracklint.config import resolve_settings
+from tracklint.extract import extract_file
+from tracklint.extract.presets import DEFAULT_PRESETS, build_specs
+from tracklint.plan.load import load_plan_text
+
+SPECS = build_specs(DEFAULT_PRESETS)
+PLAN = "tracklint: 1\nevents:\n  Signed Up:\n    description: New account.\n"
+
+CALL = {
+    "a.py": 'analytics.track("u1", "Signed Up", {})\n',
+    "a.js": 'analytics.track("Signed Up", {});\n',
+    "a.ts": 'analytics.track("Signed Up", {} as const);\n',
+    "a.tsx": 'analytics.track("Signed Up", {});\n',
+    "A.swift": 'analytics.track(name: "Signed Up", properties: [:])\n',
+    "A.kt": 'analytics.track("Signed Up", mapOf<String, Any>())\n',
+}
+
+
+def events(name: str, data: bytes) -> list[tuple[str | None, int]]:
+    fx = extract_file(name, data, SPECS)
+    return [(c.event, c.span.line) for c in fx.calls]
+
+
+def repo(tmp_path: Path, files: dict[str, bytes | str], plan: str = PLAN) -> Path:
+    (tmp_path / ".git").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "tracking-plan.yaml").write_text(plan)
+    for name, data in files.items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data if isinstance(data, bytes) else data.encode())
+    return tmp_path
+
+
+def check(root: Path, *args: str):
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        return CliRunner().invoke(app, ["check", "--no-cache", "-f", "json", *args], catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+# ---------------------------------------------------------------------------------------------
+# source files
+
+
+@pytest.mark.parametrize("name", sorted(CALL))
+def test_unterminated_string_keeps_the_valid_calls(name: str) -> None:
+    broken = CALL[name] + 'analytics.track("Oops\n' + CALL[name]
+    found = events(name, broken.encode())
+    assert ("Signed Up", 1) in found
+
+
+@pytest.mark.parametrize("name", sorted(CALL))
+def test_deep_nesting_does_not_blow_the_stack(name: str) -> None:
+    depth = 50_000
+    opener, closer = {
+        ".py": ("[", "]"), ".js": ("[", "]"), ".ts": ("[", "]"), ".tsx": ("[", "]"),
+        ".swift": ("[", "]"), ".kt": ("listOf(", ")"),
+    }[Path(name).suffix]
+    nested = opener * depth + "1" + closer * depth
+    text = CALL[name] + CALL[name].replace("{}", nested).replace("[:]", nested).replace("mapOf<String, Any>()", nested)
+    started = time.perf_counter()
+    fx = extract_file(name, text.encode(), SPECS)
+    assert time.perf_counter() - started < 30
+    assert ("Signed Up", 1) in [(c.event, c.span.line) for c in fx.calls]
+    assert not [n for n in fx.notices if n.kind == "internal"], fx.notices
+
+
+@pytest.mark.parametrize("name", sorted(CALL))
+def test_invalid_utf8_is_read_with_replacement(name: str) -> None:
+    data = b"x = '\xff\xfe\xc3'\n" if name.endswith(".py") else b"// \xff\xfe\xc3 broken bytes\n"
+    found = events(name, data + CALL[name].encode())
+    assert found == [("Signed Up", 2)]
+
+
+@pytest.mark.parametrize("name", sorted(CALL))
+def test_utf16_with_bom_is_transcoded(name: str) -> None:
+    data = ("\n" + CALL[name]).encode("utf-16")
+    assert events(name, data) == [("Signed Up", 2)]
+
+
+@pytest.mark.parametrize("name", sorted(CALL))
+def test_utf8_bom_does_not_shift_columns(name: str) -> None:
+    fx = extract_file(name, b"\xef\xbb\xbf" + CALL[name].encode(), SPECS)
+    assert [(c.span.line, c.span.column) for c in fx.calls] == [(1, 1)]
+
+
+@pytest.mark.parametrize("ending", [b"\r\n", b"\r"])
+@pytest.mark.parametrize("name", sorted(CALL))
+def test_crlf_and_lone_cr_line_endings(name: str, ending: bytes) -> None:
+    data = (b"\n\n" + CALL[name].encode()).replace(b"\n", ending)
+    fx = extract_file(name, data, SPECS)
+    (call,) = fx.calls
+    assert (call.event, call.span.line, call.span.column) == ("Signed Up", 3, 1)
+
+
+@pytest.mark.parametrize("name", sorted(CALL))
+def test_empty_and_whitespace_files(name: str) -> None:
+    assert events(name, b"") == []
+    assert events(name, b"\n\n   \t\n") == []
+
+
+def test_nul_bytes_mean_binary_and_are_reported() -> None:
+    fx = extract_file("a.js", b"analytics.track('A')\0\0\0", SPECS)
+    assert fx.calls == [] and fx.notices and fx.notices[0].kind == "skipped"
+    assert "NUL" in fx.notices[0].message
+
+
+def test_huge_minified_bundle_is_skipped_and_reported(tmp_path: Path) -> None:
+    chunk = 'function a(b){return b+1};analytics.track("Signed Up",{});var x=[1,2,3];'
+    bundle = chunk * (10_000_000 // len(chunk))
+    root = repo(tmp_path, {"dist/app.js": bundle, "src/app.js": CALL["a.js"]})
+    started = time.perf_counter()
+    result = check(root)
+    assert time.perf_counter() - started < 20
+    assert result.exit_code == 0, result.output
+    import json
+
+    doc = json.loads(result.output)
+    (notice,) = [n for n in doc["notices"] if n["path"] == "dist/app.js"]
+    assert notice["kind"] == "skipped"
+
+
+def test_minified_file_under_the_size_limit_is_skipped_too(tmp_path: Path) -> None:
+    line = ";".join(f'analytics.track("Signed Up",{{n:{i}}})' for i in range(3000))
+    root = repo(tmp_path, {"app.min.js": line})
+    import json
+
+    doc = json.loads(check(root).output)
+    assert [n["kind"] for n in doc["notices"] if n["path"] == "app.min.js"] == ["skipped"]
+
+
+def test_file_that_vanishes_or_cannot_be_read(tmp_path: Path) -> None:
+    root = repo(tmp_path, {"ok.js": CALL["a.js"]})
+    (root / "gone.js").symlink_to(root / "missing-target.js")
+    (root / "dir.js").mkdir()
+    settings = resolve_settings(cwd=root, overrides={"cache": False, "jobs": 1})
+    ex = engine.extract_paths(settings, [root / "ok.js", root / "gone.js", root / "dir.js", root / "deleted.js"])
+    assert [c.event for f in ex.files for c in f.calls] == ["Signed Up"]
+    bad = {n.path: n.kind for n in ex.notices}
+    assert bad == {"gone.js": "unreadable", "dir.js": "unreadable", "deleted.js": "unreadable"}
+
+
+def test_fifo_named_explicitly_does_not_hang(tmp_path: Path) -> None:
+    root = repo(tmp_path, {"ok.js": CALL["a.js"]})
+    os.mkfifo(root / "pipe.js")
+    settings = resolve_settings(cwd=root, overrides={"cache": False, "jobs": 1})
+    ex = engine.extract_paths(settings, [root / "pipe.js", root / "ok.js"])
+    assert [n.path for n in ex.notices] == ["pipe.js"]
+    assert [c.event for f in ex.files for c in f.calls] == ["Signed Up"]
+
+
+def test_symlink_loop_and_odd_names(tmp_path: Path) -> None:
+    root = repo(tmp_path, {"dir with space/ünïcode é.ts": CALL["a.ts"], "sub/a.py": CALL["a.py"]})
+    (root / "sub" / "loop").symlink_to(root / "sub")
+    (root / "self").symlink_to(root)
+    import shutil
+
+    shutil.rmtree(root / ".git")  # walk mode, not git: the loop must not be followed
+    result = check(root)
+    assert result.exit_code == 0, result.output
+    settings = resolve_settings(cwd=root, overrides={"cache": False})
+    calls = engine.scan(settings).calls
+    assert sorted(c.path for c in calls) == ["dir with space/ünïcode é.ts", "sub/a.py"]
+
+
+# ---------------------------------------------------------------------------------------------
+# plans and config: exit 2, positioned, no traceback
+
+
+@pytest.mark.parametrize(
+    "plan, where, says",
+    [
+        ("tracklint: 1\nevents:\n  A: {description: [x\n", "tracking-plan.yaml:", ""),
+        ("tracklint: 1\nevents: [1, 2]\n", "tracking-plan.yaml:2:", ""),
+        ("tracklint: 1\nevents:\n  A:\n    descriptoin: x\n", "tracking-plan.yaml:4:", "description"),
+        ("tracklint: 1\nevents:\n  A: {description: x}\n  A: {description: y}\n", "tracking-plan.yaml:4:", "duplicate"),
+        ("tracklint: 1\nevents:\n  A:\n    description: x\n    properties:\n      p: {type: string, pattern: '(unclosed'}\n",
+         "tracking-plan.yaml:6:", "pattern"),
+        ("tracklint: 1\nname: !!python/object/apply:os.system ['touch PWNED']\n", "tracking-plan.yaml:2:", ""),
+        ("tracklint: 1\ninclude: [tracking-plan.yaml]\n", "tracking-plan.yaml", "include"),
+        ("tracklint: 1\ninclude: [../../etc/passwd]\n", "tracking-plan.yaml", ""),
+        ("\xff\xfe\x00garbage", "tracking-plan.yaml", ""),
+    ],
+    ids=["malformed", "wrong-type", "unknown-key", "duplicate-key", "bad-regex", "python-tag", "include-cycle", "include-escape", "not-yaml"],
+)
+def test_bad_plans_exit_2_with_a_position(tmp_path: Path, plan: str, where: str, says: str) -> None:
+    root = repo(tmp_path, {"a.js": CALL["a.js"]}, plan=plan)
+    result = check(root)
+    assert result.exit_code == 2, result.output
+    assert where in result.output
+    assert says.lower() in result.output.lower()
+    assert "Traceback" not in result.output
+    assert not (root / "PWNED").exists()
+
+
+def test_yaml_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    bomb = "tracklint: 1\na: &a [x, x, x, x, x, x, x, x, x]\n"
+    for i in range(1, 12):
+        bomb += f"{chr(97 + i)}: &{chr(97 + i)} [" + ", ".join([f"*{chr(96 + i)}"] * 9) + "]\n"
+    root = repo(tmp_path, {}, plan=bomb)
+    started = time.perf_counter()
+    result = check(root)
+    assert time.perf_counter() - started < 10
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_huge_plan_is_refused(tmp_path: Path) -> None:
+    root = repo(tmp_path, {}, plan="tracklint: 1\n# " + "x" * (12 * 1024 * 1024) + "\n")
+    result = check(root)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_bad_config_exits_2(tmp_path: Path) -> None:
+    root = repo(tmp_path, {"a.js": CALL["a.js"]})
+    (root / "tracklint.toml").write_text("select = [\n")
+    result = check(root)
+    assert result.exit_code == 2 and "tracklint.toml" in result.output
+
+
+def test_repository_config_cannot_move_the_cache_outside_it(tmp_path: Path) -> None:
+    root = repo(tmp_path / "r", {"a.js": CALL["a.js"]})
+    (root / "tracklint.toml").write_text('cache-dir = "../outside"\n')
+    result = CliRunner().invoke(app, ["check", str(root)], catch_exceptions=False)
+    assert result.exit_code == 2 and "cache-dir must be inside the project" in result.output
+    assert not (tmp_path / "outside").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# patterns that hang
+
+
+def test_catastrophic_pattern_does_not_hang_the_gate(tmp_path: Path) -> None:
+    plan = textwrap.dedent(
+        """\
+        tracklint: 1
+        events:
+          Signed Up:
+            description: x
+            properties:
+              code: {type: string, pattern: "^(a+)+$"}
+        """
+    )
+    evil = "a" * 50_000 + "b"
+    root = repo(tmp_path, {"a.js": f'analytics.track("Signed Up", {{ code: "{evil}" }});\n'}, plan=plan)
+    (root / "tracklint.toml").write_text("skip-minified = false\n")  # one long line is not a bundle here
+    started = time.perf_counter()
+    result = check(root)
+    assert time.perf_counter() - started < 15
+    assert result.exit_code == 1
+    assert "TL007" in result.output
+
+
+# ---------------------------------------------------------------------------------------------
+# parallel runs
+
+
+def _crash_on_poison(batch, presets, wrappers, max_size):
+    """Stands in for the worker entry point: dies (like a segfault) on a file named poison."""
+    if any(rel.endswith("poison.js") for _, rel in batch):
+        os._exit(1)
+    return _REAL_WORKER(batch, presets, wrappers, max_size)
+
+
+_REAL_WORKER = engine._worker_extract
+_crash_on_poison.__module__ = "tracklint.engine"
+_crash_on_poison.__qualname__ = "_worker_extract"
+
+
+def test_a_dying_worker_loses_no_other_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {f"src/f{i:03}.js": CALL["a.js"] for i in range(60)}
+    files["src/poison.js"] = CALL["a.js"]
+    root = repo(tmp_path, files)
+    monkeypatch.setattr(engine, "_worker_extract", _crash_on_poison)
+    monkeypatch.setattr(engine, "PARALLEL_MIN_BYTES", 0)
+    settings = resolve_settings(cwd=root, overrides={"cache": False, "jobs": 2})
+    result = engine.scan(settings)
+    assert len(result.calls) == 60
+    poisoned = [n for n in result.notices if n.path == "src/poison.js"]
+    assert poisoned and poisoned[0].kind == "internal"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_exits_promptly_without_traceback(tmp_path: Path) -> None:
+    body = "".join(f'analytics.track("Signed Up", {{ n: {i}, s: "{"x" * 40}" }});\n' for i in range(1500))
+    files = {f"src/f{i:03}.js": body for i in range(150)}
+    root = repo(tmp_path, files)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tracklint", "check", "--no-cache", "--jobs", "2", "-f", "concise"],
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )
+    time.sleep(2.0)
+    if proc.poll() is not None:
+        pytest.skip("the run finished before the interrupt (machine too fast for this tree)")
+    os.killpg(proc.pid, signal.SIGINT)  # like a terminal's Ctrl-C: the whole process group
+    started = time.perf_counter()
+    _, err = proc.communicate(timeout=20)
+    assert time.perf_counter() - started < 5
+    assert proc.returncode == 130
+    assert b"Traceback" not in err
+
+
+def test_corrupt_cache_is_ignored_and_rebuilt(tmp_path: Path) -> None:
+    root = repo(tmp_path, {"a.js": 'analytics.track("purchase_completed");\n'})
+    first = CliRunner()
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        assert first.invoke(app, ["check", "-f", "concise"]).exit_code == 1
+        cache_files = [p for p in (root / ".tracklint_cache").rglob("*") if p.is_file() and p.name != ".gitignore"]
+        assert cache_files
+        for p in cache_files:
+            p.write_bytes(b"\x00garbage{{{")
+        again = first.invoke(app, ["check", "-f", "concise"], catch_exceptions=False)
+        assert again.exit_code == 1 and "purchase_completed" in again.output
+    finally:
+        os.chdir(old)
+
+
+# ---------------------------------------------------------------------------------------------
+# security
+
+
+def test_nothing_from_the_scanned_repository_is_executed(tmp_path: Path) -> None:
+    marker = tmp_path / "EXECUTED"
+    payload = f"open({str(marker)!r}, 'w').write('x')\n"
+    root = repo(tmp_path / "r", {
+        "setup.py": payload, "conftest.py": payload, "pkg/__init__.py": payload,
+        "pkg/events.py": payload + 'EVENT = "Signed Up"\n',
+        "pkg/app.py": "from pkg.events import EVENT\nimport segment.analytics as analytics\nanalytics.track('u', EVENT)\n",
+    })
+    result = check(root)
+    assert result.exit_code == 0, result.output
+    assert not marker.exists()
