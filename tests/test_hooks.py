@@ -176,3 +176,36 @@ def test_pre_commit_skips_commits_without_source_files(hooked_repo):
     done = _git(repo, "commit", "-m", "docs only", check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no files to check" in (done.stdout + done.stderr).lower()
+
+
+@pytest.mark.slow
+def test_try_repo_builds_the_published_hook(tmp_path, monkeypatch):
+    """`pre-commit try-repo` installs this checkout as pre-commit would for a user (language:
+    python, a fresh virtualenv from PyPI) and runs the manifest's entry. Needs the network."""
+    if shutil.which("git") is None:
+        pytest.skip("needs git")
+    for key in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(tmp_path / "pre-commit-home"))
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    (repo / "tracking-plan.yaml").write_text(PLAN)
+    (repo / "app.ts").write_text('analytics.track("purchase_completed", { order_id: "ord_1" });\n')
+    (repo / "ok.ts").write_text('analytics.track("Purchase Completed", { order_id: "ord_1" });\n')
+    _git(repo, "add", ".")
+
+    def try_repo(*files: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "tracklint", "--verbose", "--files", *files],
+            cwd=repo, capture_output=True, text=True, timeout=900,
+        )
+
+    bad = try_repo("app.ts")
+    output = bad.stdout + bad.stderr
+    if "An unexpected error has occurred" in output or "CalledProcessError" in output:
+        pytest.skip(f"pre-commit could not build the hook environment (offline?):\n{output[-2000:]}")
+    assert bad.returncode == 1, output
+    assert "TL001" in output and "purchase_completed" in output, output
+    good = try_repo("ok.ts")
+    assert good.returncode == 0, good.stdout + good.stderr
