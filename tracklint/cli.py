@@ -429,16 +429,10 @@ def _rule_dict(r) -> dict:
 
 
 def _register_commands() -> None:
-    import importlib
+    from tracklint.commands import diff, imports
 
-    for name in ("tracklint.commands.diff", "tracklint.commands.imports"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(app)
+    diff.register(app)
+    imports.register(app)
 
 
 _register_commands()

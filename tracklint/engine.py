@@ -475,7 +475,7 @@ def enabled_codes(settings: Settings) -> set[str]:
             continue
         if listed(code, settings.ignore):
             continue
-        if rule.SCOPE == "project" and settings.files_given:
+        if rule.SCOPE == "project" and (settings.files_given or settings.changed_since):
             continue
         codes.add(code)
     return codes
@@ -498,8 +498,9 @@ def apply_rules(
         ctx = RuleContext(
             plan=plan,
             options={**getattr(rule, "DEFAULTS", {}), **settings.rule_options.get(code, {})},
-            whole_project=not settings.files_given,
+            whole_project=not (settings.files_given or settings.changed_since),
             renamed_from=renamed_from or {},
+            since_ref=settings.changed_since,
         )
         severity = settings.severity.get(code) or Severity.parse(rule.DEFAULT_SEVERITY)
         if rule.SCOPE == "call":

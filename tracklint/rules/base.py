@@ -47,3 +47,5 @@ class RuleContext:
     whole_project: bool = True
     # path -> the event name that the same call site had at --changed-since REF, when it differs
     renamed_from: dict[tuple[str, int], str] = field(default_factory=dict)
+    # The git ref of --changed-since, for messages ("was `X` on main").
+    since_ref: str | None = None

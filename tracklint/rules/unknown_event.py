@@ -49,7 +49,8 @@ def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
     noun = {"track": "event", "page": "page", "screen": "screen"}[call.kind]
     name = call.event
     was = ctx.renamed_from.get((call.path, call.span.line))
-    was_text = f" (was `{was}` before this change)" if was and was != name else ""
+    where = f"on {ctx.since_ref}" if ctx.since_ref else "before this change"
+    was_text = f" (was `{was}` {where})" if was and was != name else ""
     renamed_to = next((e.name for e in events.values() if name in e.previous_names), None)
     if renamed_to is not None:
         yield Finding(
