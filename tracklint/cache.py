@@ -307,7 +307,8 @@ def _same_language(a: str, b: str) -> bool:
 
 # --- the cache ---------------------------------------------------------------------------------
 
-# One entry: [size, mtime_ns or None (racily clean), digest, extraction dict or None]
+# One entry: [size, mtime_ns or None (racily clean), digest ("" if not computed),
+#             extraction as JSON text or None for an empty result]
 _SIZE, _MTIME, _DIGEST, _DATA = range(4)
 
 
@@ -374,6 +375,10 @@ class Cache:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def __contains__(self, relpath: object) -> bool:
+        """Whether an entry exists for ``relpath`` (so a digest lookup could hit)."""
+        return relpath in self._entries
+
     # -- lookups --
 
     def lookup(self, relpath: str, st: os.stat_result) -> FileExtraction | None:
@@ -397,6 +402,9 @@ class Cache:
         """The cached result for this content: the same path with the same digest, else another
         path of the same language with that digest (paths rewritten). Does not record a new stat;
         call :meth:`store` afterwards to make the next :meth:`lookup` hit."""
+        if not digest:
+            self.misses += 1
+            return None
         entry = self._entries.get(relpath)
         if entry is not None and entry[_DIGEST] == digest:
             result = self._decode(relpath, entry)
@@ -407,7 +415,8 @@ class Cache:
         if self._by_digest is None:
             self._by_digest = {}
             for path, other in self._entries.items():
-                self._by_digest.setdefault(other[_DIGEST], path)
+                if other[_DIGEST]:
+                    self._by_digest.setdefault(other[_DIGEST], path)
         other_path = self._by_digest.get(digest)
         if other_path is not None and other_path != relpath and _same_language(other_path, relpath):
             other = self._entries.get(other_path)
@@ -433,8 +442,13 @@ class Cache:
 
     # -- updates --
 
-    def store(self, relpath: str, st: os.stat_result, digest: str, extraction: FileExtraction) -> None:
-        """Remember ``extraction`` for ``relpath`` with the stat taken before reading it."""
+    def store(self, relpath: str, st: os.stat_result, digest: str | None, extraction: FileExtraction) -> None:
+        """Remember ``extraction`` for ``relpath`` with the stat taken before reading it.
+
+        ``digest`` may be None (not computed): such an entry hits by stat only. Hashing costs
+        about as much as the pre-filter, so a file the pre-filter rules out is cheaper to
+        re-filter after a checkout than to hash on every cold run."""
+        digest = digest or ""
         mtime: int | None = st.st_mtime_ns
         if time.time_ns() - st.st_mtime_ns < RACY_NS:
             mtime = None  # racily clean: trust only the digest next time
@@ -442,7 +456,7 @@ class Cache:
         if self._entries.get(relpath) != entry:
             self._entries[relpath] = entry
             self._dirty = True
-            if self._by_digest is not None:
+            if self._by_digest is not None and digest:
                 self._by_digest[digest] = relpath
         self._touched.add(relpath)
 

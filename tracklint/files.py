@@ -123,24 +123,28 @@ def _git_env() -> dict[str, str]:
 
 def _git_list(directory: str) -> list[str] | None:
     """Paths (relative to ``directory``) that git lists there, or None when it is not a git work
-    tree (or git is unavailable/refuses, e.g. a repository owned by another user)."""
-    base = ["git", "-c", "core.quotepath=off", "-C", directory, "ls-files", "-z"]
-    env = _git_env()
+    tree (or git is unavailable/refuses, e.g. a repository owned by another user).
+
+    One ``git ls-files -t`` call lists tracked (``H``, ``S``, ``M``, ``C``...), untracked
+    (``?``) and deleted (``R``) paths; a deleted file is listed twice, once as ``R``."""
+    cmd = ["git", "-c", "core.quotepath=off", "-C", directory, "ls-files", "-z", "-t",
+           "--cached", "--deleted", "--others", "--exclude-standard"]
     try:
-        listed = subprocess.run(
-            base + ["--cached", "--others", "--exclude-standard"],
-            capture_output=True, env=env, check=False,
-        )
-        if listed.returncode != 0:
-            return None
-        deleted = subprocess.run(base + ["--deleted"], capture_output=True, env=env, check=False)
+        listed = subprocess.run(cmd, capture_output=True, env=_git_env(), check=False)
     except OSError:
         return None
-    names = listed.stdout.decode("utf-8", "surrogateescape").split("\0")
-    gone = set()
-    if deleted.returncode == 0 and deleted.stdout:
-        gone = set(deleted.stdout.decode("utf-8", "surrogateescape").split("\0"))
-    return [n for n in names if n and n not in gone]
+    if listed.returncode != 0:
+        return None
+    names: list[str] = []
+    gone: set[str] = set()
+    for item in listed.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        if len(item) < 3 or item[1] != " ":
+            continue
+        if item[0] == "R":
+            gone.add(item[2:])
+        else:
+            names.append(item[2:])
+    return [n for n in names if n not in gone] if gone else names
 
 
 class _Ignores:
