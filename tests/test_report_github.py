@@ -146,6 +146,17 @@ def test_file_notices_are_annotated():
     assert parsed[1][0] == "notice"
 
 
+def test_a_notice_already_reported_as_a_finding_is_not_repeated():
+    notice = Notice("a.swift", "syntax-error", "Could not parse line 8.", line=8, column=3)
+    res = result([diag("TL000", "a.swift", 8, 3, event=None, message="Could not parse line 8.", severity=Severity.ERROR)],
+                 notices=[notice, Notice("b.swift", "syntax-error", "Could not parse line 2.", line=2)])
+    parsed = [parse(line) for line in run(res)]
+    assert [(p[0], p[1]["title"], p[1]["file"]) for p in parsed] == [
+        ("error", "tracklint (TL000)", "a.swift"),
+        ("warning", "tracklint (syntax-error)", "b.swift"),
+    ]
+
+
 def test_paths_are_made_relative_to_the_workspace(tmp_path):
     project = tmp_path / "services" / "api"
     project.mkdir(parents=True)

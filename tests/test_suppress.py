@@ -74,7 +74,7 @@ def test_own_line_comment_does_not_cover_its_own_line_and_trailing_does_not_cove
 
 def test_trailing_comment_on_the_last_line_of_a_multiline_call():
     finding = diag("TL005", line=3, end_line=6, event="Order Completed", key="revenue")
-    out, _ = run([finding], {"app.ts": []} | {"app.py": [Directive(6, ("TL005",))]})
+    out, _ = run([finding], {"app.ts": [], "app.py": [Directive(6, ("TL005",))]})
     assert out[0].suppressed == "inSource"
 
 

@@ -85,7 +85,12 @@ class GithubReporter:
         lines: list[tuple[str, str]] = []  # (kind, command line)
         for diag in ordered(result.active):
             lines.append((_COMMAND[diag.severity], self._annotation(diag, prefix)))
+        # A syntax-error notice the engine already turned into a finding (TL000) at the same
+        # place is not annotated twice.
+        reported = {(d.location.path, d.location.line) for d in result.diagnostics}
         for notice in result.notices:
+            if notice.line and (notice.path, notice.line) in reported:
+                continue
             kind = _NOTICE_COMMAND.get(notice.kind, "warning")
             props: dict[str, object] = {"title": f"tracklint ({notice.kind})", "file": _join(prefix, notice.path)}
             if notice.line:

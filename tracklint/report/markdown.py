@@ -204,13 +204,16 @@ class MarkdownReporter:
         return f"{self.link_base}/{quote(full, safe='/')}{anchor}"
 
     def _notices(self, result: Result) -> str:
-        if not result.notices:
+        # Syntax errors the engine already reported as findings (TL000) are not listed again.
+        reported = {(d.location.path, d.location.line) for d in result.diagnostics}
+        notices = [n for n in result.notices if not (n.line and (n.path, n.line) in reported)]
+        if not notices:
             return ""
         items = []
-        for notice in result.notices:
+        for notice in notices:
             where = notice.path + (f":{notice.line}" if notice.line else "")
             items.append(f"- <code>{escape_text(where)}</code> ({escape_text(notice.kind)}): {format_message(notice.message)}")
-        title = f"{_plural(len(result.notices), 'file notice')} (files not fully checked)"
+        title = f"{_plural(len(notices), 'file notice')} (files not fully checked)"
         return f"<details><summary>{title}</summary>\n\n" + "\n".join(items) + "\n\n</details>\n"
 
     @staticmethod

@@ -192,7 +192,6 @@ class SarifReporter:
                 "driver": {
                     "name": "tracklint",
                     "version": tracklint.__version__,
-                    "semanticVersion": tracklint.__version__,
                     "informationUri": INFORMATION_URI,
                     "rules": descriptors,
                 }
