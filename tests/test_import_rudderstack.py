@@ -71,3 +71,11 @@ def test_directory_with_two_plans_merges_and_warns(shared_dir: Path) -> None:
     result = import_plan([shared_dir.joinpath(*E2E, "update")])
     assert len(result.plan.events) == 5
     assert any("2 tracking plans" in w.message for w in result.warnings)
+
+
+def test_tracking_plan_file_alone_reads_its_project(shared_dir: Path) -> None:
+    path = shared_dir.joinpath(*E2E, "update", "trackingplan_v1.yaml")
+    assert detect_format(path) == "rudderstack"
+    result = import_plan([path])
+    assert _counts(result.plan) == {"Checkout": 1, "Signup": 4}
+    assert not any("does not resolve" in w.message for w in result.warnings)

@@ -376,4 +376,17 @@ def read(paths: list[Path], sink: Collector) -> Plan:
                                 path=str(path))
             continue
         project.add_document(data, path)
+    if project.plans and not project.events:
+        # Only the tracking plan was given: read the rest of its project (same folder, same
+        # spec version), as rudder-cli would.
+        docs = [read_yaml(p) for p in files if p.is_file()]
+        versions = {str(d.get("version")) for d in docs if isinstance(d, dict)}
+        for folder in sorted({p.parent for p in files if p.is_file()}):
+            for sibling in sorted(folder.glob("*.y*ml")):
+                if sibling in files or sibling.name.endswith(".vars.yaml"):
+                    continue
+                data = read_yaml(sibling)
+                if sniff(data) and str(data.get("version")) in versions and \
+                        _KIND_ALIASES.get(str(data.get("kind"))) != "tp":
+                    project.add_document(data, sibling)
     return project.build()
