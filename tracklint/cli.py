@@ -87,6 +87,19 @@ def _fail(err: TracklintError) -> typer.Exit:
     return typer.Exit(EXIT_ERROR)
 
 
+def _interrupted() -> None:
+    """Ctrl-C: say so and leave at once with 130. ``os._exit`` skips the interpreter's exit
+    hooks, which would otherwise wait for (or trip over) the ended worker processes. Nothing
+    is half-written: the cache and baselines are only ever replaced atomically."""
+    typer.echo("tracklint: interrupted", err=True)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(130)
+
+
 def _internal(exc: BaseException) -> typer.Exit:
     if os.environ.get("TRACKLINT_DEBUG"):
         raise exc
@@ -212,8 +225,7 @@ def check(
     except TracklintError as err:
         raise _fail(err) from None
     except KeyboardInterrupt:
-        typer.echo("tracklint: interrupted", err=True)
-        raise typer.Exit(130) from None
+        _interrupted()
     except (typer.Exit, SystemExit):
         raise
     except Exception as exc:  # noqa: BLE001
@@ -312,8 +324,7 @@ def scan(
     except TracklintError as err:
         raise _fail(err) from None
     except KeyboardInterrupt:
-        typer.echo("tracklint: interrupted", err=True)
-        raise typer.Exit(130) from None
+        _interrupted()
     except (typer.Exit, SystemExit):
         raise
     except Exception as exc:  # noqa: BLE001
