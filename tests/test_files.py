@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tracklint.errors import UsageError
-from tracklint.files import list_files, relpath
+from tracklint.files import list_files, list_files_rel, relpath
 
 HAS_GIT = shutil.which("git") is not None
 
@@ -192,3 +192,10 @@ def test_root_outside_paths_and_relpath(tmp_path: Path) -> None:
     got = list_files(root, [other], exclude=["*.py"])
     assert [p.name for p in got] == ["b.py"]  # patterns are relative to root: no match outside
     assert relpath(root / "x" / "y.py", root) == "x/y.py"
+
+
+def test_list_files_rel_matches_list_files(tree: Path) -> None:
+    pairs = list_files_rel(tree, [], exclude=["*.swift"])
+    assert [Path(a) for a, _ in pairs] == list_files(tree, [], exclude=["*.swift"])
+    assert [r for _, r in pairs] == [relpath(a, tree) for a, _ in pairs]
+    assert "app/ios/Track.swift" not in [r for _, r in pairs]

@@ -69,7 +69,7 @@ def sources(draw) -> tuple[str, bytes]:
     return f"generated{suffix}", text.encode(encoding, "surrogatepass")
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sources())
 def test_prefilter_is_sound(case: tuple[str, bytes]) -> None:
     path, data = case
@@ -78,7 +78,7 @@ def test_prefilter_is_sound(case: tuple[str, bytes]) -> None:
         assert PREFILTER.may_contain(data), (path, data, extraction.calls)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(SUFFIXES), st.text(max_size=60), st.integers(min_value=0, max_value=200))
 def test_prefilter_sound_under_noise(suffix: str, noise: str, where: int) -> None:
     base = {

@@ -58,11 +58,17 @@ def _compile(patterns: Sequence[str]):
     return pathspec.GitIgnoreSpec.from_lines(list(patterns))
 
 
-def _under_skipped(rel: str, skip_dirs: Collection[str]) -> bool:
+def _skip_test(skip_dirs: Collection[str]):
+    """A fast "is this POSIX relative path under one of ``skip_dirs``?" (substring checks)."""
     if not skip_dirs:
-        return False
-    parts = rel.split("/")
-    return any(part in skip_dirs for part in parts[:-1])
+        return None
+    heads = tuple(f"{name}/" for name in skip_dirs)
+    middles = tuple(f"/{name}/" for name in skip_dirs)
+
+    def under(rel: str) -> bool:
+        return rel.startswith(heads) or any(m in rel for m in middles)
+
+    return under
 
 
 def list_files(
@@ -75,31 +81,52 @@ def list_files(
 ) -> list[Path]:
     """Absolute paths of the readable files under ``paths`` (default: ``root``), sorted and
     deduplicated. Raises :class:`~tracklint.errors.UsageError` for a path that does not exist."""
+    return [Path(f) for f, _ in list_files_rel(root, paths, exclude=exclude,
+                                               force_exclude=force_exclude, skip_dirs=skip_dirs)]
+
+
+def list_files_rel(
+    root: Path,
+    paths: Sequence[Path],
+    *,
+    exclude: Sequence[str] = (),
+    force_exclude: bool = False,
+    skip_dirs: Collection[str] = DEFAULT_SKIP_DIRS,
+) -> list[tuple[str, str]]:
+    """:func:`list_files` as ``(absolute path, POSIX path relative to root)`` string pairs,
+    sorted by absolute path: no :class:`~pathlib.Path` objects and no ``os.path.relpath`` per
+    file (each costs a few microseconds, which adds up to a noticeable share of a warm run on
+    100,000 files)."""
     root_abs = os.path.abspath(root)
     excluder = _compile(exclude)
     found: set[str] = set()
+    explicit: set[str] = set()
     for given in paths or [Path(root_abs)]:
         path = os.path.abspath(given)
         if os.path.isdir(path):
-            for file in _discover(path, root_abs, skip_dirs):
-                found.add(file)
+            found.update(_discover(path, root_abs, skip_dirs))
             continue
         if not os.path.exists(path):
             raise UsageError(f"no such file or directory: {given}", path=str(given))
         if not _supported(os.path.basename(path)):
             continue
-        if force_exclude and excluder is not None and _excluded(excluder, path, root_abs):
-            continue
-        found.add(path)
-    if excluder is not None:
-        explicit = {os.path.abspath(p) for p in paths} if not force_exclude else set()
-        found = {f for f in found if f in explicit or not _excluded(excluder, f, root_abs)}
-    return [Path(f) for f in sorted(found)]
+        explicit.add(path)
+    prefix = root_abs if root_abs.endswith(os.sep) else root_abs + os.sep
+    cut = len(prefix)
+    out: list[tuple[str, str]] = []
+    for file in sorted(found | explicit):
+        rel = file[cut:] if file.startswith(prefix) else relpath(file, root_abs)
+        if os.sep != "/":
+            rel = rel.replace(os.sep, "/")
+        if excluder is not None and (force_exclude or file not in explicit):
+            if _excluded(excluder, rel):
+                continue
+        out.append((file, rel))
+    return out
 
 
-def _excluded(excluder, path: str, root: str) -> bool:
-    rel = relpath(path, root)
-    if rel.startswith("../") or rel == ".." or os.path.isabs(rel):
+def _excluded(excluder, rel: str) -> bool:
+    if rel.startswith("../") or rel == ".." or rel.startswith("/") or os.path.isabs(rel):
         return False  # patterns are relative to the root; a file outside it cannot match
     return excluder.match_file(rel)
 
@@ -109,10 +136,11 @@ def _discover(directory: str, root: str, skip_dirs: Collection[str]) -> Iterable
     if listed is None:
         yield from _walk(directory, root, skip_dirs)
         return
-    join = os.path.join
+    under = _skip_test(skip_dirs)
+    base = directory if directory.endswith(os.sep) else directory + os.sep
     for rel in listed:
-        if _supported(rel) and not _under_skipped(rel, skip_dirs):
-            yield os.path.normpath(join(directory, rel))
+        if _supported(rel) and (under is None or not under(rel)):
+            yield base + (rel if os.sep == "/" else rel.replace("/", os.sep))
 
 
 def _git_env() -> dict[str, str]:
