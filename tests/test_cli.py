@@ -240,3 +240,38 @@ def test_version() -> None:
 
     result = invoke("--version")
     assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_project_rules_only_when_the_paths_cover_the_plan(tmp_path: Path) -> None:
+    root = project(tmp_path, {"web/app.js": 'analytics.track("Signed Up");\n', "api/app.py": "x = 1\n"})
+    sub = json.loads(invoke("check", "web", "--no-cache", "-f", "json", cwd=root).output)
+    assert not any(d["code"] == "TL012" for d in sub["diagnostics"])
+    whole = json.loads(invoke("check", ".", "--no-cache", "-f", "json", cwd=root).output)
+    assert [d["event"] for d in whole["diagnostics"] if d["code"] == "TL012"] == ["Purchase Completed"]
+
+
+def test_internal_error_on_a_file_fails_the_gate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tracklint.engine as engine_module
+
+    real = engine_module.extract_file
+
+    def broken(path, data, specs, **kw):
+        if path.endswith("b.js"):
+            raise RuntimeError("simulated extractor bug")
+        return real(path, data, specs, **kw)
+
+    monkeypatch.setattr(engine_module, "extract_file", broken)
+    root = project(tmp_path, {"a.js": 'analytics.track("Signed Up");\n', "b.js": 'analytics.track("Signed Up");\n'})
+    result = invoke("check", "--no-cache", "--jobs", "1", cwd=root)
+    assert result.exit_code == 2
+    assert "could not be analysed" in result.output and "b.js" in result.output
+
+
+def test_rewriting_a_baseline_keeps_the_findings_it_covered(tmp_path: Path) -> None:
+    root = project(tmp_path, {"app.js": RENAMED["app.js"][0]})
+    assert invoke("check", "--no-cache", "--write-baseline", "base.txt", cwd=root).exit_code == 0
+    assert invoke("check", "--no-cache", "--baseline", "base.txt", cwd=root).exit_code == 0
+    assert invoke("check", "--no-cache", "--baseline", "base.txt", "--write-baseline", "again.txt", cwd=root).exit_code == 0
+    assert invoke("check", "--no-cache", "--baseline", "again.txt", cwd=root).exit_code == 0
+    (root / "app.js").write_text(RENAMED["app.js"][0] + 'analytics.track("signed_up");\n')
+    assert invoke("check", "--no-cache", "--baseline", "again.txt", cwd=root).exit_code == 1

@@ -281,7 +281,8 @@ def _check(*, paths, plan, config, isolated, output_format, output_file, select,
     if write_baseline is not None:
         from tracklint.suppress import write_baseline as write
 
-        count = write(write_baseline, result.active)
+        # Everything not silenced inline: findings the old baseline covered stay recorded.
+        count = write(write_baseline, [d for d in result.diagnostics if d.suppressed != "inSource"])
         typer.echo(f"tracklint: recorded {count} finding(s) in {write_baseline}", err=True)
         return EXIT_SUCCESS
     from tracklint.report import get_reporter
@@ -291,6 +292,15 @@ def _check(*, paths, plan, config, isolated, output_format, output_file, select,
         color=_color(settings.color, settings.output_file), show_suppressed=settings.show_suppressed
     )
     _emit(lambda stream: reporter.report(result, RULES, stream), settings.output_file)
+    broken = [n for n in result.notices if n.kind == "internal"]
+    if broken:
+        # A file tracklint failed on is a file the gate did not check: never pass silently.
+        typer.echo(
+            f"tracklint: error: {len(broken)} file(s) could not be analysed because of an internal error "
+            f"(first: {broken[0].path}: {broken[0].message})",
+            err=True,
+        )
+        return EXIT_ERROR
     worst = result.worst()
     if worst is None or worst.rank < settings.fail_on.rank:
         return EXIT_SUCCESS

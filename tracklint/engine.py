@@ -461,6 +461,17 @@ def assign_sources(calls: list[TrackCall], plan: Plan, root: Path) -> None:
 # Rules
 
 
+def whole_project(settings: Settings) -> bool:
+    """Whether this run sees the whole project, so that project rules (an event nobody sends)
+    mean something: no file list, no --changed-since, and the paths cover the plan's directory."""
+    if settings.files_given or settings.changed_since:
+        return False
+    if not settings.paths:
+        return True
+    plan_dir = Path(settings.plan).resolve().parent if settings.plan else settings.root.resolve()
+    return any(p.is_dir() and plan_dir.is_relative_to(p.resolve()) for p in settings.paths)
+
+
 def enabled_codes(settings: Settings) -> set[str]:
     """The rule codes this run applies (select/ignore by code or prefix; project rules only on a
     whole-project run)."""
@@ -470,12 +481,13 @@ def enabled_codes(settings: Settings) -> set[str]:
         return any(p == "ALL" or code.startswith(p) for p in patterns)
 
     codes = set()
+    everything = whole_project(settings)
     for code, rule in RULES.items():
         if settings.select and not listed(code, settings.select):
             continue
         if listed(code, settings.ignore):
             continue
-        if rule.SCOPE == "project" and (settings.files_given or settings.changed_since):
+        if rule.SCOPE == "project" and not everything:
             continue
         codes.add(code)
     return codes
@@ -498,7 +510,7 @@ def apply_rules(
         ctx = RuleContext(
             plan=plan,
             options={**getattr(rule, "DEFAULTS", {}), **settings.rule_options.get(code, {})},
-            whole_project=not (settings.files_given or settings.changed_since),
+            whole_project=whole_project(settings),
             renamed_from=renamed_from or {},
             since_ref=settings.changed_since,
         )
@@ -568,7 +580,6 @@ def _notice_diagnostics(notices: list[Notice], settings: Settings, codes: set[st
                 message=n.message,
                 location=Location(n.path, line, col, n.end_line or line, n.end_column or col + 1),
                 help="fix the syntax error; calls inside this region are not checked",
-                key=f"{line}",
             )
         )
     return out
