@@ -83,6 +83,12 @@ def _codes(values: Optional[list[str]]) -> tuple[str, ...] | None:
 
 
 def _fail(err: TracklintError) -> typer.Exit:
+    if err.path and os.path.isabs(err.path):
+        # show paths as the user would type them, relative to where they are
+        rel = os.path.relpath(err.path)
+        if not rel.startswith(".."):
+            err.path = rel
+            err.message = err.message.replace(os.path.abspath(rel), rel)
     typer.echo(f"tracklint: error: {err.render()}", err=True)
     return typer.Exit(EXIT_ERROR)
 
