@@ -141,9 +141,11 @@ POSTHOG = [
     # posthog-python: v6 capture(event, distinct_id=, properties=); older capture(distinct_id, event, properties)
     _spec("posthog", "capture", "track", PY, POSTHOG_RECEIVERS,
           [P(keyword="event"), P(1, types=STR), P(0)],
-          [P(keyword="properties"), P(2, types=OBJ)], constructors=("Posthog", "PostHog")),
+          [P(keyword="properties"), P(2, types=OBJ)], constructors=("Posthog", "PostHog"),
+          modules=("posthog",)),  # also `from posthog import capture`
     _spec("posthog", "identify", "identify", PY, POSTHOG_RECEIVERS, [],
-          [P(keyword="properties"), P(1, types=OBJ)], constructors=("Posthog", "PostHog")),
+          [P(keyword="properties"), P(1, types=OBJ)], constructors=("Posthog", "PostHog"),
+          modules=("posthog",)),
     # posthog-node: capture({distinctId, event, properties})
     _spec("posthog", "capture", "track", JS, POSTHOG_RECEIVERS + ("client",),
           [P(0, object_key="event")], [P(0, object_key="properties")], constructors=("PostHog",),
