@@ -275,3 +275,15 @@ def test_rewriting_a_baseline_keeps_the_findings_it_covered(tmp_path: Path) -> N
     assert invoke("check", "--no-cache", "--baseline", "again.txt", cwd=root).exit_code == 0
     (root / "app.js").write_text(RENAMED["app.js"][0] + 'analytics.track("signed_up");\n')
     assert invoke("check", "--no-cache", "--baseline", "again.txt", cwd=root).exit_code == 1
+
+
+def test_init_on_the_example_yields_a_plan_that_flags_only_the_odd_spelling(tmp_path: Path) -> None:
+    out = tmp_path / "plan.yaml"
+    result = invoke("init", str(EXAMPLE), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    check = invoke("check", str(EXAMPLE), "--plan", str(out), "--no-cache", "-f", "json", "--ignore", "TL103")
+    doc = json.loads(check.output)
+    assert [(d["code"], d["path"], d["line"]) for d in doc["diagnostics"]] == [
+        ("TL001", "examples/acme/apps/web/src/checkout.ts", 14)
+    ]
+    assert "did you mean `Purchase Completed`?" in doc["diagnostics"][0]["message"]
