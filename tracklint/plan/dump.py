@@ -212,6 +212,8 @@ def plan_to_yaml_data(plan: Plan) -> dict[str, Any]:
         data["name"] = plan.name
     if plan.version:
         data["version"] = str(plan.version)
+    if plan.description:
+        data["description"] = plan.description
     conventions = _conventions(plan.conventions)
     if conventions:
         data["conventions"] = conventions

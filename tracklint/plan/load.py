@@ -466,6 +466,7 @@ class _Loader:
         plan = Plan(
             name=data.get("name"),
             version=_version_text(main, data.get("version")),
+            description=data.get("description"),
             format_version=data.get("tracklint", 1),
             path=self.main_path,
             files=tuple(doc.path for doc in self.docs),

@@ -144,6 +144,7 @@ class Plan:
 
     name: str | None = None
     version: str | None = None
+    description: str | None = None
     format_version: int = 1
     conventions: Conventions = field(default_factory=Conventions)
     sources: dict[str, Source] = field(default_factory=dict)
