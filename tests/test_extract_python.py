@@ -574,3 +574,40 @@ def test_extract_never_raises_on_arbitrary_text(text):
 def test_extract_never_raises_on_arbitrary_bytes(data):
     result = extract_file("fuzz.py", data, SPECS)
     assert result.path == "fuzz.py"
+
+
+# --- constructors named by their import ---------------------------------------------------------
+
+
+def test_same_named_client_classes_are_told_apart_by_their_import():
+    posthog_file = calls(
+        """\
+        from posthog import Client
+        client = Client("key")
+        client.capture("Report Exported", distinct_id="u")
+        client.alias("old", "new")
+        """
+    )
+    assert [(c.sdk, c.event) for c in posthog_file] == [("posthog", "Report Exported")]
+    segment_file = calls(
+        """\
+        from segment.analytics import Client
+        client = Client("write-key")
+        client.track("u", "Report Exported")
+        """
+    )
+    assert [(c.sdk, c.event) for c in segment_file] == [("segment", "Report Exported")]
+
+
+def test_aliased_and_module_qualified_constructors_bind():
+    found = calls(
+        """\
+        import mixpanel
+        from posthog.client import Client as PostHogClient
+        tracker = mixpanel.Mixpanel("token")
+        ph = PostHogClient("key")
+        tracker.track("u", "Seat Added")
+        ph.capture("Seat Added", distinct_id="u")
+        """
+    )
+    assert [(c.sdk, c.receiver) for c in found] == [("mixpanel", "tracker"), ("posthog", "ph")]

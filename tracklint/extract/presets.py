@@ -116,7 +116,9 @@ def _segment_like(sdk: str, *, py, js, swift, kotlin, py_ctors=(), js_ctors=(), 
 SEGMENT = _segment_like(
     "segment",
     py=("analytics",),
-    py_ctors=("Client",),
+    # bare when defined locally; module-qualified when imported (see extract/python.py)
+    py_ctors=("Client", "segment.analytics.Client", "segment.analytics.client.Client",
+              "analytics.Client", "analytics.client.Client"),
     js=("analytics",),
     js_ctors=("Analytics", "AnalyticsBrowser"),
     swift=("analytics", "Analytics.shared", "SEGAnalytics.shared", "Analytics.main"),
@@ -137,14 +139,16 @@ RUDDERSTACK = _segment_like(
 )
 
 POSTHOG_RECEIVERS = ("posthog", "PostHog", "posthogClient")
+# Python constructors are module-qualified when imported (`from posthog import Client`).
+PY_POSTHOG_CTORS = ("Posthog", "PostHog", "posthog.Posthog", "posthog.Client", "posthog.client.Client")
 POSTHOG = [
     # posthog-python: v6 capture(event, distinct_id=, properties=); older capture(distinct_id, event, properties)
     _spec("posthog", "capture", "track", PY, POSTHOG_RECEIVERS,
           [P(keyword="event"), P(1, types=STR), P(0)],
-          [P(keyword="properties"), P(2, types=OBJ)], constructors=("Posthog", "PostHog"),
+          [P(keyword="properties"), P(2, types=OBJ)], constructors=PY_POSTHOG_CTORS,
           modules=("posthog",)),  # also `from posthog import capture`
     _spec("posthog", "identify", "identify", PY, POSTHOG_RECEIVERS, [],
-          [P(keyword="properties"), P(1, types=OBJ)], constructors=("Posthog", "PostHog"),
+          [P(keyword="properties"), P(1, types=OBJ)], constructors=PY_POSTHOG_CTORS,
           modules=("posthog",)),
     # posthog-node: capture({distinctId, event, properties})
     _spec("posthog", "capture", "track", JS, POSTHOG_RECEIVERS + ("client",),
@@ -174,7 +178,7 @@ POSTHOG = [
 MIXPANEL = [
     # mixpanel-python: mp.track(distinct_id, event_name, properties)
     _spec("mixpanel", "track", "track", PY, ("mixpanel", "mp"), [P(keyword="event_name"), P(1)],
-          [P(keyword="properties"), P(2, types=OBJ)], constructors=("Mixpanel",)),
+          [P(keyword="properties"), P(2, types=OBJ)], constructors=("Mixpanel", "mixpanel.Mixpanel")),
     _spec("mixpanel", "track", "track", JS, ("mixpanel", "Mixpanel"), [P(0)], [P(1, types=OBJ)],
           constructors=("Mixpanel",)),
     _spec("mixpanel", "track", "track", SWIFT, ("Mixpanel.mainInstance", "mixpanel"),
@@ -193,7 +197,7 @@ AMPLITUDE = [
     _spec("amplitude", "track", "track", PY, ("amplitude", "amplitude_client", "client"),
           [P(0, object_key="event_type"), P(keyword="event_type")],
           [P(0, object_key="event_properties"), P(keyword="event_properties")],
-          constructors=("Amplitude",)),
+          constructors=("Amplitude", "amplitude.Amplitude", "amplitude.client.Amplitude")),
     # @amplitude/analytics-browser / -node: track(eventType, eventProperties) or track({event_type})
     _spec("amplitude", "track", "track", JS, ("amplitude", "ampli", "amplitudeClient"),
           [P(0, object_key="event_type"), P(0)],

@@ -301,36 +301,34 @@ def _read_directives(state: _File, root, result: FileExtraction, deep: bool) -> 
 
 
 def _read_imports_and_bindings(state: _File, root, result: FileExtraction, specs, deep: bool) -> None:
-    """Imports (``FileExtraction.imports`` and ``import:`` bindings) and ``name = Ctor(...)``
-    assignments (``new:`` bindings), in source order so that a later one wins."""
+    """Imports (``FileExtraction.imports`` and ``import:`` bindings), then ``x = Ctor(...)``
+    assignments (``new:`` bindings, which win over an import of the same name)."""
     data = state.source.data
     limit = MAX_DEEP_LOOKUPS if deep else None
-    events: list[tuple[int, str, object]] = []
     keywords, _ = _nodes_at_words(root, data, _IMPORT, "import", limit)
     seen: set[int] = set()
     for keyword in keywords:
         statement = keyword.parent
-        if statement is not None and statement.type in ("import_statement", "import_from_statement") \
-                and statement.id not in seen:
-            seen.add(statement.id)
-            events.append((statement.start_byte, "import", statement))
-    ctors = tuple(sorted({c.rpartition(".")[2] for spec in specs for c in spec.constructors
-                          if c.rpartition(".")[2].isidentifier()}))
-    if ctors:
-        idents, _ = _nodes_at_words(root, data, _word_regex(ctors), "identifier", limit)
-        for ident in idents:
-            assignment = _assignment_from_ctor(ident)
-            if assignment is not None:
-                events.append((assignment[0].start_byte, "binding", assignment))
-    events.sort(key=lambda event: event[0])
-    for _, what, payload in events:
-        try:
-            if what == "import":
-                _read_import(state, payload, result)
-            else:
-                _read_binding(state, payload[1], payload[2])
-        except Exception:  # an odd statement in a broken file: ignore it, keep the rest
+        if statement is None or statement.type not in ("import_statement", "import_from_statement"):
             continue
+        if statement.id in seen:
+            continue
+        seen.add(statement.id)
+        try:
+            _read_import(state, statement, result)
+        except Exception:  # an odd statement in a broken file: skip it, keep the rest
+            continue
+    # Constructor names to look for: the specs' (last part), and local aliases of them.
+    wanted = {c.rpartition(".")[2] for spec in specs for c in spec.constructors}
+    wanted |= {local for local, (_, name) in result.imports.items() if name.rpartition(".")[2] in wanted}
+    ctors = tuple(sorted(w for w in wanted if w.isidentifier()))
+    if not ctors:
+        return
+    idents, _ = _nodes_at_words(root, data, _word_regex(ctors), "identifier", limit)
+    for ident in idents:
+        found = _assignment_from_ctor(ident)
+        if found is not None:
+            _read_binding(state, found[1], found[2], result.imports)
 
 
 def _assignment_from_ctor(ident):
@@ -456,8 +454,14 @@ def _read_import(state: _File, node, result: FileExtraction) -> None:
         state.bindings[local] = f"import:{module}"
 
 
-def _read_binding(state: _File, target, ctor) -> None:
-    """``mp = Mixpanel(token)`` / ``self.mp = mixpanel.Mixpanel(token)`` -> ``mp: new:Mixpanel``."""
+def _read_binding(state: _File, target, ctor, imports: dict[str, tuple[str, str]]) -> None:
+    """``mp = Mixpanel(token)`` / ``self.mp = mixpanel.Mixpanel(token)`` -> ``mp: new:...``.
+
+    The constructor is named as imported, so that SDKs whose classes share a name can be told
+    apart: after ``from posthog import Client``, ``c = Client(k)`` binds ``c`` to
+    ``new:posthog.Client``; after ``import mixpanel``, ``mixpanel.Mixpanel(t)`` gives
+    ``new:mixpanel.Mixpanel``. A constructor that was not imported keeps its written name
+    (``new:Mixpanel``)."""
     if target.type == "identifier":
         local = state.full_text(target)
     elif target.type == "attribute":
@@ -470,7 +474,24 @@ def _read_binding(state: _File, target, ctor) -> None:
         return
     name = _dotted(state, ctor)
     if name:
-        state.bindings[local] = "new:" + name.rpartition(".")[2]
+        state.bindings[local] = "new:" + _qualify(name, imports)
+
+
+def _qualify(dotted: str, imports: dict[str, tuple[str, str]]) -> str:
+    """``Client`` imported ``from posthog import Client`` -> ``posthog.Client``;
+    ``ph.Posthog`` after ``import posthog as ph`` -> ``posthog.Posthog``."""
+    head, dot, rest = dotted.partition(".")
+    origin = imports.get(head)
+    if origin is None:
+        return dotted
+    module, name = origin
+    if name == "*":
+        base = module
+    elif module.endswith("."):
+        base = module + name  # from . import x -> .x
+    else:
+        base = module + "." + name
+    return base + dot + rest
 
 
 # --------------------------------------------------------------------------------------------
