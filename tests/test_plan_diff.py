@@ -476,14 +476,6 @@ IGLU_DISAGREEMENTS = {
         "debatable: every modelled change widens (email optional, nullable, no format, 55 optional "
         "properties); minProperties 3 -> 2 is not in the plan model (importer warns)",
     ),
-    # real disagreements: changes inside anyOf alternatives, which the plan model cannot carry
-    ("loader_iglu_error", "2-0-0", "2-0-1"): (
-        "none",
-        "optional properties added inside anyOf branches; the importer drops object-shaped anyOf "
-        "(PropertySpec has no alternatives), so both versions import identically",
-    ),
-    ("enrichment_failures", "2-0-0", "2-0-1"): ("none", "same: changes only inside anyOf branches"),
-    ("tracker_protocol_violations", "1-0-0", "1-0-1"): ("none", "same: changes only inside anyOf branches"),
 }
 
 #: Pairs whose authors' bump is smaller than the changes need.
@@ -531,8 +523,8 @@ def test_iglu_pairs_agree_with_expected(shared_dir):
             disagreements[key] = got
             assert key in IGLU_DISAGREEMENTS and IGLU_DISAGREEMENTS[key][0] == got, (key, p["expected"], got)
     assert debatable == 3
-    # 33 of the 36 decided pairs; the 3 misses are all anyOf (see IGLU_DISAGREEMENTS).
-    assert agree >= 33, (agree, disagreements)
+    # Every decided pair agrees now that object-shaped anyOf alternatives are kept and compared.
+    assert agree == 36, (agree, disagreements)
     assert agree + len(disagreements) == 36
 
 

@@ -29,6 +29,9 @@ SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 # Validation keywords the plan model cannot express: reported, never dropped silently. Other
 # unknown keywords carry no validation in JSON Schema (annotations, vendor metadata such as
 # Segment's ``labels`` or Iglu's ``self``) and are read quietly.
+#: Where :meth:`simplify_combinators` leaves the alternatives it cannot express.
+_ANY_OF_KEY = "\x00tracklint-any-of"
+
 _INEXPRESSIBLE = frozenset(
     {
         "multipleOf",
@@ -181,9 +184,10 @@ class _Reader:
                     out.setdefault(key, value)
                 continue
             del out[word]
+            out[_ANY_OF_KEY] = (word, resolved)
             self.warn(
                 f"{word} with {len(branches)} alternative schemas cannot be expressed in a "
-                "tracklint plan; the property accepts any of them unchecked",
+                "tracklint plan; check accepts any of them unchecked (diff still compares them)",
                 _child(pointer, word),
             )
         branches = out.get("allOf")
@@ -320,6 +324,13 @@ class _Reader:
             spec.deprecated = True
         if schema.get("x-pii") is True:
             spec.pii = True
+        alternatives = schema.get(_ANY_OF_KEY)
+        if alternatives:
+            word, branches = alternatives
+            spec.any_of = tuple(
+                self.prop(branch, name=name, pointer=_child(pointer, word, i), location=location)
+                for i, branch in enumerate(branches)
+            )
         return spec
 
     def object_parts(
