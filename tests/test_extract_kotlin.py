@@ -454,3 +454,21 @@ def test_companion_constant_used_unqualified_in_its_class():
         "}\n"
     )
     assert [(c.event, c.event_kind) for c in result.calls] == [("Application Opened", "constant")]
+
+
+def test_call_nested_deeper_than_the_query_depth_is_found():
+    depth = 700  # beyond MAX_QUERY_DEPTH: found by jumping to the method name's offset
+    source = fn("val x = " + "listOf(" * depth + 'analytics.track("Deep", mapOf("k" to 1))' + ")" * depth)
+    calls = run(source).calls
+    assert [(c.event, shape(c.properties)) for c in calls] == [("Deep", {"k": 1})]
+
+
+def test_deep_nesting_of_calls_is_fast():
+    import time
+
+    depth = 50_000
+    source = 'analytics.track("Signed Up", ' + "listOf(" * depth + "1" + ")" * depth + ")\n"
+    started = time.perf_counter()
+    calls = run(source).calls
+    assert time.perf_counter() - started < 20
+    assert [c.event for c in calls] == ["Signed Up"]

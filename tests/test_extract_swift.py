@@ -373,3 +373,41 @@ def test_fixture_app():
         (33, "posthog", "track", None, "dynamic", "literal"),
     ]
     assert [(d.line, d.codes) for d in result.directives] == [(30, ("TL001",))]
+
+
+def test_amplitude_base_event():
+    call = one('amplitude.track(event: BaseEvent(eventType: "Song Played", eventProperties: ["id": 7]))')
+    assert (call.sdk, call.event, call.event_kind) == ("amplitude", "Song Played", "literal")
+    assert shape(call.properties) == {"id": 7}
+
+
+def test_amplitude_and_posthog_identify():
+    calls = run(
+        'amplitude.identify(userProperties: ["plan": "pro"])\n'
+        'PostHogSDK.shared.identify("u1", userProperties: ["email": "e"])\n'
+        "let sut = PostHogSDK.with(config)\n"
+        'sut.capture("Bound")\n'
+    ).calls
+    assert [(c.sdk, c.kind, c.event, shape(c.properties)) for c in calls] == [
+        ("amplitude", "identify", None, {"plan": "pro"}),
+        ("posthog", "identify", None, {"email": "e"}),
+        ("posthog", "track", "Bound", None),
+    ]
+
+
+def test_call_nested_deeper_than_the_query_depth_is_found():
+    depth = 700  # beyond MAX_QUERY_DEPTH: found by jumping to the method name's offset
+    source = "let x = " + "[" * depth + 'analytics.track(name: "Deep", properties: ["k": 1])' + "]" * depth + "\n"
+    calls = run(source).calls
+    assert [(c.event, shape(c.properties)) for c in calls] == [("Deep", {"k": 1})]
+
+
+def test_deep_nesting_of_calls_is_fast():
+    import time
+
+    depth = 50_000
+    source = 'analytics.track(name: "Signed Up", properties: ' + "x.f(" * depth + "1" + ")" * depth + ")\n"
+    started = time.perf_counter()
+    calls = run(source).calls
+    assert time.perf_counter() - started < 20
+    assert [c.event for c in calls] == ["Signed Up"]

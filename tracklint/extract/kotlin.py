@@ -125,6 +125,7 @@ def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
     covered: set[int] = set()  # start bytes of the method names of every candidate call
     if query is not None:
         _calls(ctx, query, root, specs, covered, result)
+        _deep_calls(ctx, root, specs, names, covered, result)
     if root.has_error and query is not None:
         _recover(ctx, query, root, specs, names, covered, result)
     result.calls.sort(key=lambda c: (c.span.start_byte, c.span.end_byte))
@@ -137,7 +138,11 @@ def _calls(ctx: "_Context", query: Query, root: Node, specs: list[CallSpec], cov
     """Match the candidate calls under ``root``; returns how many new candidates were seen."""
     source = ctx.source
     seen = 0
-    for _, match in QueryCursor(query).matches(root):
+    cursor = QueryCursor(query)
+    # tree-sitter's query cursor slows down quadratically in very deep trees (50,000 nested
+    # `listOf(` took minutes); deeper calls are found by _deep_calls instead
+    cursor.set_max_start_depth(MAX_QUERY_DEPTH)
+    for _, match in cursor.matches(root):
         call, method = match["call"][0], match["method"][0]
         if method.start_byte in covered:
             continue
@@ -154,6 +159,72 @@ def _calls(ctx: "_Context", query: Query, root: Node, specs: list[CallSpec], cov
         if found is not None:
             result.calls.append(found)
     return seen
+
+
+#: Nesting depth up to which calls are found by the query; deeper ones by their offsets.
+MAX_QUERY_DEPTH = 512
+#: At most this many method-name occurrences per file are checked one by one.
+MAX_DEEP_CHECKS = 2000
+
+
+def _deep_calls(ctx: "_Context", root: Node, specs: list[CallSpec], names: tuple[str, ...],
+                covered: set[int], result: FileExtraction) -> None:
+    """Find the calls the depth-limited query could not reach: jump to each occurrence of a
+    method name that no candidate accounts for and check the call shape around it."""
+    data = ctx.source.data
+    pattern = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\s*\(")
+    checked = 0
+    for m in pattern.finditer(data):
+        start = m.start(1)
+        if start in covered:
+            continue
+        checked += 1
+        if checked > MAX_DEEP_CHECKS:
+            span = ctx.source.span(start, m.end(1))
+            result.notices.append(Notice(
+                ctx.source.path, "skipped",
+                f"more than {MAX_DEEP_CHECKS} deeply nested or unusual `{m.group(1).decode()}(` "
+                "occurrences; the rest of the file was not searched for calls",
+                span.line, span.column, span.end_line, span.end_column))
+            return
+        node = root.descendant_for_byte_range(start, m.end(1))
+        if node is None or node.type != "identifier" or node.start_byte != start:
+            continue
+        shape = _call_shape(node)
+        if shape is None:
+            continue
+        call, arguments = shape
+        covered.add(start)
+        try:
+            raw = ctx.raw_call(call, node, arguments)
+        except RecursionError:
+            continue
+        found = match_call(raw, specs, path=ctx.source.path, bindings=ctx.bindings)
+        if found is not None:
+            result.calls.append(found)
+
+
+def _call_shape(method: Node) -> tuple[Node, Node] | None:
+    """(call, value_arguments) when ``method`` names the called function of a call."""
+    parent = method.parent
+    if parent is None:
+        return None
+    if parent.type == "navigation_expression":
+        named = _named(parent)
+        if len(named) < 2 or named[-1] != method:
+            return None
+        call = parent.parent
+        callee = parent
+    elif parent.type == "call_expression":
+        call, callee = parent, method
+    else:
+        return None
+    if call is None or call.type != "call_expression" or not call.children or call.children[0] != callee:
+        return None
+    arguments = call.children[1] if len(call.children) > 1 else None
+    if arguments is None or arguments.type != "value_arguments":
+        return None
+    return call, arguments
 
 
 def _notice(source: SourceText, node: Node, kind: str, message: str) -> Notice:

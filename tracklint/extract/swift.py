@@ -50,6 +50,8 @@ MAX_DEPTH = 48
 
 _STRING_TYPES = ("line_string_literal", "multi_line_string_literal", "raw_string_literal")
 _IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+#: Constructors whose labelled arguments are read as an object (Amplitude's event type).
+_EVENT_CONSTRUCTORS = frozenset({"BaseEvent"})
 
 _DECLARATIONS_QUERY = """
 (property_declaration) @prop
@@ -108,11 +110,16 @@ def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
     names = tuple(sorted(method_names(specs)))
     query = _calls_query(names)
     candidates: list[tuple[int, int]] = []
+    covered: set[int] = set()
     if query is not None:
-        for _, match in QueryCursor(query).matches(root):
-            call = match["call"][0]
-            method = match["method"][0]
-            suffix = match["suffix"][0]
+        cursor = QueryCursor(query)
+        # the query cursor slows down quadratically in very deep trees; deeper calls are found
+        # by _deep_matches instead
+        cursor.set_max_start_depth(MAX_QUERY_DEPTH)
+        matches = [(m["call"][0], m["method"][0], m["suffix"][0]) for _, m in cursor.matches(root)]
+        covered.update(method.start_byte for _, method, _ in matches)
+        matches += _deep_matches(source, root, names, covered, result)
+        for call, method, suffix in matches:
             candidates.append((call.start_byte, call.end_byte))
             try:
                 raw = ctx.raw_call(call, method, suffix)
@@ -131,6 +138,64 @@ def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
     if root.has_error:
         _syntax_notices(source, root, names, candidates, result)
     return result
+
+
+#: Nesting depth up to which calls are found by the query; deeper ones by their offsets.
+MAX_QUERY_DEPTH = 512
+#: At most this many method-name occurrences per file are checked one by one.
+MAX_DEEP_CHECKS = 2000
+
+
+def _deep_matches(source: SourceText, root: Node, names: tuple[str, ...], covered: set[int],
+                  result: FileExtraction) -> list[tuple[Node, Node, Node]]:
+    """The calls the depth-limited query could not reach: jump to each occurrence of a method
+    name that no candidate accounts for and check the call shape around it."""
+    found: list[tuple[Node, Node, Node]] = []
+    pattern = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\s*\(")
+    checked = 0
+    for m in pattern.finditer(source.data):
+        start = m.start(1)
+        if start in covered:
+            continue
+        checked += 1
+        if checked > MAX_DEEP_CHECKS:
+            span = source.span(start, m.end(1))
+            result.notices.append(Notice(
+                source.path, "skipped",
+                f"more than {MAX_DEEP_CHECKS} deeply nested or unusual `{m.group(1).decode()}(` "
+                "occurrences; the rest of the file was not searched for calls",
+                span.line, span.column, span.end_line, span.end_column))
+            break
+        node = root.descendant_for_byte_range(start, m.end(1))
+        if node is None or node.type != "simple_identifier" or node.start_byte != start:
+            continue
+        shape = _call_shape(node)
+        if shape is not None:
+            covered.add(start)
+            found.append((shape[0], node, shape[1]))
+    return found
+
+
+def _call_shape(method: Node) -> tuple[Node, Node] | None:
+    """(call, call_suffix) when ``method`` names the called function of a call."""
+    parent = method.parent
+    if parent is None:
+        return None
+    if parent.type == "navigation_suffix":
+        nav = parent.parent
+        if nav is None or nav.type != "navigation_expression":
+            return None
+        call, callee = nav.parent, nav
+    elif parent.type == "call_expression":
+        call, callee = parent, method
+    else:
+        return None
+    if call is None or call.type != "call_expression" or not call.named_children:
+        return None
+    if call.named_children[0] != callee or len(call.named_children) < 2:
+        return None
+    suffix = call.named_children[1]
+    return (call, suffix) if suffix.type == "call_suffix" else None
 
 
 def _notice(source: SourceText, node: Node, kind: str, message: str) -> Notice:
@@ -514,11 +579,33 @@ class _Context:
         if kind == "call_expression":
             callee = node.named_children[0] if node.named_children else None
             dotted = self.dotted(callee) if callee is not None else None
+            if dotted and dotted[-1] in _EVENT_CONSTRUCTORS:
+                return self._labelled_object(node, ".".join(dotted), text, span, depth)
             result = unknown(text, span=span)
             if dotted:
                 result.ctor = ".".join(dotted)
             return result
         return unknown(text, span=span)
+
+    def _labelled_object(self, node: Node, ctor: str, text: str, span, depth: int) -> Value:
+        """``BaseEvent(eventType: "X", eventProperties: [...])`` as an object of its labels."""
+        properties: dict[str, Value] = {}
+        is_open = False
+        suffix = next((c for c in node.named_children if c.type == "call_suffix"), None)
+        for arguments in suffix.named_children if suffix is not None else ():
+            if arguments.type != "value_arguments":
+                continue
+            for argument in arguments.named_children:
+                label = argument.child_by_field_name("name")
+                value_node = argument.child_by_field_name("value")
+                if label is None or value_node is None:
+                    is_open = True
+                    continue
+                item = self.value(value_node, depth + 1)
+                item.key_span = self.source.span(label.start_byte, label.end_byte)
+                properties[self.text(label).strip().strip("`")] = item
+        return Value(type="object", properties=properties, open=is_open, kind="literal", text=text,
+                     span=span, ctor=ctor)
 
     def _prefix(self, node: Node, text: str, span, depth: int) -> Value:
         operation = node.child_by_field_name("operation")
