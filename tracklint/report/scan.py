@@ -38,7 +38,8 @@ def write_scan(fmt: str, calls: list[TrackCall], result: Result, stream: IO[str]
     console = Console(file=stream, force_terminal=color, no_color=not color,
                       color_system="auto" if color else None, highlight=False, soft_wrap=True, markup=False, emoji=False)
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for col in ("location", "source", "sdk", "call", "event", "properties"):
+    table.add_column("location", no_wrap=True)  # keep path:line:col whole, for editors
+    for col in ("source", "sdk", "call", "event", "properties"):
         table.add_column(col, overflow="fold")
     for c in calls:
         name = Text(c.event) if c.event is not None else Text(f"<{c.event_text or 'none'}>", style="yellow")
