@@ -245,7 +245,8 @@ def restore_files(root: Path, files: list[str]) -> None:
     subprocess.run(["git", "-C", str(root), "checkout", "--", *files], capture_output=True)
 
 
-def run_tracklint(root: Path, repeats: int, slow_repeats: int, truth_events: set, truth_lines: set) -> tuple[list[Row], dict]:
+def run_tracklint(root: Path, repeats: int, slow_repeats: int, truth_events: set, truth_lines: set,
+                  *, skip_reference: bool = False) -> tuple[list[Row], dict]:
     exe = tracklint_cmd()
     rows: list[Row] = []
     facts: dict = {}
@@ -283,7 +284,7 @@ def run_tracklint(root: Path, repeats: int, slow_repeats: int, truth_events: set
     rows.append(ten)
 
     reference = Row("tracklint check --no-cache --jobs 1")
-    for k in range(slow_repeats):
+    for k in range(0 if skip_reference else slow_repeats):
         reference.samples.append(measure(check + ["--no-cache", "--jobs", "1", "-o", str(tmp / f"ref{k}.json")], root))
     facts["reference_findings"] = findings_of(tmp / "ref0.json")
     rows.append(reference)
@@ -306,8 +307,11 @@ def run_tracklint(root: Path, repeats: int, slow_repeats: int, truth_events: set
         if bad:
             row.note = f"exit {bad[0].returncode}: {bad[0].stderr.decode(errors='replace').strip()[-300:]}"
     same = [facts.get(k) for k in ("cold_findings", "warm_findings", "reference_findings")]
+    if skip_reference:
+        same = same[:2]
+        rows.remove(reference)
     if all(f is not None for f in same):
-        facts["same_findings"] = same[0] == same[1] == same[2]
+        facts["same_findings"] = all(f == same[0] for f in same)
         facts["findings"] = len(same[0])
     shutil.rmtree(tmp, ignore_errors=True)
     return rows, facts
@@ -345,7 +349,8 @@ def bench_tree(root: Path, args) -> dict:
     if not args.skip_ast_grep:
         rows.append(run_ast_grep(root, args.slow_repeats, truth_lines))
         print(f"  ast-grep: {fmt_s(rows[-1].wall)}", flush=True)
-    tl_rows, facts = run_tracklint(root, args.repeats, args.slow_repeats, truth_events, truth_lines)
+    tl_rows, facts = run_tracklint(root, args.repeats, args.slow_repeats, truth_events, truth_lines,
+                                   skip_reference=args.skip_reference)
     rows += tl_rows
     load_after = os.getloadavg()
     print()
@@ -391,6 +396,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slow-repeats", type=int, default=1,
                         help="runs of ast-grep and the uncached single-process reference (default 1)")
     parser.add_argument("--skip-ast-grep", action="store_true")
+    parser.add_argument("--skip-reference", action="store_true",
+                        help="skip the uncached single-process run (findings are then compared cold vs warm)")
     parser.add_argument("--json-out", type=Path, help="also write the results as JSON")
     args = parser.parse_args(argv)
     if not shutil.which("rg"):

@@ -326,3 +326,23 @@ def test_load_of_20k_entries_is_fast(tmp_path: Path) -> None:
     assert len(loaded) == 20000 and loaded.load_problem is None
     # measured ~0.03 s of CPU; ripgrep needs ~0.5 s on the 20,000-file benchmark tree
     assert elapsed < 0.5, elapsed
+
+
+def test_small_scalar_records_decode_fresh_objects(project: Path) -> None:
+    names = {f.name for f in dataclasses.fields(FileExtraction)}
+    if "parsed" not in names:
+        pytest.skip("FileExtraction has no scalar extra field")
+    c = Cache(project / ".tracklint_cache", "s")
+    langs = {"app.ts": "typescript", "b.py": "python"}
+    for name, lang in langs.items():
+        f = project / "src" / name
+        c.store(f"src/{name}", stat_of(f), None, FileExtraction(f"src/{name}", lang, parsed=False))
+    c.save()
+    c2 = Cache(project / ".tracklint_cache", "s")
+    a = c2.lookup("src/app.ts", stat_of(project / "src" / "app.ts"))
+    b = c2.lookup("src/b.py", stat_of(project / "src" / "b.py"))
+    assert a == FileExtraction("src/app.ts", "typescript", parsed=False)
+    assert b == FileExtraction("src/b.py", "python", parsed=False)
+    assert len(c2._simple) == 1  # the second record came from the memo
+    a.calls.append(None)  # type: ignore[arg-type]
+    assert b.calls == []

@@ -37,6 +37,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tracklint.extract import language_for
 from tracklint.extract.base import (
     Directive,
     FileExtraction,
@@ -327,6 +328,7 @@ class Cache:
         self._entries: dict[str, list[Any]] = {}
         self._touched: set[str] = set()
         self._by_digest: dict[str, str] | None = None
+        self._simple: dict[str, dict[str, Any]] = {}  # record text -> scalar-only fields
         self._dirty = False
         self.hits = 0
         self.misses = 0
@@ -432,8 +434,20 @@ class Cache:
         text = entry[_DATA]
         if text is None:
             return FileExtraction(path=relpath, language=_language_of(relpath))
+        simple = self._simple.get(text)
+        if simple is not None:  # e.g. {"parsed":false}: thousands of identical small records
+            return FileExtraction(path=relpath, language=_language_of(relpath), **simple)
         try:
             data = json.loads(text)
+            if not isinstance(data, dict):
+                return None
+            if len(text) < 200 and all(isinstance(v, _SCALARS) for v in data.values()) and (
+                data.keys().isdisjoint(_EXTRACTION_HANDLED)
+            ):
+                kwargs = _extras_from(FileExtraction, _EXTRACTION_HANDLED, data)
+                result = FileExtraction(path=relpath, language=_language_of(relpath), **kwargs)
+                self._simple[text] = kwargs
+                return result
             data.setdefault("path", relpath)
             data.setdefault("language", _language_of(relpath))
             return extraction_from_dict(data)
@@ -526,8 +540,6 @@ class Cache:
 
 
 def _language_of(relpath: str) -> str:
-    from tracklint.extract import language_for
-
     return language_for(relpath) or "unknown"
 
 
