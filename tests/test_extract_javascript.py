@@ -360,12 +360,17 @@ analytics.track({ userId: "u", event: "Order Completed", properties: { total: 10
 analytics.identify({ userId: "u", traits: { plan: "pro" } });
 posthog.capture({ distinctId: "u", event: "Clicked", properties: { x: 1 } });
 posthog.capture("Browser Form", { x: 2 });
+const client = new PostHog("key");
+client.identify({ distinctId: "u", properties: { plan: "pro" } });
+posthog.identify("u", { email: "e" });
 """
     assert [(c.sdk, c.kind, c.event, shape(c.properties)) for c in calls(code)] == [
         ("segment", "track", "Order Completed", {"total": 10}),
         ("segment", "identify", None, {"plan": "pro"}),
         ("posthog", "track", "Clicked", {"x": 1}),
         ("posthog", "track", "Browser Form", {"x": 2}),
+        ("posthog", "identify", None, {"plan": "pro"}),
+        ("posthog", "identify", None, {"email": "e"}),
     ]
 
 

@@ -52,6 +52,7 @@ from tracklint.extract.base import (
     literal,
     match_call,
     parse_directive,
+    query_cursor,
     unknown,
 )
 from tracklint.extract.presets import method_names
@@ -167,10 +168,9 @@ def _call_query(grammar: str, names: frozenset[str]) -> Any:
 
 
 def _captures(query: Any, node: Any) -> dict[str, list[Any]]:
-    from tree_sitter import QueryCursor
-
-    # The binding does not promise document order across patterns: sort each list.
-    found = QueryCursor(query).captures(node)
+    # base.query_cursor bounds the start depth (tree-sitter's cursor is quadratic on
+    # pathological nesting). The binding does not promise document order: sort each list.
+    found = query_cursor(query).captures(node)
     return {name: sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte)) for name, nodes in found.items()}
 
 
