@@ -486,6 +486,12 @@ analytics.track(ev.Y);
         (None, "dynamic", "O"), (None, "dynamic", "Events.X"), (None, "dynamic", "ev.Y")]
 
 
+def test_export_default_of_a_constant_object() -> None:
+    result = extract('const Events = { ORDER: "Order Completed" } as const;\nexport default Events;\n',
+                     "events.ts")
+    assert result.exports == {"default.ORDER": "Order Completed"}
+
+
 def test_commonjs_exports() -> None:
     result = extract('module.exports = { ORDER: "Order Completed" };\nexports.LOGIN = "Logged In";\n')
     assert result.exports == {"ORDER": "Order Completed", "default.ORDER": "Order Completed",

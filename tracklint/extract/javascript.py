@@ -837,6 +837,13 @@ def _exports(model: _FileModel) -> dict[str, str]:
             value = model.lookup(name, program_end)
             if value is not None:
                 out[exported + name[len(local):]] = value
+        # `export default Events` / `const E = Events; export { E }`: the alias's object keys.
+        target = model._innermost(local, program_end)
+        if target is not None and target.alias is not None and "." not in target.alias:
+            for name in by_root.get(target.alias, ()):
+                value = model.lookup(name, program_end)
+                if value is not None and name != target.alias:
+                    out.setdefault(exported + name[len(target.alias):], value)
     for key, local in model.cjs_exports.items():
         for name in by_root.get("default", ()):
             if name == local or name.startswith(local + "."):
