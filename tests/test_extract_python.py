@@ -611,3 +611,44 @@ def test_aliased_and_module_qualified_constructors_bind():
         """
     )
     assert [(c.sdk, c.receiver) for c in found] == [("mixpanel", "tracker"), ("posthog", "ph")]
+
+
+_FRAGMENTS = [
+    "analytics", ".track", "(", ")", "[", "]", "{", "}", ",", ":", "=", "\n", "    ", '"E"', "'p'",
+    'f"{x}"', "**", "*", "-1", "2.5", "True", "None", "class E(Enum):\n", "import ", "from . ",
+    "mp = Mixpanel(", "posthog.capture", "BaseEvent(event_type=", "# tracklint: ignore[TL001]\n",
+    '"""', "\\", "é", "lambda", "dict(", "self.", "async ", "await ", "def f(", "@", ";",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=60).map("".join))
+def test_extract_never_raises_on_python_like_fragments(text):
+    result = extract_file("fuzz.py", text.encode("utf-8"), SPECS)
+    assert [n for n in result.notices if n.kind == "internal"] == []
+    data_lines = text.count("\n") + 1
+    for call in result.calls:
+        assert 1 <= call.span.line <= call.span.end_line <= data_lines
+        if call.event_span is not None:
+            assert call.span.line <= call.event_span.line <= call.span.end_line
+
+
+def test_files_with_very_deep_nesting_are_still_fully_read():
+    # Beyond 1,000 levels of brackets the extractor searches by byte offset instead of a query.
+    deep = "[" * 3000 + "]" * 3000
+    result = run(
+        f"""\
+        from posthog import Posthog
+        EVENT = "Deep Event"
+        ph = Posthog("k")
+        DATA = {deep}
+        analytics.track("u", EVENT, {{"a": 1}})  # tracklint: ignore[TL001]
+        ph.capture("Captured", distinct_id="u")
+        """
+    )
+    assert [(c.sdk, c.event, c.event_kind) for c in result.calls] == [
+        ("segment", "Deep Event", "constant"),
+        ("posthog", "Captured", "literal"),
+    ]
+    assert [d.codes for d in result.directives] == [("TL001",)]
+    assert result.imports["Posthog"] == ("posthog", "Posthog")

@@ -1,21 +1,25 @@
 """The Python extractor: analytics calls, constants, imports and directives of one Python file.
 
-One parse per file, then a handful of tree-sitter queries do the searching on the C side:
+One parse per file; no walk over the whole tree in Python:
 
-* the *calls* query finds ``name(...)`` and ``obj.name(...)`` calls whose name is one of the
-  specs' method names (``#any-of?``), so unrelated calls never reach Python code;
-* the *facts* query finds comments (directives), ``ERROR``/``MISSING`` nodes (syntax notices),
-  imports and ``name = Ctor(...)`` assignments (receiver bindings such as ``mp = Mixpanel(t)``).
+* calls come from a one-node ``(call) @call`` query, kept when the callee's name (``name(...)``
+  or ``obj.name(...)``) is one of the specs' method names;
+* directives, imports and ``x = Ctor(...)`` bindings are found by byte offset: a regex finds
+  ``tracklint:``, ``import`` or a constructor name, ``descendant_for_byte_range`` tells whether it
+  is really a comment / keyword / identifier there (so strings and docstrings never count);
+* syntax-error notices come from a walk limited to the subtrees that contain an error;
+* string constants come from the module's top-level statements and class bodies
+  (``class Events: ORDER = "Order Completed"``, ``Enum`` members).
 
-String constants are read from the module's top-level statements and from class bodies
-(``class Events: ORDER = "Order Completed"`` and ``Enum`` members), so that
-``analytics.track(uid, Events.ORDER)`` resolves to a ``constant`` event. Names that cannot be
-resolved here keep their dotted text in ``Value.ref`` (and the file's imports are recorded) for
-the engine's cross-file resolution.
+Names that cannot be resolved here keep their dotted text in ``Value.ref`` (and the file's
+imports are recorded) for the engine's cross-file resolution. Constructors in bindings are named
+as imported (``new:posthog.Client``), so classes that share a name can be told apart.
 
-Argument values are converted with a depth cap instead of unbounded recursion: a literal nested
-deeper than :data:`MAX_DEPTH` becomes ``unknown``. Nothing here raises on bad input; a failure
-while reading one call becomes an ``internal`` notice and the other calls are still returned.
+tree-sitter's query cursor can take minutes on pathological nesting (100,000 ``(``), so a file
+nested deeper than :data:`DEEP_NESTING` brackets is searched by byte offset only. Argument values
+are converted with a depth cap instead of unbounded recursion: a literal nested deeper than
+:data:`MAX_DEPTH` becomes ``unknown``. Nothing here raises on bad input; a failure while reading
+one call becomes an ``internal`` notice and the other calls are still returned.
 """
 
 from __future__ import annotations
