@@ -13,11 +13,15 @@ them, once per file, into 1-based lines and 1-based code-point (and UTF-16) colu
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Literal
 
 EventKind = Literal["literal", "constant", "dynamic", "none"]
 ValueType = Literal["string", "integer", "number", "boolean", "null", "object", "array", "unknown"]
+
+_UTF8_LEAD = re.compile(rb"[\xc0-\xf7]")
+_UTF8_CONT = re.compile(rb"[\x80-\xbf]*")
 
 #: Properties whose literal text is longer than this are truncated in messages.
 MAX_TEXT = 80
@@ -46,6 +50,7 @@ class LineIndex:
 
     def __init__(self, data: bytes) -> None:
         self.data = data
+        self._multibyte: dict[int, tuple[list[int], list[int], list[int]]] = {}
         starts = [0]
         find = data.find
         pos = find(b"\n")
@@ -70,13 +75,34 @@ class LineIndex:
         """1-based (line, code-point column, UTF-16 column) of a byte offset."""
         row = bisect.bisect_right(self.starts, offset) - 1
         start = self.starts[row]
+        rel = offset - start
         if self._is_ascii(row):
-            col = offset - start + 1
-            return row + 1, col, col
-        prefix = self.data[start:offset].decode("utf-8", "replace")
-        cp = len(prefix)
-        u16 = cp + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
-        return row + 1, cp + 1, u16 + 1
+            return row + 1, rel + 1, rel + 1
+        # Non-ASCII line: subtract the continuation bytes of the multi-byte characters that start
+        # before the offset (and add one UTF-16 unit per astral character). A per-line table and
+        # a bisect keep this O(log n) per lookup, so a long minified line is not quadratic.
+        leads, extra, astral = self._multibyte_table(row)
+        k = bisect.bisect_left(leads, rel)
+        cp = rel - extra[k]
+        return row + 1, cp + 1, cp + astral[k] + 1
+
+    def _multibyte_table(self, row: int) -> tuple[list[int], list[int], list[int]]:
+        table = self._multibyte.get(row)
+        if table is None:
+            line = self.line_bytes(row)
+            leads: list[int] = []
+            extra = [0]
+            astral = [0]
+            for match in _UTF8_LEAD.finditer(line):
+                lead = line[match.start()]
+                width = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+                # count only the continuation bytes really present (invalid UTF-8 stays 1:1)
+                cont = len(_UTF8_CONT.match(line, match.start() + 1, match.start() + width).group())
+                leads.append(match.start())
+                extra.append(extra[-1] + cont)
+                astral.append(astral[-1] + (1 if width == 4 and cont == 3 else 0))
+            table = self._multibyte[row] = (leads, extra, astral)
+        return table
 
     def _is_ascii(self, row: int) -> bool:
         cached = self._ascii.get(row)
@@ -192,6 +218,9 @@ class CallSpec:
     # When set, the first positional argument must be a literal of one of these types
     # (analytics-node's ``track({...})`` form vs analytics.js's ``track(name, {...})``).
     first_arg: tuple[str, ...] = ()
+    # With ``first_arg``: the object must have one of these keys (or hide keys behind a spread).
+    # Tells analytics-node's ``identify({userId, traits})`` from analytics.js's ``identify({email})``.
+    first_arg_keys: tuple[str, ...] = ()
 
 
 @dataclass
@@ -363,6 +392,10 @@ def spec_applies(raw: RawCall, spec: CallSpec, bindings: dict[str, str]) -> bool
     if spec.first_arg:
         first = next((a.value for a in raw.args if a.position == 0), None)
         if first is None or first.type not in spec.first_arg:
+            return False
+        if spec.first_arg_keys and not first.open and not any(
+            k in (first.properties or {}) for k in spec.first_arg_keys
+        ):
             return False
     parts = raw.receiver_parts
     if any(receiver_matches(parts, pattern) for pattern in spec.receivers):

@@ -43,7 +43,8 @@ def _spec(sdk, method, kind, langs, receivers, event=(), properties=(), **kw) ->
 
 def _node_object_form(sdk: str, receivers, constructors=()) -> list[CallSpec]:
     """Server-side JS SDKs that take one object: ``track({userId, event, properties})``."""
-    k = dict(constructors=tuple(constructors), first_arg=OBJ)
+    # Every server-side call names its user: that is what tells this form from the browser's.
+    k = dict(constructors=tuple(constructors), first_arg=OBJ, first_arg_keys=("userId", "anonymousId"))
     return [
         _spec(sdk, "track", "track", JS, receivers, [P(0, object_key="event")],
               [P(0, object_key="properties")], **k),

@@ -1,0 +1,50 @@
+"""The language-independent half of extraction: positions and call matching."""
+
+from __future__ import annotations
+
+import bisect
+import time
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tracklint.extract import extract_file
+from tracklint.extract.base import LineIndex
+from tracklint.extract.presets import DEFAULT_PRESETS, build_specs
+
+SPECS = build_specs(DEFAULT_PRESETS)
+
+
+def _naive(data: bytes, offset: int) -> tuple[int, int, int]:
+    starts = [0] + [i + 1 for i, b in enumerate(data) if b == 10]
+    row = bisect.bisect_right(starts, offset) - 1
+    prefix = data[starts[row]:offset].decode("utf-8", "replace")
+    return row + 1, len(prefix) + 1, len(prefix) + sum(1 for c in prefix if ord(c) > 0xFFFF) + 1
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet=st.sampled_from(list("ab\n\r\té€😀\u0301 x\u4e2d"))), st.data())
+def test_positions_match_a_decoded_prefix(text: str, data) -> None:
+    raw = text.encode()
+    offsets = [len(text[:i].encode()) for i in range(len(text) + 1)]
+    offset = data.draw(st.sampled_from(offsets))
+    assert LineIndex(raw).position(offset) == _naive(raw, offset)
+
+
+def test_long_non_ascii_line_is_not_quadratic() -> None:
+    line = ('analytics.track("Café visité",{a:1});' * 6000).encode()
+    index = LineIndex(line)
+    started = time.perf_counter()
+    for offset in range(0, len(line), 20):
+        index.position(offset)
+    assert time.perf_counter() - started < 2.0
+    # and the columns are right at the end of the line
+    text = line.decode()
+    assert index.position(len(line))[1] == len(text) + 1
+
+
+def test_server_object_form_needs_a_user() -> None:
+    browser = extract_file("a.js", b'analytics.identify({ email: "a@b.c" });\nanalytics.identify({ userId: "u", traits: { email: "a@b.c" } });\n', SPECS)
+    first, second = browser.calls
+    assert set(first.properties.properties) == {"email"}  # analytics.js: the object is the traits
+    assert set(second.properties.properties) == {"email"}  # analytics-node: traits inside the object
