@@ -48,3 +48,19 @@ def test_server_object_form_needs_a_user() -> None:
     first, second = browser.calls
     assert set(first.properties.properties) == {"email"}  # analytics.js: the object is the traits
     assert set(second.properties.properties) == {"email"}  # analytics-node: traits inside the object
+
+
+def test_react_hooks_of_the_sdks() -> None:
+    source = (
+        b"const { track, page } = useAnalytics();\n"
+        b"track('View Shopping Cart', { items: 2 });\n"
+        b"usePostHog()?.capture('Cart Opened');\n"
+        b"const { capture } = usePostHog();\n"
+        b"capture('Cart Closed');\n"
+    )
+    calls = extract_file("a.tsx", source, SPECS).calls
+    assert [(c.sdk, c.event, c.span.line) for c in calls] == [
+        ("segment", "View Shopping Cart", 2),
+        ("posthog", "Cart Opened", 3),
+        ("posthog", "Cart Closed", 5),
+    ]

@@ -225,10 +225,12 @@ const { capture } = usePostHog();
 track("A");
 segTrack("B");
 page("Home");
-capture("not known: usePostHog() is not a receiver");
+capture("Hook Event");
 """
+    # usePostHog() is posthog-js/react's hook: what it returns is the PostHog client.
     assert [(c.sdk, c.kind, c.event) for c in calls(code)] == [
-        ("amplitude", "track", "A"), ("segment", "track", "B"), ("segment", "page", "Home")]
+        ("amplitude", "track", "A"), ("segment", "track", "B"), ("segment", "page", "Home"),
+        ("posthog", "track", "Hook Event")]
 
 
 # --------------------------------------------------------------------------- arguments & values

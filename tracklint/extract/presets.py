@@ -120,7 +120,8 @@ SEGMENT = _segment_like(
     # bare when defined locally; module-qualified when imported (see extract/python.py)
     py_ctors=("Client", "segment.analytics.Client", "segment.analytics.client.Client",
               "analytics.Client", "analytics.client.Client"),
-    js=("analytics",),
+    # useAnalytics(): @segment/analytics-react's hook (`const { track } = useAnalytics()`)
+    js=("analytics", "useAnalytics"),
     js_ctors=("Analytics", "AnalyticsBrowser"),
     swift=("analytics", "Analytics.shared", "SEGAnalytics.shared", "Analytics.main"),
     kotlin=("analytics", "Analytics.with"),
@@ -139,7 +140,7 @@ RUDDERSTACK = _segment_like(
     kotlin_ctors=("RudderClient", "RudderClient.getInstance"),
 )
 
-POSTHOG_RECEIVERS = ("posthog", "PostHog", "posthogClient")
+POSTHOG_RECEIVERS = ("posthog", "PostHog", "posthogClient", "usePostHog")
 # Python constructors are module-qualified when imported (`from posthog import Client`).
 PY_POSTHOG_CTORS = ("Posthog", "PostHog", "posthog.Posthog", "posthog.Client", "posthog.client.Client")
 POSTHOG = [
