@@ -323,15 +323,15 @@ def complete_exports(settings: Settings, ex: Extraction) -> None:
         for call in f.calls:
             if call.event is not None or not call.event_ref:
                 continue
-            head, _, rest = call.event_ref.partition(".")
-            imported = f.imports.get(head)
+            imported, rest = _import_of(f, call.event_ref)
             if imported is not None:
-                for cand in _module_candidates(f, imported[0]):
-                    target = by_path.get(cand)
-                    if target is not None:
-                        if not target.parsed:
-                            wanted.add(cand)
-                        break
+                for module, _key in _import_targets(f, imported, rest):
+                    for cand in _module_candidates(f, module):
+                        target = by_path.get(cand)
+                        if target is not None:
+                            if not target.parsed:
+                                wanted.add(cand)
+                            break
             elif f.language in ("swift", "kotlin"):
                 parts = [p for p in call.event_ref.split(".") if p not in ("rawValue", "value", "eventName")]
                 if parts:
@@ -380,18 +380,35 @@ def _family(language: str) -> str:
     return "js" if language in ("javascript", "typescript", "tsx") else language
 
 
+def _import_targets(f: FileExtraction, imported: tuple[str, str], rest: str) -> list[tuple[str, str]]:
+    """(module, export key) pairs an imported reference may resolve to: the name inside the
+    module, or, in Python, a submodule of that name (``from app import events``)."""
+    module, name = imported
+    if name == "*":
+        return [(module, rest)]
+    out = [(module, name + ("." + rest if rest else ""))]
+    if f.language == "python" and rest:
+        out.append((module + name if module.endswith(".") else f"{module}.{name}", rest))
+    return out
+
+
+def _import_of(f: FileExtraction, ref: str) -> tuple[tuple[str, str] | None, str]:
+    """The import a dotted reference starts with (the longest dotted local name that the file
+    imports: ``import a.b`` is recorded as ``a.b``), and the rest of the reference."""
+    parts = ref.split(".")
+    for n in range(len(parts), 0, -1):
+        imported = f.imports.get(".".join(parts[:n]))
+        if imported is not None:
+            return imported, ".".join(parts[n:])
+    return None, ref
+
+
 def _resolve_ref(f: FileExtraction, ref: str, by_path: dict[str, FileExtraction], global_table: dict[str, set[str]]) -> str | None:
-    head, _, rest = ref.partition(".")
-    imported = f.imports.get(head)
+    imported, rest = _import_of(f, ref)
     if imported is not None:
-        module, name = imported
-        target = _module_file(f, module, by_path)
-        if target is not None:
-            if name == "*":
-                key = rest
-            else:
-                key = name + ("." + rest if rest else "")
-            value = target.exports.get(key)
+        for module, key in _import_targets(f, imported, rest):
+            target = _module_file(f, module, by_path)
+            value = target.exports.get(key) if target is not None else None
             if value is not None:
                 return value
     if f.language in ("swift", "kotlin"):

@@ -334,7 +334,11 @@ def receiver_matches(parts: list[str], pattern: str) -> bool:
     if pattern == "":
         return not parts
     want = pattern.split(".")
-    return len(parts) >= len(want) and parts[-len(want):] == want
+    if len(parts) < len(want):
+        return False
+    tail = parts[-len(want):]
+    # a private attribute is the same client: self._analytics, self._posthog
+    return tail[:-1] == want[:-1] and tail[-1].lstrip("_") == want[-1]
 
 
 def _find_arg(raw: RawCall, ref: ArgRef) -> Value | None:

@@ -1,0 +1,89 @@
+"""The engine's cross-file work: constants imported from other files, sources, on-demand parsing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tracklint import engine
+from tracklint.config import resolve_settings
+
+
+def scan(root: Path, files: dict[str, str]) -> list[tuple[str, int, str | None, str]]:
+    (root / ".git").mkdir(exist_ok=True)
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    settings = resolve_settings(cwd=root, overrides={"cache": False, "jobs": 1})
+    return sorted((c.path, c.span.line, c.event, c.event_kind) for c in engine.scan(settings).calls)
+
+
+def test_python_constants_from_other_modules(tmp_path: Path) -> None:
+    got = scan(tmp_path, {
+        "app/__init__.py": "",
+        "app/events/__init__.py": "",
+        "app/events/names.py": 'import enum\nclass Ev(str, enum.Enum):\n    SIGNED = "Signed Up"\nORDER = "Order Completed"\n',
+        "app/views.py": (
+            "import app.events.names\nfrom app.events import names as n\nfrom .events.names import Ev, ORDER as O\n"
+            "import segment.analytics as analytics\n"
+            'analytics.track("u", app.events.names.ORDER)\nanalytics.track("u", n.Ev.SIGNED.value)\n'
+            'analytics.track("u", Ev.SIGNED)\nanalytics.track("u", O)\nanalytics.track("u", UNKNOWN)\n'
+        ),
+    })
+    assert got == [
+        ("app/views.py", 5, "Order Completed", "constant"),
+        ("app/views.py", 6, "Signed Up", "constant"),
+        ("app/views.py", 7, "Signed Up", "constant"),
+        ("app/views.py", 8, "Order Completed", "constant"),
+        ("app/views.py", 9, None, "dynamic"),
+    ]
+
+
+def test_javascript_constants_from_other_modules(tmp_path: Path) -> None:
+    got = scan(tmp_path, {
+        "src/events/index.ts": 'export const Events = { Signed: "Signed Up" } as const;\nexport enum E { Order = "Order Completed" }\n',
+        "src/names.js": 'export default { Viewed: "Product Viewed" };\nexport const SHARED = "Page Shared";\n',
+        "src/app.tsx": (
+            'import { Events, E } from "./events";\nimport Names, { SHARED as S } from "./names";\nimport * as all from "./names";\n'
+            'analytics.track(Events.Signed);\nanalytics.track(E.Order);\nanalytics.track(Names.Viewed);\n'
+            "analytics.track(S);\nanalytics.track(all.SHARED);\n"
+        ),
+    })
+    assert [(line, event) for _, line, event, _ in got] == [
+        (4, "Signed Up"), (5, "Order Completed"), (6, "Product Viewed"), (7, "Page Shared"), (8, "Page Shared")]
+
+
+def test_swift_and_kotlin_constants_from_other_files(tmp_path: Path) -> None:
+    got = scan(tmp_path, {
+        "ios/Events.swift": 'enum Events: String {\n    case signedUp = "Signed Up"\n}\nstruct Names { static let order = "Order Completed" }\n',
+        "ios/App.swift": "analytics.track(name: Events.signedUp.rawValue)\nanalytics.track(name: Names.order)\n",
+        "android/Events.kt": 'package com.acme\nobject Events { const val SIGNED_UP = "Signed Up" }\n',
+        "android/App.kt": "import com.acme.Events\nfun f() { analytics.track(Events.SIGNED_UP) }\n",
+    })
+    assert [(p, e) for p, _, e, _ in got] == [
+        ("android/App.kt", "Signed Up"), ("ios/App.swift", "Signed Up"), ("ios/App.swift", "Order Completed")]
+
+
+def test_ambiguous_global_constant_stays_unresolved(tmp_path: Path) -> None:
+    got = scan(tmp_path, {
+        "a/Events.kt": 'object Events { const val X = "One" }\n',
+        "b/Events.kt": 'object Events { const val X = "Two" }\n',
+        "App.kt": "fun f() { analytics.track(Events.X) }\n",
+    })
+    assert [(e, k) for _, _, e, k in got] == [(None, "dynamic")]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_results_do_not_depend_on_parallelism_or_cache(tmp_path: Path, jobs: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {f"src/f{i}.js": f'analytics.track("E{i}", {{ n: {i} }});\n' * 3 for i in range(40)}
+    monkeypatch.setattr(engine, "PARALLEL_MIN_BYTES", 0)
+    root = tmp_path
+    scan(root, files)
+    base = resolve_settings(cwd=root, overrides={"jobs": jobs, "cache": False})
+    cold = engine.scan(base.with_(cache=True)).calls
+    warm = engine.scan(base.with_(cache=True)).calls
+    plain = engine.scan(base).calls
+    key = lambda calls: sorted((c.path, c.span.line, c.span.column, c.event) for c in calls)
+    assert key(cold) == key(warm) == key(plain)
+    assert len(plain) == 120
