@@ -106,6 +106,22 @@ def _interrupted() -> None:
     os._exit(130)
 
 
+def _guarded(run, arguments: dict) -> None:
+    """Run a command body and leave with its exit code: errors for people exit 2 with their
+    message, Ctrl-C exits 130, and nothing ends in a traceback."""
+    try:
+        code = run(**arguments)
+    except TracklintError as err:
+        raise _fail(err) from None
+    except KeyboardInterrupt:
+        _interrupted()
+    except (typer.Exit, SystemExit):
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise _internal(exc) from None
+    raise typer.Exit(code)
+
+
 def _internal(exc: BaseException) -> typer.Exit:
     if os.environ.get("TRACKLINT_DEBUG"):
         raise exc
@@ -226,17 +242,7 @@ def check(
 
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, config or plan error.
     """
-    try:
-        code = _check(**locals())
-    except TracklintError as err:
-        raise _fail(err) from None
-    except KeyboardInterrupt:
-        _interrupted()
-    except (typer.Exit, SystemExit):
-        raise
-    except Exception as exc:  # noqa: BLE001
-        raise _internal(exc) from None
-    raise typer.Exit(code)
+    _guarded(_check, locals())
 
 
 def _check(*, paths, plan, config, isolated, output_format, output_file, select, ignore, fail_on,
@@ -335,17 +341,7 @@ def scan(
 
     `tracklint scan --event "Order Completed"` answers "where is this event sent from?".
     """
-    try:
-        code = _scan(**locals())
-    except TracklintError as err:
-        raise _fail(err) from None
-    except KeyboardInterrupt:
-        _interrupted()
-    except (typer.Exit, SystemExit):
-        raise
-    except Exception as exc:  # noqa: BLE001
-        raise _internal(exc) from None
-    raise typer.Exit(code)
+    _guarded(_scan, locals())
 
 
 def _scan(*, paths, event, plan, config, isolated, output_format, output_file, color, jobs, no_cache, exclude) -> int:

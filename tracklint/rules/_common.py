@@ -58,6 +58,28 @@ def target_for(call: TrackCall, plan: Plan) -> Target | None:
     return None
 
 
+def literal_target(call: TrackCall, plan: Plan) -> tuple[Target, Value] | None:
+    """The plan entry and the literal properties object of ``call``, when both exist (the
+    rules that look at individual keys have nothing to say otherwise)."""
+    target = target_for(call, plan)
+    props = call.properties
+    if target is None or props is None or props.properties is None:
+        return None
+    return target, props
+
+
+def planned_values(props: Value, target: Target) -> Iterator[tuple[str, Value, PropertySpec]]:
+    """(dotted name, value, spec) for every planned key of a literal object, nested ones and
+    the elements of planned arrays included (``products[0].price``)."""
+    for dotted, value, spec, _siblings, _parent in walk_properties(props, target.properties):
+        if spec is None:
+            continue
+        yield dotted, value, spec
+        if spec.items is not None and value.items:
+            for i, item in enumerate(value.items):
+                yield f"{dotted}[{i}]", item, spec.items
+
+
 def call_span(call: TrackCall) -> Span:
     return call.event_span or call.span
 

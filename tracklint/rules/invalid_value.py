@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from tracklint.extract.base import TrackCall
-from tracklint.rules._common import _show, target_for, type_matches, value_problems, walk_properties
+from tracklint.rules._common import _show, literal_target, planned_values, type_matches, value_problems
 from tracklint.rules.base import Finding, RuleContext
 
 CODE = "TL007"
@@ -36,28 +36,22 @@ DEFAULTS: dict[str, object] = {}
 
 
 def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
-    target = target_for(call, ctx.plan)
-    props = call.properties
-    if target is None or props is None or props.properties is None:
+    found = literal_target(call, ctx.plan)
+    if found is None:
         return
-    for dotted, value, spec, _siblings, _parent in walk_properties(props, target.properties):
-        if spec is None:
-            continue
-        pairs = [(dotted, value, spec)]
-        if spec.items is not None and value.items:
-            pairs += [(f"{dotted}[{i}]", item, spec.items) for i, item in enumerate(value.items)]
-        for name, val, sp in pairs:
-            if not type_matches(val, sp):
-                continue  # wrong-property-type reports it
-            for problem in value_problems(val, sp):
-                yield Finding(
-                    f"`{name}` of {target.label}: {problem}.",
-                    path=call.path,
-                    span=val.span or val.key_span or call.span,
-                    help=_hint(sp),
-                    event=call.event,
-                    key=name,
-                )
+    target, props = found
+    for name, value, spec in planned_values(props, target):
+        if not type_matches(value, spec):
+            continue  # wrong-property-type reports it
+        for problem in value_problems(value, spec):
+            yield Finding(
+                f"`{name}` of {target.label}: {problem}.",
+                path=call.path,
+                span=value.span or value.key_span or call.span,
+                help=_hint(spec),
+                event=call.event,
+                key=name,
+            )
 
 
 def _hint(spec) -> str | None:

@@ -26,7 +26,7 @@ from typing import Iterable
 
 from tracklint.diagnostics import normalise_name
 from tracklint.extract.base import TrackCall
-from tracklint.rules._common import nested_objects, target_for
+from tracklint.rules._common import literal_target, nested_objects
 from tracklint.rules.base import Finding, RuleContext
 
 CODE = "TL005"
@@ -39,10 +39,10 @@ DEFAULTS: dict[str, object] = {}
 
 
 def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
-    target = target_for(call, ctx.plan)
-    props = call.properties
-    if target is None or props is None or props.properties is None:
+    found = literal_target(call, ctx.plan)
+    if found is None:
         return
+    target, props = found
     for prefix, obj, specs, additional in nested_objects(props, target.properties, target.additional):
         if additional:
             continue

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from tracklint.extract.base import TrackCall
-from tracklint.rules._common import describe_types, target_for, type_matches, walk_properties
+from tracklint.rules._common import describe_types, literal_target, planned_values, type_matches
 from tracklint.rules.base import Finding, RuleContext
 
 CODE = "TL006"
@@ -36,16 +36,12 @@ DEFAULTS: dict[str, object] = {}
 
 
 def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
-    target = target_for(call, ctx.plan)
-    props = call.properties
-    if target is None or props is None or props.properties is None:
+    found = literal_target(call, ctx.plan)
+    if found is None:
         return
-    for dotted, value, spec, _siblings, _parent in walk_properties(props, target.properties):
-        if spec is not None:
-            yield from _check_value(call, dotted, value, spec, target.label)
-            if spec.items is not None and value.items:
-                for i, item in enumerate(value.items):
-                    yield from _check_value(call, f"{dotted}[{i}]", item, spec.items, target.label)
+    target, props = found
+    for dotted, value, spec in planned_values(props, target):
+        yield from _check_value(call, dotted, value, spec, target.label)
 
 
 def _check_value(call, dotted, value, spec, label) -> Iterable[Finding]:
