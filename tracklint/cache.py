@@ -35,7 +35,7 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from tracklint.extract import language_for
 from tracklint.extract.base import (
@@ -339,8 +339,13 @@ class Cache:
 
     def _load(self) -> None:
         try:
-            raw = self.path.read_bytes()
+            # Text, not bytes: json.loads(bytes) would hold a decoded copy beside the bytes.
+            with open(self.path, encoding="ascii", errors="strict") as handle:
+                raw = handle.read()
         except FileNotFoundError:
+            return
+        except UnicodeDecodeError:
+            self.load_problem = "corrupt cache file (not ASCII JSON)"
             return
         except OSError as exc:
             self.load_problem = f"cannot read {self.path}: {exc.strerror or exc}"
@@ -372,6 +377,12 @@ class Cache:
         finally:
             if enabled:
                 gc.enable()
+        del raw
+        shared: dict[str, str] = {}
+        for entry in entries.values():  # one object per distinct small record ({"parsed":false})
+            text = entry[3]
+            if text is not None and len(text) < 64:
+                entry[3] = shared.setdefault(text, text)
         self._entries = entries
 
     def __len__(self) -> int:
@@ -497,12 +508,22 @@ class Cache:
                     self._by_digest = None
         if not self._dirty:
             return False
-        doc = {"format": FORMAT, "layout": LAYOUT, "salt": self.salt, "entries": self._entries}
-        payload = json.dumps(doc, separators=(",", ":")).encode("ascii")
+        payload = self._serialise()
         self._prepare_directory()
         self._write_atomic(payload)
         self._dirty = False
         return True
+
+    def _serialise(self) -> Iterator[bytes]:
+        """The document in pieces of a few thousand entries: no single string the size of the
+        whole cache (tens of MB on 100,000 files) is ever held in memory."""
+        head = {"format": FORMAT, "layout": LAYOUT, "salt": self.salt}
+        yield json.dumps(head, separators=(",", ":"))[:-1].encode("ascii") + b',"entries":{'
+        items = list(self._entries.items())
+        for start in range(0, len(items), 4096):
+            body = json.dumps(dict(items[start:start + 4096]), separators=(",", ":"))[1:-1]
+            yield (b"," if start else b"") + body.encode("ascii")
+        yield b"}}"
 
     def _prepare_directory(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -514,14 +535,15 @@ class Cache:
                 except OSError:
                     pass
 
-    def _write_atomic(self, payload: bytes) -> None:
+    def _write_atomic(self, payload: Iterable[bytes]) -> None:
         # A fresh name in the same directory (so os.replace is atomic), created with the umask's
         # permissions (tempfile.mkstemp would make it 0600, unreadable to a shared CI cache).
         tmp = self.path.parent / f".tmp-{os.getpid()}-{os.urandom(4).hex()}.json"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
+                for part in payload:
+                    handle.write(part)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, self.path)
