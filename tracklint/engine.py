@@ -35,6 +35,8 @@ LOG = logging.getLogger(__name__)
 PARALLEL_MIN_BYTES = 1_500_000
 #: Files handed to a worker at a time.
 CHUNK_FILES = 16
+#: An explicit list of at most this many files (a pre-commit run) skips the cache.
+SMALL_RUN_FILES = 50
 
 Progress = Callable[[int, int], None]
 
@@ -108,33 +110,96 @@ def _jobs(settings: Settings) -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-def list_paths(settings: Settings) -> list[Path]:
-    """The files this run reads (git-aware; excludes; --changed-since)."""
-    from tracklint.files import list_files
+def list_paths(settings: Settings) -> list[tuple[str, str]]:
+    """The files this run reads, as (absolute path, repo-relative POSIX path) pairs (git-aware;
+    excludes; --changed-since)."""
+    from tracklint.files import list_files_rel
 
     root = settings.root
     paths = list(settings.paths) or [root]
     for p in paths:
         if not p.exists() and not p.is_symlink():
             raise UsageError(f"path does not exist: {p}")
-    files = list_files(
+    files = list_files_rel(
         root,
         paths,
         exclude=tuple(settings.exclude) + tuple(settings.extend_exclude),
         force_exclude=settings.force_exclude,
     )
     if settings.changed_since:
-        from tracklint.files import relpath
         from tracklint.gitutil import changed_files
 
         changed = set(changed_files(root, settings.changed_since))
-        files = [f for f in files if relpath(f, root) in changed]
+        files = [(path, rel) for path, rel in files if rel in changed]
     return files
 
 
-def extract_paths(settings: Settings, files: list[Path], *, progress: Progress | None = None) -> Extraction:
-    """Extract the call sites of ``files``: cache, pre-filter, minified/generated skip, and
-    parsing in worker processes."""
+class _Pool:
+    """Worker processes, started only once there is enough to parse to pay for them. Batches
+    are submitted while the main process is still listing and pre-filtering, so parsing
+    overlaps the rest of the walk."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.jobs = _jobs(settings)
+        self.args = (settings.presets, settings.wrappers, settings.max_file_size)
+        self.executor: ProcessPoolExecutor | None = None
+        self.futures: dict = {}
+        self.waiting: list[_Work] = []
+        self.waiting_bytes = 0
+        self.count = 0  # files handed over so far
+
+    def add(self, work: _Work) -> None:
+        self.count += 1
+        self.waiting.append(work)
+        self.waiting_bytes += work.size
+        if self.executor is None and self.jobs > 1 and self.waiting_bytes >= PARALLEL_MIN_BYTES:
+            self.executor = ProcessPoolExecutor(max_workers=self.jobs, initializer=_worker_init)
+        if self.executor is not None and len(self.waiting) >= CHUNK_FILES:
+            self._submit()
+
+    def _submit(self) -> None:
+        chunk, self.waiting = self.waiting, []
+        if chunk:
+            future = self.executor.submit(_worker_extract, [(w.path, w.rel) for w in chunk], *self.args)
+            self.futures[future] = chunk
+
+    def results(self, specs) -> Iterable[tuple[FileExtraction, _Work]]:
+        """Every parsed file. A worker that dies loses nothing: its files are retried one at a
+        time, and a file that kills a worker again becomes a notice."""
+        if self.executor is None:
+            for work in self.waiting:
+                yield _extract_one(work.path, work.rel, specs, self.args[2]), work
+            return
+        self._submit()
+        failed: list[list[_Work]] = []
+        interrupted = False
+        try:
+            for future in as_completed(self.futures):
+                chunk = self.futures[future]
+                try:
+                    results = future.result()
+                except Exception:  # noqa: BLE001 - BrokenProcessPool and anything else
+                    LOG.debug("worker failed", exc_info=True)
+                    failed.append(chunk)
+                    continue
+                yield from zip(results, chunk)
+        except KeyboardInterrupt:
+            interrupted = True
+            # Ctrl-C: stop now. Workers ignore SIGINT (so they print no traceback); end them
+            # here rather than letting the interpreter wait for their current batch at exit.
+            for process in list(getattr(self.executor, "_processes", {}).values()):
+                process.terminate()
+            raise
+        finally:
+            self.executor.shutdown(wait=not interrupted, cancel_futures=True)
+        for chunk in failed:
+            for work in chunk:
+                yield _isolated(work, self.args), work
+
+
+def extract_paths(settings: Settings, files: list, *, progress: Progress | None = None) -> Extraction:
+    """Extract the call sites of ``files`` ((absolute, relative) pairs, or paths): cache,
+    pre-filter, minified/generated skip, and parsing in worker processes."""
     from tracklint.files import relpath
     from tracklint.prefilter import Prefilter, is_generated, is_minified
 
@@ -144,13 +209,21 @@ def extract_paths(settings: Settings, files: list[Path], *, progress: Progress |
     stats.files_listed = len(files)
     specs = _specs(settings)
     prefilter = Prefilter(specs)
-    cache = _open_cache(settings)
+    # A short explicit file list (pre-commit) is cheaper to parse than the cache is to load.
+    use_cache = settings.cache and not (settings.files_given and len(files) <= SMALL_RUN_FILES)
+    cache = _open_cache(settings) if use_cache else None
     root = str(settings.root)
-    todo: list[_Work] = []
+    pool = _Pool(settings)
     done = 0
-    for path in files:
-        spath = str(path)
-        rel = relpath(spath, root)
+
+    def empty(rel: str, spath: str, **kw) -> FileExtraction:
+        return FileExtraction(path=rel, language=language_for(spath) or "unknown", **kw)
+
+    for item in files:
+        spath, rel = item if isinstance(item, tuple) else (str(item), relpath(item, root))
+        done += 1
+        if progress and done % 500 == 0:
+            progress(done, len(files))
         try:
             st = os.stat(spath)
         except OSError as exc:
@@ -167,7 +240,7 @@ def extract_paths(settings: Settings, files: list[Path], *, progress: Progress |
                 stats.files_cached += 1
                 continue
         if st.st_size > settings.max_file_size:
-            fx = FileExtraction(path=rel, language=language_for(spath) or "unknown")
+            fx = empty(rel, spath)
             fx.notices.append(Notice(rel, "skipped", f"file is {st.st_size:,} bytes, over the {settings.max_file_size:,}-byte limit (max-file-size); not parsed"))
             out.files.append(fx)
             stats.files_skipped += 1
@@ -179,42 +252,45 @@ def extract_paths(settings: Settings, files: list[Path], *, progress: Progress |
             out.notices.append(Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
             continue
         stats.bytes_read += len(data)
-        digest = hashlib.blake2b(data, digest_size=16).hexdigest() if cache is not None else ""
+        if not prefilter.may_contain(data):
+            # Most files end here: no hash needed, the stat alone makes the next run hit.
+            fx = empty(rel, spath, parsed=False)
+            out.files.append(fx)
+            if cache is not None:
+                cache.store(rel, st, None, fx)
+            continue
+        digest = ""
         if cache is not None:
+            digest = hashlib.blake2b(data, digest_size=16).hexdigest()
             hit = cache.lookup_digest(rel, digest)
-            if hit is not None:
+            if hit is not None:  # touched but unchanged (a checkout, say)
                 cache.store(rel, st, digest, hit)
                 out.files.append(hit)
                 stats.files_cached += 1
                 continue
-        fx: FileExtraction | None = None
-        if not prefilter.may_contain(data):
-            fx = FileExtraction(path=rel, language=language_for(spath) or "unknown", parsed=False)
-        elif settings.skip_minified and is_minified(data, spath):
-            fx = FileExtraction(path=rel, language=language_for(spath) or "unknown")
+        fx = None
+        if settings.skip_minified and is_minified(data, spath):
+            fx = empty(rel, spath)
             fx.notices.append(Notice(rel, "skipped", "looks minified (very long lines); not parsed (set skip-minified = false to parse it)"))
-            stats.files_skipped += 1
         elif settings.skip_generated and is_generated(data):
-            fx = FileExtraction(path=rel, language=language_for(spath) or "unknown")
+            fx = empty(rel, spath)
             fx.notices.append(Notice(rel, "skipped", "marked as generated; not parsed (set skip-generated = false to parse it)"))
-            stats.files_skipped += 1
         if fx is not None:
+            stats.files_skipped += 1
             out.files.append(fx)
             if cache is not None:
                 cache.store(rel, st, digest, fx)
             continue
-        todo.append(_Work(spath, rel, len(data), st, digest))
-    done = len(files) - len(todo)
-    if progress:
-        progress(done, len(files))
-    for fx, work in _parse_all(settings, todo, specs):
+        pool.add(_Work(spath, rel, len(data), st, digest))
+    parsed_done = done - pool.count
+    for fx, work in pool.results(specs):
         out.files.append(fx)
         stats.files_parsed += 1
         if cache is not None and work.stat is not None and not any(n.kind in ("unreadable", "internal") for n in fx.notices):
-            cache.store(work.rel, work.stat, work.digest, fx)
-        done += 1
+            cache.store(work.rel, work.stat, work.digest or None, fx)
+        parsed_done += 1
         if progress:
-            progress(done, len(files))
+            progress(min(parsed_done, len(files)), len(files))
     if cache is not None:
         try:
             cache.save()
@@ -239,54 +315,6 @@ def _open_cache(settings: Settings):
     except OSError as exc:
         LOG.warning("cache disabled: %s", exc)
         return None
-
-
-def _parse_all(settings: Settings, todo: list[_Work], specs) -> Iterable[tuple[FileExtraction, _Work]]:
-    """Parse every file in ``todo``, in worker processes when it is worth it. A worker that dies
-    loses nothing: its files are retried one at a time, and a file that kills a worker again
-    becomes a notice."""
-    jobs = _jobs(settings)
-    total = sum(w.size for w in todo)
-    if jobs <= 1 or total < PARALLEL_MIN_BYTES or len(todo) < 2:
-        for work in todo:
-            yield _extract_one(work.path, work.rel, specs, settings.max_file_size), work
-        return
-    # Largest files first, so that no worker is left with a big file at the end.
-    ordered = sorted(todo, key=lambda w: -w.size)
-    chunks = [ordered[i:i + CHUNK_FILES] for i in range(0, len(ordered), CHUNK_FILES)]
-    args = (settings.presets, settings.wrappers, settings.max_file_size)
-    failed: list[list[_Work]] = []
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
-    interrupted = False
-    try:
-        futures = {
-            pool.submit(_worker_extract, [(w.path, w.rel) for w in chunk], *args): chunk
-            for chunk in chunks
-        }
-        for future in as_completed(futures):
-            chunk = futures[future]
-            try:
-                results = future.result()
-            except BrokenProcessPool:
-                failed.append(chunk)
-                continue
-            except Exception as exc:  # noqa: BLE001
-                LOG.debug("worker failed", exc_info=True)
-                failed.append(chunk)
-                continue
-            yield from zip(results, chunk)
-    except KeyboardInterrupt:
-        interrupted = True
-        # Ctrl-C: stop now. Workers ignore SIGINT (so they print no traceback); end them here
-        # rather than letting the interpreter wait for their current batch at exit.
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.terminate()
-        raise
-    finally:
-        pool.shutdown(wait=not interrupted, cancel_futures=True)
-    for chunk in failed:
-        for work in chunk:
-            yield _isolated(work, args), work
 
 
 def _worker_init() -> None:

@@ -45,7 +45,11 @@ DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
 
 def language_for(path: str) -> str | None:
     """The language of a path, from its suffix (``None``: not a language tracklint reads)."""
-    return LANGUAGE_BY_SUFFIX.get(os.path.splitext(path)[1].lower())
+    # rfind instead of os.path.splitext: this runs once per listed file on every run
+    dot = path.rfind(".")
+    if dot <= path.rfind("/") + 1 or dot <= path.rfind(os.sep) + 1:
+        return None  # no suffix, or a dot file such as ".ts"
+    return LANGUAGE_BY_SUFFIX.get(path[dot:].lower())
 
 
 _LONE_CR = re.compile(rb"\r(?!\n)")
