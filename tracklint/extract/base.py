@@ -502,6 +502,38 @@ class SourceText:
         return self.index.span(start_byte, end_byte)
 
 
+#: Longest a single parse may take, in seconds. Real files parse in milliseconds; some broken
+#: inputs send a grammar's error recovery into a loop that also eats memory without bound
+#: (tree-sitter-typescript on ``[[`` followed by a hundred blank lines and ``}``).
+PARSE_SECONDS = 10.0
+
+
+class ParseTimeout(Exception):
+    """A parse ran over :data:`PARSE_SECONDS`; ``extract_file`` turns it into a notice."""
+
+
+def parse_bounded(parser: Any, data: bytes, *, seconds: float | None = None) -> Any:
+    """``parser.parse(data)`` with a time limit (raises :class:`ParseTimeout`).
+
+    A cancelled tree-sitter parse is resumed by the parser's next ``parse`` call unless the
+    parser is reset, so it is reset here before the error leaves.
+    """
+    import warnings
+
+    limit = PARSE_SECONDS if seconds is None else seconds
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # timeout_micros: still honoured
+        parser.timeout_micros = max(1, int(limit * 1_000_000))
+    try:
+        tree = parser.parse(data)
+    except ValueError:
+        tree = None
+    if tree is None:
+        parser.reset()
+        raise ParseTimeout(f"parsing took longer than {limit:g} s")
+    return tree
+
+
 #: Query matches may start at most this deep in the syntax tree. Without a bound, tree-sitter's
 #: query cursor is quadratic on pathological nesting (40,000 nested ``listOf(`` took 80 s in
 #: Kotlin); with it, such a file costs milliseconds. No real analytics call sits this deep.

@@ -34,14 +34,19 @@ def sniff(data: Any) -> bool:
     return isinstance(doc, dict) and isinstance(doc.get("data_points"), list)
 
 
+def _dict(value: Any) -> dict:
+    """``value`` if it is a mapping, else an empty one (hand-edited plans hold anything)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _custom_attributes(definition: Any) -> tuple[dict | None, dict]:
     """(the ``custom_attributes`` schema or None, the ``data`` schema)."""
     if not isinstance(definition, dict):
         return None, {}
-    data = (definition.get("properties") or {}).get("data")
+    data = _dict(definition.get("properties")).get("data")
     if not isinstance(data, dict):
         return None, {}
-    attrs = (data.get("properties") or {}).get("custom_attributes")
+    attrs = _dict(data.get("properties")).get("custom_attributes")
     return (attrs if isinstance(attrs, dict) else None), data
 
 
@@ -55,7 +60,8 @@ def read(paths: list[Path], sink: Collector) -> Plan:
                             path=str(path))
         prefix = "/version_document" if "version_document" in data else ""
         doc = data.get("version_document", data)
-        plan.name = plan.name or data.get("data_plan_id") or None
+        plan_id = data.get("data_plan_id")
+        plan.name = plan.name or (plan_id if isinstance(plan_id, str) else None) or None
         version = data.get("version")
         if isinstance(version, int) and not isinstance(version, bool):
             plan.version = f"{version}.0.0"
@@ -64,10 +70,10 @@ def read(paths: list[Path], sink: Collector) -> Plan:
             pointer = f"{prefix}/data_points/{i}"
             if not isinstance(point, dict):
                 continue
-            match = point.get("match") or {}
+            match = _dict(point.get("match"))
             mtype = match.get("type")
-            criteria = match.get("criteria") or {}
-            validator = point.get("validator") or {}
+            criteria = _dict(match.get("criteria"))
+            validator = _dict(point.get("validator"))
             definition = validator.get("definition")
             if validator and validator.get("type", "json_schema") != "json_schema":
                 sink.add(f"validator type {validator.get('type')!r} is not read", path=path,
@@ -81,7 +87,7 @@ def read(paths: list[Path], sink: Collector) -> Plan:
                              pointer=pointer)
                     continue
                 attrs, data_schema = _custom_attributes(definition)
-                for other in sorted(set(data_schema.get("properties") or {}) - {"custom_attributes"}):
+                for other in sorted(set(_dict(data_schema.get("properties"))) - {"custom_attributes"}):
                     sink.add(
                         f"{name!r}: rules on `data.{other}` cannot be expressed in a tracklint "
                         "plan and are not checked",

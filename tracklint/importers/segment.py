@@ -191,7 +191,7 @@ class _Reader:
                     pointer=f"{pointer}/properties/{escape_pointer(other)}",
                 )
             for key in schema.get("required", []) if isinstance(schema.get("required"), list) else []:
-                if key != "properties" and key not in props:
+                if isinstance(key, str) and key != "properties" and key not in props:
                     self.sink.add(f"the common schema requires payload field `{key}`; not checked",
                                   path=self.path, pointer=f"{pointer}/required")
             body = props.get("properties", {})
@@ -230,7 +230,8 @@ def _read_one(plan: Plan, path: Path, data: dict, sink: Collector, prefix: str =
                 _read_one(plan, path, sub, sink, f"{prefix}/trackingPlans/{i}")
         return
     data = _unwrap(data)
-    plan.name = plan.name or data.get("display_name") or data.get("name") or None
+    name = data.get("display_name") or data.get("name")
+    plan.name = plan.name or (name if isinstance(name, str) else None) or None
     if plan.name and plan.name.startswith("workspaces/"):
         plan.name = None
     rules = _rule_list(data)
