@@ -274,11 +274,11 @@ def test_catastrophic_pattern_does_not_hang_the_gate(tmp_path: Path) -> None:
 # parallel runs
 
 
-def _crash_on_poison(batch, presets, wrappers, max_size):
+def _crash_on_poison(batch, *args):
     """Stands in for the worker entry point: dies (like a segfault) on a file named poison."""
     if any(rel.endswith("poison.js") for _, rel in batch):
         os._exit(1)
-    return _REAL_WORKER(batch, presets, wrappers, max_size)
+    return _REAL_WORKER(batch, *args)
 
 
 _REAL_WORKER = engine._worker_extract

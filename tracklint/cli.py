@@ -237,6 +237,7 @@ def check(
     no_cache: NoCacheOpt = False,
     exclude: ExcludeOpt = None,
     force_exclude: ForceExcludeOpt = False,
+    no_prefilter: Annotated[bool, typer.Option("--no-prefilter", help="Parse every file whole (slow; the reference that the pre-filter and windowed parsing must agree with).")] = False,
 ) -> None:
     """Check the code against the tracking plan: the CI gate.
 
@@ -247,7 +248,7 @@ def check(
 
 def _check(*, paths, plan, config, isolated, output_format, output_file, select, ignore, fail_on,
            exit_zero, baseline, write_baseline, changed_since, show_suppressed, color, jobs,
-           no_cache, exclude, force_exclude) -> int:
+           no_cache, exclude, force_exclude, no_prefilter) -> int:
     from tracklint.config import OUTPUT_FORMATS
     from tracklint.diagnostics import Severity
 
@@ -279,6 +280,7 @@ def _check(*, paths, plan, config, isolated, output_format, output_file, select,
         cache=False if no_cache else None,
         extend_exclude=tuple(exclude) if exclude else None,
         force_exclude=force_exclude or None,
+        prefilter=False if no_prefilter else None,
     )
     if settings.baseline is not None and not settings.baseline.is_file() and write_baseline is None:
         raise UsageError(f"baseline file not found: {settings.baseline}")

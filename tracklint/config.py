@@ -51,6 +51,7 @@ class Settings:
     cache: bool = True
     cache_dir: Path | None = None
     max_file_size: int = 2 * 1024 * 1024
+    prefilter: bool = True  # False: parse every file whole (the reference for the shortcuts)
     skip_minified: bool = True
     skip_generated: bool = True
     baseline: Path | None = None
@@ -71,6 +72,7 @@ class Settings:
                 "presets": list(self.presets),
                 "wrappers": list(self.wrappers),
                 "max_file_size": self.max_file_size,
+                "prefilter": self.prefilter,
             },
             sort_keys=True,
             default=str,

@@ -74,7 +74,8 @@ def _specs(settings: Settings):
 _WORKER_SPECS: dict[str, list] = {}
 
 
-def _worker_extract(batch: list[tuple[str, str]], presets: tuple, wrappers: tuple, max_size: int) -> list[FileExtraction]:
+def _worker_extract(batch: list[tuple[str, str]], presets: tuple, wrappers: tuple, max_size: int,
+                    windows: bool = True) -> list[FileExtraction]:
     """Worker-process entry: read and extract a batch of files."""
     from tracklint.extract.presets import build_specs
 
@@ -82,10 +83,11 @@ def _worker_extract(batch: list[tuple[str, str]], presets: tuple, wrappers: tupl
     specs = _WORKER_SPECS.get(key)
     if specs is None:
         specs = _WORKER_SPECS[key] = build_specs(presets, wrappers)
-    return [_extract_one(path, rel, specs, max_size) for path, rel in batch]
+    return [_extract_one(path, rel, specs, max_size, windows=windows) for path, rel in batch]
 
 
-def _extract_one(path: str, rel: str, specs, max_size: int, data: bytes | None = None) -> FileExtraction:
+def _extract_one(path: str, rel: str, specs, max_size: int, data: bytes | None = None, *,
+                 windows: bool = True) -> FileExtraction:
     """Read (unless given) and extract one file; any failure becomes a notice on that file."""
     try:
         if data is None:
@@ -96,7 +98,7 @@ def _extract_one(path: str, rel: str, specs, max_size: int, data: bytes | None =
         result.notices.append(Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
         return result
     try:
-        return extract_file(rel, data, specs, max_file_size=max_size)
+        return extract_file(rel, data, specs, max_file_size=max_size, windows=windows)
     except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the run
         LOG.debug("extraction failed for %s", rel, exc_info=True)
         result = FileExtraction(path=rel, language=language_for(path) or "unknown")
@@ -141,7 +143,7 @@ class _Pool:
 
     def __init__(self, settings: Settings) -> None:
         self.jobs = _jobs(settings)
-        self.args = (settings.presets, settings.wrappers, settings.max_file_size)
+        self.args = (settings.presets, settings.wrappers, settings.max_file_size, settings.prefilter)
         self.executor: ProcessPoolExecutor | None = None
         self.futures: dict = {}
         self.waiting: list[_Work] = []
@@ -168,7 +170,7 @@ class _Pool:
         time, and a file that kills a worker again becomes a notice."""
         if self.executor is None:
             for work in self.waiting:
-                yield _extract_one(work.path, work.rel, specs, self.args[2]), work
+                yield _extract_one(work.path, work.rel, specs, self.args[2], windows=self.args[3]), work
             return
         self._submit()
         failed: list[list[_Work]] = []
@@ -252,7 +254,7 @@ def extract_paths(settings: Settings, files: list, *, progress: Progress | None 
             out.notices.append(Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
             continue
         stats.bytes_read += len(data)
-        if not prefilter.may_contain(data):
+        if settings.prefilter and not prefilter.may_contain(data):
             # Most files end here: no hash needed, the stat alone makes the next run hit.
             fx = empty(rel, spath, parsed=False)
             out.files.append(fx)

@@ -8,6 +8,7 @@ grammars it needs. Each language module provides ``extract(source, specs) -> Fil
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import re
@@ -78,6 +79,14 @@ def is_binary(data: bytes) -> bool:
     return b"\0" in data[:8000]
 
 
+@functools.lru_cache(maxsize=16)
+def _needles(names: tuple[str, ...]) -> re.Pattern[bytes] | None:
+    if not names:
+        return None
+    alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rb"(?<![\w$])(?:" + alternatives + rb")(?![\w$])")
+
+
 def extract_file(
     path: str,
     data: bytes,
@@ -85,9 +94,13 @@ def extract_file(
     *,
     language: str | None = None,
     max_file_size: int = DEFAULT_MAX_FILE_SIZE,
+    windows: bool = True,
 ) -> FileExtraction:
     """Extract every analytics call from one file's bytes. Never raises on bad input: problems
-    become :class:`Notice` records on the result."""
+    become :class:`Notice` records on the result.
+
+    With ``windows`` (the default), large files are parsed only around the tracked method names
+    when that provably gives the same result (see :mod:`tracklint.extract.windows`)."""
     language = language or language_for(path)
     result = FileExtraction(path=path, language=language or "unknown")
     if language is None:
@@ -105,9 +118,17 @@ def extract_file(
         result.notices.append(Notice(path, "skipped", "file contains NUL bytes (binary); not parsed"))
         return result
     module = importlib.import_module(_MODULE_BY_LANGUAGE[language])
-    source = SourceText.from_bytes(path, language, text)
+
+    def run(raw: bytes) -> FileExtraction:
+        return module.extract(SourceText.from_bytes(path, language, raw), specs)
+
     try:
-        return module.extract(source, specs)
+        needles = _needles(tuple(sorted({spec.method for spec in specs}))) if windows else None
+        if needles is None:
+            return run(text)
+        from tracklint.extract.windows import extract_windowed
+
+        return extract_windowed(text, needles, run)
     except RecursionError:
         result.notices.append(Notice(path, "internal", "nesting too deep to analyse; not parsed"))
         return result

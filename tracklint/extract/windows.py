@@ -1,0 +1,207 @@
+"""Parse only the parts of a file that can matter, and prove the shortcut changed nothing.
+
+Parsing costs two orders of magnitude more than reading, and in a file that passes the
+pre-filter the calls usually sit in one or two of many top-level blocks. :func:`extract_windowed`
+keeps the top-level blocks that mention a tracked method name, plus imports and short
+declarations, and blanks every other byte except line breaks. Byte offsets, lines and columns are
+unchanged, so the language extractors run on the blanked text as on the original, and the
+grammar skips the blanks at a fraction of the cost of parsing them.
+
+The result is used only when it provably equals a full parse; otherwise the file is parsed whole:
+
+* the blanked text parses without errors (no ``syntax-error`` notice);
+* every occurrence of a tracked method name in the kept text lies inside an extracted call
+  (no call can have lost the receiver binding or the context it needed);
+* no identifier that an event name or property value refers to, and no ``tracklint:``
+  directive, appears in the blanked text (no constant or suppression was hidden).
+
+Block boundaries are a lexical guess (a line that starts in column 0 with a word); a wrong guess
+only costs the fallback. The exports of a windowed file are incomplete, so it is marked
+``parsed=False`` and cross-file resolution parses it whole if another file needs its constants.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Callable, Iterable
+
+from tracklint.extract.base import FileExtraction, Value
+
+#: Files smaller than this are parsed whole (windowing would not pay for its checks).
+MIN_SIZE = 2048
+#: Receivers that name the global object or the instance, never a binding made in the file.
+_GLOBALS = frozenset({"window", "globalThis", "global", "self", "this", "document"})
+#: If the kept blocks are more than this share of the file, parse it whole.
+MAX_KEPT = 0.6
+#: Top-level blocks longer than this are not kept just for being declarations.
+MAX_DECLARATION = 2048
+
+_BLANK = bytes(b if b in (0x0A, 0x0D) else 0x20 for b in range(256))
+# A line that starts a top-level block: a word, a decorator or an annotation in column 0.
+_BLOCK_FIRST = frozenset(bytes([c]) for c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_@$")
+_NEXT_BLOCK = re.compile(rb"\n[A-Za-z_@$]")
+_IDENT = re.compile(r"[A-Za-z_$][\w$]*")
+_IDENT_BYTES = re.compile(rb"[A-Za-z_$][\w$]*")
+# Blocks kept even without a call: imports (bindings) and short top-level constants, so that
+# the common case needs no fallback. Anything else a call depends on forces the fallback.
+_DECLARATION_LINE = re.compile(
+    rb"^(?:(?:import|from|package|using|require|const|let|var|val|enum|export\s+(?:const|let|var|enum))\b"
+    rb"|[A-Za-z_$][\w$.]*[ \t]*(?::[^=\n]*)?=[^=>])",
+    re.MULTILINE,
+)
+
+
+def extract_windowed(
+    data: bytes,
+    needles: re.Pattern[bytes],
+    extract: Callable[[bytes], FileExtraction],
+) -> FileExtraction:
+    """``extract(data)``, computed on the blanked text when that provably gives the same result.
+
+    ``needles`` matches the tracked method names (whole words); ``extract`` runs the language
+    extractor on a byte string of the same length as ``data``.
+    """
+    if len(data) < MIN_SIZE:
+        return extract(data)
+    kept = _kept_ranges(data, needles)
+    if kept is None:
+        return extract(data)
+    blanked = _blank_outside(data, kept)
+    result = extract(blanked)
+    if _equivalent(result, data, blanked, kept, needles):
+        result.parsed = False  # exports are incomplete: parse whole if another file needs them
+        return result
+    return extract(data)
+
+
+def _kept_ranges(data: bytes, needles: re.Pattern[bytes]) -> list[tuple[int, int]] | None:
+    """Byte ranges of the blocks to keep, or None when windowing would not pay.
+
+    Only the blocks around the needles' hits and the declaration lines are located (a block
+    runs from a line that starts in column 0 with a word to the next such line), so the cost
+    follows the number of hits, not the number of lines."""
+    size = len(data)
+    wanted: list[tuple[int, int]] = []
+    last_end = -1
+    for match in needles.finditer(data):
+        pos = match.start()
+        if pos < last_end:
+            continue  # inside the block found for an earlier hit
+        start = _block_start(data, pos)
+        end = _block_end(data, pos)
+        wanted.append((start, end))
+        last_end = end
+    if not wanted:
+        return None
+    for match in _DECLARATION_LINE.finditer(data):
+        start = match.start()
+        end = _block_end(data, start + 1)
+        if end - start <= MAX_DECLARATION:
+            wanted.append((start, end))
+    wanted.sort()
+    keep: list[tuple[int, int]] = []
+    for start, end in wanted:
+        if keep and start <= keep[-1][1]:
+            if end > keep[-1][1]:
+                keep[-1] = (keep[-1][0], end)
+        else:
+            keep.append((start, end))
+    if sum(e - s for s, e in keep) > MAX_KEPT * size:
+        return None
+    return keep
+
+
+def _block_start(data: bytes, pos: int) -> int:
+    """The start of the line, at or before ``pos``, that opens the top-level block."""
+    line = data.rfind(b"\n", 0, pos) + 1
+    while line > 0 and not _starts_block(data, line):
+        line = data.rfind(b"\n", 0, line - 1) + 1
+    return line
+
+
+def _block_end(data: bytes, pos: int) -> int:
+    match = _NEXT_BLOCK.search(data, pos)
+    return match.start() + 1 if match else len(data)
+
+
+def _starts_block(data: bytes, line: int) -> bool:
+    first = data[line:line + 1]
+    return bool(first) and first in _BLOCK_FIRST
+
+
+def _blank_outside(data: bytes, kept: list[tuple[int, int]]) -> bytes:
+    parts = []
+    pos = 0
+    for start, end in kept:
+        if pos < start:
+            parts.append(data[pos:start].translate(_BLANK))
+        parts.append(data[start:end])
+        pos = end
+    if pos < len(data):
+        parts.append(data[pos:].translate(_BLANK))
+    return b"".join(parts)
+
+
+def _equivalent(
+    result: FileExtraction,
+    data: bytes,
+    blanked: bytes,
+    kept: list[tuple[int, int]],
+    needles: re.Pattern[bytes],
+) -> bool:
+    if any(n.kind in ("syntax-error", "internal") for n in result.notices):
+        return False
+    spans = sorted((c.span.start_byte, c.span.end_byte) for c in result.calls)
+    starts = [s for s, _ in spans]
+    for match in needles.finditer(blanked):
+        pos = match.start()
+        i = bisect.bisect_right(starts, pos) - 1
+        # calls may nest (a call in another call's arguments): look back over enclosing ones
+        while i >= 0 and spans[i][1] <= pos:
+            i -= 1
+        if i < 0:
+            return False
+    hidden = _hidden_text(data, kept)
+    if b"tracklint:" in hidden:
+        return False
+    names: set[str] = set()
+    for call in result.calls:
+        # a binding of the receiver may be hidden (``mp = Mixpanel()``, ``self.mp = ...``)
+        names.update(n for n in _IDENT.findall(call.receiver) if n not in _GLOBALS)
+        for text in (call.event_ref, call.event_text if call.event_kind != "literal" else None):
+            if text:
+                names.update(_IDENT.findall(text))
+        if call.properties is not None:
+            names.update(_value_names(call.properties))
+    if not names:
+        return True
+    words = set(_IDENT_BYTES.findall(hidden))
+    return not any(name.encode() in words for name in names)
+
+
+def _hidden_text(data: bytes, kept: list[tuple[int, int]]) -> bytes:
+    parts = []
+    pos = 0
+    for start, end in kept:
+        parts.append(data[pos:start])
+        pos = end
+    parts.append(data[pos:])
+    return b"\n".join(parts)
+
+
+def _value_names(value: Value) -> Iterable[str]:
+    """Identifiers that values which are not plain literals refer to (iteratively)."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if not v.known and v.kind != "literal" and v.properties is None and v.items is None:
+            yield from _IDENT.findall(v.ref or v.text or "")
+        if v.kind == "constant":
+            yield from _IDENT.findall(v.ref or "")
+        if v.ctor:
+            yield from _IDENT.findall(v.ctor)
+        if v.properties:
+            stack.extend(v.properties.values())
+        if v.items:
+            stack.extend(v.items)
