@@ -23,7 +23,7 @@ from tracklint.importers import import_plan
 SPECS = build_specs(DEFAULT_PRESETS)
 
 
-def _runs(name: str, data: bytes, times: int = 40) -> set[str]:
+def _runs(name: str, data: bytes, times: int = 300) -> set[str]:
     """The distinct results of extracting ``data`` ``times`` times (1 when deterministic)."""
     return {repr(extract_file(name, data, SPECS)) for _ in range(times)}
 
@@ -41,7 +41,9 @@ def test_python_nested_calls_at_one_offset_come_out_in_a_stable_order() -> None:
     assert len(_runs("x.py", b"k( analytics.track().analytics.identify())")) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="javascript.py: syntax-error regions tie on (start, end) and are reported in capture order")
+# Not strict: whether the unstable order shows within one process depends on allocation (it
+# does when run alone, not always inside the whole suite).
+@pytest.mark.xfail(strict=False, reason="javascript.py: syntax-error regions tie on (start, end) and are reported in capture order")
 def test_javascript_syntax_error_notices_are_stable() -> None:
     assert len(_runs("x.js", b'function(d{s.track("";t{""track;')) == 1
 
@@ -169,3 +171,27 @@ def test_mparticle_data_point_parts_of_the_wrong_type(tmp_path: Path, point: dic
     except TracklintError:
         return
     assert plan.name is None
+
+
+def test_rudderstack_document_whose_spec_is_not_a_mapping(tmp_path: Path) -> None:
+    (tmp_path / "events.yaml").write_text("version: rudder/v0.1\nkind: events\nmetadata: {name: e}\nspec: [1, 2]\n")
+    plan = tmp_path / "tracking-plan.yaml"
+    plan.write_text("version: rudder/v0.1\nkind: tp\nmetadata: {name: p}\nspec: 7\n")
+    try:
+        import_plan([plan])
+    except TracklintError:
+        pass
+
+
+# ---------------------------------------------------------------------------------------------
+# plan loader: positions count code points
+
+
+def test_invalid_utf8_position_is_a_code_point_column() -> None:
+    from tracklint.errors import PlanError
+    from tracklint.plan.load import load_plan_text
+
+    with pytest.raises(PlanError) as info:
+        load_plan_text(b"\xc3\xa9\xc3\xa9\xc3", "p.yaml")
+    assert (info.value.line, info.value.column) == (1, 3)
+    assert "byte column 5" in info.value.render()

@@ -109,7 +109,9 @@ class _Project:
         if not sniff(doc):
             return
         kind = _KIND_ALIASES.get(str(doc.get("kind", "")), str(doc.get("kind", "")))
-        spec = doc.get("spec") or {}
+        spec = doc.get("spec")
+        if not isinstance(spec, dict):
+            spec = {}
         if kind == "events":
             for i, item in enumerate(spec.get("events") or []):
                 if isinstance(item, dict) and "id" in item:

@@ -159,13 +159,16 @@ def decode(data: bytes, path: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return _raise_encoding(path, line, column, data[exc.start : exc.start + 1])
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        byte_column = exc.start - line_start + 1
+        # Positions count code points; the bytes before the bad one are valid UTF-8.
+        column = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
+        return _raise_encoding(path, line, column, data[exc.start : exc.start + 1], byte_column)
 
 
-def _raise_encoding(path: str, line: int, column: int, byte: bytes) -> str:
+def _raise_encoding(path: str, line: int, column: int, byte: bytes, byte_column: int | None = None) -> str:
     raise YamlProblems(
-        [Problem(f"the plan is not valid UTF-8 (byte 0x{byte.hex()} at byte column {column}); save it as UTF-8", path, line, column)]
+        [Problem(f"the plan is not valid UTF-8 (byte 0x{byte.hex()} at byte column {byte_column or column}); save it as UTF-8", path, line, column)]
     )
 
 
