@@ -36,19 +36,16 @@ def _runs(name: str, data: bytes, times: int = 300) -> set[str]:
 # does in capture order must sort first by (start_byte, end_byte).
 
 
-@pytest.mark.xfail(strict=True, reason="python.py sorts calls by start_byte only; nested calls starting together keep capture order")
 def test_python_nested_calls_at_one_offset_come_out_in_a_stable_order() -> None:
     assert len(_runs("x.py", b"k( analytics.track().analytics.identify())")) == 1
 
 
 # Not strict: whether the unstable order shows within one process depends on allocation (it
 # does when run alone, not always inside the whole suite).
-@pytest.mark.xfail(strict=False, reason="javascript.py: syntax-error regions tie on (start, end) and are reported in capture order")
 def test_javascript_syntax_error_notices_are_stable() -> None:
     assert len(_runs("x.js", b'function(d{s.track("";t{""track;')) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="javascript.py: syntax-error regions tie on (start, end) and are reported in capture order")
 def test_typescript_syntax_error_notices_are_stable() -> None:
     assert len(_runs("x.ts", b'function a():d{\na.track("";\no(){\ns.track("";')) == 1
 
@@ -65,9 +62,9 @@ def test_kotlin_imports_of_one_name_resolve_the_same_every_time() -> None:
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param("x.js", marks=pytest.mark.xfail(strict=True, reason="javascript.py takes the end column from the comment's last line")),
-        pytest.param("x.swift", marks=pytest.mark.xfail(strict=True, reason="swift.py: end column = column + len(whole comment)")),
-        pytest.param("x.kt", marks=pytest.mark.xfail(strict=True, reason="kotlin.py: end column = column + len(whole comment)")),
+        "x.js",
+        "x.swift",
+        "x.kt",
     ],
 )
 def test_directive_in_a_multi_line_block_comment_ends_on_its_line(name: str) -> None:
@@ -94,7 +91,6 @@ _HANG_SCRIPT = textwrap.dedent(
 
 
 @pytest.mark.parametrize("name", ["x.ts", "x.tsx"])
-@pytest.mark.xfail(strict=True, reason="javascript.py parses without a time limit: use base.parse_bounded")
 def test_typescript_error_recovery_blow_up_is_bounded(name: str) -> None:
     # tree-sitter-typescript 0.23 on `[[`, 100 blank lines and `}`: parsing never ends and
     # memory grows by ~50 MB/s. Run in a child process with a memory cap and a timeout.

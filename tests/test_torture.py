@@ -351,3 +351,23 @@ def test_nothing_from_the_scanned_repository_is_executed(tmp_path: Path) -> None
     result = check(root)
     assert result.exit_code == 0, result.output
     assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("events.yaml", "version: rudder/v0.1\na: &a [x, x, x, x, x, x, x, x, x]\n"
+         + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(10))),
+        ("plan.json", "[" * 100_000 + "]" * 100_000),
+        ("dup.yaml", "version: rudder/v0.1\nkind: events\nkind: properties\n"),
+    ],
+    ids=["alias-bomb", "deep-json", "duplicate-key"],
+)
+def test_hostile_import_files_exit_2(tmp_path: Path, name: str, text: str) -> None:
+    target = tmp_path / name
+    target.write_text(text)
+    started = time.perf_counter()
+    result = CliRunner().invoke(app, ["import", "auto" if name != "plan.json" else "segment", str(target)], catch_exceptions=False)
+    assert time.perf_counter() - started < 10
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and name in result.output

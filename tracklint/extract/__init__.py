@@ -13,7 +13,7 @@ import importlib
 import os
 import re
 
-from tracklint.extract.base import CallSpec, FileExtraction, Notice, SourceText
+from tracklint.extract.base import CallSpec, FileExtraction, Notice, ParseTimeout, SourceText
 
 LANGUAGE_BY_SUFFIX = {
     ".py": "python",
@@ -87,6 +87,21 @@ def _needles(names: tuple[str, ...]) -> re.Pattern[bytes] | None:
     return re.compile(rb"(?<![\w$])(?:" + alternatives + rb")(?![\w$])")
 
 
+def _normalised(result: FileExtraction, text: bytes) -> FileExtraction:
+    """One order for everything an extractor returns (tree-sitter's query matches do not come in
+    a stable order), and directive spans kept on their own line."""
+    result.calls.sort(key=lambda c: (c.span.start_byte, c.span.end_byte, c.method, c.sdk))
+    result.notices.sort(key=lambda n: (n.line or 0, n.column or 0, n.end_line or 0, n.end_column or 0, n.kind, n.message))
+    if result.directives:
+        lines = text.split(b"\n")
+        for d in result.directives:
+            if 1 <= d.line <= len(lines):
+                width = len(lines[d.line - 1].decode("utf-8", "replace").rstrip("\r")) + 1
+                d.end_column = min(d.end_column, width)
+        result.directives.sort(key=lambda d: (d.line, d.column, d.codes))
+    return result
+
+
 def extract_file(
     path: str,
     data: bytes,
@@ -125,10 +140,13 @@ def extract_file(
     try:
         needles = _needles(tuple(sorted({spec.method for spec in specs}))) if windows else None
         if needles is None:
-            return run(text)
+            return _normalised(run(text), text)
         from tracklint.extract.windows import extract_windowed
 
-        return extract_windowed(text, needles, run)
+        return _normalised(extract_windowed(text, needles, run), text)
+    except ParseTimeout as exc:
+        result.notices.append(Notice(path, "skipped", f"{exc}; not analysed"))
+        return result
     except RecursionError:
         result.notices.append(Notice(path, "internal", "nesting too deep to analyse; not parsed"))
         return result

@@ -515,17 +515,33 @@ class ParseTimeout(Exception):
 def parse_bounded(parser: Any, data: bytes, *, seconds: float | None = None) -> Any:
     """``parser.parse(data)`` with a time limit (raises :class:`ParseTimeout`).
 
-    A cancelled tree-sitter parse is resumed by the parser's next ``parse`` call unless the
-    parser is reset, so it is reset here before the error leaves.
+    tree-sitter 0.25 has ``Parser.timeout_micros``; 0.26 removed it and cancels through a
+    ``progress_callback`` instead (which, given to 0.25, crashes the process), so the mechanism
+    is chosen by what the installed core offers. A cancelled parse is resumed by the parser's
+    next ``parse`` call unless the parser is reset, so it is reset before the error leaves.
     """
+    import time
     import warnings
 
     limit = PARSE_SECONDS if seconds is None else seconds
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # timeout_micros: still honoured
-        parser.timeout_micros = max(1, int(limit * 1_000_000))
+    tree = None
     try:
-        tree = parser.parse(data)
+        if hasattr(type(parser), "timeout_micros"):  # tree-sitter 0.25 (the class: no getter call)
+            with warnings.catch_warnings():  # deprecated in 0.25, still the way there
+                warnings.simplefilter("ignore", DeprecationWarning)
+                parser.timeout_micros = max(1, int(limit * 1_000_000))
+                tree = parser.parse(data)
+        else:  # tree-sitter 0.26
+            deadline = time.monotonic() + limit
+            size = len(data)
+
+            def read(offset: int, _point: Any) -> bytes:
+                return data[offset:offset + 65536] if offset < size else b""
+
+            def progress(*_: Any) -> bool:
+                return time.monotonic() > deadline
+
+            tree = parser.parse(read, progress_callback=progress)
     except ValueError:
         tree = None
     if tree is None:

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from tracklint.extract.base import (
+    parse_bounded,
     Arg,
     CallSpec,
     Directive,
@@ -1098,7 +1099,7 @@ def _syntax_notices(source: SourceText, root: Any, model: _FileModel, names: set
             row = source.index.position(node.start_byte)[0] - 1
             start = source.index.starts[row]
             regions.append((start, start + len(source.index.line_bytes(row)), node.start_byte, node.end_byte))
-    regions.sort(key=lambda r: (r[2], -r[3]))
+    regions.sort(key=lambda r: (r[2], -r[3], r[0], r[1]))  # a total order: runs agree
     notices: list[Notice] = []
     covered_until = -1
     for start, end, rstart, rend in regions:
@@ -1141,7 +1142,7 @@ def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
 
 def _extract_into(result: FileExtraction, source: SourceText, specs: list[CallSpec]) -> None:
     grammar = _grammar(source.language)
-    tree = _parser(grammar).parse(source.data)
+    tree = parse_bounded(_parser(grammar), source.data)
     root = tree.root_node
     model = _build_model(source, root, grammar)
     result.imports = dict(model.imports)

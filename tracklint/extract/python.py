@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 
 from tracklint.extract.base import (
+    parse_bounded,
     Arg,
     CallSpec,
     Directive,
@@ -169,7 +170,7 @@ def _extract(source: SourceText, specs: list[CallSpec], result: FileExtraction) 
     import tree_sitter
 
     data = source.data
-    tree = tree_sitter.Parser(_language()).parse(data)
+    tree = parse_bounded(tree_sitter.Parser(_language()), data)
     root = tree.root_node
     state = _File(source)
     names = tuple(sorted(n for n in method_names(specs) if n.isidentifier()))

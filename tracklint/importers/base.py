@@ -77,6 +77,8 @@ def read_json(path: Path) -> Any:
     except json.JSONDecodeError as exc:
         raise PlanError(f"invalid JSON: {exc.msg}", path=str(path), line=exc.lineno,
                         column=exc.colno) from None
+    except RecursionError:
+        raise PlanError("the JSON is nested too deeply to read", path=str(path)) from None
 
 
 def read_yaml(path: Path) -> Any:
@@ -87,17 +89,24 @@ def read_yaml(path: Path) -> Any:
         raise PlanError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
     except UnicodeDecodeError:
         raise PlanError("the file is not UTF-8 text", path=str(path)) from None
+    # The plan loader's reader: no object construction, and size, alias bombs, nesting and
+    # duplicate keys are refused with a position, as for tracklint's own plans.
+    from tracklint.plan.yaml_loader import YamlProblems
+    from tracklint.plan.yaml_loader import read_yaml as read_plan_yaml
+
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise PlanError(
-            f"invalid YAML: {problem}",
-            path=str(path),
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-        ) from None
+        document = read_plan_yaml(text, str(path))
+    except YamlProblems as exc:
+        first = exc.problems[0]
+        raise PlanError(first.message, path=first.path or str(path), line=first.line,
+                        column=first.column, hint=first.hint) from None
+    except RecursionError:
+        raise PlanError("the YAML is nested too deeply to read", path=str(path)) from None
+    if document.problems:
+        first = document.problems[0]
+        raise PlanError(first.message, path=first.path or str(path), line=first.line,
+                        column=first.column, hint=first.hint)
+    return document.data
 
 
 def read_data(path: Path) -> Any:
