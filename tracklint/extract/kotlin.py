@@ -19,17 +19,20 @@ decide which SDK they belong to. Kotlin specifics handled here:
 * ``imports``: ``import com.acme.Events.ORDER_COMPLETED`` ->
   ``{"ORDER_COMPLETED": ("com.acme.Events", "ORDER_COMPLETED")}``.
 
+Calls the parser could not read (a file one bad line turned into a single ERROR node) are
+re-read one by one by :func:`tracklint.extract.recover.recover`, which also reports each
+unreadable region that may hide a call.
+
 The grammar (tree-sitter-kotlin 1.1.0) parses ``true``/``false``/``null`` as identifiers and has
 almost no field names, so the code below reads children by type and position.
 """
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 
-from tree_sitter import Language, Node, Parser, Query, QueryCursor, Range
+from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
 from tracklint.extract.base import (
     Arg,
@@ -46,6 +49,7 @@ from tracklint.extract.base import (
     unknown,
 )
 from tracklint.extract.presets import method_names
+from tracklint.extract.recover import method_pattern, recover
 
 LANGUAGE = "kotlin"
 
@@ -65,6 +69,8 @@ _PROPERTY_BUILDERS = frozenset({"Properties", "Traits", "RudderProperty", "Rudde
                                 "JSONObject", "ValueMap", "HashMap", "LinkedHashMap",
                                 "JsonObject", "BaseEvent", "EventOptions"})
 _PUT_METHODS = frozenset({"put", "putValue", "set"})
+#: Node types whose text is not code (a method name there is no call).
+_NOT_CODE = ("string_content", "line_comment", "block_comment", "character_literal")
 _DECLARATIONS_QUERY = """
 (property_declaration) @prop
 (class_parameter) @cparam
@@ -91,11 +97,6 @@ def _parser() -> Parser:
 @functools.cache
 def _declarations_query() -> Query:
     return Query(_language(), _DECLARATIONS_QUERY)
-
-
-@functools.cache
-def _errors_query() -> Query:
-    return Query(_language(), "(ERROR) @error (MISSING) @missing")
 
 
 @functools.cache
@@ -126,8 +127,10 @@ def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
     if query is not None:
         _calls(ctx, query, root, specs, covered, result)
         _deep_calls(ctx, root, specs, names, covered, result)
-    if root.has_error and query is not None:
-        _recover(ctx, query, root, specs, names, covered, result)
+    if query is not None:
+        recover(source, _language(), root, names, covered, result,
+                lambda tree: _calls(ctx, query, tree, specs, covered, result), _NOT_CODE,
+                ctx.doubtful)
     result.calls.sort(key=lambda c: (c.span.start_byte, c.span.end_byte))
     result.directives.sort(key=lambda d: (d.line, d.column))
     return result
@@ -158,6 +161,7 @@ def _calls(ctx: "_Context", query: Query, root: Node, specs: list[CallSpec], cov
         found = match_call(raw, specs, path=source.path, bindings=ctx.bindings)
         if found is not None:
             result.calls.append(found)
+        _doubt(ctx, call, method, found is not None)
     return seen
 
 
@@ -172,7 +176,9 @@ def _deep_calls(ctx: "_Context", root: Node, specs: list[CallSpec], names: tuple
     """Find the calls the depth-limited query could not reach: jump to each occurrence of a
     method name that no candidate accounts for and check the call shape around it."""
     data = ctx.source.data
-    pattern = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\s*\(")
+    pattern = method_pattern(names)
+    if pattern is None:
+        return
     checked = 0
     for m in pattern.finditer(data):
         start = m.start(1)
@@ -202,6 +208,16 @@ def _deep_calls(ctx: "_Context", root: Node, specs: list[CallSpec], names: tuple
         found = match_call(raw, specs, path=ctx.source.path, bindings=ctx.bindings)
         if found is not None:
             result.calls.append(found)
+        _doubt(ctx, call, node, found is not None)
+
+
+def _doubt(ctx: "_Context", call: Node, method: Node, matched: bool) -> None:
+    """A candidate that the parser only partly read and that matched no spec is not taken as
+    read: error recovery can glue a call to the junk before it (``= 3 analytics.track(...)``)."""
+    if not matched and call.has_error:
+        ctx.doubtful.add(method.start_byte)
+    else:
+        ctx.doubtful.discard(method.start_byte)
 
 
 def _call_shape(method: Node) -> tuple[Node, Node] | None:
@@ -232,131 +248,6 @@ def _notice(source: SourceText, node: Node, kind: str, message: str) -> Notice:
     return Notice(source.path, kind, message, span.line, span.column, span.end_line, span.end_column)
 
 
-#: At most this many unreadable regions, and re-read call fragments, per file.
-MAX_ERROR_REGIONS = 200
-MAX_FRAGMENT = 64 * 1024
-
-
-def _recover(
-    ctx: "_Context",
-    query: Query,
-    root: Node,
-    specs: list[CallSpec],
-    names: tuple[str, ...],
-    covered: set[int],
-    result: FileExtraction,
-) -> None:
-    """Handle the regions the parser could not read (ERROR / MISSING nodes).
-
-    A spec method name in such a region (or on its lines) that no candidate call accounts for is
-    re-read on its own: the parser is pointed at just that call's text (``included_ranges``, so
-    positions stay those of the file), which rescues the calls of a file that one bad line turned
-    into a single ERROR node. Every such region gets a ``syntax-error`` notice, as does an error
-    inside the arguments of a call that was returned (its properties may be incomplete).
-    """
-    source = ctx.source
-    data = source.data
-    pattern = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\s*\(")
-    nodes: list[Node] = []
-    for nodes_of_kind in QueryCursor(_errors_query()).captures(root).values():
-        nodes.extend(nodes_of_kind)
-    nodes.sort(key=lambda n: (n.start_byte, -n.end_byte))
-    call_ranges = sorted((c.span.start_byte, c.span.end_byte, c.method) for c in result.calls)
-    reported: list[tuple[int, int]] = []
-    for node in nodes[:MAX_ERROR_REGIONS]:
-        start, end = node.start_byte, node.end_byte
-        if reported and reported[-1][0] <= start and end <= reported[-1][1]:
-            continue
-        line_start = data.rfind(b"\n", 0, start) + 1
-        line_end = data.find(b"\n", end)
-        line_end = len(data) if line_end == -1 else line_end
-        hidden = [m for m in pattern.finditer(data, line_start, line_end) if m.start(1) not in covered]
-        recovered = 0
-        for m in hidden[:MAX_ERROR_REGIONS]:
-            if m.start(1) in covered:
-                continue
-            for fragment in _fragments(data, m.start(1), m.end() - 1):
-                before = len(result.calls)
-                sub = _fragment_parser(source, fragment).parse(data).root_node
-                _calls(ctx, query, sub, specs, covered, result)
-                recovered += len(result.calls) - before
-                if m.start(1) in covered:
-                    break
-        lost = [m.group(1).decode() for m in hidden if m.start(1) not in covered]
-        inside = next((meth for s, e, meth in call_ranges if s <= start and end <= e), None)
-        if not hidden and inside is None:
-            continue
-        reported.append((start, end))
-        if lost:
-            what = f"`{lost[0]}(` here may hide an analytics call"
-        elif hidden:
-            what = f"{recovered} call(s) here were recovered by re-reading them on their own"
-        else:
-            what = f"the `{inside}` call's arguments here may be incomplete"
-        span = source.span(start, end)
-        result.notices.append(
-            Notice(source.path, "syntax-error", f"the parser could not read this region; {what}",
-                   span.line, span.column, span.end_line, span.end_column)
-        )
-
-
-def _fragments(data: bytes, method_start: int, paren: int) -> list[tuple[int, int]]:
-    """Candidate byte ranges for the call whose method name starts at ``method_start`` and whose
-    ``(`` is at ``paren``: from the start of its line, and from the start of its receiver."""
-    end = _closing_paren(data, paren)
-    if end is None:
-        return []
-    line_start = data.rfind(b"\n", 0, method_start) + 1
-    if data[line_start:method_start].strip().startswith((b".", b"?.")):
-        line_start = data.rfind(b"\n", 0, max(line_start - 1, 0)) + 1  # `analytics\n  .track(`
-    receiver = method_start
-    while receiver > line_start and (chr(data[receiver - 1]).isalnum() or data[receiver - 1] in b"_.?!"):
-        receiver -= 1
-    ranges = [(line_start, end)]
-    if receiver != line_start:
-        ranges.append((receiver, end))
-    return [r for r in ranges if r[1] - r[0] <= MAX_FRAGMENT]
-
-
-def _closing_paren(data: bytes, paren: int) -> int | None:
-    """The offset just after the ``)`` matching the ``(`` at ``paren`` (strings skipped)."""
-    depth = 0
-    i = paren
-    limit = min(len(data), paren + MAX_FRAGMENT)
-    while i < limit:
-        ch = data[i]
-        if ch == 0x22:  # a string: skip to its end ("..." or """...""")
-            if data.startswith(b'"""', i):
-                close = data.find(b'"""', i + 3)
-                i = limit if close == -1 else close + 3
-                continue
-            i += 1
-            while i < limit and data[i] not in (0x22, 0x0A):
-                i += 2 if data[i] == 0x5C else 1
-            i += 1
-            continue
-        if ch in b"([{":
-            depth += 1
-        elif ch in b")]}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return None
-
-
-def _fragment_parser(source: SourceText, fragment: tuple[int, int]) -> Parser:
-    start, end = fragment
-    starts = source.index.starts
-    start_row = bisect.bisect_right(starts, start) - 1
-    end_row = bisect.bisect_right(starts, end) - 1
-    return Parser(
-        _language(),
-        included_ranges=[Range((start_row, start - starts[start_row]),
-                               (end_row, end - starts[end_row]), start, end)],
-    )
-
-
 def _named(node: Node) -> list[Node]:
     return [c for c in node.children if c.is_named and c.type not in ("line_comment", "block_comment")]
 
@@ -370,6 +261,8 @@ class _Context:
         self.locals: dict[str, str | None] = {}
         self.bindings: dict[str, str] = {}
         self.imports: dict[str, tuple[str, str]] = {}
+        #: method-name starts of unmatched candidates with an unreadable part (see _doubt)
+        self.doubtful: set[int] = set()
         self.members: dict[str, str | None] = {}  # object/companion member name -> value
         self.package = ""
 

@@ -16,6 +16,11 @@ decide which SDK they belong to. Swift specifics handled here:
 * values: string literals (multi-line and raw strings too; interpolation makes them unknown),
   integer/real/boolean/nil literals, dictionary and array literals, ``as`` casts.
 
+Calls the parser could not read (its error recovery differs between tree-sitter cores: a call
+after a broken ``func`` survives on 0.25.2 and is swallowed on 0.26.1) are re-read one by one by
+:func:`tracklint.extract.recover.recover`, which also reports each unreadable region that may hide
+a call.
+
 Swift has no per-file imports of a module's names, so ``imports`` stays empty and the exported
 constants are meant to be resolved against every Swift file of the run.
 """
@@ -42,6 +47,7 @@ from tracklint.extract.base import (
     unknown,
 )
 from tracklint.extract.presets import method_names
+from tracklint.extract.recover import method_pattern, recover
 
 LANGUAGE = "swift"
 
@@ -52,6 +58,9 @@ _STRING_TYPES = ("line_string_literal", "multi_line_string_literal", "raw_string
 _IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: Constructors whose labelled arguments are read as an object (Amplitude's event type).
 _EVENT_CONSTRUCTORS = frozenset({"BaseEvent"})
+#: Node types whose text is not code (a method name there is no call).
+_NOT_CODE = ("line_str_text", "multi_line_str_text", "raw_str_part", "raw_str_end_part",
+             "comment", "multiline_comment")
 
 _DECLARATIONS_QUERY = """
 (property_declaration) @prop
@@ -76,11 +85,6 @@ def _parser() -> Parser:
 @functools.cache
 def _declarations_query() -> Query:
     return Query(_language(), _DECLARATIONS_QUERY)
-
-
-@functools.cache
-def _errors_query() -> Query:
-    return Query(_language(), "(ERROR) @error (MISSING) @missing")
 
 
 @functools.cache
@@ -109,35 +113,52 @@ def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
     ctx.collect(root, result)
     names = tuple(sorted(method_names(specs)))
     query = _calls_query(names)
-    candidates: list[tuple[int, int]] = []
-    covered: set[int] = set()
+    covered: set[int] = set()  # start bytes of the method names of every candidate call
     if query is not None:
-        cursor = QueryCursor(query)
-        # the query cursor slows down quadratically in very deep trees; deeper calls are found
-        # by _deep_matches instead
-        cursor.set_max_start_depth(MAX_QUERY_DEPTH)
-        matches = [(m["call"][0], m["method"][0], m["suffix"][0]) for _, m in cursor.matches(root)]
-        covered.update(method.start_byte for _, method, _ in matches)
-        matches += _deep_matches(source, root, names, covered, result)
-        for call, method, suffix in matches:
-            candidates.append((call.start_byte, call.end_byte))
-            try:
-                raw = ctx.raw_call(call, method, suffix)
-            except RecursionError:
-                raw = None
-                result.notices.append(
-                    _notice(source, call, "internal", "expression nested too deeply to analyse")
-                )
-            if raw is None:
-                continue
-            found = match_call(raw, specs, path=source.path, bindings=ctx.bindings)
-            if found is not None:
-                result.calls.append(found)
+        _calls(ctx, query, root, specs, covered, result)
+        for call, method, suffix in _deep_matches(source, root, names, covered, result):
+            _read_call(ctx, call, method, suffix, specs, result)
+        recover(source, _language(), root, names, covered, result,
+                lambda tree: _calls(ctx, query, tree, specs, covered, result), _NOT_CODE,
+                ctx.doubtful)
     result.calls.sort(key=lambda c: (c.span.start_byte, c.span.end_byte))
     result.directives.sort(key=lambda d: (d.line, d.column))
-    if root.has_error:
-        _syntax_notices(source, root, names, candidates, result)
     return result
+
+
+def _calls(ctx: "_Context", query: Query, root: Node, specs: list[CallSpec], covered: set[int],
+           result: FileExtraction) -> None:
+    """Read the candidate calls the (depth-limited) query finds under ``root``."""
+    cursor = QueryCursor(query)
+    # the query cursor slows down quadratically in very deep trees; deeper calls are found
+    # by _deep_matches instead
+    cursor.set_max_start_depth(MAX_QUERY_DEPTH)
+    for _, match in cursor.matches(root):
+        call, method, suffix = match["call"][0], match["method"][0], match["suffix"][0]
+        if method.start_byte in covered:
+            continue
+        covered.add(method.start_byte)
+        _read_call(ctx, call, method, suffix, specs, result)
+
+
+def _read_call(ctx: "_Context", call: Node, method: Node, suffix: Node, specs: list[CallSpec],
+               result: FileExtraction) -> None:
+    try:
+        raw = ctx.raw_call(call, method, suffix)
+    except RecursionError:
+        result.notices.append(
+            _notice(ctx.source, call, "internal", "expression nested too deeply to analyse")
+        )
+        return
+    found = match_call(raw, specs, path=ctx.source.path, bindings=ctx.bindings)
+    if found is not None:
+        result.calls.append(found)
+    # A candidate the parser only partly read that matched no spec is not taken as read: error
+    # recovery can glue a call to the junk before it (`let = = 3 analytics.track(...)`).
+    if found is None and call.has_error:
+        ctx.doubtful.add(method.start_byte)
+    else:
+        ctx.doubtful.discard(method.start_byte)
 
 
 #: Nesting depth up to which calls are found by the query; deeper ones by their offsets.
@@ -151,7 +172,9 @@ def _deep_matches(source: SourceText, root: Node, names: tuple[str, ...], covere
     """The calls the depth-limited query could not reach: jump to each occurrence of a method
     name that no candidate accounts for and check the call shape around it."""
     found: list[tuple[Node, Node, Node]] = []
-    pattern = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\s*\(")
+    pattern = method_pattern(names)
+    if pattern is None:
+        return found
     checked = 0
     for m in pattern.finditer(source.data):
         start = m.start(1)
@@ -203,61 +226,6 @@ def _notice(source: SourceText, node: Node, kind: str, message: str) -> Notice:
     return Notice(source.path, kind, message, span.line, span.column, span.end_line, span.end_column)
 
 
-def _syntax_notices(
-    source: SourceText,
-    root: Node,
-    names: tuple[str, ...],
-    candidates: list[tuple[int, int]],
-    result: FileExtraction,
-) -> None:
-    """One notice per unreadable region whose lines mention a spec method that no extracted
-    call accounts for (or that lies inside a call whose arguments were partly unreadable)."""
-    if not names:
-        return
-    pattern = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\s*\(")
-    data = source.data
-    seen: list[tuple[int, int]] = []
-    for node, _ in _error_nodes(root):
-        start, end = node.start_byte, node.end_byte
-        if any(s <= start and end <= e for s, e in seen):
-            continue
-        line_start = data.rfind(b"\n", 0, start) + 1
-        line_end = data.find(b"\n", end)
-        line_end = len(data) if line_end == -1 else line_end
-        hidden = [
-            m.group(1).decode()
-            for m in pattern.finditer(data, line_start, line_end)
-            if not any(s <= m.start() < e for s, e in candidates)
-        ]
-        inside = next(
-            (c for c in result.calls if c.span.start_byte <= start and end <= c.span.end_byte), None
-        )
-        if not hidden and inside is None:
-            continue
-        seen.append((start, end))
-        span = source.span(start, max(end, start))
-        what = f"`{hidden[0]}(`" if hidden else f"the `{inside.method}` call's arguments"
-        result.notices.append(
-            Notice(
-                source.path,
-                "syntax-error",
-                f"the parser could not read this region; {what} here may hide an analytics call",
-                span.line,
-                span.column,
-                span.end_line,
-                span.end_column,
-            )
-        )
-
-
-def _error_nodes(root: Node) -> list[tuple[Node, str]]:
-    found = []
-    for name, nodes in QueryCursor(_errors_query()).captures(root).items():
-        found.extend((n, name) for n in nodes)
-    found.sort(key=lambda item: (item[0].start_byte, -item[0].end_byte))
-    return found
-
-
 class _Context:
     """Per-file knowledge: constants, bindings, and the expression-to-Value conversion."""
 
@@ -267,6 +235,8 @@ class _Context:
         self.locals: dict[str, str | None] = {}  # function-local let -> value (None: ambiguous)
         self.members: dict[str, str | None] = {}  # bare member name -> value, for `.member`
         self.bindings: dict[str, str] = {}
+        #: method-name starts of unmatched candidates with an unreadable part (see _read_call)
+        self.doubtful: set[int] = set()
 
     # -- declarations -------------------------------------------------------------------------
 

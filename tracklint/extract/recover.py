@@ -1,0 +1,398 @@
+"""Calls hidden in the regions tree-sitter could not parse, for the Swift and Kotlin extractors.
+
+tree-sitter's error recovery is local most of the time, but not always: one unclosed ``(`` can
+turn the rest of a file into a single ERROR node, and the shape of what it keeps differs between
+core releases (a Swift call after a broken ``func`` survives on core 0.25.2 and is swallowed on
+0.26.1). Rather than depend on that, :func:`recover` looks at every ERROR / MISSING region:
+
+* a spec method name on the region's lines (or in text the parser skipped without an ERROR
+  node, see :func:`unparsed_gaps`) (``track(``) that no candidate call accounts for,
+  that is not inside a string or comment and that is not a declaration (``func track(``), is
+  re-read on its own: its call text is found by matching brackets in the bytes, and a parser is
+  pointed at just that text with ``Parser.included_ranges``, so the positions in the new tree
+  are those of the file. The language module's own ``read_calls`` turns that tree into calls;
+* each region that hides such a name, or that lies inside the arguments of a returned call,
+  gets one ``syntax-error`` notice with its line/column, saying how many calls were recovered
+  and which may be lost.
+
+Everything is bounded: the error regions are found by a walk that only enters subtrees with
+``has_error`` (an ``(ERROR)`` query takes minutes on a deep broken tree), and the number of
+regions, the fragment size, the number of fragment parses and the bytes they read are capped.
+Nothing here raises on any input, and nothing recurses.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Callable, Iterable
+
+from tree_sitter import Language, Node, Parser, Range
+
+from tracklint.extract.base import FileExtraction, Notice, SourceText
+
+#: At most this many unreadable regions are examined per file (the rest are not reported).
+MAX_ERROR_REGIONS = 200
+#: A call longer than this is not re-read on its own.
+MAX_FRAGMENT = 64 * 1024
+#: At most this many fragment parses per file ...
+MAX_FRAGMENT_PARSES = 1000
+#: ... reading at most this many bytes in total; past either, hidden calls are reported as lost.
+MAX_REPARSE_BYTES = 8 * 1024 * 1024
+
+#: ``fun track(`` / ``func track(`` / ``override fun <T> Analytics.track(``: a declaration.
+_DECLARATION_RE = re.compile(rb"\bfunc?\b[^\n(){}=;]*$")
+
+
+@functools.cache
+def method_pattern(names: tuple[str, ...]) -> re.Pattern[bytes] | None:
+    """``name(`` for any of ``names`` (group 1 is the name); None when there are no names."""
+    if not names:
+        return None
+    return re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in names) + rb")\s*\(")
+
+
+def error_regions(root: Node, limit: int = MAX_ERROR_REGIONS) -> list[Node]:
+    """The ERROR and MISSING nodes under ``root`` in document order (outer before inner), at
+    most ``limit``. Only subtrees that contain an error are entered, with an explicit stack."""
+    found: list[Node] = []
+    if not root.has_error:
+        return found
+    stack = [root]
+    while stack and len(found) < limit:
+        node = stack.pop()
+        if node.is_error or node.is_missing:
+            found.append(node)
+        children = [c for c in node.children if c.has_error]
+        children.reverse()
+        stack.extend(children)
+    return found
+
+
+def unparsed_gaps(root: Node, data: bytes) -> list[tuple[int, int]]:
+    """Stretches of non-blank text that no child of ``root`` covers.
+
+    The parser can stop early without an ERROR node: tree-sitter-kotlin 1.1.0 reads
+    ``fun a()[ { ... }`` as ``fun a()`` and nothing else, with ``has_error`` false.
+    """
+    gaps: list[tuple[int, int]] = []
+    position = root.start_byte
+    for child in root.children:
+        if child.start_byte > position and data[position:child.start_byte].strip():
+            gaps.append((position, child.start_byte))
+        position = max(position, child.end_byte)
+        if len(gaps) >= MAX_ERROR_REGIONS:
+            return gaps
+    if root.end_byte > position and data[position:root.end_byte].strip():
+        gaps.append((position, root.end_byte))
+    return gaps
+
+
+class _Budget:
+    """What is left of the per-file allowance for fragment parses."""
+
+    def __init__(self) -> None:
+        self.parses = MAX_FRAGMENT_PARSES
+        self.bytes = MAX_REPARSE_BYTES
+
+    def take(self, size: int) -> bool:
+        if self.parses <= 0 or self.bytes < size:
+            return False
+        self.parses -= 1
+        self.bytes -= size
+        return True
+
+
+def recover(
+    source: SourceText,
+    language: Language,
+    root: Node,
+    names: tuple[str, ...],
+    covered: set[int],
+    result: FileExtraction,
+    read_calls: Callable[[Node], object],
+    not_code: Iterable[str] = (),
+    doubtful: set[int] | None = None,
+) -> None:
+    """Re-read the calls hidden in ``root``'s unreadable regions and report those regions.
+
+    ``covered`` holds the start bytes of the method names of every candidate call seen so far;
+    ``read_calls(tree_root)`` must add the candidate calls under a (fragment) tree to ``covered``
+    and the matched ones to ``result.calls``. ``not_code`` names the node types of string
+    contents and comments, where a method name is only text. ``doubtful`` holds the names of
+    candidates that contain an unreadable part and matched no spec: the ``read_calls`` callback
+    keeps it up to date, and such a name counts as hidden until a fragment reads it cleanly.
+    """
+    doubtful = set() if doubtful is None else doubtful
+    pattern = method_pattern(names)
+    if pattern is None:
+        return
+    data = source.data
+    regions = [(n.start_byte, n.end_byte) for n in error_regions(root)] + unparsed_gaps(root, data)
+    if not regions:
+        return
+    regions.sort(key=lambda r: (r[0], -r[1]))
+    skip_types = frozenset(not_code)
+    returned = sorted((c.span.start_byte, c.span.end_byte, c.method) for c in result.calls)
+    budget = _Budget()
+    attributed: set[int] = set()  # names already counted for an earlier region
+    reported: tuple[int, int] | None = None
+    for start, end in regions[:MAX_ERROR_REGIONS]:
+        if reported is not None and reported[0] <= start and end <= reported[1]:
+            continue
+        line_start = data.rfind(b"\n", 0, start) + 1
+        line_end = data.find(b"\n", end)
+        line_end = len(data) if line_end == -1 else line_end
+        hidden = [
+            m for m in pattern.finditer(data, line_start, line_end)
+            if not _was_read(m.start(1), covered, doubtful) and m.start(1) not in attributed
+            and _is_call_text(root, data, m, skip_types)
+        ]
+        attributed.update(m.start(1) for m in hidden)
+        before = len(result.calls)
+        damaged = 0
+        for m in hidden[:MAX_ERROR_REGIONS]:
+            name = m.start(1)
+            candidates = fragments(data, name, m.end() - 1)
+            if not candidates:  # no call to re-read; the line read afresh may show it is text
+                own_start = data.rfind(b"\n", 0, name) + 1
+                own_end = data.find(b"\n", name)
+                own_end = len(data) if own_end == -1 else own_end
+                if own_end - own_start <= MAX_FRAGMENT and budget.take(own_end - own_start):
+                    tree = _parse_fragment(source, language, (own_start, own_end))
+                    if tree is not None and _in_text(tree.root_node, name, m.end(1), skip_types):
+                        covered.add(name)
+                        doubtful.discard(name)
+            for fragment in candidates:
+                if _was_read(name, covered, doubtful) or not budget.take(fragment[1] - fragment[0]):
+                    break
+                covered.discard(name)  # a doubtful candidate: let read_calls look at it again
+                tree = _parse_fragment(source, language, fragment)
+                if tree is None:
+                    continue
+                if _in_text(tree.root_node, name, m.end(1), skip_types):
+                    covered.add(name)  # read afresh, the name is only text
+                    doubtful.discard(name)
+                    break
+                first_new = len(result.calls)
+                read_calls(tree.root_node)
+                if tree.root_node.has_error:
+                    damaged += _calls_with_errors(tree.root_node, result.calls[first_new:])
+        recovered = len(result.calls) - before
+        lost = [m for m in hidden if not _was_read(m.start(1), covered, doubtful)]
+        inside = _enclosing_call(returned, start, end)
+        if not recovered and not lost and inside is None:
+            continue  # nothing hidden, or every hidden name was read and is no analytics call
+        reported = (start, end)
+        parts: list[str] = []
+        if recovered:
+            methods = ", ".join(sorted({f"`{c.method}`" for c in result.calls[before:]}))
+            parts.append(
+                f"{recovered} call(s) here ({methods}) were recovered by re-reading them on their own"
+            )
+            if damaged:
+                parts.append(f"{damaged} of them with arguments that could not be read in full")
+        if lost:
+            first = source.span(lost[0].start(1), lost[0].end(1))
+            more = f" (and {len(lost) - 1} more)" if len(lost) > 1 else ""
+            parts.append(
+                f"`{lost[0].group(1).decode()}(` at line {first.line}, column {first.column}{more} "
+                "may hide an analytics call that could not be read"
+            )
+        if inside is not None:
+            parts.append(f"the `{inside}` call's arguments here may be incomplete")
+        span = source.span(start, end)
+        result.notices.append(Notice(
+            source.path, "syntax-error",
+            "the parser could not read this region; " + "; ".join(parts),
+            span.line, span.column, span.end_line, span.end_column,
+        ))
+
+
+def _was_read(name: int, covered: set[int], doubtful: set[int]) -> bool:
+    return name in covered and name not in doubtful
+
+
+def _calls_with_errors(root: Node, calls) -> int:
+    """How many of ``calls`` contain an unreadable region of the fragment tree ``root``."""
+    regions = [(n.start_byte, n.end_byte) for n in error_regions(root, limit=20)]
+    return sum(
+        1 for call in calls
+        if any(call.span.start_byte <= s and e <= call.span.end_byte for s, e in regions)
+    )
+
+
+def _enclosing_call(returned: list[tuple[int, int, str]], start: int, end: int) -> str | None:
+    """The method of the innermost returned call whose span contains ``start..end``."""
+    found = None
+    for call_start, call_end, method in returned[: bisect.bisect_right(returned, (start, 1 << 62, ""))]:
+        if call_start <= start and end <= call_end:
+            found = method
+    return found
+
+
+def _is_call_text(root: Node, data: bytes, m: re.Match[bytes], skip_types: frozenset[str]) -> bool:
+    """False when the name is inside a string or comment, or names a declared function."""
+    start = m.start(1)
+    if _in_text(root, start, m.end(1), skip_types):
+        return False
+    line_start = data.rfind(b"\n", 0, start) + 1
+    return _DECLARATION_RE.search(data, max(line_start, start - 400), start) is None
+
+
+def _in_text(root: Node, start: int, end: int, skip_types: frozenset[str]) -> bool:
+    """Whether ``start..end`` lies in a string's text or a comment that the parser read well.
+
+    Near an unreadable region the lexer can lose track of which quotes open and which close a
+    string, and then code reads as string text: a one-line string literal spanning lines, or one
+    with an unreadable part in it or in its nearest ancestors, is not trusted.
+    """
+    node = root.descendant_for_byte_range(start, end)
+    if node is None or node.type not in skip_types:
+        return False
+    if "comment" in node.type:
+        return True
+    literal = node.parent
+    if literal is not None and literal.start_point[0] != literal.end_point[0]:
+        if "multi" not in literal.type and "raw" not in literal.type:
+            return False  # a one-line string literal that spans lines: quotes out of step
+    current = literal
+    for _ in range(3):
+        if current is None or current.parent is None:  # the root's flag says nothing here
+            return True
+        if current.has_error:
+            return False
+        current = current.parent
+    return True
+
+
+def fragments(data: bytes, method_start: int, paren: int) -> list[tuple[int, int]]:
+    """Candidate byte ranges for the call whose method name starts at ``method_start`` and whose
+    ``(`` is at ``paren``: from the start of its line (the line before when the call continues a
+    chain: ``analytics\\n  .track(``), then from the start of its receiver."""
+    end = closing_paren(data, paren)
+    if end is None:
+        return []
+    line_start = data.rfind(b"\n", 0, method_start) + 1
+    if data[line_start:method_start].strip().startswith((b".", b"?.")):
+        line_start = data.rfind(b"\n", 0, max(line_start - 1, 0)) + 1
+    receiver = method_start
+    while receiver > line_start and _receiver_byte(data[receiver - 1]):
+        receiver -= 1
+    ranges = [(line_start, end)]
+    if receiver != line_start:
+        ranges.append((receiver, end))
+    return [r for r in ranges if r[1] - r[0] <= MAX_FRAGMENT]
+
+
+def _receiver_byte(byte: int) -> bool:
+    return byte >= 0x80 or chr(byte).isalnum() or byte in b"_.?!`"
+
+
+_CLOSERS = {0x29: 0x28, 0x5D: 0x5B, 0x7D: 0x7B}  # ) ] } -> ( [ {
+
+
+def closing_paren(data: bytes, paren: int) -> int | None:
+    """The offset just after the ``)`` matching the ``(`` at ``paren``, or None when the
+    brackets do not match (``(... [ }``) within :data:`MAX_FRAGMENT` bytes.
+
+    Strings (``"..."``, ``\"\"\"...\"\"\"``, Swift's ``#"..."#``), character literals and
+    comments (``//``, nested ``/* */``) are skipped; string interpolations are not followed.
+    """
+    limit = min(len(data), paren + MAX_FRAGMENT)
+    stack: list[int] = []
+    i = paren
+    while i < limit:
+        ch = data[i]
+        if ch == 0x22 or (ch == 0x23 and _raw_string_start(data, i, limit)):  # " or #"
+            i = _skip_string(data, i, limit)
+            continue
+        if ch == 0x27:  # 'x', '\n', '\u0041'
+            close = data.find(b"'", i + 1, min(limit, i + 10))
+            if close != -1 and b"\n" not in data[i:close]:
+                i = close + 1
+                continue
+        if ch == 0x2F and i + 1 < limit:  # comments
+            after = data[i + 1]
+            if after == 0x2F:
+                newline = data.find(b"\n", i, limit)
+                i = limit if newline == -1 else newline + 1
+                continue
+            if after == 0x2A:
+                i = _skip_block_comment(data, i, limit)
+                continue
+        if ch in b"([{":
+            stack.append(ch)
+        elif ch in _CLOSERS:
+            if not stack or stack.pop() != _CLOSERS[ch]:
+                return None
+            if not stack:
+                return i + 1
+        i += 1
+    return None
+
+
+def _raw_string_start(data: bytes, i: int, limit: int) -> bool:
+    j = i
+    while j < limit and data[j] == 0x23:
+        j += 1
+    return j < limit and data[j] == 0x22
+
+
+def _skip_string(data: bytes, i: int, limit: int) -> int:
+    """The offset after the string literal starting at ``i`` (or ``limit``)."""
+    hashes = 0
+    while i < limit and data[i] == 0x23:
+        hashes += 1
+        i += 1
+    tail = b"#" * hashes
+    if data.startswith(b'"""', i):
+        close = data.find(b'"""' + tail, i + 3, limit)
+        return limit if close == -1 else close + 3 + hashes
+    i += 1
+    escape = b"\\" + tail
+    while i < limit:
+        if data.startswith(escape, i):
+            i += len(escape) + 1
+        elif data[i] == 0x0A:
+            return i  # an unterminated one-line string ends with its line
+        elif data.startswith(b'"' + tail, i):
+            return i + 1 + hashes
+        else:
+            i += 1
+    return limit
+
+
+def _skip_block_comment(data: bytes, i: int, limit: int) -> int:
+    """The offset after the (possibly nested) block comment starting at ``i`` (or ``limit``)."""
+    depth = 0
+    while i < limit:
+        if data.startswith(b"/*", i):
+            depth += 1
+            i += 2
+        elif data.startswith(b"*/", i):
+            depth -= 1
+            i += 2
+            if depth == 0:
+                return i
+        else:
+            i += 1
+    return limit
+
+
+def _parse_fragment(source: SourceText, language: Language, fragment: tuple[int, int]):
+    """The tree of ``source.data`` restricted to ``fragment`` (file positions kept), or None."""
+    start, end = fragment
+    starts = source.index.starts
+    start_row = bisect.bisect_right(starts, start) - 1
+    end_row = bisect.bisect_right(starts, end) - 1
+    try:
+        parser = Parser(
+            language,
+            included_ranges=[Range((start_row, start - starts[start_row]),
+                                   (end_row, end - starts[end_row]), start, end)],
+        )
+        return parser.parse(source.data)
+    except (ValueError, TypeError, RuntimeError):
+        return None
