@@ -9,6 +9,7 @@ grammars it needs. Each language module provides ``extract(source, specs) -> Fil
 from __future__ import annotations
 
 import functools
+from typing import Any
 import importlib
 import os
 import re
@@ -80,11 +81,18 @@ def is_binary(data: bytes) -> bool:
 
 
 @functools.lru_cache(maxsize=16)
-def _needles(names: tuple[str, ...]) -> re.Pattern[bytes] | None:
+def _needles(names: tuple[str, ...]) -> Any:
+    """The tracked method names as whole words (RE2: one linear scan; ``\b`` also matches after
+    a ``$``, which only ever finds more, never fewer, occurrences)."""
     if not names:
         return None
     alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rb"(?<![\w$])(?:" + alternatives + rb")(?![\w$])")
+    try:
+        import re2
+
+        return re2.compile(rb"\b(?:" + alternatives + rb")\b")
+    except Exception:  # pragma: no cover - re2 is a dependency; keep working without it
+        return re.compile(rb"(?<![\w$])(?:" + alternatives + rb")(?![\w$])")
 
 
 def _normalised(result: FileExtraction, text: bytes) -> FileExtraction:

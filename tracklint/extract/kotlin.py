@@ -35,6 +35,7 @@ import re
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
 from tracklint.extract.base import (
+    parse_bounded,
     Arg,
     CallSpec,
     Directive,
@@ -118,7 +119,7 @@ def _calls_query(names: tuple[str, ...]) -> Query | None:
 def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
     """Extract the analytics calls, constants, imports, bindings and directives of one file."""
     result = FileExtraction(path=source.path, language=LANGUAGE)
-    root = _parser().parse(source.data).root_node
+    root = parse_bounded(_parser(), source.data).root_node
     ctx = _Context(source)
     ctx.collect(root, result)
     names = tuple(sorted(method_names(specs)))

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 
 from tree_sitter import Language, Node, Parser, Range
 
-from tracklint.extract.base import FileExtraction, Notice, SourceText
+from tracklint.extract.base import FileExtraction, Notice, ParseTimeout, SourceText, parse_bounded
 
 #: At most this many unreadable regions are examined per file (the rest are not reported).
 MAX_ERROR_REGIONS = 200
@@ -393,6 +393,6 @@ def _parse_fragment(source: SourceText, language: Language, fragment: tuple[int,
             included_ranges=[Range((start_row, start - starts[start_row]),
                                    (end_row, end - starts[end_row]), start, end)],
         )
-        return parser.parse(source.data)
-    except (ValueError, TypeError, RuntimeError):
+        return parse_bounded(parser, source.data, seconds=2.0)
+    except (ValueError, TypeError, RuntimeError, ParseTimeout):
         return None

@@ -33,6 +33,7 @@ import re
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
 from tracklint.extract.base import (
+    parse_bounded,
     Arg,
     CallSpec,
     Directive,
@@ -107,7 +108,7 @@ def _calls_query(names: tuple[str, ...]) -> Query | None:
 def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
     """Extract the analytics calls, constants, bindings and directives of one Swift file."""
     result = FileExtraction(path=source.path, language=LANGUAGE)
-    tree = _parser().parse(source.data)
+    tree = parse_bounded(_parser(), source.data)
     root = tree.root_node
     ctx = _Context(source)
     ctx.collect(root, result)

@@ -37,18 +37,26 @@ MAX_KEPT = 0.6
 #: Top-level blocks longer than this are not kept just for being declarations.
 MAX_DECLARATION = 2048
 
+def _compile(pattern: bytes):
+    """RE2 when it is there (a linear scan over the whole file), the standard library if not."""
+    try:
+        import re2
+
+        return re2.compile(pattern)
+    except Exception:  # pragma: no cover - re2 is a dependency; keep working without it
+        return re.compile(pattern)
+
+
 _BLANK = bytes(b if b in (0x0A, 0x0D) else 0x20 for b in range(256))
 # A line that starts a top-level block: a word, a decorator or an annotation in column 0.
 _BLOCK_FIRST = frozenset(bytes([c]) for c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_@$")
-_NEXT_BLOCK = re.compile(rb"\n[A-Za-z_@$]")
+_NEXT_BLOCK = _compile(rb"\n[A-Za-z_@$]")
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
-_IDENT_BYTES = re.compile(rb"[A-Za-z_$][\w$]*")
 # Blocks kept even without a call: imports (bindings) and short top-level constants, so that
 # the common case needs no fallback. Anything else a call depends on forces the fallback.
-_DECLARATION_LINE = re.compile(
-    rb"^(?:(?:import|from|package|using|require|const|let|var|val|enum|export\s+(?:const|let|var|enum))\b"
-    rb"|[A-Za-z_$][\w$.]*[ \t]*(?::[^=\n]*)?=[^=>])",
-    re.MULTILINE,
+_DECLARATION_LINE = _compile(
+    rb"(?m)^(?:(?:import|from|package|using|require|const|let|var|val|enum|export\s+(?:const|let|var|enum))\b"
+    rb"|[A-Za-z_$][\w$.]*[ \t]*(?::[^=\n]*)?=[^=>])"
 )
 
 
@@ -154,7 +162,7 @@ def _equivalent(
         return False
     spans = sorted((c.span.start_byte, c.span.end_byte) for c in result.calls)
     starts = [s for s, _ in spans]
-    for match in needles.finditer(blanked):
+    for match in (m for start, end in kept for m in needles.finditer(blanked, start, end)):
         pos = match.start()
         i = bisect.bisect_right(starts, pos) - 1
         # calls may nest (a call in another call's arguments): look back over enclosing ones
@@ -174,10 +182,21 @@ def _equivalent(
                 names.update(_IDENT.findall(text))
         if call.properties is not None:
             names.update(_value_names(call.properties))
-    if not names:
-        return True
-    words = set(_IDENT_BYTES.findall(hidden))
-    return not any(name.encode() in words for name in names)
+    return not any(_mentions(hidden, name.encode()) for name in names)
+
+
+def _mentions(text: bytes, word: bytes) -> bool:
+    """Whether ``word`` occurs in ``text`` as a whole identifier (``bytes.find`` is far faster
+    than a regular expression for the handful of names a file's calls use)."""
+    pos = text.find(word)
+    while pos != -1:
+        end = pos + len(word)
+        before = text[pos - 1:pos]
+        after = text[end:end + 1]
+        if not (before and (before.isalnum() or before in b"_$")) and not (after and (after.isalnum() or after in b"_$")):
+            return True
+        pos = text.find(word, pos + 1)
+    return False
 
 
 def _hidden_text(data: bytes, kept: list[tuple[int, int]]) -> bytes:
