@@ -77,7 +77,7 @@ def test_ambiguous_global_constant_stays_unresolved(tmp_path: Path) -> None:
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_results_do_not_depend_on_parallelism_or_cache(tmp_path: Path, jobs: int, monkeypatch: pytest.MonkeyPatch) -> None:
     files = {f"src/f{i}.js": f'analytics.track("E{i}", {{ n: {i} }});\n' * 3 for i in range(40)}
-    monkeypatch.setattr(engine, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(engine, "PARALLEL_MIN_FILES", 2)
     root = tmp_path
     scan(root, files)
     base = resolve_settings(cwd=root, overrides={"jobs": jobs, "cache": False})

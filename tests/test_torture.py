@@ -276,7 +276,7 @@ def test_catastrophic_pattern_does_not_hang_the_gate(tmp_path: Path) -> None:
 
 def _crash_on_poison(batch, *args):
     """Stands in for the worker entry point: dies (like a segfault) on a file named poison."""
-    if any(rel.endswith("poison.js") for _, rel in batch):
+    if any(item[1].endswith("poison.js") for item in batch):
         os._exit(1)
     return _REAL_WORKER(batch, *args)
 
@@ -291,7 +291,7 @@ def test_a_dying_worker_loses_no_other_file(tmp_path: Path, monkeypatch: pytest.
     files["src/poison.js"] = CALL["a.js"]
     root = repo(tmp_path, files)
     monkeypatch.setattr(engine, "_worker_extract", _crash_on_poison)
-    monkeypatch.setattr(engine, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(engine, "PARALLEL_MIN_FILES", 2)
     settings = resolve_settings(cwd=root, overrides={"cache": False, "jobs": 2})
     result = engine.scan(settings)
     assert len(result.calls) == 60

@@ -411,6 +411,11 @@ class Cache:
             self.misses += 1
         return result
 
+    def digest_of(self, relpath: str) -> str:
+        """The content digest recorded for ``relpath`` ("" when none was computed)."""
+        entry = self._entries.get(relpath)
+        return entry[_DIGEST] if entry is not None else ""
+
     def lookup_digest(self, relpath: str, digest: str) -> FileExtraction | None:
         """The cached result for this content: the same path with the same digest, else another
         path of the same language with that digest (paths rewritten). Does not record a new stat;

@@ -14,7 +14,6 @@ import signal
 import stat
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -31,8 +30,8 @@ from tracklint.rules.base import Finding, RuleContext
 
 LOG = logging.getLogger(__name__)
 
-#: Below this many bytes to parse, worker processes cost more than they save.
-PARALLEL_MIN_BYTES = 1_500_000
+#: Below this many files to read, worker processes cost more than they save.
+PARALLEL_MIN_FILES = 64
 #: Files handed to a worker at a time.
 CHUNK_FILES = 16
 #: An explicit list of at most this many files (a pre-commit run) skips the cache.
@@ -43,13 +42,32 @@ Progress = Callable[[int, int], None]
 
 @dataclass
 class _Work:
-    """One file to parse: absolute path, repo-relative path, size, stat, digest."""
+    """One file to read and extract: absolute path, repo-relative path, size, stat, and the
+    digest the cache holds for it (so a worker can say "unchanged" without extracting)."""
 
     path: str
     rel: str
     size: int
     stat: os.stat_result | None = None
-    digest: str = ""
+    known_digest: str = ""
+
+
+@dataclass(frozen=True)
+class _Options:
+    """What a worker needs to know about the run (picklable, hashable)."""
+
+    presets: tuple
+    wrappers: tuple
+    max_size: int
+    prefilter: bool
+    skip_minified: bool
+    skip_generated: bool
+    digests: bool
+
+    @classmethod
+    def of(cls, settings: Settings, *, digests: bool) -> "_Options":
+        return cls(tuple(settings.presets), tuple(settings.wrappers), settings.max_file_size,
+                   settings.prefilter, settings.skip_minified, settings.skip_generated, digests)
 
 
 @dataclass
@@ -71,19 +89,52 @@ def _specs(settings: Settings):
     return build_specs(settings.presets, settings.wrappers)
 
 
-_WORKER_SPECS: dict[str, list] = {}
+_WORKER_STATE: dict[_Options, tuple] = {}
 
 
-def _worker_extract(batch: list[tuple[str, str]], presets: tuple, wrappers: tuple, max_size: int,
-                    windows: bool = True) -> list[FileExtraction]:
-    """Worker-process entry: read and extract a batch of files."""
-    from tracklint.extract.presets import build_specs
+def _worker_extract(batch: list[tuple[str, str, str]], options: _Options) -> list[tuple[FileExtraction | None, str]]:
+    """Worker entry: read, pre-filter and extract a batch of (path, rel, known digest).
+    Returns (extraction, digest) per file; the extraction is None when the digest equals the
+    known one (the cached result stands)."""
+    state = _WORKER_STATE.get(options)
+    if state is None:
+        from tracklint.extract.presets import build_specs
+        from tracklint.prefilter import Prefilter
 
-    key = repr((presets, wrappers))
-    specs = _WORKER_SPECS.get(key)
-    if specs is None:
-        specs = _WORKER_SPECS[key] = build_specs(presets, wrappers)
-    return [_extract_one(path, rel, specs, max_size, windows=windows) for path, rel in batch]
+        specs = build_specs(options.presets, options.wrappers)
+        state = _WORKER_STATE[options] = (specs, Prefilter(specs))
+    specs, prefilter = state
+    return [_process_one(path, rel, known, specs, prefilter, options) for path, rel, known in batch]
+
+
+def _process_one(path: str, rel: str, known_digest: str, specs, prefilter, options: _Options) -> tuple[FileExtraction | None, str]:
+    """Read one file and extract it, unless the pre-filter rules it out, it is minified or
+    generated, or its content is the one the cache already has. Never raises."""
+    from tracklint.prefilter import is_generated, is_minified
+
+    language = language_for(path) or "unknown"
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(options.max_size + 1)
+    except OSError as exc:
+        result = FileExtraction(path=rel, language=language)
+        result.notices.append(Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
+        return result, ""
+    if options.prefilter and not prefilter.may_contain(data):
+        # Most files end here: no hash needed, the stat alone makes the next run hit.
+        return FileExtraction(path=rel, language=language, parsed=False), ""
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest() if options.digests else ""
+    if digest and digest == known_digest:
+        return None, digest  # touched but unchanged (a checkout, say)
+    if options.skip_minified and is_minified(data, path):
+        result = FileExtraction(path=rel, language=language)
+        result.notices.append(Notice(rel, "skipped", "looks minified (very long lines); not parsed (set skip-minified = false to parse it)"))
+        return result, digest
+    if options.skip_generated and is_generated(data):
+        result = FileExtraction(path=rel, language=language)
+        result.notices.append(Notice(rel, "skipped", "marked as generated; not parsed (set skip-generated = false to parse it)"))
+        return result, digest
+    return _extract_one(path, rel, specs, options.max_size, data, windows=options.prefilter), digest
 
 
 def _extract_one(path: str, rel: str, specs, max_size: int, data: bytes | None = None, *,
@@ -137,24 +188,22 @@ def list_paths(settings: Settings) -> list[tuple[str, str]]:
 
 
 class _Pool:
-    """Worker processes, started only once there is enough to parse to pay for them. Batches
-    are submitted while the main process is still listing and pre-filtering, so parsing
-    overlaps the rest of the walk."""
+    """Reads, pre-filters and extracts files: in worker processes once there are enough files
+    to pay for them, in this process otherwise. Batches are submitted while the main process is
+    still listing, so the work overlaps the walk."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, options: _Options) -> None:
         self.jobs = _jobs(settings)
-        self.args = (settings.presets, settings.wrappers, settings.max_file_size, settings.prefilter)
+        self.options = options
         self.executor: ProcessPoolExecutor | None = None
         self.futures: dict = {}
         self.waiting: list[_Work] = []
-        self.waiting_bytes = 0
         self.count = 0  # files handed over so far
 
     def add(self, work: _Work) -> None:
         self.count += 1
         self.waiting.append(work)
-        self.waiting_bytes += work.size
-        if self.executor is None and self.jobs > 1 and self.waiting_bytes >= PARALLEL_MIN_BYTES:
+        if self.executor is None and self.jobs > 1 and self.count >= PARALLEL_MIN_FILES:
             self.executor = ProcessPoolExecutor(max_workers=self.jobs, initializer=_worker_init)
         if self.executor is not None and len(self.waiting) >= CHUNK_FILES:
             self._submit()
@@ -162,15 +211,17 @@ class _Pool:
     def _submit(self) -> None:
         chunk, self.waiting = self.waiting, []
         if chunk:
-            future = self.executor.submit(_worker_extract, [(w.path, w.rel) for w in chunk], *self.args)
-            self.futures[future] = chunk
+            batch = [(w.path, w.rel, w.known_digest) for w in chunk]
+            self.futures[self.executor.submit(_worker_extract, batch, self.options)] = chunk
 
-    def results(self, specs) -> Iterable[tuple[FileExtraction, _Work]]:
-        """Every parsed file. A worker that dies loses nothing: its files are retried one at a
-        time, and a file that kills a worker again becomes a notice."""
+    def results(self) -> Iterable[tuple[FileExtraction | None, str, _Work]]:
+        """(extraction or None for "unchanged", digest, work) for every file. A worker that
+        dies loses nothing: its files are retried one at a time, and a file that kills a
+        worker again becomes a notice."""
         if self.executor is None:
             for work in self.waiting:
-                yield _extract_one(work.path, work.rel, specs, self.args[2], windows=self.args[3]), work
+                (fx, digest), = _worker_extract([(work.path, work.rel, work.known_digest)], self.options)
+                yield fx, digest, work
             return
         self._submit()
         failed: list[list[_Work]] = []
@@ -184,7 +235,8 @@ class _Pool:
                     LOG.debug("worker failed", exc_info=True)
                     failed.append(chunk)
                     continue
-                yield from zip(results, chunk)
+                for (fx, digest), work in zip(results, chunk):
+                    yield fx, digest, work
         except KeyboardInterrupt:
             interrupted = True
             # Ctrl-C: stop now. Workers ignore SIGINT (so they print no traceback); end them
@@ -196,31 +248,25 @@ class _Pool:
             self.executor.shutdown(wait=not interrupted, cancel_futures=True)
         for chunk in failed:
             for work in chunk:
-                yield _isolated(work, self.args), work
+                fx, digest = _isolated(work, self.options)
+                yield fx, digest, work
 
 
 def extract_paths(settings: Settings, files: list, *, progress: Progress | None = None) -> Extraction:
     """Extract the call sites of ``files`` ((absolute, relative) pairs, or paths): cache,
     pre-filter, minified/generated skip, and parsing in worker processes."""
     from tracklint.files import relpath
-    from tracklint.prefilter import Prefilter, is_generated, is_minified
 
     started = time.perf_counter()
     out = Extraction()
     stats = out.stats
     stats.files_listed = len(files)
-    specs = _specs(settings)
-    prefilter = Prefilter(specs)
     # A short explicit file list (pre-commit) is cheaper to parse than the cache is to load.
     use_cache = settings.cache and not (settings.files_given and len(files) <= SMALL_RUN_FILES)
     cache = _open_cache(settings) if use_cache else None
     root = str(settings.root)
-    pool = _Pool(settings)
+    pool = _Pool(settings, _Options.of(settings, digests=cache is not None))
     done = 0
-
-    def empty(rel: str, spath: str, **kw) -> FileExtraction:
-        return FileExtraction(path=rel, language=language_for(spath) or "unknown", **kw)
-
     for item in files:
         spath, rel = item if isinstance(item, tuple) else (str(item), relpath(item, root))
         done += 1
@@ -235,64 +281,40 @@ def extract_paths(settings: Settings, files: list, *, progress: Progress | None 
             # FIFOs, sockets and devices named explicitly would block or never end: never open them
             out.notices.append(Notice(rel, "unreadable", "not a regular file; not read"))
             continue
+        known = ""
         if cache is not None:
             hit = cache.lookup(rel, st)
             if hit is not None:
                 out.files.append(hit)
                 stats.files_cached += 1
                 continue
+            known = cache.digest_of(rel)
         if st.st_size > settings.max_file_size:
-            fx = empty(rel, spath)
+            fx = FileExtraction(path=rel, language=language_for(spath) or "unknown")
             fx.notices.append(Notice(rel, "skipped", f"file is {st.st_size:,} bytes, over the {settings.max_file_size:,}-byte limit (max-file-size); not parsed"))
             out.files.append(fx)
             stats.files_skipped += 1
             continue
-        try:
-            with open(spath, "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            out.notices.append(Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
-            continue
-        stats.bytes_read += len(data)
-        if settings.prefilter and not prefilter.may_contain(data):
-            # Most files end here: no hash needed, the stat alone makes the next run hit.
-            fx = empty(rel, spath, parsed=False)
-            out.files.append(fx)
-            if cache is not None:
-                cache.store(rel, st, None, fx)
-            continue
-        digest = ""
-        if cache is not None:
-            digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-            hit = cache.lookup_digest(rel, digest)
-            if hit is not None:  # touched but unchanged (a checkout, say)
-                cache.store(rel, st, digest, hit)
-                out.files.append(hit)
-                stats.files_cached += 1
-                continue
-        fx = None
-        if settings.skip_minified and is_minified(data, spath):
-            fx = empty(rel, spath)
-            fx.notices.append(Notice(rel, "skipped", "looks minified (very long lines); not parsed (set skip-minified = false to parse it)"))
-        elif settings.skip_generated and is_generated(data):
-            fx = empty(rel, spath)
-            fx.notices.append(Notice(rel, "skipped", "marked as generated; not parsed (set skip-generated = false to parse it)"))
-        if fx is not None:
-            stats.files_skipped += 1
-            out.files.append(fx)
-            if cache is not None:
-                cache.store(rel, st, digest, fx)
-            continue
-        pool.add(_Work(spath, rel, len(data), st, digest))
-    parsed_done = done - pool.count
-    for fx, work in pool.results(specs):
-        out.files.append(fx)
-        stats.files_parsed += 1
-        if cache is not None and work.stat is not None and not any(n.kind in ("unreadable", "internal") for n in fx.notices):
-            cache.store(work.rel, work.stat, work.digest or None, fx)
-        parsed_done += 1
+        stats.bytes_read += st.st_size
+        pool.add(_Work(spath, rel, st.st_size, st, known))
+    handled = done - pool.count
+    for fx, digest, work in pool.results():
+        handled += 1
         if progress:
-            progress(min(parsed_done, len(files)), len(files))
+            progress(min(handled, len(files)), len(files))
+        if fx is None:  # unchanged content: the cached result stands, now under the new stat
+            fx = cache.lookup_digest(work.rel, digest) if cache is not None else None
+            if fx is None:  # the entry went away meanwhile: extract it here
+                fx = _extract_one(work.path, work.rel, _specs(settings), settings.max_file_size, windows=settings.prefilter)
+            else:
+                stats.files_cached += 1
+        elif fx.parsed or fx.calls or fx.notices:
+            stats.files_parsed += 1
+        if any(n.kind == "skipped" for n in fx.notices):
+            stats.files_skipped += 1
+        out.files.append(fx)
+        if cache is not None and work.stat is not None and not any(n.kind in ("unreadable", "internal") for n in fx.notices):
+            cache.store(work.rel, work.stat, digest or None, fx)
     if cache is not None:
         try:
             cache.save()
@@ -324,15 +346,15 @@ def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _isolated(work: _Work, args: tuple) -> FileExtraction:
-    """Parse one file in a fresh process, so a crash (a grammar segfault, say) names the file."""
+def _isolated(work: _Work, options: _Options) -> tuple[FileExtraction | None, str]:
+    """Process one file in a fresh process, so a crash (a grammar segfault, say) names the file."""
     try:
         with ProcessPoolExecutor(max_workers=1, initializer=_worker_init) as pool:
-            return pool.submit(_worker_extract, [(work.path, work.rel)], *args).result(timeout=120)[0]
+            return pool.submit(_worker_extract, [(work.path, work.rel, work.known_digest)], options).result(timeout=120)[0]
     except Exception as exc:  # noqa: BLE001
         fx = FileExtraction(path=work.rel, language=language_for(work.path) or "unknown")
         fx.notices.append(Notice(work.rel, "internal", f"the parser process failed on this file ({type(exc).__name__}); not analysed"))
-        return fx
+        return fx, ""
 
 
 # --------------------------------------------------------------------------------------------
