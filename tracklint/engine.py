@@ -54,7 +54,7 @@ class _Work:
 
 @dataclass(frozen=True)
 class _Options:
-    """What a worker needs to know about the run (picklable, hashable)."""
+    """What a worker needs to know about the run (picklable)."""
 
     presets: tuple
     wrappers: tuple
@@ -89,20 +89,21 @@ def _specs(settings: Settings):
     return build_specs(settings.presets, settings.wrappers)
 
 
-_WORKER_STATE: dict[_Options, tuple] = {}
+_WORKER_STATE: dict[str, tuple] = {}  # repr(options) -> (specs, prefilter); wrappers are dicts
 
 
 def _worker_extract(batch: list[tuple[str, str, str]], options: _Options) -> list[tuple[FileExtraction | None, str]]:
     """Worker entry: read, pre-filter and extract a batch of (path, rel, known digest).
     Returns (extraction, digest) per file; the extraction is None when the digest equals the
     known one (the cached result stands)."""
-    state = _WORKER_STATE.get(options)
+    key = repr(options)
+    state = _WORKER_STATE.get(key)
     if state is None:
         from tracklint.extract.presets import build_specs
         from tracklint.prefilter import Prefilter
 
         specs = build_specs(options.presets, options.wrappers)
-        state = _WORKER_STATE[options] = (specs, Prefilter(specs))
+        state = _WORKER_STATE[key] = (specs, Prefilter(specs))
     specs, prefilter = state
     return [_process_one(path, rel, known, specs, prefilter, options) for path, rel, known in batch]
 
