@@ -50,7 +50,6 @@ def test_typescript_syntax_error_notices_are_stable() -> None:
     assert len(_runs("x.ts", b'function a():d{\na.track("";\no(){\ns.track("";')) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="kotlin.py: imports are read in capture order; the last one of a local name wins")
 def test_kotlin_imports_of_one_name_resolve_the_same_every_time() -> None:
     assert len(_runs("x.kt", b"import c\nimport o.e\nimport.e")) == 1
 

@@ -280,7 +280,11 @@ class _Context:
     # -- declarations -------------------------------------------------------------------------
 
     def collect(self, root: Node, result: FileExtraction) -> None:
-        captures = QueryCursor(_declarations_query()).captures(root)
+        captures = {
+            # capture order is not stable between parses: read declarations in source order
+            name: sorted(nodes, key=lambda n: (n.start_byte, n.end_byte))
+            for name, nodes in QueryCursor(_declarations_query()).captures(root).items()
+        }
         for node in captures.get("package", ()):
             ident = next((c for c in node.children if c.type == "qualified_identifier"), None)
             if ident is not None:
