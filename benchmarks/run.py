@@ -6,7 +6,7 @@ In one run, on the same tree, with medians over ``--repeats`` runs:
 * ast-grep extracting the same calls with tree-sitter (rules written to a temporary directory);
 * ``tracklint check`` cold (cache removed before each run), warm (nothing changed), and on 10
   changed files named on the command line (the pre-commit case);
-* once each, ``tracklint check --no-cache --jobs 1`` (the reference for "same findings in every
+* once each, ``tracklint check --no-cache --jobs 1 --no-prefilter`` (the reference for "same findings in every
   mode") and ``tracklint scan --output-format json`` (the calls found, against the ground truth).
 
 Every command is a subprocess; wall time is measured around it, CPU time and peak RSS come from
@@ -284,9 +284,9 @@ def run_tracklint(root: Path, repeats: int, slow_repeats: int, truth_events: set
         restore_files(root, changed)
     rows.append(ten)
 
-    reference = Row("tracklint check --no-cache --jobs 1")
+    reference = Row("tracklint check --no-cache --jobs 1 --no-prefilter")
     for k in range(0 if skip_reference else slow_repeats):
-        reference.samples.append(measure(check + ["--no-cache", "--jobs", "1", "-o", str(tmp / f"ref{k}.json")], root))
+        reference.samples.append(measure(check + ["--no-cache", "--jobs", "1", "--no-prefilter", "-o", str(tmp / f"ref{k}.json")], root))
     facts["reference_findings"] = findings_of(tmp / "ref0.json")
     rows.append(reference)
 
@@ -380,7 +380,7 @@ def bench_tree(root: Path, args) -> dict:
     print(f"- ast-grep vs cold `check`: {_r(result['ast_grep_vs_cold'])} (target at least 20x)")
     print(f"- warm `check` vs ripgrep: {_r(result['warm_vs_ripgrep'])} (target at most 1x)")
     print(f"- `check` of 10 changed files: {fmt_s(result['ten_files'])} (target under 0.3 s)")
-    print(f"- same findings cold / warm / --no-cache --jobs 1: {result['same_findings']} "
+    print(f"- same findings cold / warm / --no-cache --jobs 1 --no-prefilter: {result['same_findings']} "
           f"({result['findings']} findings)")
     print(f"- load average before/after: {load_before[0]:.1f} / {load_after[0]:.1f} on {os.cpu_count()} cores")
     return result
