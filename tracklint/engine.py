@@ -679,9 +679,18 @@ def scan_calls(settings: Settings) -> list[TrackCall]:
 
 
 def run(settings: Settings, plan: Plan, *, progress: Progress | None = None) -> Result:
-    """``tracklint check``: scan, compare with the plan, suppress, baseline."""
+    """``tracklint check``: scan, compare with the plan, suppress, baseline. A run that
+    changes nothing since the last one returns the remembered result (see ``memo.py``)."""
+    from tracklint import memo
+
     started = time.perf_counter()
     files = list_paths(settings)
+    key = memo.memo_key(settings, plan, files)
+    if key is not None:
+        remembered = memo.load(settings, key, plan)
+        if remembered is not None:
+            remembered.stats.seconds = time.perf_counter() - started
+            return remembered
     ex = extract_paths(settings, files, progress=progress)
     complete_exports(settings, ex)
     resolve_constants(ex.files)
@@ -713,6 +722,8 @@ def run(settings: Settings, plan: Plan, *, progress: Progress | None = None) -> 
         stats=ex.stats,
     )
     result.lines = _source_lines(settings.root, diagnostics)
+    if key is not None and not any(n.kind in ("unreadable", "internal") for n in ex.notices):
+        memo.save(settings, key, result)
     result.stats.seconds = time.perf_counter() - started
     return result
 

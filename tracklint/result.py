@@ -39,6 +39,12 @@ class Result:
     stats: Stats = field(default_factory=Stats)
     # Source lines shown by the terminal reporter: (path, line) -> text
     lines: dict[tuple[str, int], str] = field(default_factory=dict)
+    # How many call sites were checked, when ``calls`` is not kept (a remembered result).
+    calls_checked: int | None = None
+
+    @property
+    def call_count(self) -> int:
+        return self.calls_checked if self.calls_checked is not None else len(self.calls)
 
     @property
     def active(self) -> list[Diagnostic]:

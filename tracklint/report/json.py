@@ -27,7 +27,7 @@ class JsonReporter:
                 "notes": sum(1 for d in result.active if d.severity.value == "note"),
                 "suppressed": sum(1 for d in result.diagnostics if d.suppressed),
                 "files": result.stats.files_listed,
-                "calls": len(result.calls),
+                "calls": result.call_count,
             },
             "diagnostics": [diagnostic_dict(d) for d in shown],
             "notices": [notice_dict(n) for n in result.notices],

@@ -107,7 +107,7 @@ class FullReporter:
             parts.append(f"{notes} note{'s' * (notes != 1)}")
         tail = (
             f" in {result.stats.files_listed} file{'s' * (result.stats.files_listed != 1)}"
-            f" ({len(result.calls)} call{'s' * (len(result.calls) != 1)} checked"
+            f" ({result.call_count} call{'s' * (result.call_count != 1)} checked"
             + (f", {suppressed} suppressed" if suppressed else "")
             + f", {result.stats.seconds:.2f}s)"
         )

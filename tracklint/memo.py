@@ -1,0 +1,128 @@
+"""The result of a whole ``check``, remembered for the run that changes nothing.
+
+Re-running ``tracklint check`` on an unchanged tree (the editor's save hook, a second CI step, a
+developer re-running the gate) would decode every cached call and re-apply every rule to reach
+the same answer. The memo keys the whole result on everything it depends on: tracklint's
+version, the settings, the bytes of every plan file and of the baseline, and the path, size and
+modification time of every file the run lists. Any difference, or a file modified in the last
+two seconds (its mtime could hide a later write), means no memo: the normal run happens and
+writes a new one. The memo lives in the cache directory, is written atomically, is plain JSON
+(never executed), and a damaged one is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from tracklint import __version__
+from tracklint.config import Settings
+from tracklint.diagnostics import Diagnostic, Location, Severity
+from tracklint.extract.base import Notice
+from tracklint.plan.model import Plan
+from tracklint.result import Result, Stats
+
+FORMAT = 1
+#: Files modified this recently are not trusted by their stat alone.
+RACY_NS = 2_000_000_000
+
+_SETTINGS = ("root", "plan", "paths", "files_given", "exclude", "extend_exclude", "force_exclude",
+             "select", "ignore", "severity", "rule_options", "presets", "wrappers", "max_file_size",
+             "prefilter", "skip_minified", "skip_generated", "baseline")
+
+
+def memo_key(settings: Settings, plan: Plan, files: list[tuple[str, str]]) -> str | None:
+    """The key of this run's result, or None when it must not be memoised."""
+    if not settings.cache or settings.changed_since:
+        return None
+    digest = hashlib.sha256()
+    digest.update(f"{FORMAT}\0{__version__}\0".encode())
+    digest.update(repr([(name, getattr(settings, name)) for name in _SETTINGS]).encode())
+    for extra in (*plan.files, *([str(settings.baseline)] if settings.baseline else [])):
+        try:
+            digest.update(extra.encode() + b"\0" + Path(extra).read_bytes())
+        except OSError:
+            return None
+    now = time.time_ns()
+    for path, rel in files:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None  # the normal run reports it
+        if now - st.st_mtime_ns < RACY_NS:
+            return None
+        digest.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _path(settings: Settings) -> Path:
+    directory = settings.cache_dir or (settings.root / ".tracklint_cache")
+    return Path(directory) / f"v{FORMAT}" / "last-check.json"
+
+
+def load(settings: Settings, key: str, plan: Plan) -> Result | None:
+    """The remembered result for ``key``, or None."""
+    try:
+        doc = json.loads(_path(settings).read_text(encoding="utf-8"))
+        if not isinstance(doc, dict) or doc.get("key") != key:
+            return None
+        return _result(doc["result"], settings, plan)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def save(settings: Settings, key: str, result: Result) -> None:
+    """Remember ``result`` under ``key`` (atomically; failures are ignored)."""
+    target = _path(settings)
+    doc = {"key": key, "result": _data(result)}
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        ignore = target.parent.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("*\n")
+        fd, tmp = tempfile.mkstemp(prefix=".last-check.", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(doc, handle, separators=(",", ":"))
+        os.replace(tmp, target)
+    except OSError:
+        pass
+
+
+def _data(result: Result) -> dict[str, Any]:
+    return {
+        "diagnostics": [
+            [d.code, d.name, d.severity.value, d.message, _loc(d.location), d.help, d.event, d.key,
+             d.occurrence, d.suppressed]
+            for d in result.diagnostics
+        ],
+        "notices": [[n.path, n.kind, n.message, n.line, n.column, n.end_line, n.end_column] for n in result.notices],
+        "stats": [result.stats.files_listed, result.stats.files_parsed, result.stats.files_cached,
+                  result.stats.files_skipped, result.stats.bytes_read],
+        "calls": result.call_count,
+        "lines": [[p, n, text] for (p, n), text in result.lines.items()],
+    }
+
+
+def _loc(loc: Location) -> list[Any]:
+    return [loc.path, loc.line, loc.column, loc.end_line, loc.end_column, loc.column_utf16, loc.end_column_utf16]
+
+
+def _result(data: dict[str, Any], settings: Settings, plan: Plan) -> Result:
+    diagnostics = [
+        Diagnostic(code=c, name=n, severity=Severity(s), message=m, location=Location(*loc), help=h,
+                   event=e, key=k, occurrence=o, suppressed=sup)
+        for c, n, s, m, loc, h, e, k, o, sup in data["diagnostics"]
+    ]
+    notices = [Notice(*n) for n in data["notices"]]
+    listed, parsed, cached, skipped, read = data["stats"]
+    result = Result(root=str(settings.root), plan=plan, diagnostics=diagnostics, notices=notices,
+                    stats=Stats(listed, parsed, cached, skipped, read))
+    result.stats.files_cached = listed  # nothing was re-read
+    result.calls_checked = int(data["calls"])
+    result.lines = {(p, int(n)): str(t) for p, n, t in data["lines"]}
+    return result
