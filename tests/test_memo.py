@@ -99,3 +99,45 @@ def test_a_damaged_memo_is_ignored(project: Path) -> None:
 def test_no_cache_means_no_memo(project: Path) -> None:
     check(project, cache=False)
     assert not list(project.rglob("last-check.json"))
+
+
+def test_a_plan_checked_before_skips_only_the_schema_pass(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from tracklint.cli import app
+    from tracklint.plan import load as load_module
+
+    def run():
+        old = os.getcwd()
+        os.chdir(project)
+        try:
+            return CliRunner().invoke(app, ["check", "-f", "concise"], catch_exceptions=False)
+        finally:
+            os.chdir(old)
+
+    assert run().exit_code == 1  # validates and remembers the plan's bytes
+    monkeypatch.setattr(load_module, "_validators", lambda: (_ for _ in ()).throw(AssertionError("schema pass ran")))
+    assert run().exit_code == 1  # same bytes: no schema pass
+    # Changed bytes are validated again: a misspelt key is still an error with its position.
+    (project / "tracking-plan.yaml").write_text(PLAN + "    descripton: typo\n")
+    monkeypatch.undo()
+    result = run()
+    assert result.exit_code == 2 and "tracking-plan.yaml:5:" in result.output
+
+
+def test_an_included_file_that_changed_is_validated_again(project: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tracklint.cli import app
+
+    (project / "tracking-plan.yaml").write_text("tracklint: 1\ninclude: [more.yaml]\nevents:\n  Signed Up:\n    description: x\n")
+    (project / "more.yaml").write_text("events:\n  Other:\n    description: y\n")
+    old = os.getcwd()
+    os.chdir(project)
+    try:
+        assert CliRunner().invoke(app, ["check", "-f", "concise"]).exit_code == 1
+        (project / "more.yaml").write_text("events:\n  Other:\n    descripton: y\n")
+        result = CliRunner().invoke(app, ["check", "-f", "concise"])
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 2 and "more.yaml" in result.output

@@ -198,7 +198,13 @@ def _load_plan(settings):
         )
     if not Path(settings.plan).is_file():
         raise UsageError(f"tracking plan not found: {settings.plan}")
-    return load_plan(settings.plan)
+    from tracklint import memo
+
+    checked = memo.plan_schema_checked(settings)
+    plan = load_plan(settings.plan, schema_checked=checked)
+    if not checked:
+        memo.remember_plan(settings, plan)
+    return plan
 
 
 def _settings(*, paths, config, isolated, **overrides):

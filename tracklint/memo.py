@@ -126,3 +126,47 @@ def _result(data: dict[str, Any], settings: Settings, plan: Plan) -> Result:
     result.calls_checked = int(data["calls"])
     result.lines = {(p, int(n)): str(t) for p, n, t in data["lines"]}
     return result
+
+
+# --------------------------------------------------------------------------------------------
+# The plan: which exact bytes already passed the JSON Schema (the slowest part of loading it,
+# and most of a pre-commit run's fixed cost).
+
+
+def _plan_marker(settings: Settings) -> Path:
+    directory = settings.cache_dir or (settings.root / ".tracklint_cache")
+    return Path(directory) / f"v{FORMAT}" / "plan-checked.json"
+
+
+def _sha(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def plan_schema_checked(settings: Settings) -> bool:
+    """Whether every file of the plan is byte for byte one that passed the schema before."""
+    if not settings.cache or settings.plan is None:
+        return False
+    try:
+        doc = json.loads(_plan_marker(settings).read_text(encoding="utf-8"))
+        files = doc["files"]
+        if doc.get("version") != __version__ or os.path.abspath(settings.plan) not in files:
+            return False
+        return all(_sha(path) == digest for path, digest in files.items())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
+def remember_plan(settings: Settings, plan: Plan) -> None:
+    """Record the digests of a plan that loaded without errors (atomically; failures ignored)."""
+    if not settings.cache:
+        return
+    target = _plan_marker(settings)
+    try:
+        files = {os.path.abspath(f): _sha(f) for f in (plan.files or ((plan.path,) if plan.path else ()))}
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".plan-checked.", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({"version": __version__, "files": files}, handle)
+        os.replace(tmp, target)
+    except OSError:
+        pass

@@ -30,7 +30,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from tracklint.errors import PlanError
 from tracklint.plan import patterns
@@ -90,22 +90,33 @@ _RANGES = (("minimum", "maximum"), ("minLength", "maxLength"), ("minItems", "max
 # Public API
 
 
-def load_plan(path: str | Path) -> Plan:
+def load_plan(path: str | Path, *, schema_checked: bool = False) -> Plan:
     """Read, validate and normalise the plan at ``path`` (following its ``include:``).
 
     Raises :class:`PlanError` (positioned; several problems are listed one per line).
+    ``schema_checked``: these exact bytes passed the JSON Schema before (the caller verified
+    their digests), so the schema pass, the slowest part of loading, is skipped; every other
+    check still runs.
     """
     display = str(path)
     data = _read_bytes(Path(path), display)
-    return load_plan_text(data, display)
+    return load_plan_text(data, display, schema_checked=schema_checked)
 
 
-def load_plan_text(text: str | bytes, path: str | Path = "<plan>") -> Plan:
+def load_plan_text(text: str | bytes, path: str | Path = "<plan>", *, schema_checked: bool = False) -> Plan:
     """Like :func:`load_plan` for text already in memory; ``path`` names it in messages and
     anchors relative ``include:`` paths and the plan's ``root``."""
     display = str(path)
-    loader = _Loader(display)
+    loader = _Loader(display, schema_checked=schema_checked)
     return loader.run(text)
+
+
+class _NoValidator:
+    """Stands in for the JSON Schema validators when the plan's bytes were checked before."""
+
+    @staticmethod
+    def iter_errors(_data: Any) -> Iterator[Any]:
+        return iter(())
 
 
 @functools.cache
@@ -320,6 +331,7 @@ class _Origin:
 @dataclass
 class _Loader:
     main_path: str
+    schema_checked: bool = False
     docs: list[YamlDocument] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     shared_raw: dict[str, tuple[Any, _Origin]] = field(default_factory=dict)
@@ -349,7 +361,7 @@ class _Loader:
         if main.data is None:
             self.problems.append(Problem("the plan is empty; expected a mapping with at least `events:`", self.main_path, 1, 1))
             _raise(self.problems, self.main_path)
-        plan_validator, fragment_validator = _validators()
+        plan_validator, fragment_validator = (_NoValidator, _NoValidator) if self.schema_checked else _validators()
         self._validate(main, plan_validator)
         self.docs.append(main)
         if self.problems:
