@@ -77,6 +77,10 @@ class Extraction:
     files: list[FileExtraction] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     stats: Stats = field(default_factory=Stats)
+    # Files the pre-filter ruled out (no call can be in them): path -> language. Kept as names
+    # only (on a 100,000-file tree, a record per file costs the main process ~100 MB); parsed on
+    # demand when another file's call refers to a constant they may define.
+    unparsed: dict[str, str] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------------------------
@@ -89,10 +93,13 @@ def _specs(settings: Settings):
     return build_specs(settings.presets, settings.wrappers)
 
 
+#: What a worker returns for a file the pre-filter ruled out (cheaper to send than a record).
+NO_CALLS = "no-calls"
+
 _WORKER_STATE: dict[str, tuple] = {}  # repr(options) -> (specs, prefilter); wrappers are dicts
 
 
-def _worker_extract(batch: list[tuple[str, str, str]], options: _Options) -> list[tuple[FileExtraction | None, str]]:
+def _worker_extract(batch: list[tuple[str, str, str]], options: _Options) -> list[tuple[FileExtraction | str | None, str]]:
     """Worker entry: read, pre-filter and extract a batch of (path, rel, known digest).
     Returns (extraction, digest) per file; the extraction is None when the digest equals the
     known one (the cached result stands)."""
@@ -108,7 +115,7 @@ def _worker_extract(batch: list[tuple[str, str, str]], options: _Options) -> lis
     return [_process_one(path, rel, known, specs, prefilter, options) for path, rel, known in batch]
 
 
-def _process_one(path: str, rel: str, known_digest: str, specs, prefilter, options: _Options) -> tuple[FileExtraction | None, str]:
+def _process_one(path: str, rel: str, known_digest: str, specs, prefilter, options: _Options) -> tuple[FileExtraction | str | None, str]:
     """Read one file and extract it, unless the pre-filter rules it out, it is minified or
     generated, or its content is the one the cache already has. Never raises."""
     from tracklint.prefilter import is_generated, is_minified
@@ -123,7 +130,7 @@ def _process_one(path: str, rel: str, known_digest: str, specs, prefilter, optio
         return result, ""
     if options.prefilter and not prefilter.may_contain(data):
         # Most files end here: no hash needed, the stat alone makes the next run hit.
-        return FileExtraction(path=rel, language=language, parsed=False), ""
+        return NO_CALLS, ""
     digest = hashlib.blake2b(data, digest_size=16).hexdigest() if options.digests else ""
     if digest and digest == known_digest:
         return None, digest  # touched but unchanged (a checkout, say)
@@ -286,7 +293,7 @@ def extract_paths(settings: Settings, files: list, *, progress: Progress | None 
         if cache is not None:
             hit = cache.lookup(rel, st)
             if hit is not None:
-                out.files.append(hit)
+                _keep(out, hit)
                 stats.files_cached += 1
                 continue
             known = cache.digest_of(rel)
@@ -303,17 +310,19 @@ def extract_paths(settings: Settings, files: list, *, progress: Progress | None 
         handled += 1
         if progress:
             progress(min(handled, len(files)), len(files))
-        if fx is None:  # unchanged content: the cached result stands, now under the new stat
+        if fx == NO_CALLS:
+            fx = FileExtraction(path=work.rel, language=language_for(work.path) or "unknown", parsed=False)
+        elif fx is None:  # unchanged content: the cached result stands, now under the new stat
             fx = cache.lookup_digest(work.rel, digest) if cache is not None else None
             if fx is None:  # the entry went away meanwhile: extract it here
                 fx = _extract_one(work.path, work.rel, _specs(settings), settings.max_file_size, windows=settings.prefilter)
             else:
                 stats.files_cached += 1
-        elif fx.parsed or fx.calls or fx.notices:
+        else:
             stats.files_parsed += 1
         if any(n.kind == "skipped" for n in fx.notices):
             stats.files_skipped += 1
-        out.files.append(fx)
+        _keep(out, fx)
         if cache is not None and work.stat is not None and not any(n.kind in ("unreadable", "internal") for n in fx.notices):
             cache.store(work.rel, work.stat, digest or None, fx)
     if cache is not None:
@@ -326,6 +335,14 @@ def extract_paths(settings: Settings, files: list, *, progress: Progress | None 
         out.notices.extend(fx.notices)
     stats.seconds = time.perf_counter() - started
     return out
+
+
+def _keep(out: Extraction, fx: FileExtraction) -> None:
+    """Add a file's extraction to the run; a pre-filtered file is kept by name only."""
+    if not fx.parsed and not (fx.calls or fx.notices or fx.directives or fx.exports or fx.imports):
+        out.unparsed[fx.path] = fx.language
+    else:
+        out.files.append(fx)
 
 
 def _open_cache(settings: Settings):
@@ -372,7 +389,7 @@ def complete_exports(settings: Settings, ex: Extraction) -> None:
     by_path = {f.path: f for f in ex.files}
     wanted: set[str] = set()
     needles: dict[str, set[bytes]] = {}
-    for f in ex.files:
+    for f in list(ex.files):
         for call in f.calls:
             if call.event is not None or not call.event_ref:
                 continue
@@ -380,9 +397,12 @@ def complete_exports(settings: Settings, ex: Extraction) -> None:
             if imported is not None:
                 for module, _key in _import_targets(f, imported, rest):
                     for cand in _module_candidates(f, module):
+                        if cand in ex.unparsed:
+                            wanted.add(cand)
+                            break
                         target = by_path.get(cand)
                         if target is not None:
-                            if not target.parsed:
+                            if not target.parsed:  # parsed in windows: exports incomplete
                                 wanted.add(cand)
                             break
             elif f.language in ("swift", "kotlin"):
@@ -390,22 +410,33 @@ def complete_exports(settings: Settings, ex: Extraction) -> None:
                 if parts:
                     needles.setdefault(f.language, set()).add(parts[-1].encode())
     if needles:
-        for f in ex.files:
-            if f.parsed or f.language not in needles:
+        candidates = [(path, lang) for path, lang in ex.unparsed.items()]
+        candidates += [(f.path, f.language) for f in ex.files if not f.parsed]
+        for path, language in candidates:
+            if language not in needles:
                 continue
             try:
-                data = (settings.root / f.path).read_bytes()
+                data = (settings.root / path).read_bytes()
             except OSError:
                 continue
-            if any(n in data for n in needles[f.language]):
-                wanted.add(f.path)
+            if any(n in data for n in needles[language]):
+                wanted.add(path)
     if not wanted:
         return
     specs = _specs(settings)
+
+    def whole(path: str) -> FileExtraction:
+        fx = _extract_one(str(settings.root / path), path, specs, settings.max_file_size, windows=False)
+        ex.notices.extend(fx.notices)
+        return fx
+
     for i, f in enumerate(ex.files):
         if f.path in wanted:
-            ex.files[i] = _extract_one(str(settings.root / f.path), f.path, specs, settings.max_file_size)
-            ex.notices.extend(ex.files[i].notices)
+            ex.files[i] = whole(f.path)
+    for path in sorted(wanted & ex.unparsed.keys()):
+        del ex.unparsed[path]
+        ex.files.append(whole(path))
+    ex.files.sort(key=lambda f: f.path)
 
 
 def resolve_constants(files: list[FileExtraction]) -> None:
