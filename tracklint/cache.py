@@ -531,14 +531,7 @@ class Cache:
         yield b"}}"
 
     def _prepare_directory(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
-            marker = self.directory / name
-            if not marker.exists():
-                try:
-                    marker.write_text(text, encoding="utf-8")
-                except OSError:
-                    pass
+        prepare_directory(self.directory, self.path.parent)
 
     def _write_atomic(self, payload: Iterable[bytes]) -> None:
         # A fresh name in the same directory (so os.replace is atomic), created with the umask's
@@ -582,6 +575,19 @@ def _encode(extraction: FileExtraction, relpath: str) -> str | None:
     if data["language"] == language:
         del data["language"]
     return json.dumps(data, separators=(",", ":"))
+
+
+def prepare_directory(directory: Path, subdirectory: Path) -> None:
+    """Create ``subdirectory`` (inside the cache ``directory``) and mark the cache directory as
+    one: a ``.gitignore`` of ``*`` and a ``CACHEDIR.TAG``. Raises OSError if it cannot be made."""
+    subdirectory.mkdir(parents=True, exist_ok=True)
+    for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
+        marker = Path(directory) / name
+        if not marker.exists():
+            try:
+                marker.write_text(text, encoding="utf-8")
+            except OSError:
+                pass
 
 
 def default_directory(project_root: Path) -> Path:

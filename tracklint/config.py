@@ -63,6 +63,11 @@ class Settings:
     def with_(self, **changes: Any) -> "Settings":
         return replace(self, **changes)
 
+    @property
+    def cache_directory(self) -> Path:
+        """Where the cache, the run memo and the plan marker live."""
+        return self.cache_dir or self.root / ".tracklint_cache"
+
     def extraction_key(self) -> str:
         """The settings that change what extraction produces (for the cache key)."""
         import json

@@ -42,12 +42,11 @@ Progress = Callable[[int, int], None]
 
 @dataclass
 class _Work:
-    """One file to read and extract: absolute path, repo-relative path, size, stat, and the
-    digest the cache holds for it (so a worker can say "unchanged" without extracting)."""
+    """One file to read and extract: absolute path, repo-relative path, stat, and the digest
+    the cache holds for it (so a worker can say "unchanged" without extracting)."""
 
     path: str
     rel: str
-    size: int
     stat: os.stat_result | None = None
     known_digest: str = ""
 
@@ -304,7 +303,7 @@ def extract_paths(settings: Settings, files: list, *, progress: Progress | None 
             stats.files_skipped += 1
             continue
         stats.bytes_read += st.st_size
-        pool.add(_Work(spath, rel, st.st_size, st, known))
+        pool.add(_Work(spath, rel, st, known))
     handled = done - pool.count
     for fx, digest, work in pool.results():
         handled += 1
@@ -350,7 +349,7 @@ def _open_cache(settings: Settings):
         return None
     from tracklint.cache import Cache
 
-    directory = settings.cache_dir or (settings.root / ".tracklint_cache")
+    directory = settings.cache_directory
     salt = hashlib.sha256(f"{__version__}\n{settings.extraction_key()}".encode()).hexdigest()[:16]
     try:
         return Cache(directory, salt)

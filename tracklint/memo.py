@@ -61,8 +61,29 @@ def memo_key(settings: Settings, plan: Plan, files: list[tuple[str, str]]) -> st
 
 
 def _path(settings: Settings) -> Path:
-    directory = settings.cache_dir or (settings.root / ".tracklint_cache")
-    return Path(directory) / f"v{FORMAT}" / "last-check.json"
+    return settings.cache_directory / f"v{FORMAT}" / "last-check.json"
+
+
+def _write_json(settings: Settings, target: Path, doc: Any) -> None:
+    """Write ``doc`` to ``target`` atomically (a temporary file beside it, then ``os.replace``);
+    failures are ignored: a memo is only ever an optimisation."""
+    from tracklint.cache import prepare_directory
+
+    try:
+        prepare_directory(settings.cache_directory, target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(doc, handle, separators=(",", ":"))
+            os.replace(tmp, target)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+    except OSError:
+        pass
 
 
 def load(settings: Settings, key: str, plan: Plan) -> Result | None:
@@ -78,19 +99,7 @@ def load(settings: Settings, key: str, plan: Plan) -> Result | None:
 
 def save(settings: Settings, key: str, result: Result) -> None:
     """Remember ``result`` under ``key`` (atomically; failures are ignored)."""
-    target = _path(settings)
-    doc = {"key": key, "result": _data(result)}
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        ignore = target.parent.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("*\n")
-        fd, tmp = tempfile.mkstemp(prefix=".last-check.", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(doc, handle, separators=(",", ":"))
-        os.replace(tmp, target)
-    except OSError:
-        pass
+    _write_json(settings, _path(settings), {"key": key, "result": _data(result)})
 
 
 def _data(result: Result) -> dict[str, Any]:
@@ -134,8 +143,7 @@ def _result(data: dict[str, Any], settings: Settings, plan: Plan) -> Result:
 
 
 def _plan_marker(settings: Settings) -> Path:
-    directory = settings.cache_dir or (settings.root / ".tracklint_cache")
-    return Path(directory) / f"v{FORMAT}" / "plan-checked.json"
+    return settings.cache_directory / f"v{FORMAT}" / "plan-checked.json"
 
 
 def _sha(path: str) -> str:
@@ -160,13 +168,8 @@ def remember_plan(settings: Settings, plan: Plan) -> None:
     """Record the digests of a plan that loaded without errors (atomically; failures ignored)."""
     if not settings.cache:
         return
-    target = _plan_marker(settings)
     try:
         files = {os.path.abspath(f): _sha(f) for f in (plan.files or ((plan.path,) if plan.path else ()))}
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".plan-checked.", dir=target.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"version": __version__, "files": files}, handle)
-        os.replace(tmp, target)
     except OSError:
-        pass
+        return
+    _write_json(settings, _plan_marker(settings), {"version": __version__, "files": files})

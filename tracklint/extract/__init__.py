@@ -82,17 +82,19 @@ def is_binary(data: bytes) -> bool:
 
 @functools.lru_cache(maxsize=16)
 def _needles(names: tuple[str, ...]) -> Any:
-    """The tracked method names as whole words (RE2: one linear scan; ``\b`` also matches after
-    a ``$``, which only ever finds more, never fewer, occurrences)."""
+    """The tracked method names as whole words, for finditer over a file (the pre-filter's
+    pattern; RE2: one linear scan)."""
     if not names:
         return None
-    alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names, key=len, reverse=True))
+    from tracklint.prefilter import _needle_pattern
+
+    needles = [n.encode() for n in names]
     try:
         import re2
 
-        return re2.compile(rb"\b(?:" + alternatives + rb")\b")
+        return re2.compile(_needle_pattern(needles, word=rb"\b", lookaround=False))
     except Exception:  # pragma: no cover - re2 is a dependency; keep working without it
-        return re.compile(rb"(?<![\w$])(?:" + alternatives + rb")(?![\w$])")
+        return re.compile(_needle_pattern(needles, word=b"", lookaround=True))
 
 
 def _normalised(result: FileExtraction, text: bytes) -> FileExtraction:
