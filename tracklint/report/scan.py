@@ -18,6 +18,22 @@ from tracklint.result import Result
 _KIND_STYLE = {"literal": "green", "constant": "cyan", "dynamic": "yellow", "none": "yellow"}
 
 
+def _event_text(c: TrackCall) -> Text:
+    name = Text(c.event) if c.event is not None else Text(f"<{c.event_text or 'none'}>", style="yellow")
+    name.append(f"  {c.event_kind}", style=_KIND_STYLE.get(c.event_kind, ""))
+    return name
+
+
+def _props_text(c: TrackCall) -> str:
+    props = c.properties
+    if props is not None and props.properties is not None:
+        shown = ", ".join(list(props.properties)[:6]) + (", …" if len(props.properties) > 6 else "")
+        return shown + (" (+spread)" if props.open else "")
+    if props is not None:
+        return f"<{props.brief()}>"
+    return ""
+
+
 def write_scan(fmt: str, calls: list[TrackCall], result: Result, stream: IO[str], *, color: bool = False, event: str | None = None) -> None:
     if fmt == "json":
         doc = {
@@ -37,25 +53,24 @@ def write_scan(fmt: str, calls: list[TrackCall], result: Result, stream: IO[str]
         return
     console = Console(file=stream, force_terminal=color, no_color=not color,
                       color_system="auto" if color else None, highlight=False, soft_wrap=True, markup=False, emoji=False)
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    table.add_column("location", no_wrap=True)  # keep path:line:col whole, for editors
-    for col in ("source", "sdk", "call", "event", "properties"):
-        table.add_column(col, overflow="fold")
+    # Grouped by file, as the check report is: the path is printed whole once (clickable in
+    # editors and terminals), and the table keeps its width for what differs per call.
+    by_file: dict[str, list[TrackCall]] = {}
     for c in calls:
-        name = Text(c.event) if c.event is not None else Text(f"<{c.event_text or 'none'}>", style="yellow")
-        name.append(f"  {c.event_kind}", style=_KIND_STYLE.get(c.event_kind, ""))
-        props = c.properties
-        if props is not None and props.properties is not None:
-            shown = ", ".join(list(props.properties)[:6]) + (", …" if len(props.properties) > 6 else "")
-            if props.open:
-                shown += " (+spread)"
-        elif props is not None:
-            shown = f"<{props.brief()}>"
-        else:
-            shown = ""
-        table.add_row(f"{c.path}:{c.span.line}:{c.span.column}", c.source or "", c.sdk,
-                      f"{c.receiver + '.' if c.receiver else ''}{c.method}", name, shown)
-    console.print(table)
+        by_file.setdefault(c.path, []).append(c)
+    for path, group in by_file.items():
+        header = Text(path, style="bold underline")
+        if group[0].source:
+            header.append(f"  ({group[0].source})", style="dim")
+        console.print(header)
+        table = Table(box=None, header_style="bold", pad_edge=False, show_header=False)
+        table.add_column("at", no_wrap=True, style="dim")
+        for col in ("sdk", "call", "event", "properties"):
+            table.add_column(col, overflow="fold")
+        for c in group:
+            table.add_row(f"  {c.span.line}:{c.span.column}", c.sdk,
+                          f"{c.receiver + '.' if c.receiver else ''}{c.method}", _event_text(c), _props_text(c))
+        console.print(table)
     kinds = Counter(c.event_kind for c in calls)
     events = {c.event for c in calls if c.event is not None}
     what = f" sending `{event}`" if event else ""
