@@ -188,6 +188,18 @@ def _progress_callback(enabled: bool):
     return update, stop
 
 
+def _start_listing(settings) -> None:
+    from tracklint.files import prefetch
+
+    prefetch(settings.paths or [settings.root])
+
+
+def _stop_listing() -> None:
+    from tracklint.files import drop_prefetched
+
+    drop_prefetched()
+
+
 def _load_plan(settings):
     from tracklint.plan.load import load_plan
 
@@ -290,14 +302,18 @@ def _check(*, paths, plan, config, isolated, output_format, output_file, select,
     )
     if settings.baseline is not None and not settings.baseline.is_file() and write_baseline is None:
         raise UsageError(f"baseline file not found: {settings.baseline}")
-    the_plan = _load_plan(settings)
-    from tracklint import engine
-
-    progress, stop = _progress_callback(settings.progress and settings.output_format in ("full", "concise"))
+    _start_listing(settings)  # git lists the files while the plan loads
     try:
-        result = engine.run(settings, the_plan, progress=progress)
+        the_plan = _load_plan(settings)
+        from tracklint import engine
+
+        progress, stop = _progress_callback(settings.progress and settings.output_format in ("full", "concise"))
+        try:
+            result = engine.run(settings, the_plan, progress=progress)
+        finally:
+            stop()
     finally:
-        stop()
+        _stop_listing()
     if write_baseline is not None:
         from tracklint.suppress import write_baseline as write
 
@@ -362,18 +378,22 @@ def _scan(*, paths, event, plan, config, isolated, output_format, output_file, c
         cache=False if no_cache else None,
         extend_exclude=tuple(exclude) if exclude else None,
     )
-    the_plan = None
-    if settings.plan is not None and Path(settings.plan).is_file():
-        from tracklint.plan.load import load_plan
-
-        the_plan = load_plan(settings.plan)
-    from tracklint import engine
-
-    progress, stop = _progress_callback(fmt != "json")
+    _start_listing(settings)
     try:
-        result = engine.scan(settings, plan=the_plan, progress=progress)
+        the_plan = None
+        if settings.plan is not None and Path(settings.plan).is_file():
+            from tracklint.plan.load import load_plan
+
+            the_plan = load_plan(settings.plan)
+        from tracklint import engine
+
+        progress, stop = _progress_callback(fmt != "json")
+        try:
+            result = engine.scan(settings, plan=the_plan, progress=progress)
+        finally:
+            stop()
     finally:
-        stop()
+        _stop_listing()
     calls = result.calls
     if event is not None:
         from tracklint.diagnostics import normalise_name

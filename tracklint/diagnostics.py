@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -47,6 +48,7 @@ class Location:
             object.__setattr__(self, "end_column_utf16", self.end_column)
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_name(name: str) -> str:
     """Fold case, separators and spacing: ``"Purchase Completed"``, ``"purchase_completed"``,
     ``"purchaseCompleted"`` and ``"purchase-completed"`` all become ``"purchasecompleted"``."""

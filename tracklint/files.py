@@ -149,29 +149,77 @@ def _git_env() -> dict[str, str]:
     return env
 
 
+def _git_commands(directory: str) -> tuple[list[str], list[str]]:
+    base = ["git", "-c", "core.quotepath=off", "-C", directory, "ls-files", "-z"]
+    # Tracked paths, tagged: a deleted file is listed twice, once as ``R`` (cheap: the index).
+    # Untracked, not ignored paths: a walk of the work tree (most of the time on a big tree).
+    return base + ["-t", "--cached", "--deleted"], base + ["--others", "--exclude-standard"]
+
+
+#: Listings started ahead of time (:func:`prefetch`): directory -> the two running processes.
+_PREFETCHED: dict[str, tuple[subprocess.Popen, subprocess.Popen]] = {}
+
+
+def _start(directory: str) -> tuple[subprocess.Popen, subprocess.Popen] | None:
+    env = _git_env()
+    started: list[subprocess.Popen] = []
+    try:
+        for cmd in _git_commands(directory):
+            started.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                            stdin=subprocess.DEVNULL, env=env))
+    except OSError:
+        for process in started:
+            process.kill()
+            process.wait()
+        return None
+    return started[0], started[1]
+
+
+def prefetch(directories: Iterable[str | os.PathLike[str]]) -> None:
+    """Start listing ``directories`` with git now, so that the listing runs while the caller
+    does other work (loading the plan); :func:`list_files_rel` collects the result."""
+    for directory in directories:
+        path = os.path.abspath(directory)
+        if path not in _PREFETCHED and os.path.isdir(path):
+            processes = _start(path)
+            if processes is not None:
+                _PREFETCHED[path] = processes
+
+
+def drop_prefetched() -> None:
+    """End and reap the listings :func:`prefetch` started that nobody collected (a run that
+    stopped early, on a plan error say)."""
+    while _PREFETCHED:
+        _, processes = _PREFETCHED.popitem()
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+            process.communicate()
+
+
 def _git_list(directory: str) -> list[str] | None:
     """Paths (relative to ``directory``) that git lists there, or None when it is not a git work
     tree (or git is unavailable/refuses, e.g. a repository owned by another user).
 
-    One ``git ls-files -t`` call lists tracked (``H``, ``S``, ``M``, ``C``...), untracked
-    (``?``) and deleted (``R``) paths; a deleted file is listed twice, once as ``R``."""
-    cmd = ["git", "-c", "core.quotepath=off", "-C", directory, "ls-files", "-z", "-t",
-           "--cached", "--deleted", "--others", "--exclude-standard"]
-    try:
-        listed = subprocess.run(cmd, capture_output=True, env=_git_env(), check=False)
-    except OSError:
+    Two ``git ls-files`` run side by side: tracked paths with their tags (``H``, ``S``, ``M``,
+    ``C``... and ``R`` for deleted, listed twice), and untracked paths that are not ignored."""
+    processes = _PREFETCHED.pop(directory, None) or _start(directory)
+    if processes is None:
         return None
-    if listed.returncode != 0:
+    outputs = [process.communicate()[0] for process in processes]
+    if any(process.returncode != 0 for process in processes):
         return None
+    tracked, others = (out.decode("utf-8", "surrogateescape") for out in outputs)
     names: list[str] = []
     gone: set[str] = set()
-    for item in listed.stdout.decode("utf-8", "surrogateescape").split("\0"):
+    for item in tracked.split("\0"):
         if len(item) < 3 or item[1] != " ":
             continue
         if item[0] == "R":
             gone.add(item[2:])
         else:
             names.append(item[2:])
+    names.extend(item for item in others.split("\0") if item)
     return [n for n in names if n not in gone] if gone else names
 
 

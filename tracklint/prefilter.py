@@ -34,6 +34,7 @@ hand-written calls; generated clients are not edited by people.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from typing import Iterable, Sequence
@@ -57,6 +58,21 @@ def _needle_pattern(needles: Sequence[bytes], *, word: bytes, lookaround: bool) 
             body = body + (rb"(?![0-9A-Za-z_])" if lookaround else word)
         parts.append(body)
     return b"|".join(parts)
+
+
+@functools.lru_cache(maxsize=64)
+def words_regex(words: tuple[bytes, ...]):
+    """A compiled search for any of ``words`` as whole identifiers (no identifier character
+    directly before or after), or None for no words. RE2 scans a file once whatever the number
+    of words (the standard library's look-arounds run at about 8 MB/s, RE2 at 800)."""
+    if not words:
+        return None
+    try:
+        import re2
+
+        return re2.compile(_needle_pattern(words, word=rb"\b", lookaround=False))
+    except Exception:  # pragma: no cover - re2 is a dependency; keep working without it
+        return re.compile(_needle_pattern(words, word=b"", lookaround=True))
 
 
 class Prefilter:

@@ -84,17 +84,34 @@ def is_binary(data: bytes) -> bool:
 def _needles(names: tuple[str, ...]) -> Any:
     """The tracked method names as whole words, for finditer over a file (the pre-filter's
     pattern; RE2: one linear scan)."""
-    if not names:
-        return None
-    from tracklint.prefilter import _needle_pattern
+    from tracklint.prefilter import words_regex
 
-    needles = [n.encode() for n in names]
-    try:
-        import re2
+    return words_regex(tuple(n.encode() for n in names))
 
-        return re2.compile(_needle_pattern(needles, word=rb"\b", lookaround=False))
-    except Exception:  # pragma: no cover - re2 is a dependency; keep working without it
-        return re.compile(_needle_pattern(needles, word=b"", lookaround=True))
+
+_BOUND_BY_NAME: dict[int, tuple[list[CallSpec], Any]] = {}
+
+
+def _bound_by_name(specs: list[CallSpec]) -> Any:
+    """``(method, receiver parts) -> bool``: whether some spec takes a call of ``method`` on that
+    receiver by the receiver's name alone (no binding needed). Kept per specs list (a run
+    builds one and passes it for every file; hashing a hundred specs per file costs more)."""
+    held = _BOUND_BY_NAME.get(id(specs))
+    if held is not None and held[0] is specs:
+        return held[1]
+    from tracklint.extract.base import receiver_matches
+
+    patterns: dict[str, set[str]] = {}
+    for spec in specs:
+        patterns.setdefault(spec.method, set()).update(spec.receivers)
+
+    def bound(method: str, parts: list[str]) -> bool:
+        return any(receiver_matches(parts, p) for p in patterns.get(method, ()))
+
+    if len(_BOUND_BY_NAME) > 16:
+        _BOUND_BY_NAME.clear()
+    _BOUND_BY_NAME[id(specs)] = (specs, bound)  # the list is kept alive, so its id stays unique
+    return bound
 
 
 def _normalised(result: FileExtraction, text: bytes) -> FileExtraction:
@@ -153,7 +170,7 @@ def extract_file(
             return _normalised(run(text), text)
         from tracklint.extract.windows import extract_windowed
 
-        return _normalised(extract_windowed(text, needles, run), text)
+        return _normalised(extract_windowed(text, needles, run, _bound_by_name(specs)), text)
     except ParseTimeout as exc:
         result.notices.append(Notice(path, "skipped", f"{exc}; not analysed"))
         return result

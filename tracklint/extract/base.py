@@ -13,6 +13,8 @@ them, once per file, into 1-based lines and 1-based code-point (and UTF-16) colu
 from __future__ import annotations
 
 import bisect
+import itertools
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Literal
@@ -51,12 +53,9 @@ class LineIndex:
     def __init__(self, data: bytes) -> None:
         self.data = data
         self._multibyte: dict[int, tuple[list[int], list[int], list[int]]] = {}
-        starts = [0]
-        find = data.find
-        pos = find(b"\n")
-        while pos != -1:
-            starts.append(pos + 1)
-            pos = find(b"\n", pos + 1)
+        # line starts: running sums of (line length + 1), all in C (twice as fast as a find loop)
+        starts = list(itertools.accumulate(map(operator.add, map(len, data.split(b"\n")), itertools.repeat(1)), initial=0))
+        starts.pop()
         self.starts = starts
         self._ascii: dict[int, bool] = {}
 

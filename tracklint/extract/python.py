@@ -94,10 +94,10 @@ def _calls_query():
     return tree_sitter.Query(_language(), "(call) @call")
 
 
-@functools.lru_cache(maxsize=32)
-def _word_regex(words: tuple[str, ...]) -> re.Pattern:
-    alternatives = b"|".join(re.escape(w.encode()) for w in words)
-    return re.compile(rb"(?<![A-Za-z0-9_])(?:" + alternatives + rb")(?![A-Za-z0-9_])")
+def _word_regex(words: tuple[str, ...]):
+    from tracklint.prefilter import words_regex
+
+    return words_regex(tuple(w.encode() for w in words))
 
 
 def _max_nesting(data: bytes) -> int:
@@ -117,6 +117,8 @@ def _nodes_at_words(root, data: bytes, regex: re.Pattern, node_type: str, limit:
     """The ``node_type`` leaves whose text is a match of ``regex`` (comments and strings that
     merely contain the word are skipped), found by byte offset rather than a tree walk."""
     found = []
+    if regex is None:  # no words
+        return found, False
     for count, match in enumerate(regex.finditer(data)):
         if limit is not None and count >= limit:
             return found, True
@@ -271,7 +273,7 @@ def _call_of(ident):
 # --------------------------------------------------------------------------------------------
 
 _DIRECTIVE = re.compile(rb"tracklint:")
-_IMPORT = re.compile(rb"(?<![A-Za-z0-9_])import(?![A-Za-z0-9_])")
+_IMPORT = ("import",)
 
 
 def _read_directives(state: _File, root, result: FileExtraction, deep: bool) -> None:
@@ -310,7 +312,7 @@ def _read_imports_and_bindings(state: _File, root, result: FileExtraction, specs
     assignments (``new:`` bindings, which win over an import of the same name)."""
     data = state.source.data
     limit = MAX_DEEP_LOOKUPS if deep else None
-    keywords, _ = _nodes_at_words(root, data, _IMPORT, "import", limit)
+    keywords, _ = _nodes_at_words(root, data, _word_regex(_IMPORT), "import", limit)
     seen: set[int] = set()
     for keyword in keywords:
         statement = keyword.parent

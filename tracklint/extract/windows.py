@@ -10,8 +10,11 @@ grammar skips the blanks at a fraction of the cost of parsing them.
 The result is used only when it provably equals a full parse; otherwise the file is parsed whole:
 
 * the blanked text parses without errors (no ``syntax-error`` notice);
-* every occurrence of a tracked method name in the kept text lies inside an extracted call
-  (no call can have lost the receiver binding or the context it needed);
+* every occurrence of a tracked method name in the kept text lies inside an extracted call, or
+  cannot be a call the whole parse would take: what follows it cannot open a call
+  (``page: number``, ``state.page + 1``), or its receiver is a plain chain of names that no spec
+  accepts by name and that the hidden text never mentions (``match.group(1)``, when ``match``
+  is bound only in the kept text), so no hidden binding can turn it into a call;
 * no identifier that an event name or property value refers to, and no ``tracklint:``
   directive, appears in the blanked text (no constant or suppression was hidden).
 
@@ -56,19 +59,26 @@ _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
 # the common case needs no fallback. Anything else a call depends on forces the fallback.
 _DECLARATION_LINE = _compile(
     rb"(?m)^(?:(?:import|from|package|using|require|const|let|var|val|enum|export\s+(?:const|let|var|enum))\b"
-    rb"|[A-Za-z_$][\w$.]*[ \t]*(?::[^=\n]*)?=[^=>])"
+    rb"|[A-Za-z_$][\w$]*[ \t]*(?::[^=\n]*)?=[^=>])"
 )
+# A declaration whose value is a function or a class (``export const load = async () => {``) is
+# code, not a binding a call needs: such blocks are kept only when they hold a hit. (If a call
+# did depend on one, the name check below finds the name in the hidden text and parses whole.)
+_FUNCTION_VALUE = _compile(rb"=>|=[ \t]*(?:async\b|function\b|class\b)")
 
 
 def extract_windowed(
     data: bytes,
     needles: re.Pattern[bytes],
     extract: Callable[[bytes], FileExtraction],
+    bound_by_name: Callable[[str, list[str]], bool] | None = None,
 ) -> FileExtraction:
     """``extract(data)``, computed on the blanked text when that provably gives the same result.
 
     ``needles`` matches the tracked method names (whole words); ``extract`` runs the language
-    extractor on a byte string of the same length as ``data``.
+    extractor on a byte string of the same length as ``data``; ``bound_by_name(method,
+    receiver_parts)`` says whether a spec accepts that receiver by its name alone (without it,
+    every tracked name that may be a callee must lie in an extracted call).
     """
     if len(data) < MIN_SIZE:
         return extract(data)
@@ -77,7 +87,7 @@ def extract_windowed(
         return extract(data)
     blanked = _blank_outside(data, kept)
     result = extract(blanked)
-    if _equivalent(result, data, blanked, kept, needles):
+    if _equivalent(result, data, blanked, kept, needles, bound_by_name):
         result.parsed = False  # exports are incomplete: parse whole if another file needs them
         return result
     return extract(data)
@@ -105,8 +115,12 @@ def _kept_ranges(data: bytes, needles: re.Pattern[bytes]) -> list[tuple[int, int
     for match in _DECLARATION_LINE.finditer(data):
         start = match.start()
         end = _block_end(data, start + 1)
-        if end - start <= MAX_DECLARATION:
-            wanted.append((start, end))
+        if end - start > MAX_DECLARATION:
+            continue
+        line_end = data.find(b"\n", start, end)
+        if _FUNCTION_VALUE.search(data, start, line_end if line_end != -1 else end):
+            continue
+        wanted.append((start, end))
     wanted.sort()
     keep: list[tuple[int, int]] = []
     for start, end in wanted:
@@ -157,9 +171,11 @@ def _equivalent(
     blanked: bytes,
     kept: list[tuple[int, int]],
     needles: re.Pattern[bytes],
+    bound_by_name: Callable[[str, list[str]], bool] | None = None,
 ) -> bool:
     if any(n.kind in ("syntax-error", "internal") for n in result.notices):
         return False
+    names: set[str] = set()
     spans = sorted((c.span.start_byte, c.span.end_byte) for c in result.calls)
     starts = [s for s, _ in spans]
     for match in (m for start, end in kept for m in needles.finditer(blanked, start, end)):
@@ -168,12 +184,24 @@ def _equivalent(
         # calls may nest (a call in another call's arguments): look back over enclosing ones
         while i >= 0 and spans[i][1] <= pos:
             i -= 1
-        if i < 0:
+        if i >= 0:
+            continue
+        # A tracked name outside every extracted call. It cannot be a callee when what follows
+        # it is not a call's opening (``page: number``, ``state.page + 1``, ``group.id``).
+        if not _may_be_callee(blanked, match.end()):
+            continue
+        parts = _receiver_chain(blanked, pos)
+        if parts is None:
+            return False  # a receiver we cannot read lexically (a call result, an index)
+        if bound_by_name is None or bound_by_name(match.group().decode(), parts):
+            # The receiver alone would make it a call (``analytics.track``): it should have been
+            # extracted, so the windowed parse may differ from the whole one.
             return False
+        # Whether it is a call depends on what its receiver is bound to: that must be in view.
+        names.update(n for n in parts if n not in _GLOBALS)
     hidden = _hidden_text(data, kept)
     if b"tracklint:" in hidden:
         return False
-    names: set[str] = set()
     for call in result.calls:
         # a binding of the receiver may be hidden (``mp = Mixpanel()``, ``self.mp = ...``)
         names.update(n for n in _IDENT.findall(call.receiver) if n not in _GLOBALS)
@@ -182,21 +210,59 @@ def _equivalent(
                 names.update(_IDENT.findall(text))
         if call.properties is not None:
             names.update(_value_names(call.properties))
-    return not any(_mentions(hidden, name.encode()) for name in names)
+    return not _mentions_any(hidden, names)
 
 
-def _mentions(text: bytes, word: bytes) -> bool:
-    """Whether ``word`` occurs in ``text`` as a whole identifier (``bytes.find`` is far faster
-    than a regular expression for the handful of names a file's calls use)."""
-    pos = text.find(word)
-    while pos != -1:
-        end = pos + len(word)
-        before = text[pos - 1:pos]
-        after = text[end:end + 1]
-        if not (before and (before.isalnum() or before in b"_$")) and not (after and (after.isalnum() or after in b"_$")):
-            return True
-        pos = text.find(word, pos + 1)
-    return False
+#: What may follow a callee's name (after blanks): arguments, ``<T>`` generics, ``?.(`` and
+#: ``!(``, a trailing closure, a comment, a line continuation, a closing parenthesis (a
+#: parenthesised callee), or the end of the text.
+_CALLEE_FOLLOWERS = frozenset(b"(<?!{/\\)`")
+_BLANKS = b" \t\r\n"
+_IDENT_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$")
+
+
+def _may_be_callee(text: bytes, end: int) -> bool:
+    size = len(text)
+    while end < size and text[end] in _BLANKS:
+        end += 1
+    return end >= size or text[end] in _CALLEE_FOLLOWERS
+
+
+def _receiver_chain(text: bytes, pos: int) -> list[str] | None:
+    """The identifiers of the dotted receiver before ``pos`` (``a.b?.c!!.`` -> [a, b, c]; none
+    for a bare name), or None when the receiver is not a plain chain of names (``f().``,
+    ``x[0].``, ``"s".``)."""
+    parts: list[str] = []
+    i = pos
+    while True:
+        j = i
+        while j > 0 and text[j - 1] in _BLANKS:
+            j -= 1
+        if j == 0 or text[j - 1] != 0x2E:  # "."
+            parts.reverse()
+            return parts
+        j -= 1
+        while j > 0 and text[j - 1] in b"?!":
+            j -= 1
+        while j > 0 and text[j - 1] in _BLANKS:
+            j -= 1
+        k = j
+        while k > 0 and text[k - 1] in _IDENT_BYTES:
+            k -= 1
+        if k == j:
+            return None
+        parts.append(text[k:j].decode("ascii"))
+        i = k
+
+
+def _mentions_any(text: bytes, names: set[str]) -> bool:
+    """Whether any of ``names`` occurs in ``text`` as a whole identifier (one RE2 scan; a name
+    next to ``$`` counts as mentioned, which only costs a whole parse)."""
+    if not names:
+        return False
+    from tracklint.prefilter import words_regex
+
+    return words_regex(tuple(sorted(n.encode() for n in names))).search(text) is not None
 
 
 def _hidden_text(data: bytes, kept: list[tuple[int, int]]) -> bytes:
