@@ -490,6 +490,21 @@ class Cache:
                 self._by_digest[digest] = relpath
         self._touched.add(relpath)
 
+    def store_unparsed(self, relpath: str, st: os.stat_result) -> None:
+        """:meth:`store` for a file the pre-filter ruled out (no record to encode: most files of
+        a cold run take this path)."""
+        mtime: int | None = st.st_mtime_ns
+        if time.time_ns() - mtime < RACY_NS:
+            mtime = None
+        if not _UNPARSED:
+            _UNPARSED.append(_encode_data(FileExtraction(path=relpath, language=_language_of(relpath), parsed=False),
+                                          relpath, _language_of(relpath)))
+        entry = [st.st_size, mtime, "", _UNPARSED[0]]
+        if self._entries.get(relpath) != entry:
+            self._entries[relpath] = entry
+            self._dirty = True
+        self._touched.add(relpath)
+
     def touch(self, relpath: str) -> None:
         """Mark ``relpath`` as seen in this run (kept by ``save(prune=True)``)."""
         if relpath in self._entries:
@@ -563,12 +578,24 @@ def _language_of(relpath: str) -> str:
     return language_for(relpath) or "unknown"
 
 
+_UNPARSED: list[str] = []  # the stored text of a file the pre-filter ruled out (computed once)
+
+
 def _encode(extraction: FileExtraction, relpath: str) -> str | None:
     """The stored JSON text of ``extraction`` (None for an empty result; the path and language
     are left out when they follow from ``relpath``)."""
     language = _language_of(relpath)
+    if not extraction.parsed and extraction == FileExtraction(path=relpath, language=language, parsed=False):
+        # most files of a run: one text for all of them, not a JSON encoding each
+        if not _UNPARSED:
+            _UNPARSED.append(_encode_data(extraction, relpath, language))
+        return _UNPARSED[0]
     if extraction == FileExtraction(path=relpath, language=language):
         return None
+    return _encode_data(extraction, relpath, language)
+
+
+def _encode_data(extraction: FileExtraction, relpath: str, language: str) -> str:
     data = extraction_to_dict(extraction)
     if data["path"] == relpath:
         del data["path"]

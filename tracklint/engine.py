@@ -259,15 +259,17 @@ class _Pool:
                 yield fx, digest, work
 
 
-def extract_paths(settings: Settings, files: list, *, progress: Progress | None = None) -> Extraction:
+def extract_paths(settings: Settings, files: list, *, progress: Progress | None = None,
+                  stats: dict[str, os.stat_result] | None = None) -> Extraction:
     """Extract the call sites of ``files`` ((absolute, relative) pairs, or paths): cache,
-    pre-filter, minified/generated skip, and parsing in worker processes."""
+    pre-filter, minified/generated skip, and parsing in worker processes. ``stats`` holds stats
+    already taken in this run (absolute path -> stat), so that a file is not stat'ed twice."""
     from tracklint.files import relpath
 
     started = time.perf_counter()
     out = Extraction()
-    stats = out.stats
-    stats.files_listed = len(files)
+    counts = out.stats
+    counts.files_listed = len(files)
     # A short explicit file list (pre-commit) is cheaper to parse than the cache is to load.
     use_cache = settings.cache and not (settings.files_given and len(files) <= SMALL_RUN_FILES)
     cache = _open_cache(settings) if use_cache else None
@@ -280,7 +282,9 @@ def extract_paths(settings: Settings, files: list, *, progress: Progress | None 
         if progress and done % 500 == 0:
             progress(done, len(files))
         try:
-            st = os.stat(spath)
+            st = stats.get(spath) if stats else None
+            if st is None:
+                st = os.stat(spath)
         except OSError as exc:
             out.notices.append(Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
             continue
@@ -293,34 +297,37 @@ def extract_paths(settings: Settings, files: list, *, progress: Progress | None 
             hit = cache.lookup(rel, st)
             if hit is not None:
                 _keep(out, hit)
-                stats.files_cached += 1
+                counts.files_cached += 1
                 continue
             known = cache.digest_of(rel)
         if st.st_size > settings.max_file_size:
             fx = FileExtraction(path=rel, language=language_for(spath) or "unknown")
             fx.notices.append(Notice(rel, "skipped", f"file is {st.st_size:,} bytes, over the {settings.max_file_size:,}-byte limit (max-file-size); not parsed"))
             out.files.append(fx)
-            stats.files_skipped += 1
+            counts.files_skipped += 1
             continue
-        stats.bytes_read += st.st_size
+        counts.bytes_read += st.st_size
         pool.add(_Work(spath, rel, st, known))
     handled = done - pool.count
     for fx, digest, work in pool.results():
         handled += 1
         if progress:
             progress(min(handled, len(files)), len(files))
-        if fx == NO_CALLS:
-            fx = FileExtraction(path=work.rel, language=language_for(work.path) or "unknown", parsed=False)
-        elif fx is None:  # unchanged content: the cached result stands, now under the new stat
+        if fx == NO_CALLS:  # kept by name only (see _keep)
+            out.unparsed[work.rel] = language_for(work.path) or "unknown"
+            if cache is not None and work.stat is not None:
+                cache.store_unparsed(work.rel, work.stat)
+            continue
+        if fx is None:  # unchanged content: the cached result stands, now under the new stat
             fx = cache.lookup_digest(work.rel, digest) if cache is not None else None
             if fx is None:  # the entry went away meanwhile: extract it here
                 fx = _extract_one(work.path, work.rel, _specs(settings), settings.max_file_size, windows=settings.prefilter)
             else:
-                stats.files_cached += 1
+                counts.files_cached += 1
         else:
-            stats.files_parsed += 1
+            counts.files_parsed += 1
         if any(n.kind == "skipped" for n in fx.notices):
-            stats.files_skipped += 1
+            counts.files_skipped += 1
         _keep(out, fx)
         if cache is not None and work.stat is not None and not any(n.kind in ("unreadable", "internal") for n in fx.notices):
             cache.store(work.rel, work.stat, digest or None, fx)
@@ -332,7 +339,7 @@ def extract_paths(settings: Settings, files: list, *, progress: Progress | None 
     out.files.sort(key=lambda f: f.path)
     for fx in out.files:
         out.notices.extend(fx.notices)
-    stats.seconds = time.perf_counter() - started
+    counts.seconds = time.perf_counter() - started
     return out
 
 
@@ -715,13 +722,14 @@ def run(settings: Settings, plan: Plan, *, progress: Progress | None = None) -> 
 
     started = time.perf_counter()
     files = list_paths(settings)
-    key = memo.memo_key(settings, plan, files)
+    stats: dict[str, os.stat_result] = {}
+    key = memo.memo_key(settings, plan, files, stats)
     if key is not None:
         remembered = memo.load(settings, key, plan)
         if remembered is not None:
             remembered.stats.seconds = time.perf_counter() - started
             return remembered
-    ex = extract_paths(settings, files, progress=progress)
+    ex = extract_paths(settings, files, progress=progress, stats=stats)
     complete_exports(settings, ex)
     resolve_constants(ex.files)
     calls = [c for f in ex.files for c in f.calls]

@@ -36,8 +36,10 @@ _SETTINGS = ("root", "plan", "paths", "files_given", "exclude", "extend_exclude"
              "prefilter", "skip_minified", "skip_generated", "baseline")
 
 
-def memo_key(settings: Settings, plan: Plan, files: list[tuple[str, str]]) -> str | None:
-    """The key of this run's result, or None when it must not be memoised."""
+def memo_key(settings: Settings, plan: Plan, files: list[tuple[str, str]],
+             stats: dict[str, os.stat_result] | None = None) -> str | None:
+    """The key of this run's result, or None when it must not be memoised. The stats taken
+    are put in ``stats`` (absolute path -> stat), for the run to reuse on a miss."""
     if not settings.cache or settings.changed_since:
         return None
     digest = hashlib.sha256()
@@ -54,6 +56,8 @@ def memo_key(settings: Settings, plan: Plan, files: list[tuple[str, str]]) -> st
             st = os.stat(path)
         except OSError:
             return None  # the normal run reports it
+        if stats is not None:
+            stats[path] = st
         if now - st.st_mtime_ns < RACY_NS:
             return None
         digest.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())

@@ -161,8 +161,8 @@ def extract_file(
         return result
     module = importlib.import_module(_MODULE_BY_LANGUAGE[language])
 
-    def run(raw: bytes) -> FileExtraction:
-        return module.extract(SourceText.from_bytes(path, language, raw), specs)
+    def run(raw: bytes, ranges: list[tuple[int, int]] | None = None) -> FileExtraction:
+        return module.extract(SourceText.from_bytes(path, language, raw, ranges), specs)
 
     try:
         needles = _needles(tuple(sorted({spec.method for spec in specs}))) if windows else None

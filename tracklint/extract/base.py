@@ -489,10 +489,28 @@ class SourceText:
     language: str
     data: bytes
     index: LineIndex
+    # Byte ranges to parse (windowed parsing); None: the whole text. Offsets stay those of
+    # ``data``, and the parser skips what lies between the ranges as if it were blank.
+    ranges: tuple[tuple[int, int], ...] | None = None
 
     @classmethod
-    def from_bytes(cls, path: str, language: str, data: bytes) -> "SourceText":
-        return cls(path, language, data, LineIndex(data))
+    def from_bytes(cls, path: str, language: str, data: bytes,
+                   ranges: Iterable[tuple[int, int]] | None = None) -> "SourceText":
+        return cls(path, language, data, LineIndex(data), tuple(ranges) if ranges is not None else None)
+
+    def parse_ranges(self) -> list[Any] | None:
+        """:attr:`ranges` as tree-sitter ``Range`` objects (rows and byte columns), or None."""
+        if self.ranges is None:
+            return None
+        from tree_sitter import Point, Range
+
+        starts = self.index.starts
+
+        def point(offset: int) -> Any:
+            row = bisect.bisect_right(starts, offset) - 1
+            return Point(row, offset - starts[row])
+
+        return [Range(point(start), point(end), start, end) for start, end in self.ranges if end > start]
 
     def text(self, start_byte: int, end_byte: int) -> str:
         return self.data[start_byte:end_byte].decode("utf-8", "replace")
@@ -511,8 +529,10 @@ class ParseTimeout(Exception):
     """A parse ran over :data:`PARSE_SECONDS`; ``extract_file`` turns it into a notice."""
 
 
-def parse_bounded(parser: Any, data: bytes, *, seconds: float | None = None) -> Any:
-    """``parser.parse(data)`` with a time limit (raises :class:`ParseTimeout`).
+def parse_bounded(parser: Any, data: bytes, *, seconds: float | None = None,
+                  ranges: list[Any] | None = None) -> Any:
+    """``parser.parse(data)`` with a time limit (raises :class:`ParseTimeout`), limited to the
+    tree-sitter ``ranges`` when given (see :meth:`SourceText.parse_ranges`).
 
     tree-sitter 0.25 has ``Parser.timeout_micros``; 0.26 removed it and cancels through a
     ``progress_callback`` instead (which, given to 0.25, crashes the process), so the mechanism
@@ -524,6 +544,8 @@ def parse_bounded(parser: Any, data: bytes, *, seconds: float | None = None) -> 
 
     limit = PARSE_SECONDS if seconds is None else seconds
     tree = None
+    if ranges:
+        parser.included_ranges = ranges
     try:
         if hasattr(type(parser), "timeout_micros"):  # tree-sitter 0.25 (the class: no getter call)
             with warnings.catch_warnings():  # deprecated in 0.25, still the way there
@@ -543,6 +565,9 @@ def parse_bounded(parser: Any, data: bytes, *, seconds: float | None = None) -> 
             tree = parser.parse(read, progress_callback=progress)
     except ValueError:
         tree = None
+    finally:
+        if ranges:
+            parser.included_ranges = []  # back to the whole text (parsers are reused)
     if tree is None:
         parser.reset()
         raise ParseTimeout(f"parsing took longer than {limit:g} s")

@@ -1142,7 +1142,7 @@ def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
 
 def _extract_into(result: FileExtraction, source: SourceText, specs: list[CallSpec]) -> None:
     grammar = _grammar(source.language)
-    tree = parse_bounded(_parser(grammar), source.data)
+    tree = parse_bounded(_parser(grammar), source.data, ranges=source.parse_ranges())
     root = tree.root_node
     model = _build_model(source, root, grammar)
     result.imports = dict(model.imports)

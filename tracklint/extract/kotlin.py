@@ -119,7 +119,7 @@ def _calls_query(names: tuple[str, ...]) -> Query | None:
 def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
     """Extract the analytics calls, constants, imports, bindings and directives of one file."""
     result = FileExtraction(path=source.path, language=LANGUAGE)
-    root = parse_bounded(_parser(), source.data).root_node
+    root = parse_bounded(_parser(), source.data, ranges=source.parse_ranges()).root_node
     ctx = _Context(source)
     ctx.collect(root, result)
     names = tuple(sorted(method_names(specs)))

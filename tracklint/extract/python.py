@@ -172,7 +172,7 @@ def _extract(source: SourceText, specs: list[CallSpec], result: FileExtraction) 
     import tree_sitter
 
     data = source.data
-    tree = parse_bounded(tree_sitter.Parser(_language()), data)
+    tree = parse_bounded(tree_sitter.Parser(_language()), data, ranges=source.parse_ranges())
     root = tree.root_node
     state = _File(source)
     names = tuple(sorted(n for n in method_names(specs) if n.isidentifier()))

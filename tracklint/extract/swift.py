@@ -108,7 +108,7 @@ def _calls_query(names: tuple[str, ...]) -> Query | None:
 def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
     """Extract the analytics calls, constants, bindings and directives of one Swift file."""
     result = FileExtraction(path=source.path, language=LANGUAGE)
-    tree = parse_bounded(_parser(), source.data)
+    tree = parse_bounded(_parser(), source.data, ranges=source.parse_ranges())
     root = tree.root_node
     ctx = _Context(source)
     ctx.collect(root, result)

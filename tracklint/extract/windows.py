@@ -70,13 +70,15 @@ _FUNCTION_VALUE = _compile(rb"=>|=[ \t]*(?:async\b|function\b|class\b)")
 def extract_windowed(
     data: bytes,
     needles: re.Pattern[bytes],
-    extract: Callable[[bytes], FileExtraction],
+    extract: Callable[..., FileExtraction],
     bound_by_name: Callable[[str, list[str]], bool] | None = None,
 ) -> FileExtraction:
     """``extract(data)``, computed on the blanked text when that provably gives the same result.
 
-    ``needles`` matches the tracked method names (whole words); ``extract`` runs the language
-    extractor on a byte string of the same length as ``data``; ``bound_by_name(method,
+    ``needles`` matches the tracked method names (whole words); ``extract(text, ranges)`` runs
+    the language extractor on a byte string of the same length as ``data``, parsing only
+    ``ranges`` (tree-sitter's included ranges: the parser jumps over the rest, which costs
+    nothing, where blanks still cost a lexer step per byte); ``bound_by_name(method,
     receiver_parts)`` says whether a spec accepts that receiver by its name alone (without it,
     every tracked name that may be a callee must lie in an extracted call).
     """
@@ -86,7 +88,7 @@ def extract_windowed(
     if kept is None:
         return extract(data)
     blanked = _blank_outside(data, kept)
-    result = extract(blanked)
+    result = extract(blanked, kept)
     if _equivalent(result, data, blanked, kept, needles, bound_by_name):
         result.parsed = False  # exports are incomplete: parse whole if another file needs them
         return result
