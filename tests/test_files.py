@@ -8,6 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracklint.errors import UsageError
 from tracklint.files import list_files, list_files_rel, relpath
@@ -199,3 +201,17 @@ def test_list_files_rel_matches_list_files(tree: Path) -> None:
     assert [Path(a) for a, _ in pairs] == list_files(tree, [], exclude=["*.swift"])
     assert [r for _, r in pairs] == [relpath(a, tree) for a, _ in pairs]
     assert "app/ios/Track.swift" not in [r for _, r in pairs]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["src", "node_modules", ".git", "a.b", "x.js", ".tracklint_cache", "Ü", "n\node_modules", ""]), max_size=4),
+       st.sampled_from(["a.py", "b.TS", ".ts", "c.tsx.bak", "d.min.js", "e", "f.kt", "g.KTS", "h.md", "i."]))
+def test_the_listing_filter_agrees_with_the_per_path_checks(dirs: list[str], name: str) -> None:
+    # git's listing is filtered with one regular expression; it must keep exactly the paths the
+    # plain checks keep (a supported suffix, no skipped directory on the way)
+    from tracklint.files import DEFAULT_SKIP_DIRS, _listed_filter, _supported
+
+    rel = "/".join([*dirs, name])
+    under = rel.startswith(tuple(f"{d}/" for d in DEFAULT_SKIP_DIRS)) or any(f"/{d}/" in rel for d in DEFAULT_SKIP_DIRS)
+    expected = _supported(rel) and not under
+    assert bool(_listed_filter(tuple(sorted(DEFAULT_SKIP_DIRS))).match(rel)) is expected

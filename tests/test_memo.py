@@ -141,3 +141,32 @@ def test_an_included_file_that_changed_is_validated_again(project: Path) -> None
     finally:
         os.chdir(old)
     assert result.exit_code == 2 and "more.yaml" in result.output
+
+
+def test_an_unchanged_check_does_not_even_load_the_plan(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from tracklint import cli
+    from tracklint.cli import app
+
+    def run():
+        old = os.getcwd()
+        os.chdir(project)
+        try:
+            return CliRunner().invoke(app, ["check", "-f", "concise"], catch_exceptions=False)
+        finally:
+            os.chdir(old)
+
+    first = run()
+    assert first.exit_code == 1 and "a.js:2:" in first.output
+    loads = []
+    real = cli._load_plan
+    monkeypatch.setattr(cli, "_load_plan", lambda settings: loads.append(1) or real(settings))
+    second = run()
+    assert (second.exit_code, second.output) == (first.exit_code, first.output)
+    assert loads == []
+    # an edit anywhere: the plan is loaded again, and the edit is seen
+    (project / "a.js").write_text('analytics.track("Signed Up");\n')
+    age(project)
+    third = run()
+    assert loads == [1] and third.exit_code == 0

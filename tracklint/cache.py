@@ -472,8 +472,10 @@ class Cache:
 
     # -- updates --
 
-    def store(self, relpath: str, st: os.stat_result, digest: str | None, extraction: FileExtraction) -> None:
+    def store(self, relpath: str, st: os.stat_result, digest: str | None, extraction: FileExtraction,
+              encoded: tuple[str | None] | None = None) -> None:
         """Remember ``extraction`` for ``relpath`` with the stat taken before reading it.
+        ``encoded``: ``(encode_extraction(extraction, relpath),)`` when already computed.
 
         ``digest`` may be None (not computed): such an entry hits by stat only. Hashing costs
         about as much as the pre-filter, so a file the pre-filter rules out is cheaper to
@@ -482,7 +484,7 @@ class Cache:
         mtime: int | None = st.st_mtime_ns
         if time.time_ns() - st.st_mtime_ns < RACY_NS:
             mtime = None  # racily clean: trust only the digest next time
-        entry = [st.st_size, mtime, digest, _encode(extraction, relpath)]
+        entry = [st.st_size, mtime, digest, encoded[0] if encoded is not None else _encode(extraction, relpath)]
         if self._entries.get(relpath) != entry:
             self._entries[relpath] = entry
             self._dirty = True
@@ -579,6 +581,11 @@ def _language_of(relpath: str) -> str:
 
 
 _UNPARSED: list[str] = []  # the stored text of a file the pre-filter ruled out (computed once)
+
+
+def encode_extraction(extraction: FileExtraction, relpath: str) -> str | None:
+    """What the cache stores for ``extraction`` of ``relpath`` (workers compute it in parallel)."""
+    return _encode(extraction, relpath)
 
 
 def _encode(extraction: FileExtraction, relpath: str) -> str | None:

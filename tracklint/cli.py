@@ -304,14 +304,17 @@ def _check(*, paths, plan, config, isolated, output_format, output_file, select,
         raise UsageError(f"baseline file not found: {settings.baseline}")
     _start_listing(settings)  # git lists the files while the plan loads
     try:
-        the_plan = _load_plan(settings)
         from tracklint import engine
 
-        progress, stop = _progress_callback(settings.progress and settings.output_format in ("full", "concise"))
-        try:
-            result = engine.run(settings, the_plan, progress=progress)
-        finally:
-            stop()
+        # Nothing changed since the last run: its result, without even loading the plan.
+        result, listing = engine.remembered(settings)
+        if result is None:
+            the_plan = _load_plan(settings)
+            progress, stop = _progress_callback(settings.progress and settings.output_format in ("full", "concise"))
+            try:
+                result = engine.run(settings, the_plan, progress=progress, listing=listing)
+            finally:
+                stop()
     finally:
         _stop_listing()
     if write_baseline is not None:

@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from tracklint import __version__
 from tracklint.config import Settings
@@ -32,8 +32,12 @@ LOG = logging.getLogger(__name__)
 
 #: Below this many files to read, worker processes cost more than they save.
 PARALLEL_MIN_FILES = 64
-#: Files handed to a worker at a time.
-CHUNK_FILES = 16
+#: Files handed to a worker at a time: about an eighth of each worker's share, within these
+#: bounds. Small batches starve the workers (the executor's feeder thread waits for the GIL
+#: between them: on 20,000 files, batches of 16 left each worker idle a quarter of the time);
+#: large ones leave one worker finishing alone.
+CHUNK_MIN_FILES = 16
+CHUNK_MAX_FILES = 256
 #: An explicit list of at most this many files (a pre-commit run) skips the cache.
 SMALL_RUN_FILES = 50
 
@@ -94,14 +98,18 @@ def _specs(settings: Settings):
 
 #: What a worker returns for a file the pre-filter ruled out (cheaper to send than a record).
 NO_CALLS = "no-calls"
+#: The cache text of an extraction that the worker did not encode.
+NOT_ENCODED = "not-encoded"
 
 _WORKER_STATE: dict[str, tuple] = {}  # repr(options) -> (specs, prefilter); wrappers are dicts
 
 
-def _worker_extract(batch: list[tuple[str, str, str]], options: _Options) -> list[tuple[FileExtraction | str | None, str]]:
+def _worker_extract(batch: list[tuple[str, str, str]], options: _Options) -> list[tuple[FileExtraction | str | None, str, Any]]:
     """Worker entry: read, pre-filter and extract a batch of (path, rel, known digest).
-    Returns (extraction, digest) per file; the extraction is None when the digest equals the
-    known one (the cached result stands)."""
+    Returns (extraction, digest, cache text) per file; the extraction is None when the digest
+    equals the known one (the cached result stands). The cache text (the extraction encoded for
+    the cache, when the run has one) is made here, so that the main process does not encode
+    every extraction one after the other."""
     key = repr(options)
     state = _WORKER_STATE.get(key)
     if state is None:
@@ -111,7 +119,16 @@ def _worker_extract(batch: list[tuple[str, str, str]], options: _Options) -> lis
         specs = build_specs(options.presets, options.wrappers)
         state = _WORKER_STATE[key] = (specs, Prefilter(specs))
     specs, prefilter = state
-    return [_process_one(path, rel, known, specs, prefilter, options) for path, rel, known in batch]
+    out = []
+    for path, rel, known in batch:
+        fx, digest = _process_one(path, rel, known, specs, prefilter, options)
+        text: Any = NOT_ENCODED
+        if options.digests and isinstance(fx, FileExtraction):
+            from tracklint.cache import encode_extraction
+
+            text = encode_extraction(fx, rel)
+        out.append((fx, digest, text))
+    return out
 
 
 def _process_one(path: str, rel: str, known_digest: str, specs, prefilter, options: _Options) -> tuple[FileExtraction | str | None, str]:
@@ -199,9 +216,10 @@ class _Pool:
     to pay for them, in this process otherwise. Batches are submitted while the main process is
     still listing, so the work overlaps the walk."""
 
-    def __init__(self, settings: Settings, options: _Options) -> None:
+    def __init__(self, settings: Settings, options: _Options, total: int = 0) -> None:
         self.jobs = _jobs(settings)
         self.options = options
+        self.chunk = min(CHUNK_MAX_FILES, max(CHUNK_MIN_FILES, total // (self.jobs * 8)))
         self.executor: ProcessPoolExecutor | None = None
         self.futures: dict = {}
         self.waiting: list[_Work] = []
@@ -212,7 +230,7 @@ class _Pool:
         self.waiting.append(work)
         if self.executor is None and self.jobs > 1 and self.count >= PARALLEL_MIN_FILES:
             self.executor = ProcessPoolExecutor(max_workers=self.jobs, initializer=_worker_init)
-        if self.executor is not None and len(self.waiting) >= CHUNK_FILES:
+        if self.executor is not None and len(self.waiting) >= self.chunk:
             self._submit()
 
     def _submit(self) -> None:
@@ -221,14 +239,14 @@ class _Pool:
             batch = [(w.path, w.rel, w.known_digest) for w in chunk]
             self.futures[self.executor.submit(_worker_extract, batch, self.options)] = chunk
 
-    def results(self) -> Iterable[tuple[FileExtraction | None, str, _Work]]:
-        """(extraction or None for "unchanged", digest, work) for every file. A worker that
+    def results(self) -> Iterable[tuple[FileExtraction | None, str, Any, _Work]]:
+        """(extraction or None for "unchanged", digest, cache text, work) for every file. A worker that
         dies loses nothing: its files are retried one at a time, and a file that kills a
         worker again becomes a notice."""
         if self.executor is None:
             for work in self.waiting:
-                (fx, digest), = _worker_extract([(work.path, work.rel, work.known_digest)], self.options)
-                yield fx, digest, work
+                (fx, digest, text), = _worker_extract([(work.path, work.rel, work.known_digest)], self.options)
+                yield fx, digest, text, work
             return
         self._submit()
         failed: list[list[_Work]] = []
@@ -242,8 +260,8 @@ class _Pool:
                     LOG.debug("worker failed", exc_info=True)
                     failed.append(chunk)
                     continue
-                for (fx, digest), work in zip(results, chunk):
-                    yield fx, digest, work
+                for (fx, digest, text), work in zip(results, chunk):
+                    yield fx, digest, text, work
         except KeyboardInterrupt:
             interrupted = True
             # Ctrl-C: stop now. Workers ignore SIGINT (so they print no traceback); end them
@@ -255,8 +273,8 @@ class _Pool:
             self.executor.shutdown(wait=not interrupted, cancel_futures=True)
         for chunk in failed:
             for work in chunk:
-                fx, digest = _isolated(work, self.options)
-                yield fx, digest, work
+                fx, digest, text = _isolated(work, self.options)
+                yield fx, digest, text, work
 
 
 def extract_paths(settings: Settings, files: list, *, progress: Progress | None = None,
@@ -274,7 +292,7 @@ def extract_paths(settings: Settings, files: list, *, progress: Progress | None 
     use_cache = settings.cache and not (settings.files_given and len(files) <= SMALL_RUN_FILES)
     cache = _open_cache(settings) if use_cache else None
     root = str(settings.root)
-    pool = _Pool(settings, _Options.of(settings, digests=cache is not None))
+    pool = _Pool(settings, _Options.of(settings, digests=cache is not None), len(files))
     done = 0
     for item in files:
         spath, rel = item if isinstance(item, tuple) else (str(item), relpath(item, root))
@@ -309,7 +327,7 @@ def extract_paths(settings: Settings, files: list, *, progress: Progress | None 
         counts.bytes_read += st.st_size
         pool.add(_Work(spath, rel, st, known))
     handled = done - pool.count
-    for fx, digest, work in pool.results():
+    for fx, digest, text, work in pool.results():
         handled += 1
         if progress:
             progress(min(handled, len(files)), len(files))
@@ -330,7 +348,7 @@ def extract_paths(settings: Settings, files: list, *, progress: Progress | None 
             counts.files_skipped += 1
         _keep(out, fx)
         if cache is not None and work.stat is not None and not any(n.kind in ("unreadable", "internal") for n in fx.notices):
-            cache.store(work.rel, work.stat, digest or None, fx)
+            cache.store(work.rel, work.stat, digest or None, fx, None if text == NOT_ENCODED else (text,))
     if cache is not None:
         try:
             cache.save()
@@ -370,7 +388,7 @@ def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _isolated(work: _Work, options: _Options) -> tuple[FileExtraction | None, str]:
+def _isolated(work: _Work, options: _Options) -> tuple[FileExtraction | None, str, Any]:
     """Process one file in a fresh process, so a crash (a grammar segfault, say) names the file."""
     try:
         with ProcessPoolExecutor(max_workers=1, initializer=_worker_init) as pool:
@@ -378,7 +396,7 @@ def _isolated(work: _Work, options: _Options) -> tuple[FileExtraction | None, st
     except Exception as exc:  # noqa: BLE001
         fx = FileExtraction(path=work.rel, language=language_for(work.path) or "unknown")
         fx.notices.append(Notice(work.rel, "internal", f"the parser process failed on this file ({type(exc).__name__}); not analysed"))
-        return fx, ""
+        return fx, "", NOT_ENCODED
 
 
 # --------------------------------------------------------------------------------------------
@@ -715,15 +733,43 @@ def scan_calls(settings: Settings) -> list[TrackCall]:
     return scan(settings).calls
 
 
-def run(settings: Settings, plan: Plan, *, progress: Progress | None = None) -> Result:
-    """``tracklint check``: scan, compare with the plan, suppress, baseline. A run that
-    changes nothing since the last one returns the remembered result (see ``memo.py``)."""
+@dataclass
+class Listing:
+    """The files of a run and the stats taken of them so far."""
+
+    files: list[tuple[str, str]]
+    stats: dict[str, os.stat_result] = field(default_factory=dict)
+
+
+def remembered(settings: Settings) -> tuple[Result | None, Listing | None]:
+    """The remembered result of ``check`` when nothing changed since the run that made it (found
+    without loading the plan), and the listing if one was made, which :func:`run` takes on a
+    miss. Without a memo, nothing is listed (so the listing still overlaps the plan's loading)."""
     from tracklint import memo
 
     started = time.perf_counter()
-    files = list_paths(settings)
-    stats: dict[str, os.stat_result] = {}
-    key = memo.memo_key(settings, plan, files, stats)
+    doc = memo.read(settings)
+    if doc is None:
+        return None, None
+    listing = Listing(list_paths(settings))
+    result = memo.remembered(settings, doc, listing.files, listing.stats)
+    if result is not None:
+        result.stats.seconds = time.perf_counter() - started
+    return result, listing
+
+
+def run(settings: Settings, plan: Plan, *, progress: Progress | None = None,
+        listing: Listing | None = None) -> Result:
+    """``tracklint check``: scan, compare with the plan, suppress, baseline. A run that
+    changes nothing since the last one returns the remembered result (see ``memo.py``).
+    ``listing``: the files (and stats) :func:`remembered` already listed."""
+    from tracklint import memo
+
+    started = time.perf_counter()
+    if listing is None:
+        listing = Listing(list_paths(settings))
+    files, stats = listing.files, listing.stats
+    key = memo.memo_key(settings, plan.files, files, stats)
     if key is not None:
         remembered = memo.load(settings, key, plan)
         if remembered is not None:
@@ -761,7 +807,7 @@ def run(settings: Settings, plan: Plan, *, progress: Progress | None = None) -> 
     )
     result.lines = _source_lines(settings.root, diagnostics)
     if key is not None and not any(n.kind in ("unreadable", "internal") for n in ex.notices):
-        memo.save(settings, key, result)
+        memo.save(settings, key, result, plan.files)
     result.stats.seconds = time.perf_counter() - started
     return result
 

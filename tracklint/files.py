@@ -20,7 +20,9 @@ can read (a suffix that :func:`tracklint.extract.language_for` knows).
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import subprocess
 from pathlib import Path
 from typing import Collection, Iterable, Sequence
@@ -56,19 +58,6 @@ def _compile(patterns: Sequence[str]):
     import pathspec
 
     return pathspec.GitIgnoreSpec.from_lines(list(patterns))
-
-
-def _skip_test(skip_dirs: Collection[str]):
-    """A fast "is this POSIX relative path under one of ``skip_dirs``?" (substring checks)."""
-    if not skip_dirs:
-        return None
-    heads = tuple(f"{name}/" for name in skip_dirs)
-    middles = tuple(f"/{name}/" for name in skip_dirs)
-
-    def under(rel: str) -> bool:
-        return rel.startswith(heads) or any(m in rel for m in middles)
-
-    return under
 
 
 def list_files(
@@ -136,11 +125,23 @@ def _discover(directory: str, root: str, skip_dirs: Collection[str]) -> Iterable
     if listed is None:
         yield from _walk(directory, root, skip_dirs)
         return
-    under = _skip_test(skip_dirs)
     base = directory if directory.endswith(os.sep) else directory + os.sep
+    # One regular-expression test per path (not a suffix split and a loop over the skipped
+    # directories): on 20,000 listed paths that is most of a run that changes nothing.
+    wanted = _listed_filter(tuple(sorted(skip_dirs))).match
     for rel in listed:
-        if _supported(rel) and (under is None or not under(rel)):
+        if wanted(rel):
             yield base + (rel if os.sep == "/" else rel.replace("/", os.sep))
+
+
+@functools.lru_cache(maxsize=8)
+def _listed_filter(skip_dirs: tuple[str, ...]) -> "re.Pattern[str]":
+    """Matches a listed POSIX path that has a supported suffix and no skipped directory in it."""
+    suffixes = "|".join(re.escape(s[1:]) for s in sorted(LANGUAGE_BY_SUFFIX))
+    skip = "|".join(re.escape(d) for d in skip_dirs)
+    not_under = f"(?!(?:.*/)?(?:{skip})/)" if skip else ""
+    # at least one character before the suffix's dot, as _supported has it
+    return re.compile(rf"{not_under}.+\.(?i:{suffixes})\Z", re.DOTALL)
 
 
 def _git_env() -> dict[str, str]:

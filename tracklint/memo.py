@@ -18,7 +18,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from tracklint import __version__
 from tracklint.config import Settings
@@ -36,32 +36,65 @@ _SETTINGS = ("root", "plan", "paths", "files_given", "exclude", "extend_exclude"
              "prefilter", "skip_minified", "skip_generated", "baseline")
 
 
-def memo_key(settings: Settings, plan: Plan, files: list[tuple[str, str]],
+def memo_key(settings: Settings, plan_files: Sequence[str], files: list[tuple[str, str]],
              stats: dict[str, os.stat_result] | None = None) -> str | None:
-    """The key of this run's result, or None when it must not be memoised. The stats taken
-    are put in ``stats`` (absolute path -> stat), for the run to reuse on a miss."""
+    """The key of this run's result, or None when it must not be memoised. ``plan_files``: the
+    plan and its includes. The stats taken are put in ``stats`` (absolute path -> stat), for
+    the run to reuse on a miss."""
     if not settings.cache or settings.changed_since:
         return None
     digest = hashlib.sha256()
     digest.update(f"{FORMAT}\0{__version__}\0".encode())
     digest.update(repr([(name, getattr(settings, name)) for name in _SETTINGS]).encode())
-    for extra in (*plan.files, *([str(settings.baseline)] if settings.baseline else [])):
+    for extra in (*plan_files, *([str(settings.baseline)] if settings.baseline else [])):
         try:
             digest.update(extra.encode() + b"\0" + Path(extra).read_bytes())
         except OSError:
             return None
     now = time.time_ns()
+    parts = []
     for path, rel in files:
-        try:
-            st = os.stat(path)
-        except OSError:
-            return None  # the normal run reports it
-        if stats is not None:
-            stats[path] = st
+        st = stats.get(path) if stats else None
+        if st is None:
+            try:
+                st = os.stat(path)
+            except OSError:
+                return None  # the normal run reports it
+            if stats is not None:
+                stats[path] = st
         if now - st.st_mtime_ns < RACY_NS:
             return None
-        digest.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        parts.append(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n")
+    digest.update("".join(parts).encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
+
+
+def read(settings: Settings) -> dict[str, Any] | None:
+    """The stored memo document, or None (no memo, a damaged one, or a run that keeps none)."""
+    if not settings.cache or settings.changed_since:
+        return None
+    try:
+        doc = json.loads(_path(settings).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return doc if isinstance(doc, dict) and "plan_files" in doc else None
+
+
+def remembered(settings: Settings, doc: dict[str, Any], files: list[tuple[str, str]],
+               stats: dict[str, os.stat_result]) -> Result | None:
+    """The result in ``doc`` (see :func:`read`) when nothing changed, found before the plan is
+    even loaded (the memo names the plan files it was made with); None otherwise. Fills
+    ``stats``."""
+    try:
+        plan_files = doc["plan_files"]
+        if not isinstance(plan_files, list) or not all(isinstance(f, str) for f in plan_files):
+            return None
+        key = memo_key(settings, plan_files, files, stats)
+        if key is None or doc.get("key") != key:
+            return None
+        return _result(doc["result"], settings, None)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def _path(settings: Settings) -> Path:
@@ -90,7 +123,7 @@ def _write_json(settings: Settings, target: Path, doc: Any) -> None:
         pass
 
 
-def load(settings: Settings, key: str, plan: Plan) -> Result | None:
+def load(settings: Settings, key: str, plan: Plan | None) -> Result | None:
     """The remembered result for ``key``, or None."""
     try:
         doc = json.loads(_path(settings).read_text(encoding="utf-8"))
@@ -101,9 +134,10 @@ def load(settings: Settings, key: str, plan: Plan) -> Result | None:
         return None
 
 
-def save(settings: Settings, key: str, result: Result) -> None:
+def save(settings: Settings, key: str, result: Result, plan_files: Sequence[str] = ()) -> None:
     """Remember ``result`` under ``key`` (atomically; failures are ignored)."""
-    _write_json(settings, _path(settings), {"key": key, "result": _data(result)})
+    _write_json(settings, _path(settings),
+                {"key": key, "plan_files": list(plan_files), "result": _data(result)})
 
 
 def _data(result: Result) -> dict[str, Any]:
@@ -125,7 +159,7 @@ def _loc(loc: Location) -> list[Any]:
     return [loc.path, loc.line, loc.column, loc.end_line, loc.end_column, loc.column_utf16, loc.end_column_utf16]
 
 
-def _result(data: dict[str, Any], settings: Settings, plan: Plan) -> Result:
+def _result(data: dict[str, Any], settings: Settings, plan: Plan | None) -> Result:
     diagnostics = [
         Diagnostic(code=c, name=n, severity=Severity(s), message=m, location=Location(*loc), help=h,
                    event=e, key=k, occurrence=o, suppressed=sup)
