@@ -87,3 +87,17 @@ def test_results_do_not_depend_on_parallelism_or_cache(tmp_path: Path, jobs: int
     key = lambda calls: sorted((c.path, c.span.line, c.span.column, c.event) for c in calls)
     assert key(cold) == key(warm) == key(plain)
     assert len(plain) == 120
+
+
+def test_read_file_reads_whole_files_and_stops_at_the_limit(tmp_path) -> None:
+    from tracklint.engine import read_file
+
+    small = tmp_path / "a.py"
+    small.write_bytes(b"x" * 1000)
+    empty = tmp_path / "e.py"
+    empty.write_bytes(b"")
+    big = tmp_path / "b.py"
+    big.write_bytes(b"y" * 5000)
+    assert read_file(str(small), 4097) == b"x" * 1000
+    assert read_file(str(empty), 4097) == b""
+    assert read_file(str(big), 4097) == b"y" * 4097  # one byte over: the caller sees it is too big

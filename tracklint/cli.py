@@ -312,7 +312,7 @@ def _check(*, paths, plan, config, isolated, output_format, output_file, select,
             the_plan = _load_plan(settings)
             progress, stop = _progress_callback(settings.progress and settings.output_format in ("full", "concise"))
             try:
-                result = engine.run(settings, the_plan, progress=progress, listing=listing)
+                result = engine.run(settings, the_plan, progress=progress, listing=listing, memo_checked=True)
             finally:
                 stop()
     finally:
