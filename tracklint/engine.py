@@ -205,9 +205,10 @@ def _jobs(settings: Settings) -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-def list_paths(settings: Settings) -> list[tuple[str, str]]:
+def list_paths(settings: Settings, stats: dict[str, os.stat_result] | None = None) -> list[tuple[str, str]]:
     """The files this run reads, as (absolute path, repo-relative POSIX path) pairs (git-aware;
-    excludes; --changed-since)."""
+    excludes; --changed-since). ``stats`` receives the stats taken on the way (see
+    :func:`tracklint.files.list_files_rel`)."""
     from tracklint.files import list_files_rel
 
     root = settings.root
@@ -220,6 +221,7 @@ def list_paths(settings: Settings) -> list[tuple[str, str]]:
         paths,
         exclude=tuple(settings.exclude) + tuple(settings.extend_exclude),
         force_exclude=settings.force_exclude,
+        stats=stats,
     )
     if settings.changed_since:
         from tracklint.gitutil import changed_files
@@ -771,7 +773,8 @@ def remembered(settings: Settings) -> tuple[Result | None, Listing | None]:
     doc = memo.read(settings)
     if doc is None:
         return None, None
-    listing = Listing(list_paths(settings))
+    taken: dict[str, os.stat_result] = {}
+    listing = Listing(list_paths(settings, taken), taken)
     result = memo.remembered(settings, doc, listing.files, listing.stats)
     if result is not None:
         result.stats.seconds = time.perf_counter() - started
@@ -789,7 +792,8 @@ def run(settings: Settings, plan: Plan, *, progress: Progress | None = None,
 
     started = time.perf_counter()
     if listing is None:
-        listing = Listing(list_paths(settings))
+        taken: dict[str, os.stat_result] = {}
+        listing = Listing(list_paths(settings, taken), taken)
     files, stats = listing.files, listing.stats
     key = None
     if not memo_checked:
