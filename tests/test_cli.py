@@ -287,3 +287,24 @@ def test_init_on_the_example_yields_a_plan_that_flags_only_the_odd_spelling(tmp_
         ("TL001", "examples/acme/apps/web/src/checkout.ts", 14)
     ]
     assert "did you mean `Purchase Completed`?" in doc["diagnostics"][0]["message"]
+
+
+def test_the_early_listing_knows_which_options_take_a_value() -> None:
+    # ``tracklint check`` starts git's listing of the current directory before parsing its
+    # arguments, unless they name paths; it must know which options swallow the next argument.
+    import click
+    import typer.main
+
+    from tracklint.__main__ import VALUE_OPTIONS, _names_paths
+
+    group = typer.main.get_command(app)
+    taking = set()
+    for name in ("check", "scan"):
+        for param in group.commands[name].params:
+            if isinstance(param, click.Option) and not param.is_flag and not param.count:
+                taking.update(param.opts + param.secondary_opts)
+    assert taking == set(VALUE_OPTIONS)
+    assert not _names_paths(["-o", "report.json", "--exit-zero", "--select=TL001", "-f", "json"])
+    assert _names_paths(["--exit-zero", "src/app.ts"])
+    assert _names_paths(["-o", "r.json", "a.py", "b.py"])
+    assert not _names_paths([])

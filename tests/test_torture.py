@@ -19,7 +19,6 @@ from tracklint.cli import app
 from tracklint.config import resolve_settings
 from tracklint.extract import extract_file
 from tracklint.extract.presets import DEFAULT_PRESETS, build_specs
-from tracklint.plan.load import load_plan_text
 
 SPECS = build_specs(DEFAULT_PRESETS)
 PLAN = "tracklint: 1\nevents:\n  Signed Up:\n    description: New account.\n"

@@ -189,13 +189,13 @@ def _progress_callback(enabled: bool):
 
 
 def _start_listing(settings) -> None:
-    from tracklint.files import prefetch
+    from tracklint.gitlisting import prefetch
 
     prefetch(settings.paths or [settings.root])
 
 
 def _stop_listing() -> None:
-    from tracklint.files import drop_prefetched
+    from tracklint.gitlisting import drop_prefetched
 
     drop_prefetched()
 
@@ -304,11 +304,14 @@ def _check(*, paths, plan, config, isolated, output_format, output_file, select,
         raise UsageError(f"baseline file not found: {settings.baseline}")
     _start_listing(settings)  # git lists the files while the plan loads
     try:
-        from tracklint import engine
+        from tracklint.listing import remembered
 
-        # Nothing changed since the last run: its result, without even loading the plan.
-        result, listing = engine.remembered(settings)
+        # Nothing changed since the last run: its result, without even loading the plan (or
+        # importing the engine).
+        result, listing = remembered(settings)
         if result is None:
+            from tracklint import engine
+
             the_plan = _load_plan(settings)
             progress, stop = _progress_callback(settings.progress and settings.output_format in ("full", "concise"))
             try:

@@ -13,7 +13,6 @@ import os
 import signal
 import stat
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -21,9 +20,9 @@ from typing import Any, Callable, Iterable
 from tracklint import __version__
 from tracklint.config import Settings
 from tracklint.diagnostics import Diagnostic, Location, Severity, assign_occurrences
-from tracklint.errors import UsageError
 from tracklint.extract import extract_file, language_for
 from tracklint.extract.base import FileExtraction, Notice, TrackCall
+from tracklint.listing import Listing, list_paths, remembered  # noqa: F401 - remembered: the engine's API too
 from tracklint.plan.model import Plan
 from tracklint.result import Result, Stats
 from tracklint.rules.base import Finding, RuleContext
@@ -205,32 +204,6 @@ def _jobs(settings: Settings) -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-def list_paths(settings: Settings, stats: dict[str, os.stat_result] | None = None) -> list[tuple[str, str]]:
-    """The files this run reads, as (absolute path, repo-relative POSIX path) pairs (git-aware;
-    excludes; --changed-since). ``stats`` receives the stats taken on the way (see
-    :func:`tracklint.files.list_files_rel`)."""
-    from tracklint.files import list_files_rel
-
-    root = settings.root
-    paths = list(settings.paths) or [root]
-    for p in paths:
-        if not p.exists() and not p.is_symlink():
-            raise UsageError(f"path does not exist: {p}")
-    files = list_files_rel(
-        root,
-        paths,
-        exclude=tuple(settings.exclude) + tuple(settings.extend_exclude),
-        force_exclude=settings.force_exclude,
-        stats=stats,
-    )
-    if settings.changed_since:
-        from tracklint.gitutil import changed_files
-
-        changed = set(changed_files(root, settings.changed_since))
-        files = [(path, rel) for path, rel in files if rel in changed]
-    return files
-
-
 class _Pool:
     """Reads, pre-filters and extracts files: in worker processes once there are enough files
     to pay for them, in this process otherwise. Batches are submitted while the main process is
@@ -240,7 +213,7 @@ class _Pool:
         self.jobs = _jobs(settings)
         self.options = options
         self.chunk = min(CHUNK_MAX_FILES, max(CHUNK_MIN_FILES, total // (self.jobs * 8)))
-        self.executor: ProcessPoolExecutor | None = None
+        self.executor: Any = None  # a ProcessPoolExecutor once started
         self.futures: dict = {}
         self.waiting: list[_Work] = []
         self.count = 0  # files handed over so far
@@ -249,6 +222,8 @@ class _Pool:
         self.count += 1
         self.waiting.append(work)
         if self.executor is None and self.jobs > 1 and self.count >= PARALLEL_MIN_FILES:
+            from concurrent.futures import ProcessPoolExecutor  # imported only when used
+
             self.executor = ProcessPoolExecutor(max_workers=self.jobs, initializer=_worker_init)
         if self.executor is not None and len(self.waiting) >= self.chunk:
             self._submit()
@@ -272,6 +247,8 @@ class _Pool:
         failed: list[list[_Work]] = []
         interrupted = False
         try:
+            from concurrent.futures import as_completed
+
             for future in as_completed(self.futures):
                 chunk = self.futures[future]
                 try:
@@ -413,6 +390,8 @@ def _worker_init() -> None:
 def _isolated(work: _Work, options: _Options) -> tuple[FileExtraction | None, str, Any]:
     """Process one file in a fresh process, so a crash (a grammar segfault, say) names the file."""
     try:
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=1, initializer=_worker_init) as pool:
             return pool.submit(_worker_extract, [(work.path, work.rel, work.known_digest)], options).result(timeout=120)[0]
     except Exception as exc:  # noqa: BLE001
@@ -753,32 +732,6 @@ def scan(settings: Settings, *, progress: Progress | None = None, plan: Plan | N
 def scan_calls(settings: Settings) -> list[TrackCall]:
     """The call sites of a project, as a list (for ``init`` and ``diff --check-code``)."""
     return scan(settings).calls
-
-
-@dataclass
-class Listing:
-    """The files of a run and the stats taken of them so far."""
-
-    files: list[tuple[str, str]]
-    stats: dict[str, os.stat_result] = field(default_factory=dict)
-
-
-def remembered(settings: Settings) -> tuple[Result | None, Listing | None]:
-    """The remembered result of ``check`` when nothing changed since the run that made it (found
-    without loading the plan), and the listing if one was made, which :func:`run` takes on a
-    miss. Without a memo, nothing is listed (so the listing still overlaps the plan's loading)."""
-    from tracklint import memo
-
-    started = time.perf_counter()
-    doc = memo.read(settings)
-    if doc is None:
-        return None, None
-    taken: dict[str, os.stat_result] = {}
-    listing = Listing(list_paths(settings, taken), taken)
-    result = memo.remembered(settings, doc, listing.files, listing.stats)
-    if result is not None:
-        result.stats.seconds = time.perf_counter() - started
-    return result, listing
 
 
 def run(settings: Settings, plan: Plan, *, progress: Progress | None = None,

@@ -23,10 +23,10 @@ from __future__ import annotations
 import functools
 import os
 import re
-import subprocess
 from pathlib import Path
 from typing import Callable, Collection, Iterable, Sequence
 
+from tracklint import gitlisting
 from tracklint.errors import UsageError
 from tracklint.extract import LANGUAGE_BY_SUFFIX
 
@@ -34,7 +34,6 @@ from tracklint.extract import LANGUAGE_BY_SUFFIX
 DEFAULT_SKIP_DIRS: frozenset[str] = frozenset({".git", "node_modules", ".tracklint_cache"})
 
 # Variables a git hook may set that would make ``git -C DIR`` look at another repository/index.
-_GIT_ENV_DROP = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR")
 
 
 def relpath(path: os.PathLike[str] | str, root: os.PathLike[str] | str) -> str:
@@ -162,67 +161,13 @@ def _listed_filter(skip_dirs: tuple[str, ...]) -> "re.Pattern[str]":
     return re.compile(rf"{not_under}.+\.(?i:{suffixes})\Z", re.DOTALL)
 
 
-def _git_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _GIT_ENV_DROP}
-    env["GIT_OPTIONAL_LOCKS"] = "0"  # never take index.lock just to refresh stat info
-    return env
-
-
-def _git_commands(directory: str) -> tuple[list[str], list[str]]:
-    base = ["git", "-c", "core.quotepath=off", "-C", directory, "ls-files", "-z"]
-    # Tracked paths, tagged: a deleted file is listed twice, once as ``R`` (cheap: the index).
-    # Untracked, not ignored paths: a walk of the work tree (most of the time on a big tree).
-    return base + ["-t", "--cached", "--deleted"], base + ["--others", "--exclude-standard"]
-
-
-#: Listings started ahead of time (:func:`prefetch`): directory -> the two running processes.
-_PREFETCHED: dict[str, tuple[subprocess.Popen, subprocess.Popen]] = {}
-
-
-def _start(directory: str) -> tuple[subprocess.Popen, subprocess.Popen] | None:
-    env = _git_env()
-    started: list[subprocess.Popen] = []
-    try:
-        for cmd in _git_commands(directory):
-            started.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                            stdin=subprocess.DEVNULL, env=env))
-    except OSError:
-        for process in started:
-            process.kill()
-            process.wait()
-        return None
-    return started[0], started[1]
-
-
-def prefetch(directories: Iterable[str | os.PathLike[str]]) -> None:
-    """Start listing ``directories`` with git now, so that the listing runs while the caller
-    does other work (loading the plan); :func:`list_files_rel` collects the result."""
-    for directory in directories:
-        path = os.path.abspath(directory)
-        if path not in _PREFETCHED and os.path.isdir(path):
-            processes = _start(path)
-            if processes is not None:
-                _PREFETCHED[path] = processes
-
-
-def drop_prefetched() -> None:
-    """End and reap the listings :func:`prefetch` started that nobody collected (a run that
-    stopped early, on a plan error say)."""
-    while _PREFETCHED:
-        _, processes = _PREFETCHED.popitem()
-        for process in processes:
-            if process.poll() is None:
-                process.kill()
-            process.communicate()
-
-
 def _git_list(directory: str, while_walking: Callable[[list[str]], None] | None = None) -> list[str] | None:
     """Paths (relative to ``directory``) that git lists there, or None when it is not a git work
     tree (or git is unavailable/refuses, e.g. a repository owned by another user).
 
     Two ``git ls-files`` run side by side: tracked paths with their tags (``H``, ``S``, ``M``,
     ``C``... and ``R`` for deleted, listed twice), and untracked paths that are not ignored."""
-    processes = _PREFETCHED.pop(directory, None) or _start(directory)
+    processes = gitlisting.take(directory)
     if processes is None:
         return None
     tracked_process, others_process = processes

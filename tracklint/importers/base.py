@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from tracklint.errors import PlanError
 from tracklint.plan.jsonschema import Warn

@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from tracklint.extract.base import TrackCall
-from tracklint.rules._common import call_span, planned_events
+from tracklint.rules._common import call_span
 from tracklint.rules.base import Finding, RuleContext
 
 CODE = "TL002"

@@ -1,0 +1,71 @@
+"""The run's file list, and the remembered result of a check that changes nothing.
+
+Kept apart from :mod:`tracklint.engine` so that a check whose answer is remembered imports
+neither the extractors nor the rules nor the worker pool: on a 20,000-file tree such a run is
+mostly interpreter start-up, git's listing and one ``stat`` per file.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from tracklint.config import Settings
+from tracklint.errors import UsageError
+
+if TYPE_CHECKING:
+    from tracklint.result import Result
+
+
+def list_paths(settings: Settings, stats: dict[str, os.stat_result] | None = None) -> list[tuple[str, str]]:
+    """The files this run reads, as (absolute path, repo-relative POSIX path) pairs (git-aware;
+    excludes; --changed-since). ``stats`` receives the stats taken on the way (see
+    :func:`tracklint.files.list_files_rel`)."""
+    from tracklint.files import list_files_rel
+
+    root = settings.root
+    paths = list(settings.paths) or [root]
+    for p in paths:
+        if not p.exists() and not p.is_symlink():
+            raise UsageError(f"path does not exist: {p}")
+    files = list_files_rel(
+        root,
+        paths,
+        exclude=tuple(settings.exclude) + tuple(settings.extend_exclude),
+        force_exclude=settings.force_exclude,
+        stats=stats,
+    )
+    if settings.changed_since:
+        from tracklint.gitutil import changed_files
+
+        changed = set(changed_files(root, settings.changed_since))
+        files = [(path, rel) for path, rel in files if rel in changed]
+    return files
+
+
+@dataclass
+class Listing:
+    """The files of a run and the stats taken of them so far."""
+
+    files: list[tuple[str, str]]
+    stats: dict[str, os.stat_result] = field(default_factory=dict)
+
+
+def remembered(settings: Settings) -> tuple[Result | None, Listing | None]:
+    """The remembered result of ``check`` when nothing changed since the run that made it (found
+    without loading the plan), and the listing if one was made, which :func:`tracklint.engine.run`
+    takes on a miss. Without a memo, nothing is listed (so the listing still overlaps the plan's loading)."""
+    from tracklint import memo
+
+    started = time.perf_counter()
+    doc = memo.read(settings)
+    if doc is None:
+        return None, None
+    taken: dict[str, os.stat_result] = {}
+    listing = Listing(list_paths(settings, taken), taken)
+    result = memo.remembered(settings, doc, listing.files, listing.stats)
+    if result is not None:
+        result.stats.seconds = time.perf_counter() - started
+    return result, listing
