@@ -15,7 +15,7 @@ import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
 from tracklint import __version__
 from tracklint.config import Settings
@@ -103,9 +103,9 @@ NOT_ENCODED = "not-encoded"
 _WORKER_STATE: dict[str, tuple] = {}  # repr(options) -> (specs, prefilter); wrappers are dicts
 
 
-def _worker_extract(batch: list[tuple[str, str, str]], options: _Options) -> list[tuple[FileExtraction | str | None, str, Any]]:
+def _worker_extract(batch: list[tuple[str, str, str]], options: _Options) -> list[tuple[FileExtraction | str | None, str, Any, FileStat | None]]:
     """Worker entry: read, pre-filter and extract a batch of (path, rel, known digest).
-    Returns (extraction, digest, cache text) per file; the extraction is None when the digest
+    Returns (extraction, digest, cache text, stat) per file; the extraction is None when the digest
     equals the known one (the cached result stands). The cache text (the extraction encoded for
     the cache, when the run has one) is made here, so that the main process does not encode
     every extraction one after the other."""
@@ -120,24 +120,51 @@ def _worker_extract(batch: list[tuple[str, str, str]], options: _Options) -> lis
     specs, prefilter = state
     out = []
     for path, rel, known in batch:
-        fx, digest = _process_one(path, rel, known, specs, prefilter, options)
+        fx, digest, info = _process_one(path, rel, known, specs, prefilter, options)
         text: Any = NOT_ENCODED
         if options.digests and isinstance(fx, FileExtraction):
             from tracklint.cache import encode_extraction
 
             text = encode_extraction(fx, rel)
-        out.append((fx, digest, text))
+        out.append((fx, digest, text, info))
     return out
 
 
-def read_file(path: str, limit: int) -> bytes:
-    """At most ``limit`` bytes of the file at ``path``. Sized from ``fstat``: a buffered
+class FileStat(NamedTuple):
+    """What a run keeps of a file's stat (a worker's ``fstat`` travels back as this)."""
+
+    st_size: int
+    st_mtime_ns: int
+    st_mode: int
+
+
+class NotRegularFile(OSError):
+    """A FIFO, socket, device or directory: never read (it could block or never end)."""
+
+
+def _not_regular(rel: str) -> Notice:
+    return Notice(rel, "unreadable", "not a regular file; not read")
+
+
+def _too_big(rel: str, size: int, limit: int) -> Notice:
+    return Notice(rel, "skipped", f"file is {size:,} bytes, over the {limit:,}-byte limit (max-file-size); not parsed")
+
+
+def read_with_stat(path: str, limit: int) -> tuple[bytes | None, FileStat]:
+    """The bytes of the file at ``path`` (None when it is larger than ``limit``) and its stat,
+    taken on the open file before reading. Opened non-blocking, so a FIFO raises
+    :class:`NotRegularFile` instead of waiting for a writer. Sized from ``fstat``: a buffered
     ``read(limit)`` allocates the whole limit (2 MB) for every file and then shrinks it, which
     doubled the cost of reading 20,000 small files."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
     try:
-        size = os.fstat(fd).st_size
-        want = min(size, limit) if size > 0 else limit  # a size of 0 may not be the truth (/proc)
+        st = os.fstat(fd)
+        info = FileStat(st.st_size, st.st_mtime_ns, st.st_mode)
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFile("not a regular file")
+        if st.st_size > limit:
+            return None, info
+        want = st.st_size if st.st_size > 0 else limit + 1  # a size of 0 may not be the truth (/proc)
         chunks = []
         while want > 0:
             chunk = os.read(fd, want)
@@ -145,38 +172,58 @@ def read_file(path: str, limit: int) -> bytes:
                 break
             chunks.append(chunk)
             want -= len(chunk)
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        return (chunks[0] if len(chunks) == 1 else b"".join(chunks)), info
     finally:
         os.close(fd)
 
 
-def _process_one(path: str, rel: str, known_digest: str, specs, prefilter, options: _Options) -> tuple[FileExtraction | str | None, str]:
+def read_file(path: str, limit: int) -> bytes:
+    """At most ``limit`` bytes of the file at ``path`` (see :func:`read_with_stat`)."""
+    data, _ = read_with_stat(path, limit - 1)
+    if data is None:  # over the limit: the first ``limit`` bytes show the caller it is too big
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            return os.read(fd, limit)
+        finally:
+            os.close(fd)
+    return data
+
+
+def _process_one(path: str, rel: str, known_digest: str, specs, prefilter, options: _Options) -> tuple[FileExtraction | str | None, str, FileStat | None]:
     """Read one file and extract it, unless the pre-filter rules it out, it is minified or
-    generated, or its content is the one the cache already has. Never raises."""
+    generated, or its content is the one the cache already has. Returns (extraction, digest,
+    stat taken before reading). Never raises."""
     from tracklint.prefilter import is_generated, is_minified
 
     language = language_for(path) or "unknown"
     try:
-        data = read_file(path, options.max_size + 1)
+        data, info = read_with_stat(path, options.max_size)
     except OSError as exc:
         result = FileExtraction(path=rel, language=language)
-        result.notices.append(Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
-        return result, ""
+        if isinstance(exc, NotRegularFile):
+            result.notices.append(_not_regular(rel))
+        else:
+            result.notices.append(Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
+        return result, "", None
+    if data is None:
+        result = FileExtraction(path=rel, language=language)
+        result.notices.append(_too_big(rel, info.st_size, options.max_size))
+        return result, "", info
     if options.prefilter and not prefilter.may_contain(data):
         # Most files end here: no hash needed, the stat alone makes the next run hit.
-        return NO_CALLS, ""
+        return NO_CALLS, "", info
     digest = hashlib.blake2b(data, digest_size=16).hexdigest() if options.digests else ""
     if digest and digest == known_digest:
-        return None, digest  # touched but unchanged (a checkout, say)
+        return None, digest, info  # touched but unchanged (a checkout, say)
     if options.skip_minified and is_minified(data, path):
         result = FileExtraction(path=rel, language=language)
         result.notices.append(Notice(rel, "skipped", "looks minified (very long lines); not parsed (set skip-minified = false to parse it)"))
-        return result, digest
+        return result, digest, info
     if options.skip_generated and is_generated(data):
         result = FileExtraction(path=rel, language=language)
         result.notices.append(Notice(rel, "skipped", "marked as generated; not parsed (set skip-generated = false to parse it)"))
-        return result, digest
-    return _extract_one(path, rel, specs, options.max_size, data, windows=options.prefilter), digest
+        return result, digest, info
+    return _extract_one(path, rel, specs, options.max_size, data, windows=options.prefilter), digest, info
 
 
 def _extract_one(path: str, rel: str, specs, max_size: int, data: bytes | None = None, *,
@@ -234,14 +281,14 @@ class _Pool:
             batch = [(w.path, w.rel, w.known_digest) for w in chunk]
             self.futures[self.executor.submit(_worker_extract, batch, self.options)] = chunk
 
-    def results(self) -> Iterable[tuple[FileExtraction | None, str, Any, _Work]]:
-        """(extraction or None for "unchanged", digest, cache text, work) for every file. A worker that
+    def results(self) -> Iterable[tuple[FileExtraction | None, str, Any, FileStat | None, _Work]]:
+        """(extraction or None for "unchanged", digest, cache text, stat, work) for every file. A worker that
         dies loses nothing: its files are retried one at a time, and a file that kills a
         worker again becomes a notice."""
         if self.executor is None:
             for work in self.waiting:
-                (fx, digest, text), = _worker_extract([(work.path, work.rel, work.known_digest)], self.options)
-                yield fx, digest, text, work
+                (fx, digest, text, info), = _worker_extract([(work.path, work.rel, work.known_digest)], self.options)
+                yield fx, digest, text, info, work
             return
         self._submit()
         failed: list[list[_Work]] = []
@@ -257,8 +304,8 @@ class _Pool:
                     LOG.debug("worker failed", exc_info=True)
                     failed.append(chunk)
                     continue
-                for (fx, digest, text), work in zip(results, chunk):
-                    yield fx, digest, text, work
+                for (fx, digest, text, info), work in zip(results, chunk):
+                    yield fx, digest, text, info, work
         except KeyboardInterrupt:
             interrupted = True
             # Ctrl-C: stop now. Workers ignore SIGINT (so they print no traceback); end them
@@ -270,8 +317,8 @@ class _Pool:
             self.executor.shutdown(wait=not interrupted, cancel_futures=True)
         for chunk in failed:
             for work in chunk:
-                fx, digest, text = _isolated(work, self.options)
-                yield fx, digest, text, work
+                fx, digest, text, info = _isolated(work, self.options)
+                yield fx, digest, text, info, work
 
 
 def extract_paths(settings: Settings, files: list, *, progress: Progress | None = None,
@@ -296,44 +343,45 @@ def extract_paths(settings: Settings, files: list, *, progress: Progress | None 
         done += 1
         if progress and done % 500 == 0:
             progress(done, len(files))
-        try:
-            st = stats.get(spath) if stats is not None else None
-            if st is None:
+        st = stats.get(spath) if stats is not None else None
+        if st is None and cache is not None and rel in cache:
+            # a cached file is looked up by its stat; any other file is stat'ed by the worker
+            # that reads it (fstat of the open file), so workers start without a stat pass
+            try:
                 st = os.stat(spath)
-                if stats is not None:
-                    stats[spath] = st
-        except OSError as exc:
-            out.notices.append(Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
-            continue
-        if not stat.S_ISREG(st.st_mode):
-            # FIFOs, sockets and devices named explicitly would block or never end: never open them
-            out.notices.append(Notice(rel, "unreadable", "not a regular file; not read"))
-            continue
-        known = ""
-        if cache is not None:
-            hit = cache.lookup(rel, st)
-            if hit is not None:
-                _keep(out, hit)
-                counts.files_cached += 1
+            except OSError as exc:
+                out.notices.append(Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
                 continue
-            known = cache.digest_of(rel)
-        if st.st_size > settings.max_file_size:
-            fx = FileExtraction(path=rel, language=language_for(spath) or "unknown")
-            fx.notices.append(Notice(rel, "skipped", f"file is {st.st_size:,} bytes, over the {settings.max_file_size:,}-byte limit (max-file-size); not parsed"))
-            out.files.append(fx)
-            counts.files_skipped += 1
-            continue
-        counts.bytes_read += st.st_size
+            if stats is not None:
+                stats[spath] = st
+        known = ""
+        if st is not None:
+            if not stat.S_ISREG(st.st_mode):
+                # FIFOs, sockets and devices named explicitly would block or never end
+                out.notices.append(_not_regular(rel))
+                continue
+            if cache is not None:
+                hit = cache.lookup(rel, st)
+                if hit is not None:
+                    _keep(out, hit)
+                    counts.files_cached += 1
+                    continue
+                known = cache.digest_of(rel)
         pool.add(_Work(spath, rel, st, known))
     handled = done - pool.count
-    for fx, digest, text, work in pool.results():
+    for fx, digest, text, info, work in pool.results():
         handled += 1
         if progress:
             progress(min(handled, len(files)), len(files))
+        st = work.stat or info
+        if st is not None:
+            if work.stat is None and stats is not None:
+                stats[work.path] = st
+            counts.bytes_read += st.st_size
         if fx == NO_CALLS:  # kept by name only (see _keep)
             out.unparsed[work.rel] = language_for(work.path) or "unknown"
-            if cache is not None and work.stat is not None:
-                cache.store_unparsed(work.rel, work.stat)
+            if cache is not None and st is not None:
+                cache.store_unparsed(work.rel, st)
             continue
         if fx is None:  # unchanged content: the cached result stands, now under the new stat
             fx = cache.lookup_digest(work.rel, digest) if cache is not None else None
@@ -346,8 +394,8 @@ def extract_paths(settings: Settings, files: list, *, progress: Progress | None 
         if any(n.kind == "skipped" for n in fx.notices):
             counts.files_skipped += 1
         _keep(out, fx)
-        if cache is not None and work.stat is not None and not any(n.kind in ("unreadable", "internal") for n in fx.notices):
-            cache.store(work.rel, work.stat, digest or None, fx, None if text == NOT_ENCODED else (text,))
+        if cache is not None and st is not None and not any(n.kind in ("unreadable", "internal") for n in fx.notices):
+            cache.store(work.rel, st, digest or None, fx, None if text == NOT_ENCODED else (text,))
     if cache is not None:
         try:
             cache.save()
@@ -387,7 +435,7 @@ def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _isolated(work: _Work, options: _Options) -> tuple[FileExtraction | None, str, Any]:
+def _isolated(work: _Work, options: _Options) -> tuple[FileExtraction | None, str, Any, FileStat | None]:
     """Process one file in a fresh process, so a crash (a grammar segfault, say) names the file."""
     try:
         from concurrent.futures import ProcessPoolExecutor
@@ -397,7 +445,7 @@ def _isolated(work: _Work, options: _Options) -> tuple[FileExtraction | None, st
     except Exception as exc:  # noqa: BLE001
         fx = FileExtraction(path=work.rel, language=language_for(work.path) or "unknown")
         fx.notices.append(Notice(work.rel, "internal", f"the parser process failed on this file ({type(exc).__name__}); not analysed"))
-        return fx, "", NOT_ENCODED
+        return fx, "", NOT_ENCODED, None
 
 
 # --------------------------------------------------------------------------------------------
@@ -746,7 +794,8 @@ def run(settings: Settings, plan: Plan, *, progress: Progress | None = None,
     started = time.perf_counter()
     if listing is None:
         taken: dict[str, os.stat_result] = {}
-        listing = Listing(list_paths(settings, taken), taken)
+        # With no memo to check, no stat is taken here: the workers take them as they read.
+        listing = Listing(list_paths(settings, None if memo_checked else taken), taken)
     files, stats = listing.files, listing.stats
     key = None
     if not memo_checked:
