@@ -215,3 +215,33 @@ def test_the_listing_filter_agrees_with_the_per_path_checks(dirs: list[str], nam
     under = rel.startswith(tuple(f"{d}/" for d in DEFAULT_SKIP_DIRS)) or any(f"/{d}/" in rel for d in DEFAULT_SKIP_DIRS)
     expected = _supported(rel) and not under
     assert bool(_listed_filter(tuple(sorted(DEFAULT_SKIP_DIRS))).match(rel)) is expected
+
+
+@pytest.mark.skipif(not HAS_GIT, reason="git is not installed")
+def test_the_file_stream_yields_tracked_files_first_and_the_same_files_as_the_listing(tmp_path: Path) -> None:
+    from tracklint.files import FileStream
+
+    root = tmp_path / "r"
+    root.mkdir()
+    make_tree(root)
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "init")
+    write(root, "app/new_untracked.py")
+    write(root, "app/skip_me.py")
+    (root / "app" / "main.py").unlink()
+    stream = FileStream(root, root, exclude=("skip_me.py",))
+    got = list(stream)
+    listed = list_files_rel(root, [root], exclude=("skip_me.py",))
+    assert sorted(got) == listed == sorted(stream.collected)
+    assert stream.expected == len(listed)
+    rel = [r for _, r in got]
+    assert rel[-1] == "app/new_untracked.py"  # untracked files come after the tracked ones
+    assert "app/main.py" not in rel and "app/skip_me.py" not in rel
+
+
+def test_the_file_stream_outside_git_lists_like_the_walk(tree: Path) -> None:
+    from tracklint.files import FileStream
+
+    stream = FileStream(tree, tree)
+    assert sorted(stream) == list_files_rel(tree, [tree])

@@ -212,6 +212,18 @@ def test_bad_plans_exit_2_with_a_position(tmp_path: Path, plan: str, where: str,
     assert not (root / "PWNED").exists()
 
 
+def test_a_bad_plan_found_while_workers_extract_still_exits_2(tmp_path: Path) -> None:
+    # The plan loads while worker processes already read the files: its error must stop them
+    # and exit 2 with the position, as when the plan was loaded first.
+    files = {f"src/f{i:03}.js": CALL["a.js"] for i in range(120)}
+    root = repo(tmp_path, files, plan="tracklint: 1\nevents:\n  A: {description: x}\n  A: {description: y}\n")
+    started = time.perf_counter()
+    result = check(root, "--jobs", "2")
+    assert result.exit_code == 2, result.output
+    assert "tracking-plan.yaml:4:" in result.output and "Traceback" not in result.output
+    assert time.perf_counter() - started < 30
+
+
 def test_yaml_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
     bomb = "tracklint: 1\na: &a [x, x, x, x, x, x, x, x, x]\n"
     for i in range(1, 12):

@@ -312,10 +312,11 @@ def _check(*, paths, plan, config, isolated, output_format, output_file, select,
         if result is None:
             from tracklint import engine
 
-            the_plan = _load_plan(settings)
             progress, stop = _progress_callback(settings.progress and settings.output_format in ("full", "concise"))
             try:
-                result = engine.run(settings, the_plan, progress=progress, listing=listing, memo_checked=True)
+                # the plan loads while the workers extract (a broken plan still exits 2)
+                result = engine.run(settings, lambda: _load_plan(settings), progress=progress,
+                                    listing=listing, memo_checked=True)
             finally:
                 stop()
     finally:

@@ -22,7 +22,7 @@ from tracklint.config import Settings
 from tracklint.diagnostics import Diagnostic, Location, Severity, assign_occurrences
 from tracklint.extract import extract_file, language_for
 from tracklint.extract.base import FileExtraction, Notice, TrackCall
-from tracklint.listing import Listing, list_paths, remembered  # noqa: F401 - remembered: the engine's API too
+from tracklint.listing import Listing, list_paths, remembered, stream_paths  # noqa: F401 - remembered: the engine's API too
 from tracklint.plan.model import Plan
 from tracklint.result import Result, Stats
 from tracklint.rules.base import Finding, RuleContext
@@ -256,10 +256,11 @@ class _Pool:
     to pay for them, in this process otherwise. Batches are submitted while the main process is
     still listing, so the work overlaps the walk."""
 
-    def __init__(self, settings: Settings, options: _Options, total: int = 0) -> None:
+    def __init__(self, settings: Settings, options: _Options, total: Callable[[], int | None] = lambda: None) -> None:
         self.jobs = _jobs(settings)
         self.options = options
-        self.chunk = min(CHUNK_MAX_FILES, max(CHUNK_MIN_FILES, total // (self.jobs * 8)))
+        self.total = total  # how many files the run has (as far as known when the pool starts)
+        self.chunk = CHUNK_MIN_FILES
         self.executor: Any = None  # a ProcessPoolExecutor once started
         self.futures: dict = {}
         self.waiting: list[_Work] = []
@@ -272,8 +273,19 @@ class _Pool:
             from concurrent.futures import ProcessPoolExecutor  # imported only when used
 
             self.executor = ProcessPoolExecutor(max_workers=self.jobs, initializer=_worker_init)
+            total = self.total() or self.count
+            self.chunk = min(CHUNK_MAX_FILES, max(CHUNK_MIN_FILES, total // (self.jobs * 8)))
         if self.executor is not None and len(self.waiting) >= self.chunk:
             self._submit()
+
+    def abort(self) -> None:
+        """Stop: cancel what is queued and end the workers (the run failed meanwhile)."""
+        if self.executor is not None:
+            for process in list(getattr(self.executor, "_processes", {}).values()):
+                process.terminate()
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = None
+        self.waiting = []
 
     def _submit(self) -> None:
         chunk, self.waiting = self.waiting, []
@@ -321,28 +333,36 @@ class _Pool:
                 yield fx, digest, text, info, work
 
 
-def extract_paths(settings: Settings, files: list, *, progress: Progress | None = None,
-                  stats: dict[str, os.stat_result] | None = None) -> Extraction:
-    """Extract the call sites of ``files`` ((absolute, relative) pairs, or paths): cache,
+def extract_paths(settings: Settings, files: Iterable, *, progress: Progress | None = None,
+                  stats: dict[str, os.stat_result] | None = None,
+                  while_extracting: Callable[[], object] | None = None) -> Extraction:
+    """Extract the call sites of ``files`` ((absolute, relative) pairs, or paths; a list, or a
+    :class:`~tracklint.files.FileStream` that yields files while git is still listing): cache,
     pre-filter, minified/generated skip, and parsing in worker processes. ``stats`` holds stats
-    already taken in this run (absolute path -> stat), so that a file is not stat'ed twice."""
+    already taken in this run (absolute path -> stat), so that a file is not stat'ed twice.
+    ``while_extracting`` runs once every file is handed over, while the workers work (the
+    check loads its plan there)."""
     from tracklint.files import relpath
 
     started = time.perf_counter()
     out = Extraction()
     counts = out.stats
-    counts.files_listed = len(files)
+    sized = isinstance(files, (list, tuple))
+
+    def total() -> int | None:
+        return len(files) if sized else getattr(files, "expected", None)
+
     # A short explicit file list (pre-commit) is cheaper to parse than the cache is to load.
-    use_cache = settings.cache and not (settings.files_given and len(files) <= SMALL_RUN_FILES)
+    use_cache = settings.cache and not (settings.files_given and sized and len(files) <= SMALL_RUN_FILES)
     cache = _open_cache(settings) if use_cache else None
     root = str(settings.root)
-    pool = _Pool(settings, _Options.of(settings, digests=cache is not None), len(files))
+    pool = _Pool(settings, _Options.of(settings, digests=cache is not None), total)
     done = 0
     for item in files:
         spath, rel = item if isinstance(item, tuple) else (str(item), relpath(item, root))
         done += 1
         if progress and done % 500 == 0:
-            progress(done, len(files))
+            progress(done, max(done, total() or 0))
         st = stats.get(spath) if stats is not None else None
         if st is None and cache is not None and rel in cache:
             # a cached file is looked up by its stat; any other file is stat'ed by the worker
@@ -368,11 +388,18 @@ def extract_paths(settings: Settings, files: list, *, progress: Progress | None 
                     continue
                 known = cache.digest_of(rel)
         pool.add(_Work(spath, rel, st, known))
+    counts.files_listed = done
+    if while_extracting is not None:
+        try:
+            while_extracting()
+        except BaseException:
+            pool.abort()
+            raise
     handled = done - pool.count
     for fx, digest, text, info, work in pool.results():
         handled += 1
         if progress:
-            progress(min(handled, len(files)), len(files))
+            progress(min(handled, done), done)
         st = work.stat or info
         if st is not None:
             if work.stat is None and stats is not None:
@@ -782,30 +809,49 @@ def scan_calls(settings: Settings) -> list[TrackCall]:
     return scan(settings).calls
 
 
-def run(settings: Settings, plan: Plan, *, progress: Progress | None = None,
+def run(settings: Settings, plan: Plan | Callable[[], Plan], *, progress: Progress | None = None,
         listing: Listing | None = None, memo_checked: bool = False) -> Result:
     """``tracklint check``: scan, compare with the plan, suppress, baseline. A run that
     changes nothing since the last one returns the remembered result (see ``memo.py``).
+    ``plan`` may be a function that loads it: it is then called while the workers extract.
     ``listing``: the files (and stats) :func:`remembered` already listed; ``memo_checked``: it
     found no remembered result, so the memo's key is computed after extraction, from the stats
     the extraction takes anyway (on a cold run, workers start without waiting for a stat pass)."""
     from tracklint import memo
 
     started = time.perf_counter()
-    if listing is None:
-        taken: dict[str, os.stat_result] = {}
-        # With no memo to check, no stat is taken here: the workers take them as they read.
-        listing = Listing(list_paths(settings, None if memo_checked else taken), taken)
-    files, stats = listing.files, listing.stats
+    loader = plan if callable(plan) else None
+    the_plan: Plan | None = None if loader is not None else plan
+
+    def load() -> Plan:
+        nonlocal the_plan
+        if the_plan is None:
+            the_plan = loader()
+        return the_plan
+
+    stats: dict[str, os.stat_result] = listing.stats if listing is not None else {}
+    stream = stream_paths(settings) if listing is None and memo_checked else None
     key = None
-    if not memo_checked:
-        key = memo.memo_key(settings, plan.files, files, stats)
-        if key is not None:
-            remembered = memo.load(settings, key, plan)
-            if remembered is not None:
-                remembered.stats.seconds = time.perf_counter() - started
-                return remembered
-    ex = extract_paths(settings, files, progress=progress, stats=stats)
+    if stream is not None:
+        # No memo to check: workers start on the tracked files while git still looks for
+        # untracked ones, and the plan loads while they work. The stats are the workers'.
+        ex = extract_paths(settings, stream, progress=progress, stats=stats, while_extracting=load)
+        files = sorted(stream.collected)
+    else:
+        if listing is None:
+            taken: dict[str, os.stat_result] = {}
+            listing = Listing(list_paths(settings, None if memo_checked else taken), taken)
+            stats = listing.stats
+        files = listing.files
+        if not memo_checked:
+            key = memo.memo_key(settings, load().files, files, stats)
+            if key is not None:
+                remembered = memo.load(settings, key, load())
+                if remembered is not None:
+                    remembered.stats.seconds = time.perf_counter() - started
+                    return remembered
+        ex = extract_paths(settings, files, progress=progress, stats=stats, while_extracting=load)
+    plan = load()
     if memo_checked:
         key = memo.memo_key(settings, plan.files, files, stats)  # stats taken before each read
     complete_exports(settings, ex)

@@ -24,7 +24,7 @@ import functools
 import os
 import re
 from pathlib import Path
-from typing import Callable, Collection, Iterable, Sequence
+from typing import Callable, Collection, Iterable, Iterator, Sequence
 
 from tracklint import gitlisting
 from tracklint.errors import UsageError
@@ -88,7 +88,6 @@ def list_files_rel(
     100,000 files). ``stats``, when given, receives the stats of tracked files (absolute path ->
     stat), taken while git looks for untracked ones."""
     root_abs = os.path.abspath(root)
-    excluder = _compile(exclude)
     found: set[str] = set()
     explicit: set[str] = set()
     for given in paths or [Path(root_abs)]:
@@ -101,18 +100,33 @@ def list_files_rel(
         if not _supported(os.path.basename(path)):
             continue
         explicit.add(path)
-    prefix = root_abs if root_abs.endswith(os.sep) else root_abs + os.sep
-    cut = len(prefix)
+    to_pair = _pairing(root_abs, exclude, force_exclude=force_exclude, explicit=explicit)
     out: list[tuple[str, str]] = []
     for file in sorted(found | explicit):
+        pair = to_pair(file)
+        if pair is not None:
+            out.append(pair)
+    return out
+
+
+def _pairing(root_abs: str, exclude: Sequence[str], *, force_exclude: bool,
+             explicit: Collection[str]) -> Callable[[str], tuple[str, str] | None]:
+    """``file -> (file, POSIX path relative to root_abs)``, or None for an excluded file
+    (files named explicitly are excluded only with ``force_exclude``)."""
+    excluder = _compile(exclude)
+    prefix = root_abs if root_abs.endswith(os.sep) else root_abs + os.sep
+    cut = len(prefix)
+
+    def pair(file: str) -> tuple[str, str] | None:
         rel = file[cut:] if file.startswith(prefix) else relpath(file, root_abs)
         if os.sep != "/":
             rel = rel.replace(os.sep, "/")
         if excluder is not None and (force_exclude or file not in explicit):
             if _excluded(excluder, rel):
-                continue
-        out.append((file, rel))
-    return out
+                return None
+        return file, rel
+
+    return pair
 
 
 def _excluded(excluder, rel: str) -> bool:
@@ -161,12 +175,15 @@ def _listed_filter(skip_dirs: tuple[str, ...]) -> "re.Pattern[str]":
     return re.compile(rf"{not_under}.+\.(?i:{suffixes})\Z", re.DOTALL)
 
 
-def _git_list(directory: str, while_walking: Callable[[list[str]], None] | None = None) -> list[str] | None:
-    """Paths (relative to ``directory``) that git lists there, or None when it is not a git work
-    tree (or git is unavailable/refuses, e.g. a repository owned by another user).
+def _git_list_parts(directory: str) -> tuple[list[str], Callable[[], list[str] | None]] | None:
+    """The tracked paths (relative to ``directory``) that git lists there, and a function that
+    waits for the untracked, not ignored ones (None if that listing fails); None when
+    ``directory`` is not a git work tree (or git is unavailable or refuses, e.g. a repository
+    owned by another user).
 
     Two ``git ls-files`` run side by side: tracked paths with their tags (``H``, ``S``, ``M``,
-    ``C``... and ``R`` for deleted, listed twice), and untracked paths that are not ignored."""
+    ``C``... and ``R`` for deleted, listed twice), and untracked paths that are not ignored.
+    The first is quick (the index); the second walks the work tree."""
     processes = gitlisting.take(directory)
     if processes is None:
         return None
@@ -187,13 +204,83 @@ def _git_list(directory: str, while_walking: Callable[[list[str]], None] | None 
             names.append(item[2:])
     if gone:
         names = [n for n in names if n not in gone]
+
+    def untracked() -> list[str] | None:
+        others = others_process.communicate()[0]
+        if others_process.returncode != 0:
+            return None
+        return [item for item in others.decode("utf-8", "surrogateescape").split("\0") if item]
+
+    return names, untracked
+
+
+def _git_list(directory: str, while_walking: Callable[[list[str]], None] | None = None) -> list[str] | None:
+    """Every path (relative to ``directory``) git lists there, tracked then untracked, or None
+    (see :func:`_git_list_parts`). ``while_walking`` gets the tracked paths while git is still
+    looking for untracked ones."""
+    parts = _git_list_parts(directory)
+    if parts is None:
+        return None
+    names, untracked = parts
     if while_walking is not None:
         while_walking(names)  # git is still listing untracked files meanwhile
-    others = others_process.communicate()[0]
-    if others_process.returncode != 0:
+    others = untracked()
+    if others is None:
         return None
-    names.extend(item for item in others.decode("utf-8", "surrogateescape").split("\0") if item)
-    return names
+    return names + others
+
+
+class FileStream:
+    """The files of one directory as (absolute path, path relative to the root) pairs, tracked
+    files first: they are known as soon as git has read its index, while the listing of
+    untracked files still walks the work tree, so a run can start reading them at once.
+
+    Iterate once. :attr:`expected` is the number of files known so far (tracked ones, then
+    all); :attr:`collected` holds every pair yielded. Outside git, or if git fails half-way,
+    the directory is listed as :func:`list_files_rel` does."""
+
+    def __init__(self, root: Path, directory: Path, *, exclude: Sequence[str] = (),
+                 skip_dirs: Collection[str] = DEFAULT_SKIP_DIRS) -> None:
+        self.root = os.path.abspath(root)
+        self.directory = os.path.abspath(directory)
+        self.exclude = tuple(exclude)
+        self.skip_dirs = skip_dirs
+        self.expected: int | None = None
+        self.collected: list[tuple[str, str]] = []
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        parts = _git_list_parts(self.directory)
+        if parts is None:
+            yield from self._fallback(set())
+            return
+        tracked, untracked = parts
+        base = self.directory if self.directory.endswith(os.sep) else self.directory + os.sep
+        wanted = _listed_filter(tuple(sorted(self.skip_dirs))).match
+        to_pair = _pairing(self.root, self.exclude, force_exclude=False, explicit=frozenset())
+        self.expected = len(tracked)
+        for batch in (tracked, None):
+            if batch is None:
+                batch = untracked()
+                if batch is None:  # git failed after listing the tracked files
+                    yield from self._fallback({path for path, _ in self.collected})
+                    return
+                self.expected = len(self.collected) + len(batch)
+            for name in batch:
+                if wanted(name):
+                    pair = to_pair(base + (name if os.sep == "/" else name.replace("/", os.sep)))
+                    if pair is not None:
+                        self.collected.append(pair)
+                        yield pair
+        self.expected = len(self.collected)
+
+    def _fallback(self, seen: set[str]) -> Iterator[tuple[str, str]]:
+        listed = list_files_rel(Path(self.root), [Path(self.directory)], exclude=self.exclude,
+                                skip_dirs=self.skip_dirs)
+        self.expected = len(listed)
+        for pair in listed:
+            if pair[0] not in seen:
+                self.collected.append(pair)
+                yield pair
 
 
 class _Ignores:

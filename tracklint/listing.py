@@ -16,6 +16,7 @@ from tracklint.config import Settings
 from tracklint.errors import UsageError
 
 if TYPE_CHECKING:
+    from tracklint.files import FileStream
     from tracklint.result import Result
 
 
@@ -43,6 +44,21 @@ def list_paths(settings: Settings, stats: dict[str, os.stat_result] | None = Non
         changed = set(changed_files(root, settings.changed_since))
         files = [(path, rel) for path, rel in files if rel in changed]
     return files
+
+
+def stream_paths(settings: Settings) -> "FileStream | None":
+    """The run's files as a :class:`~tracklint.files.FileStream` (tracked files first, while git
+    still lists untracked ones) when the run lists one directory, as it usually does; None for
+    runs that name files, several paths, or ``--changed-since``."""
+    from tracklint.files import FileStream
+
+    if settings.changed_since or settings.files_given:
+        return None
+    paths = list(settings.paths) or [settings.root]
+    if len(paths) != 1 or not os.path.isdir(paths[0]):
+        return None
+    return FileStream(settings.root, paths[0],
+                      exclude=tuple(settings.exclude) + tuple(settings.extend_exclude))
 
 
 @dataclass
