@@ -8,6 +8,7 @@ error. Bad input never produces a traceback (set ``TRACKLINT_DEBUG=1`` to see on
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -109,6 +110,11 @@ def _interrupted() -> None:
 def _guarded(run, arguments: dict) -> None:
     """Run a command body and leave with its exit code: errors for people exit 2 with their
     message, Ctrl-C exits 130, and nothing ends in a traceback."""
+    # A command is short-lived and keeps what it builds until it ends: the cyclic garbage
+    # collector only walks the growing heap (on a 20,000-file check, 0.07 s in the cache write
+    # alone). Reference counting still frees everything; worker processes collect as usual.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         code = run(**arguments)
     except TracklintError as err:
@@ -119,6 +125,9 @@ def _guarded(run, arguments: dict) -> None:
         raise
     except Exception as exc:  # noqa: BLE001
         raise _internal(exc) from None
+    finally:
+        if collecting:
+            gc.enable()
     raise typer.Exit(code)
 
 

@@ -7,6 +7,7 @@ and return a :class:`~tracklint.result.Result`; the CLI turns that into output a
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
@@ -458,8 +459,10 @@ def _open_cache(settings: Settings):
 
 
 def _worker_init() -> None:
-    """Workers leave Ctrl-C to the main process, which ends them."""
+    """Workers leave Ctrl-C to the main process, which ends them, and collect cyclic garbage
+    (the main process may have turned the collector off; a worker's heap turns over)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.enable()
 
 
 def _isolated(work: _Work, options: _Options) -> tuple[FileExtraction | None, str, Any, FileStat | None]:
