@@ -3,6 +3,8 @@ statically known value is compared with a property spec."""
 
 from __future__ import annotations
 
+import difflib
+import functools
 import math
 from dataclasses import dataclass
 from typing import Iterator
@@ -37,8 +39,31 @@ def planned_events(plan: Plan, kind: str) -> dict[str, Event] | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
+def closest(name: str, candidates: tuple[str, ...]) -> str | None:
+    """The candidate most like ``name`` (difflib ratio at least 0.75), or None. Cached: the same
+    unknown name is usually sent from many call sites."""
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+_TARGETS: list = [None, {}]  # [the plan the targets are of, {(kind, event): Target | None}]
+
+
 def target_for(call: TrackCall, plan: Plan) -> Target | None:
-    """The plan entry ``call`` is checked against, or None (unknown event, unconstrained kind)."""
+    """The plan entry ``call`` is checked against, or None (unknown event, unconstrained kind).
+    One Target per (kind, event) and plan: several rules ask for every call, and a Target
+    copies the event's properties (rules only read it)."""
+    if _TARGETS[0] is not plan:
+        _TARGETS[0], _TARGETS[1] = plan, {}
+    key = (call.kind, call.event)
+    cached = _TARGETS[1]
+    if key not in cached:
+        cached[key] = _target_for(call, plan)
+    return cached[key]
+
+
+def _target_for(call: TrackCall, plan: Plan) -> Target | None:
     if call.kind in ("track", "page", "screen"):
         events = planned_events(plan, call.kind)
         if not events or call.event is None or call.event not in events:

@@ -25,12 +25,11 @@ or add the event to the tracking plan first.
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterable
 
 from tracklint.diagnostics import normalise_name
 from tracklint.extract.base import TrackCall
-from tracklint.rules._common import call_span, planned_events
+from tracklint.rules._common import call_span, closest, planned_events
 from tracklint.rules.base import Finding, RuleContext
 
 CODE = "TL001"
@@ -79,9 +78,9 @@ def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
         )
         return
     by_folded = {normalise_name(e.name): e.name for e in events.values()}
-    close = difflib.get_close_matches(folded, list(by_folded), n=1, cutoff=0.75)
+    close = closest(folded, tuple(by_folded))
     help_text = (
-        f"the closest planned {noun} is `{by_folded[close[0]]}`; if `{name}` is new, add it to the plan"
+        f"the closest planned {noun} is `{by_folded[close]}`; if `{name}` is new, add it to the plan"
         if close
         else f"add `{name}` to the tracking plan, or send a planned {noun}"
     )

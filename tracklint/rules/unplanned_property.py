@@ -21,12 +21,11 @@ or add the property to the event in the tracking plan.
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterable
 
 from tracklint.diagnostics import normalise_name
 from tracklint.extract.base import TrackCall
-from tracklint.rules._common import literal_target, nested_objects
+from tracklint.rules._common import closest, literal_target, nested_objects
 from tracklint.rules.base import Finding, RuleContext
 
 CODE = "TL005"
@@ -65,7 +64,7 @@ def _suggest(key: str, specs: dict) -> str:
     same = [name for name in specs if normalise_name(name) == folded]
     if same:
         return f"did you mean `{same[0]}`?"
-    close = difflib.get_close_matches(key, list(specs), n=1, cutoff=0.75)
+    close = closest(key, tuple(specs))
     if close:
-        return f"did you mean `{close[0]}`? Otherwise add `{key}` to the plan"
+        return f"did you mean `{close}`? Otherwise add `{key}` to the plan"
     return f"add `{key}` to the event in the tracking plan, or remove it"
