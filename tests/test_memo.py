@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -170,3 +172,40 @@ def test_an_unchanged_check_does_not_even_load_the_plan(project: Path, monkeypat
     age(project)
     third = run()
     assert loads == [1] and third.exit_code == 0
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_tracked_file_deleted_in_the_work_tree_is_neither_reported_nor_a_memo_miss(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from tracklint import listing
+    from tracklint.cli import app
+    from tracklint.config import resolve_settings
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "tracking-plan.yaml").write_text(PLAN)
+    (root / "a.js").write_text('analytics.track("signed_up");\n')
+    (root / "b.js").write_text('analytics.track("Signed Up");\n')
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    for args in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "x"]):
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+    (root / "b.js").unlink()  # deleted, not committed: git's index still lists it
+    age(root)
+
+    def run():
+        old = os.getcwd()
+        os.chdir(root)
+        try:
+            return CliRunner().invoke(app, ["check", "-f", "concise"], catch_exceptions=False)
+        finally:
+            os.chdir(old)
+
+    first = run()
+    assert first.exit_code == 1 and "a.js:1:" in first.output and "b.js" not in first.output
+    # the next run finds the remembered result (the deleted file did not spoil the memo)
+    remembered, _ = listing.remembered(resolve_settings(cwd=root))
+    assert remembered is not None
+    second = run()
+    assert (second.exit_code, second.output) == (first.exit_code, first.output)

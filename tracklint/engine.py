@@ -7,6 +7,7 @@ and return a :class:`~tracklint.result.Result`; the CLI turns that into output a
 
 from __future__ import annotations
 
+import errno
 import gc
 import hashlib
 import logging
@@ -84,6 +85,8 @@ class Extraction:
     # only (on a 100,000-file tree, a record per file costs the main process ~100 MB); parsed on
     # demand when another file's call refers to a constant they may define.
     unparsed: dict[str, str] = field(default_factory=dict)
+    # Listed files that did not exist when read (absolute paths; see extract_paths' missing_ok).
+    gone: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------------
@@ -98,6 +101,8 @@ def _specs(settings: Settings):
 
 #: What a worker returns for a file the pre-filter ruled out (cheaper to send than a record).
 NO_CALLS = "no-calls"
+#: What a worker returns for a file that no longer exists (a dangling symlink is not "gone").
+GONE = "gone"
 #: The cache text of an extraction that the worker did not encode.
 NOT_ENCODED = "not-encoded"
 
@@ -200,6 +205,8 @@ def _process_one(path: str, rel: str, known_digest: str, specs, prefilter, optio
     try:
         data, info = read_with_stat(path, options.max_size)
     except OSError as exc:
+        if isinstance(exc, FileNotFoundError) and not os.path.lexists(path):
+            return GONE, "", None  # deleted since it was listed (or tracked, deleted in the work tree)
         result = FileExtraction(path=rel, language=language)
         if isinstance(exc, NotRegularFile):
             result.notices.append(_not_regular(rel))
@@ -336,13 +343,15 @@ class _Pool:
 
 def extract_paths(settings: Settings, files: Iterable, *, progress: Progress | None = None,
                   stats: dict[str, os.stat_result] | None = None,
-                  while_extracting: Callable[[], object] | None = None) -> Extraction:
+                  while_extracting: Callable[[], object] | None = None,
+                  missing_ok: bool = False) -> Extraction:
     """Extract the call sites of ``files`` ((absolute, relative) pairs, or paths; a list, or a
     :class:`~tracklint.files.FileStream` that yields files while git is still listing): cache,
     pre-filter, minified/generated skip, and parsing in worker processes. ``stats`` holds stats
     already taken in this run (absolute path -> stat), so that a file is not stat'ed twice.
     ``while_extracting`` runs once every file is handed over, while the workers work (the
-    check loads its plan there)."""
+    check loads its plan there). ``missing_ok``: files that turn out not to exist (git lists a
+    tracked file deleted in the work tree) are left out (in ``Extraction.gone``), not reported."""
     from tracklint.files import relpath
 
     started = time.perf_counter()
@@ -406,6 +415,12 @@ def extract_paths(settings: Settings, files: Iterable, *, progress: Progress | N
             if work.stat is None and stats is not None:
                 stats[work.path] = st
             counts.bytes_read += st.st_size
+        if fx == GONE:
+            if missing_ok:  # listed from git's index, deleted in the work tree: not a file to check
+                out.gone.append(work.path)
+                continue
+            fx = FileExtraction(path=work.rel, language=language_for(work.path) or "unknown")
+            fx.notices.append(Notice(work.rel, "unreadable", f"cannot read: {os.strerror(errno.ENOENT)}"))
         if fx == NO_CALLS:  # kept by name only (see _keep)
             out.unparsed[work.rel] = language_for(work.path) or "unknown"
             if cache is not None and st is not None:
@@ -838,8 +853,10 @@ def run(settings: Settings, plan: Plan | Callable[[], Plan], *, progress: Progre
     if stream is not None:
         # No memo to check: workers start on the tracked files while git still looks for
         # untracked ones, and the plan loads while they work. The stats are the workers'.
-        ex = extract_paths(settings, stream, progress=progress, stats=stats, while_extracting=load)
-        files = sorted(stream.collected)
+        ex = extract_paths(settings, stream, progress=progress, stats=stats, while_extracting=load,
+                           missing_ok=True)
+        gone = set(ex.gone)
+        files = sorted(pair for pair in stream.collected if pair[0] not in gone)
     else:
         if listing is None:
             taken: dict[str, os.stat_result] = {}

@@ -142,21 +142,30 @@ def _discover(directory: str, root: str, skip_dirs: Collection[str],
     # directories): on 20,000 listed paths that is most of a run that changes nothing.
     wanted = _listed_filter(tuple(sorted(skip_dirs))).match
 
+    gone: set[str] = set()
+
     def stat_tracked(names: list[str]) -> None:
         # While git walks the work tree for untracked files (the slow half of the listing),
-        # this process stats the tracked ones: the run needs every file's stat anyway.
-        if stats is None:
-            return
-        stat_of = os.stat
+        # this process stats the tracked ones (the run needs every file's stat anyway), or
+        # checks that they exist: a tracked file deleted in the work tree is not listed.
+        stat_of = os.stat if stats is not None else os.lstat
         for rel in names:
             if wanted(rel):
                 path = base + (rel if os.sep == "/" else rel.replace("/", os.sep))
                 try:
-                    stats[path] = stat_of(path)
+                    st = stat_of(path)
+                except FileNotFoundError:
+                    if not os.path.lexists(path):  # a dangling symlink is listed (and reported)
+                        gone.add(rel)
+                    continue
                 except OSError:
-                    pass  # the run reports it when it stats the file itself
+                    continue  # the run reports it when it reads the file
+                if stats is not None:
+                    stats[path] = st
 
     listed = _git_list(directory, stat_tracked)
+    if gone:
+        listed = [rel for rel in listed if rel not in gone] if listed is not None else None
     if listed is None:
         yield from _walk(directory, root, skip_dirs)
         return
@@ -181,9 +190,9 @@ def _git_list_parts(directory: str) -> tuple[list[str], Callable[[], list[str] |
     ``directory`` is not a git work tree (or git is unavailable or refuses, e.g. a repository
     owned by another user).
 
-    Two ``git ls-files`` run side by side: tracked paths with their tags (``H``, ``S``, ``M``,
-    ``C``... and ``R`` for deleted, listed twice), and untracked paths that are not ignored.
-    The first is quick (the index); the second walks the work tree."""
+    Two ``git ls-files`` run side by side: tracked paths (from the index: quick; files deleted
+    in the work tree are still among them) and untracked paths that are not ignored (a walk of
+    the work tree)."""
     processes = gitlisting.take(directory)
     if processes is None:
         return None
@@ -193,17 +202,7 @@ def _git_list_parts(directory: str) -> tuple[list[str], Callable[[], list[str] |
         others_process.kill()
         others_process.communicate()
         return None
-    names: list[str] = []
-    gone: set[str] = set()
-    for item in tracked.decode("utf-8", "surrogateescape").split("\0"):
-        if len(item) < 3 or item[1] != " ":
-            continue
-        if item[0] == "R":
-            gone.add(item[2:])
-        else:
-            names.append(item[2:])
-    if gone:
-        names = [n for n in names if n not in gone]
+    names = [item for item in tracked.decode("utf-8", "surrogateescape").split("\0") if item]
 
     def untracked() -> list[str] | None:
         others = others_process.communicate()[0]
@@ -236,8 +235,10 @@ class FileStream:
     untracked files still walks the work tree, so a run can start reading them at once.
 
     Iterate once. :attr:`expected` is the number of files known so far (tracked ones, then
-    all); :attr:`collected` holds every pair yielded. Outside git, or if git fails half-way,
-    the directory is listed as :func:`list_files_rel` does."""
+    all); :attr:`collected` holds every pair yielded. Files are not stat'ed here, so a tracked
+    file deleted in the work tree is among them: the reader finds it gone (see
+    ``engine.extract_paths(missing_ok=True)``). Outside git, or if git fails half-way, the
+    directory is listed as :func:`list_files_rel` does."""
 
     def __init__(self, root: Path, directory: Path, *, exclude: Sequence[str] = (),
                  skip_dirs: Collection[str] = DEFAULT_SKIP_DIRS) -> None:
