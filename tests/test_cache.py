@@ -346,3 +346,16 @@ def test_small_scalar_records_decode_fresh_objects(project: Path) -> None:
     assert len(c2._simple) == 1  # the second record came from the memo
     a.calls.append(None)  # type: ignore[arg-type]
     assert b.calls == []
+
+
+def test_span_lists_follow_the_span_fields_in_order() -> None:
+    # span_to_list spells the fields out for speed; it must stay in step with Span itself
+    import dataclasses
+
+    from tracklint.cache import span_from_list, span_to_list
+    from tracklint.extract.base import Span
+
+    names = [f.name for f in dataclasses.fields(Span)]
+    span = Span(*range(1, len(names) + 1))
+    assert span_to_list(span) == [getattr(span, n) for n in names]
+    assert span_from_list(span_to_list(span)) == span

@@ -415,6 +415,27 @@ def spec_applies(raw: RawCall, spec: CallSpec, bindings: dict[str, str]) -> bool
     return False
 
 
+_SPEC_INDEX: dict[int, tuple[Any, dict[tuple[str, str], list[CallSpec]], int]] = {}
+
+
+def _specs_for(specs: Iterable[CallSpec], method: str, language: str) -> Iterable[CallSpec]:
+    """The specs (in their order) for ``method`` in ``language``: an index per specs list, built
+    once (a run passes one list for every call; scanning a hundred specs per call was most of
+    the time spent matching)."""
+    if not isinstance(specs, list):
+        return specs
+    held = _SPEC_INDEX.get(id(specs))
+    if held is None or held[0] is not specs or held[2] != len(specs):
+        index: dict[tuple[str, str], list[CallSpec]] = {}
+        for spec in specs:
+            for lang in spec.languages:
+                index.setdefault((spec.method, lang), []).append(spec)
+        if len(_SPEC_INDEX) > 16:
+            _SPEC_INDEX.clear()
+        held = _SPEC_INDEX[id(specs)] = (specs, index, len(specs))
+    return held[1].get((method, language), ())
+
+
 def match_call(
     raw: RawCall, specs: Iterable[CallSpec], *, path: str, bindings: dict[str, str] | None = None
 ) -> TrackCall | None:
@@ -424,7 +445,7 @@ def match_call(
     assigned from a constructor call, ``"import:@amplitude/analytics-browser"`` for an import.
     """
     bindings = bindings or {}
-    for spec in specs:
+    for spec in _specs_for(specs, raw.method, raw.language):
         if not spec_applies(raw, spec, bindings):
             continue
         event_value = resolve(raw, spec.event) if spec.event else None

@@ -53,7 +53,9 @@ def _compile(pattern: bytes):
 _BLANK = bytes(b if b in (0x0A, 0x0D) else 0x20 for b in range(256))
 # A line that starts a top-level block: a word, a decorator or an annotation in column 0.
 _BLOCK_FIRST = frozenset(bytes([c]) for c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_@$")
-_NEXT_BLOCK = _compile(rb"\n[A-Za-z_@$]")
+# Searched once per hit from a given offset: the standard library's engine costs less per call
+# than RE2's, and neither pattern can backtrack (a literal first byte; a bounded line).
+_NEXT_BLOCK = re.compile(rb"\n[A-Za-z_@$]")
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
 # Blocks kept even without a call: imports (bindings) and short top-level constants, so that
 # the common case needs no fallback. Anything else a call depends on forces the fallback.
@@ -64,7 +66,7 @@ _DECLARATION_LINE = _compile(
 # A declaration whose value is a function or a class (``export const load = async () => {``) is
 # code, not a binding a call needs: such blocks are kept only when they hold a hit. (If a call
 # did depend on one, the name check below finds the name in the hidden text and parses whole.)
-_FUNCTION_VALUE = _compile(rb"=>|=[ \t]*(?:async\b|function\b|class\b)")
+_FUNCTION_VALUE = re.compile(rb"=>|=[ \t]*(?:async\b|function\b|class\b)")
 
 
 def extract_windowed(
