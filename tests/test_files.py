@@ -249,3 +249,26 @@ def test_the_file_stream_outside_git_lists_like_the_walk(tree: Path) -> None:
 
     stream = FileStream(tree, tree)
     assert sorted(stream) == list_files_rel(tree, [tree])
+
+
+@pytest.mark.skipif(not HAS_GIT, reason="git is not installed")
+def test_a_file_stream_left_early_ends_gits_walk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ctrl-C or an error while files are handed over: git's listing of untracked files must not
+    # be left running (nor its pipe open).
+    from tracklint import gitlisting
+    from tracklint.files import FileStream
+
+    root = tmp_path / "r"
+    root.mkdir()
+    make_tree(root)
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "init")
+    started = []
+    real_start = gitlisting.start
+    monkeypatch.setattr(gitlisting, "start", lambda d: started.append(real_start(d)) or started[-1])
+    stream = iter(FileStream(root, root))
+    next(stream)
+    stream.close()
+    (_, others), = started
+    assert others.returncode is not None and others.stdout.closed

@@ -368,43 +368,45 @@ def extract_paths(settings: Settings, files: Iterable, *, progress: Progress | N
     root = str(settings.root)
     pool = _Pool(settings, _Options.of(settings, digests=cache is not None), total)
     done = 0
-    for item in files:
-        spath, rel = item if isinstance(item, tuple) else (str(item), relpath(item, root))
-        done += 1
-        if progress and done % 500 == 0:
-            progress(done, max(done, total() or 0))
-        st = stats.get(spath) if stats is not None else None
-        if st is None and cache is not None and rel in cache:
-            # a cached file is looked up by its stat; any other file is stat'ed by the worker
-            # that reads it (fstat of the open file), so workers start without a stat pass
-            try:
-                st = os.stat(spath)
-            except OSError as exc:
-                out.notices.append(Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
-                continue
-            if stats is not None:
-                stats[spath] = st
-        known = ""
-        if st is not None:
-            if not stat.S_ISREG(st.st_mode):
-                # FIFOs, sockets and devices named explicitly would block or never end
-                out.notices.append(_not_regular(rel))
-                continue
-            if cache is not None:
-                hit = cache.lookup(rel, st)
-                if hit is not None:
-                    _keep(out, hit)
-                    counts.files_cached += 1
+    try:
+        for item in files:
+            spath, rel = item if isinstance(item, tuple) else (str(item), relpath(item, root))
+            done += 1
+            if progress and done % 500 == 0:
+                progress(done, max(done, total() or 0))
+            st = stats.get(spath) if stats is not None else None
+            if st is None and cache is not None and rel in cache:
+                # a cached file is looked up by its stat; any other file is stat'ed by the worker
+                # that reads it (fstat of the open file), so workers start without a stat pass
+                try:
+                    st = os.stat(spath)
+                except OSError as exc:
+                    out.notices.append(Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
                     continue
-                known = cache.digest_of(rel)
-        pool.add(_Work(spath, rel, st, known))
-    counts.files_listed = done
-    if while_extracting is not None:
-        try:
+                if stats is not None:
+                    stats[spath] = st
+            known = ""
+            if st is not None:
+                if not stat.S_ISREG(st.st_mode):
+                    # FIFOs, sockets and devices named explicitly would block or never end
+                    out.notices.append(_not_regular(rel))
+                    continue
+                if cache is not None:
+                    hit = cache.lookup(rel, st)
+                    if hit is not None:
+                        _keep(out, hit)
+                        counts.files_cached += 1
+                        continue
+                    known = cache.digest_of(rel)
+            pool.add(_Work(spath, rel, st, known))
+        counts.files_listed = done
+        if while_extracting is not None:
             while_extracting()
-        except BaseException:
-            pool.abort()
-            raise
+    except BaseException:
+        # Ctrl-C while git still lists, or the plan fails to load: stop the workers now
+        # (they ignore SIGINT, and the executor would otherwise finish the queued batches).
+        pool.abort()
+        raise
     handled = done - pool.count
     for fx, digest, text, info, work in pool.results():
         handled += 1

@@ -184,7 +184,7 @@ def _listed_filter(skip_dirs: tuple[str, ...]) -> "re.Pattern[str]":
     return re.compile(rf"{not_under}.+\.(?i:{suffixes})\Z", re.DOTALL)
 
 
-def _git_list_parts(directory: str) -> tuple[list[str], Callable[[], list[str] | None]] | None:
+def _git_list_parts(directory: str) -> tuple[list[str], Callable[..., list[str] | None]] | None:
     """The tracked paths (relative to ``directory``) that git lists there, and a function that
     waits for the untracked, not ignored ones (None if that listing fails); None when
     ``directory`` is not a git work tree (or git is unavailable or refuses, e.g. a repository
@@ -204,7 +204,13 @@ def _git_list_parts(directory: str) -> tuple[list[str], Callable[[], list[str] |
         return None
     names = [item for item in tracked.decode("utf-8", "surrogateescape").split("\0") if item]
 
-    def untracked() -> list[str] | None:
+    def untracked(abandon: bool = False) -> list[str] | None:
+        """The untracked paths (waits for git); ``abandon=True`` ends git's walk instead."""
+        if abandon:
+            if others_process.poll() is None:
+                others_process.kill()
+            others_process.communicate()
+            return None
         others = others_process.communicate()[0]
         if others_process.returncode != 0:
             return None
@@ -259,19 +265,25 @@ class FileStream:
         wanted = _listed_filter(tuple(sorted(self.skip_dirs))).match
         to_pair = _pairing(self.root, self.exclude, force_exclude=False, explicit=frozenset())
         self.expected = len(tracked)
-        for batch in (tracked, None):
-            if batch is None:
-                batch = untracked()
-                if batch is None:  # git failed after listing the tracked files
-                    yield from self._fallback({path for path, _ in self.collected})
-                    return
-                self.expected = len(self.collected) + len(batch)
-            for name in batch:
-                if wanted(name):
-                    pair = to_pair(base + (name if os.sep == "/" else name.replace("/", os.sep)))
-                    if pair is not None:
-                        self.collected.append(pair)
-                        yield pair
+        waited = False
+        try:
+            for batch in (tracked, None):
+                if batch is None:
+                    waited = True
+                    batch = untracked()
+                    if batch is None:  # git failed after listing the tracked files
+                        yield from self._fallback({path for path, _ in self.collected})
+                        return
+                    self.expected = len(self.collected) + len(batch)
+                for name in batch:
+                    if wanted(name):
+                        pair = to_pair(base + (name if os.sep == "/" else name.replace("/", os.sep)))
+                        if pair is not None:
+                            self.collected.append(pair)
+                            yield pair
+        finally:
+            if not waited:  # the reader stopped early (Ctrl-C, an error): end git's walk
+                untracked(abandon=True)
         self.expected = len(self.collected)
 
     def _fallback(self, seen: set[str]) -> Iterator[tuple[str, str]]:
