@@ -201,20 +201,19 @@ def _process_one(path: str, rel: str, known_digest: str, specs, prefilter, optio
     stat taken before reading). Never raises."""
     from tracklint.prefilter import is_generated, is_minified
 
-    language = language_for(path) or "unknown"
     try:
         data, info = read_with_stat(path, options.max_size)
     except OSError as exc:
         if isinstance(exc, FileNotFoundError) and not os.path.lexists(path):
             return GONE, "", None  # deleted since it was listed (or tracked, deleted in the work tree)
-        result = FileExtraction(path=rel, language=language)
+        result = FileExtraction(path=rel, language=language_for(path) or "unknown")
         if isinstance(exc, NotRegularFile):
             result.notices.append(_not_regular(rel))
         else:
             result.notices.append(Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
         return result, "", None
     if data is None:
-        result = FileExtraction(path=rel, language=language)
+        result = FileExtraction(path=rel, language=language_for(path) or "unknown")
         result.notices.append(_too_big(rel, info.st_size, options.max_size))
         return result, "", info
     if options.prefilter and not prefilter.may_contain(data):
@@ -224,11 +223,11 @@ def _process_one(path: str, rel: str, known_digest: str, specs, prefilter, optio
     if digest and digest == known_digest:
         return None, digest, info  # touched but unchanged (a checkout, say)
     if options.skip_minified and is_minified(data, path):
-        result = FileExtraction(path=rel, language=language)
+        result = FileExtraction(path=rel, language=language_for(path) or "unknown")
         result.notices.append(Notice(rel, "skipped", "looks minified (very long lines); not parsed (set skip-minified = false to parse it)"))
         return result, digest, info
     if options.skip_generated and is_generated(data):
-        result = FileExtraction(path=rel, language=language)
+        result = FileExtraction(path=rel, language=language_for(path) or "unknown")
         result.notices.append(Notice(rel, "skipped", "marked as generated; not parsed (set skip-generated = false to parse it)"))
         return result, digest, info
     return _extract_one(path, rel, specs, options.max_size, data, windows=options.prefilter), digest, info
