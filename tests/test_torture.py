@@ -330,6 +330,22 @@ def test_ctrl_c_exits_promptly_without_traceback(tmp_path: Path) -> None:
     assert b"Traceback" not in err
 
 
+@pytest.mark.parametrize("fmt", ["json", "full"])
+def test_a_reader_that_goes_away_is_not_an_internal_error(tmp_path: Path, fmt: str) -> None:
+    # `tracklint scan -f json | head`: the pipe closes early; tracklint stops quietly.
+    body = "".join(f'analytics.track("Signed Up", {{ n: {i} }});\n' for i in range(400))
+    root = repo(tmp_path, {f"src/f{i}.js": body for i in range(5)})
+    proc = subprocess.Popen([sys.executable, "-m", "tracklint", "scan", "--no-cache", "-f", fmt],
+                            cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with proc:
+        proc.stdout.read(64)
+        proc.stdout.close()
+        err = proc.stderr.read()
+        proc.wait(timeout=60)
+    assert proc.returncode == 1
+    assert b"internal error" not in err and b"Traceback" not in err and b"Exception ignored" not in err
+
+
 def test_corrupt_cache_is_ignored_and_rebuilt(tmp_path: Path) -> None:
     root = repo(tmp_path, {"a.js": 'analytics.track("purchase_completed");\n'})
     first = CliRunner()

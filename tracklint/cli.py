@@ -121,6 +121,8 @@ def _guarded(run, arguments: dict) -> None:
         raise _fail(err) from None
     except KeyboardInterrupt:
         _interrupted()
+    except BrokenPipeError:
+        _pipe_closed()
     except (typer.Exit, SystemExit):
         raise
     except Exception as exc:  # noqa: BLE001
@@ -129,6 +131,18 @@ def _guarded(run, arguments: dict) -> None:
         if collecting:
             gc.enable()
     raise typer.Exit(code)
+
+
+def _pipe_closed() -> None:
+    """The reader of our output went away (``tracklint scan -f json | head``): stop quietly,
+    with nothing more written to the closed pipe, and exit 1, as Python recommends and as rich
+    does for the terminal reports (not an "internal error")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    raise typer.Exit(1)
 
 
 def _internal(exc: BaseException) -> typer.Exit:
