@@ -101,3 +101,23 @@ def test_read_file_reads_whole_files_and_stops_at_the_limit(tmp_path) -> None:
     assert read_file(str(small), 4097) == b"x" * 1000
     assert read_file(str(empty), 4097) == b""
     assert read_file(str(big), 4097) == b"y" * 4097  # one byte over: the caller sees it is too big
+
+
+def test_preparing_the_extractors_changes_no_result(tmp_path) -> None:
+    # The engine compiles grammars and queries before forking its workers; extraction after
+    # that must give exactly what it gives without (and preparing never raises).
+    from tracklint.extract import extract_file, prepare
+    from tracklint.extract.presets import DEFAULT_PRESETS, build_specs
+
+    specs = build_specs(DEFAULT_PRESETS)
+    sources = {
+        "a.ts": b'analytics.track("Signed Up", { plan: "pro" });\n',
+        "a.py": b'analytics.track("u1", "Signed Up", {"plan": "pro"})\n',
+        "A.swift": b'Analytics.shared.track(name: "Signed Up")\n',
+        "A.kt": b'analytics.track("Signed Up")\n',
+    }
+    before = {name: [(c.event, c.span) for c in extract_file(name, data, specs).calls] for name, data in sources.items()}
+    prepare({"python", "javascript", "typescript", "tsx", "swift", "kotlin", "cobol"}, specs)
+    prepare(set(), [])
+    after = {name: [(c.event, c.span) for c in extract_file(name, data, specs).calls] for name, data in sources.items()}
+    assert after == before and all(before.values())

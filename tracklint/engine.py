@@ -109,12 +109,9 @@ NOT_ENCODED = "not-encoded"
 _WORKER_STATE: dict[str, tuple] = {}  # repr(options) -> (specs, prefilter); wrappers are dicts
 
 
-def _worker_extract(batch: list[tuple[str, str, str]], options: _Options) -> list[tuple[FileExtraction | str | None, str, Any, FileStat | None]]:
-    """Worker entry: read, pre-filter and extract a batch of (path, rel, known digest).
-    Returns (extraction, digest, cache text, stat) per file; the extraction is None when the digest
-    equals the known one (the cached result stands). The cache text (the extraction encoded for
-    the cache, when the run has one) is made here, so that the main process does not encode
-    every extraction one after the other."""
+def _worker_state(options: _Options) -> tuple:
+    """(specs, pre-filter) for ``options``, built once per process (and inherited by workers
+    forked after the main process built them)."""
     key = repr(options)
     state = _WORKER_STATE.get(key)
     if state is None:
@@ -123,7 +120,16 @@ def _worker_extract(batch: list[tuple[str, str, str]], options: _Options) -> lis
 
         specs = build_specs(options.presets, options.wrappers)
         state = _WORKER_STATE[key] = (specs, Prefilter(specs))
-    specs, prefilter = state
+    return state
+
+
+def _worker_extract(batch: list[tuple[str, str, str]], options: _Options) -> list[tuple[FileExtraction | str | None, str, Any, FileStat | None]]:
+    """Worker entry: read, pre-filter and extract a batch of (path, rel, known digest).
+    Returns (extraction, digest, cache text, stat) per file; the extraction is None when the digest
+    equals the known one (the cached result stands). The cache text (the extraction encoded for
+    the cache, when the run has one) is made here, so that the main process does not encode
+    every extraction one after the other."""
+    specs, prefilter = _worker_state(options)
     out = []
     for path, rel, known in batch:
         fx, digest, info = _process_one(path, rel, known, specs, prefilter, options)
@@ -263,10 +269,12 @@ class _Pool:
     to pay for them, in this process otherwise. Batches are submitted while the main process is
     still listing, so the work overlaps the walk."""
 
-    def __init__(self, settings: Settings, options: _Options, total: Callable[[], int | None] = lambda: None) -> None:
+    def __init__(self, settings: Settings, options: _Options, total: Callable[[], int | None] = lambda: None,
+                 languages: Callable[[], set[str]] = set) -> None:
         self.jobs = _jobs(settings)
         self.options = options
         self.total = total  # how many files the run has (as far as known when the pool starts)
+        self.languages = languages  # the languages of the run's files (as far as known)
         self.chunk = CHUNK_MIN_FILES
         self.executor: Any = None  # a ProcessPoolExecutor once started
         self.futures: dict = {}
@@ -279,11 +287,21 @@ class _Pool:
         if self.executor is None and self.jobs > 1 and self.count >= PARALLEL_MIN_FILES:
             from concurrent.futures import ProcessPoolExecutor  # imported only when used
 
+            self._prepare()
             self.executor = ProcessPoolExecutor(max_workers=self.jobs, initializer=_worker_init)
             total = self.total() or self.count
             self.chunk = min(CHUNK_MAX_FILES, max(CHUNK_MIN_FILES, total // (self.jobs * 8)))
         if self.executor is not None and len(self.waiting) >= self.chunk:
             self._submit()
+
+    def _prepare(self) -> None:
+        """Build, in this process, what every worker would build on its first files (the specs,
+        the pre-filter, the grammars and their compiled queries): the workers are forked next
+        and inherit it, so it is built once instead of once per worker."""
+        from tracklint.extract import prepare
+
+        specs, _ = _worker_state(self.options)
+        prepare(self.languages(), specs)
 
     def abort(self) -> None:
         """Stop: cancel what is queued and end the workers (the run failed meanwhile)."""
@@ -365,7 +383,13 @@ def extract_paths(settings: Settings, files: Iterable, *, progress: Progress | N
     use_cache = settings.cache and not (settings.files_given and sized and len(files) <= SMALL_RUN_FILES)
     cache = _open_cache(settings) if use_cache else None
     root = str(settings.root)
-    pool = _Pool(settings, _Options.of(settings, digests=cache is not None), total)
+    def languages() -> set[str]:
+        known = getattr(files, "languages", None)
+        if known is not None:
+            return known
+        return {language_for(str(item[0] if isinstance(item, tuple) else item)) for item in files} - {None} if sized else set()
+
+    pool = _Pool(settings, _Options.of(settings, digests=cache is not None), total, languages)
     done = 0
     try:
         for item in files:

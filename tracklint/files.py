@@ -254,6 +254,7 @@ class FileStream:
         self.skip_dirs = skip_dirs
         self.expected: int | None = None
         self.collected: list[tuple[str, str]] = []
+        self.languages: set[str] | None = None  # of the tracked files, once git has listed them
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         parts = _git_list_parts(self.directory)
@@ -265,6 +266,8 @@ class FileStream:
         wanted = _listed_filter(tuple(sorted(self.skip_dirs))).match
         to_pair = _pairing(self.root, self.exclude, force_exclude=False, explicit=frozenset())
         self.expected = len(tracked)
+        suffixes = {name[name.rfind("."):].lower() for name in tracked}
+        self.languages = {LANGUAGE_BY_SUFFIX[s] for s in suffixes if s in LANGUAGE_BY_SUFFIX}
         waited = False
         try:
             for batch in (tracked, None):

@@ -129,6 +129,24 @@ def _normalised(result: FileExtraction, text: bytes) -> FileExtraction:
     return result
 
 
+def prepare(languages: set[str], specs: list[CallSpec]) -> None:
+    """Load the grammars and compile the queries that extracting files of ``languages`` needs,
+    in this process. The engine calls it just before it forks its workers, so that they inherit
+    them: each worker compiled them itself on its first file of each language, about 0.2 s of
+    CPU per worker for five languages. Never raises (a worker will meet the problem itself)."""
+    modules: dict[str, set[str]] = {}
+    for language in languages:
+        name = _MODULE_BY_LANGUAGE.get(language)
+        if name is not None:
+            modules.setdefault(name, set()).add(language)
+    for name, langs in sorted(modules.items()):
+        try:
+            module = importlib.import_module(name)
+            module.prepare(specs, langs)
+        except Exception:  # noqa: BLE001 - preparing is an optimisation only
+            continue
+
+
 def extract_file(
     path: str,
     data: bytes,

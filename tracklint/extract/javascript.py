@@ -1132,6 +1132,17 @@ def _syntax_notices(source: SourceText, root: Any, model: _FileModel, names: set
 # --------------------------------------------------------------------------- entry point
 
 
+def prepare(specs: list[CallSpec], languages: set[str]) -> None:
+    """Load the grammars of ``languages`` and compile the queries :func:`extract` uses for them
+    (see ``tracklint.extract.prepare``; a file's own aliases may still need a query of theirs)."""
+    names = frozenset(method_names(specs))
+    for grammar in sorted({_grammar(language) for language in languages}):
+        _parser(grammar)
+        _decl_query(grammar)
+        if names:
+            _call_query(grammar, names)
+
+
 def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
     """Every analytics call in one JavaScript/TypeScript file (see the module docstring)."""
     result = FileExtraction(path=source.path, language=source.language)

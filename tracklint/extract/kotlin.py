@@ -116,6 +116,14 @@ def _calls_query(names: tuple[str, ...]) -> Query | None:
     return Query(_language(), source)
 
 
+def prepare(specs: list[CallSpec], languages: set[str]) -> None:
+    """Load the grammar and compile the queries :func:`extract` uses (see
+    ``tracklint.extract.prepare``)."""
+    _parser()
+    _declarations_query()
+    _calls_query(tuple(sorted(method_names(specs))))
+
+
 def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
     """Extract the analytics calls, constants, imports, bindings and directives of one file."""
     result = FileExtraction(path=source.path, language=LANGUAGE)

@@ -156,6 +156,13 @@ class _File:
         return self.source.span(node.start_byte, node.end_byte)
 
 
+def prepare(specs: list[CallSpec], languages: set[str]) -> None:
+    """Load the grammar and compile the query :func:`extract` uses (see
+    ``tracklint.extract.prepare``)."""
+    _language()
+    _calls_query()
+
+
 def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
     """Extract the analytics calls (and constants, imports, directives) of one Python file."""
     result = FileExtraction(path=source.path, language=LANGUAGE)
