@@ -29,6 +29,7 @@ does, so the cache is never committed or backed up.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import hashlib
 import json
@@ -489,31 +490,24 @@ class Cache:
         ``digest`` may be None (not computed): such an entry hits by stat only. Hashing costs
         about as much as the pre-filter, so a file the pre-filter rules out is cheaper to
         re-filter after a checkout than to hash on every cold run."""
-        digest = digest or ""
+        text = encoded[0] if encoded is not None else encode_extraction(extraction, relpath)
+        self._put(relpath, st, digest or "", text)
+
+    def store_unparsed(self, relpath: str, st: os.stat_result) -> None:
+        """:meth:`store` for a file the pre-filter ruled out (no record to encode: most files of
+        a cold run take this path)."""
+        self._put(relpath, st, "", _unparsed_text())
+
+    def _put(self, relpath: str, st: os.stat_result, digest: str, text: str | None) -> None:
         mtime: int | None = st.st_mtime_ns
         if time.time_ns() - st.st_mtime_ns < RACY_NS:
             mtime = None  # racily clean: trust only the digest next time
-        entry = [st.st_size, mtime, digest, encoded[0] if encoded is not None else _encode(extraction, relpath)]
+        entry = [st.st_size, mtime, digest, text]
         if self._entries.get(relpath) != entry:
             self._entries[relpath] = entry
             self._dirty = True
             if self._by_digest is not None and digest:
                 self._by_digest[digest] = relpath
-        self._touched.add(relpath)
-
-    def store_unparsed(self, relpath: str, st: os.stat_result) -> None:
-        """:meth:`store` for a file the pre-filter ruled out (no record to encode: most files of
-        a cold run take this path)."""
-        mtime: int | None = st.st_mtime_ns
-        if time.time_ns() - mtime < RACY_NS:
-            mtime = None
-        if not _UNPARSED:
-            _UNPARSED.append(_encode_data(FileExtraction(path=relpath, language=_language_of(relpath), parsed=False),
-                                          relpath, _language_of(relpath)))
-        entry = [st.st_size, mtime, "", _UNPARSED[0]]
-        if self._entries.get(relpath) != entry:
-            self._entries[relpath] = entry
-            self._dirty = True
         self._touched.add(relpath)
 
     def touch(self, relpath: str) -> None:
@@ -589,23 +583,18 @@ def _language_of(relpath: str) -> str:
     return language_for(relpath) or "unknown"
 
 
-_UNPARSED: list[str] = []  # the stored text of a file the pre-filter ruled out (computed once)
+@functools.cache
+def _unparsed_text() -> str:
+    """The stored text of a file the pre-filter ruled out: the same for every such file."""
+    return _encode_data(FileExtraction(path="x.py", language="python", parsed=False), "x.py", "python")
 
 
 def encode_extraction(extraction: FileExtraction, relpath: str) -> str | None:
-    """What the cache stores for ``extraction`` of ``relpath`` (workers compute it in parallel)."""
-    return _encode(extraction, relpath)
-
-
-def _encode(extraction: FileExtraction, relpath: str) -> str | None:
-    """The stored JSON text of ``extraction`` (None for an empty result; the path and language
-    are left out when they follow from ``relpath``)."""
+    """The stored JSON text of ``extraction`` of ``relpath`` (None for an empty result; the path
+    and language are left out when they follow from ``relpath``). Workers compute it."""
     language = _language_of(relpath)
     if not extraction.parsed and extraction == FileExtraction(path=relpath, language=language, parsed=False):
-        # most files of a run: one text for all of them, not a JSON encoding each
-        if not _UNPARSED:
-            _UNPARSED.append(_encode_data(extraction, relpath, language))
-        return _UNPARSED[0]
+        return _unparsed_text()  # most files of a run: one text for all of them
     if extraction == FileExtraction(path=relpath, language=language):
         return None
     return _encode_data(extraction, relpath, language)

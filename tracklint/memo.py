@@ -125,12 +125,12 @@ def _write_json(settings: Settings, target: Path, doc: Any) -> None:
 
 def load(settings: Settings, key: str, plan: Plan | None) -> Result | None:
     """The remembered result for ``key``, or None."""
+    doc = read(settings)
+    if doc is None or doc.get("key") != key:
+        return None
     try:
-        doc = json.loads(_path(settings).read_text(encoding="utf-8"))
-        if not isinstance(doc, dict) or doc.get("key") != key:
-            return None
         return _result(doc["result"], settings, plan)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 

@@ -86,19 +86,9 @@ class Prefilter:
         self._search = self._compile()
 
     def _compile(self):
-        if not self.needles:
-            return None
-        try:
-            import re2  # google-re2: one linear-time DFA pass for every needle
-        except ImportError:  # pragma: no cover - re2 is a dependency; keep working without it
-            re2 = None
-        if re2 is not None:
-            try:
-                pattern = _needle_pattern(self.needles, word=rb"\b", lookaround=False)
-                return re2.compile(pattern).search
-            except Exception:  # pragma: no cover - a pattern re2 refuses: use the stdlib
-                pass
-        return re.compile(_needle_pattern(self.needles, word=b"", lookaround=True)).search
+        # google-re2: one linear-time DFA pass for every needle (see words_regex)
+        pattern = words_regex(self.needles)
+        return pattern.search if pattern is not None else None
 
     def may_contain(self, data: bytes) -> bool:
         """True unless ``data`` certainly holds no call (sound: never false for a file in
