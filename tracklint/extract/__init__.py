@@ -14,7 +14,7 @@ import importlib
 import os
 import re
 
-from tracklint.extract.base import CallSpec, FileExtraction, Notice, ParseTimeout, SourceText
+from tracklint.extract.base import CallSpec, FileExtraction, Notice, ParseTimeout, SourceText, spec_index
 
 LANGUAGE_BY_SUFFIX = {
     ".py": "python",
@@ -89,31 +89,6 @@ def _needles(names: tuple[str, ...]) -> Any:
     return words_regex(tuple(n.encode() for n in names))
 
 
-_BOUND_BY_NAME: dict[int, tuple[list[CallSpec], Any]] = {}
-
-
-def _bound_by_name(specs: list[CallSpec]) -> Any:
-    """``(method, receiver parts) -> bool``: whether some spec takes a call of ``method`` on that
-    receiver by the receiver's name alone (no binding needed). Kept per specs list (a run
-    builds one and passes it for every file; hashing a hundred specs per file costs more)."""
-    held = _BOUND_BY_NAME.get(id(specs))
-    if held is not None and held[0] is specs:
-        return held[1]
-    from tracklint.extract.base import receiver_matches
-
-    patterns: dict[str, set[str]] = {}
-    for spec in specs:
-        patterns.setdefault(spec.method, set()).update(spec.receivers)
-
-    def bound(method: str, parts: list[str]) -> bool:
-        return any(receiver_matches(parts, p) for p in patterns.get(method, ()))
-
-    if len(_BOUND_BY_NAME) > 16:
-        _BOUND_BY_NAME.clear()
-    _BOUND_BY_NAME[id(specs)] = (specs, bound)  # the list is kept alive, so its id stays unique
-    return bound
-
-
 def _normalised(result: FileExtraction, text: bytes) -> FileExtraction:
     """One order for everything an extractor returns (tree-sitter's query matches do not come in
     a stable order), and directive spans kept on their own line."""
@@ -183,12 +158,12 @@ def extract_file(
         return module.extract(SourceText.from_bytes(path, language, raw, ranges), specs)
 
     try:
-        needles = _needles(tuple(sorted({spec.method for spec in specs}))) if windows else None
+        needles = _needles(spec_index(specs).methods) if windows else None
         if needles is None:
             return _normalised(run(text), text)
         from tracklint.extract.windows import extract_windowed
 
-        return _normalised(extract_windowed(text, needles, run, _bound_by_name(specs)), text)
+        return _normalised(extract_windowed(text, needles, run, spec_index(specs).bound_by_name), text)
     except ParseTimeout as exc:
         result.notices.append(Notice(path, "skipped", f"{exc}; not analysed"))
         return result

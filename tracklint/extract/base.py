@@ -415,25 +415,40 @@ def spec_applies(raw: RawCall, spec: CallSpec, bindings: dict[str, str]) -> bool
     return False
 
 
-_SPEC_INDEX: dict[int, tuple[Any, dict[tuple[str, str], list[CallSpec]], int]] = {}
+class SpecIndex:
+    """Lookups over one list of specs: the specs for a call's method and language (in their
+    order), and whether a receiver's name alone makes a call of a method an SDK call."""
 
-
-def _specs_for(specs: Iterable[CallSpec], method: str, language: str) -> Iterable[CallSpec]:
-    """The specs (in their order) for ``method`` in ``language``: an index per specs list, built
-    once (a run passes one list for every call; scanning a hundred specs per call was most of
-    the time spent matching)."""
-    if not isinstance(specs, list):
-        return specs
-    held = _SPEC_INDEX.get(id(specs))
-    if held is None or held[0] is not specs or held[2] != len(specs):
-        index: dict[tuple[str, str], list[CallSpec]] = {}
+    def __init__(self, specs: list[CallSpec]) -> None:
+        self.by_call: dict[tuple[str, str], list[CallSpec]] = {}
+        self.receivers: dict[str, set[str]] = {}
         for spec in specs:
-            for lang in spec.languages:
-                index.setdefault((spec.method, lang), []).append(spec)
+            for language in spec.languages:
+                self.by_call.setdefault((spec.method, language), []).append(spec)
+            self.receivers.setdefault(spec.method, set()).update(spec.receivers)
+        self.methods: tuple[str, ...] = tuple(sorted(self.receivers))
+
+    def for_call(self, method: str, language: str) -> list[CallSpec]:
+        return self.by_call.get((method, language), [])
+
+    def bound_by_name(self, method: str, parts: list[str]) -> bool:
+        return any(receiver_matches(parts, p) for p in self.receivers.get(method, ()))
+
+
+_SPEC_INDEX: dict[int, tuple[list[CallSpec], int, SpecIndex]] = {}
+
+
+def spec_index(specs: list[CallSpec]) -> SpecIndex:
+    """The :class:`SpecIndex` of ``specs``, built once per list: a run passes the same list for
+    every file and call (scanning a hundred specs per call was most of the time spent matching,
+    and hashing them per file cost more than the lookups)."""
+    held = _SPEC_INDEX.get(id(specs))
+    if held is None or held[0] is not specs or held[1] != len(specs):
         if len(_SPEC_INDEX) > 16:
             _SPEC_INDEX.clear()
-        held = _SPEC_INDEX[id(specs)] = (specs, index, len(specs))
-    return held[1].get((method, language), ())
+        # the list is kept alive with its index, so its id cannot be reused meanwhile
+        held = _SPEC_INDEX[id(specs)] = (specs, len(specs), SpecIndex(specs))
+    return held[2]
 
 
 def match_call(
@@ -445,7 +460,8 @@ def match_call(
     assigned from a constructor call, ``"import:@amplitude/analytics-browser"`` for an import.
     """
     bindings = bindings or {}
-    for spec in _specs_for(specs, raw.method, raw.language):
+    candidates = spec_index(specs).for_call(raw.method, raw.language) if isinstance(specs, list) else specs
+    for spec in candidates:
         if not spec_applies(raw, spec, bindings):
             continue
         event_value = resolve(raw, spec.event) if spec.event else None
