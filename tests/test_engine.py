@@ -121,3 +121,11 @@ def test_preparing_the_extractors_changes_no_result(tmp_path) -> None:
     prepare(set(), [])
     after = {name: [(c.event, c.span) for c in extract_file(name, data, specs).calls] for name, data in sources.items()}
     assert after == before and all(before.values())
+
+
+def test_languages_of_listed_paths() -> None:
+    from tracklint.extract import languages_of
+
+    assert languages_of(["a/b.py", "c.TSX", "d.kt", "e.kts", "f.md", "noext", "g.min.js"]) == {
+        "python", "tsx", "kotlin", "javascript"}
+    assert languages_of([]) == set()

@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, NamedTuple
 from tracklint import __version__
 from tracklint.config import Settings
 from tracklint.diagnostics import Diagnostic, Location, Severity, assign_occurrences
-from tracklint.extract import extract_file, language_for
+from tracklint.extract import extract_file, language_for, languages_of
 from tracklint.extract.base import FileExtraction, Notice, TrackCall
 from tracklint.listing import Listing, list_paths, remembered, stream_paths  # noqa: F401 - remembered: the engine's API too
 from tracklint.plan.model import Plan
@@ -387,7 +387,9 @@ def extract_paths(settings: Settings, files: Iterable, *, progress: Progress | N
         known = getattr(files, "languages", None)
         if known is not None:
             return known
-        return {language_for(str(item[0] if isinstance(item, tuple) else item)) for item in files} - {None} if sized else set()
+        if not sized:
+            return set()
+        return languages_of(str(item[0] if isinstance(item, tuple) else item) for item in files)
 
     pool = _Pool(settings, _Options.of(settings, digests=cache is not None), total, languages)
     done = 0

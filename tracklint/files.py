@@ -28,7 +28,7 @@ from typing import Callable, Collection, Iterable, Iterator, Sequence
 
 from tracklint import gitlisting
 from tracklint.errors import UsageError
-from tracklint.extract import LANGUAGE_BY_SUFFIX
+from tracklint.extract import LANGUAGE_BY_SUFFIX, languages_of
 
 #: Directory names never descended into, whatever git or the patterns say.
 DEFAULT_SKIP_DIRS: frozenset[str] = frozenset({".git", "node_modules", ".tracklint_cache"})
@@ -129,6 +129,11 @@ def _pairing(root_abs: str, exclude: Sequence[str], *, force_exclude: bool,
     return pair
 
 
+def _native(base: str, rel: str) -> str:
+    """``base`` (ending with the separator) joined with git's POSIX path ``rel``."""
+    return base + (rel if os.sep == "/" else rel.replace("/", os.sep))
+
+
 def _excluded(excluder, rel: str) -> bool:
     if rel.startswith("../") or rel == ".." or rel.startswith("/") or os.path.isabs(rel):
         return False  # patterns are relative to the root; a file outside it cannot match
@@ -151,7 +156,7 @@ def _discover(directory: str, root: str, skip_dirs: Collection[str],
         stat_of = os.stat if stats is not None else os.lstat
         for rel in names:
             if wanted(rel):
-                path = base + (rel if os.sep == "/" else rel.replace("/", os.sep))
+                path = _native(base, rel)
                 try:
                     st = stat_of(path)
                 except FileNotFoundError:
@@ -171,7 +176,7 @@ def _discover(directory: str, root: str, skip_dirs: Collection[str],
         return
     for rel in listed:
         if wanted(rel):
-            yield base + (rel if os.sep == "/" else rel.replace("/", os.sep))
+            yield _native(base, rel)
 
 
 @functools.lru_cache(maxsize=8)
@@ -266,8 +271,7 @@ class FileStream:
         wanted = _listed_filter(tuple(sorted(self.skip_dirs))).match
         to_pair = _pairing(self.root, self.exclude, force_exclude=False, explicit=frozenset())
         self.expected = len(tracked)
-        suffixes = {name[name.rfind("."):].lower() for name in tracked}
-        self.languages = {LANGUAGE_BY_SUFFIX[s] for s in suffixes if s in LANGUAGE_BY_SUFFIX}
+        self.languages = languages_of(tracked)
         waited = False
         try:
             for batch in (tracked, None):
@@ -280,7 +284,7 @@ class FileStream:
                     self.expected = len(self.collected) + len(batch)
                 for name in batch:
                     if wanted(name):
-                        pair = to_pair(base + (name if os.sep == "/" else name.replace("/", os.sep)))
+                        pair = to_pair(_native(base, name))
                         if pair is not None:
                             self.collected.append(pair)
                             yield pair

@@ -9,7 +9,7 @@ grammars it needs. Each language module provides ``extract(source, specs) -> Fil
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, Iterable
 import importlib
 import os
 import re
@@ -52,6 +52,13 @@ def language_for(path: str) -> str | None:
     if dot <= path.rfind("/") + 1 or dot <= path.rfind(os.sep) + 1:
         return None  # no suffix, or a dot file such as ".ts"
     return LANGUAGE_BY_SUFFIX.get(path[dot:].lower())
+
+
+def languages_of(paths: Iterable[str]) -> set[str]:
+    """The languages among ``paths`` (one suffix lookup per distinct suffix: the engine asks
+    this of every listed file before it forks its workers)."""
+    suffixes = {path[path.rfind("."):].lower() for path in paths}
+    return {LANGUAGE_BY_SUFFIX[s] for s in suffixes if s in LANGUAGE_BY_SUFFIX}
 
 
 _LONE_CR = re.compile(rb"\r(?!\n)")
