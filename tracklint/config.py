@@ -10,15 +10,18 @@ highest first: CLI flags, ``--config FILE``, the discovered file, defaults.
 from __future__ import annotations
 
 import difflib
+import logging
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from tracklint.diagnostics import Severity
-from tracklint.errors import ConfigError
+from tracklint.errors import ConfigError, PlanError
 
+LOG = logging.getLogger(__name__)
 CONFIG_NAMES = (".tracklint.toml", "tracklint.toml", "pyproject.toml")
 PLAN_NAMES = ("tracking-plan.yaml", "tracking-plan.yml", "tracking_plan.yaml", "tracking_plan.yml")
 OUTPUT_FORMATS = ("full", "concise", "json", "sarif", "github", "markdown")
@@ -123,15 +126,31 @@ def find_config(start: Path) -> Path | None:
 
 
 def find_plan(start: Path) -> Path | None:
-    """The nearest ``tracking-plan.yaml`` from ``start`` upwards (stopping at the repo root)."""
+    """The nearest ``tracking-plan.yaml`` from ``start`` upwards (stopping at the repo root).
+
+    A plan found this way is part of the checkout, so it must not lead outside it: a symbolic
+    link to a file outside the repository (or outside the plan's directory when there is no
+    repository) is a :class:`PlanError`, and the file it points to is never read.
+    """
     start = start.resolve()
     for directory in (start, *start.parents):
         for name in PLAN_NAMES:
             if (directory / name).is_file():
-                return directory / name
+                return _inside_checkout(directory / name, find_root(directory))
         if (directory / ".git").exists():
             break
     return None
+
+
+def _inside_checkout(candidate: Path, root: Path) -> Path:
+    top = root if (root / ".git").exists() else candidate.parent
+    if not candidate.resolve().is_relative_to(top):
+        raise PlanError(
+            f"the plan is a symbolic link to a file outside the project ({top})",
+            path=str(candidate),
+            hint="a plan in the repository must be a file in the repository; pass --plan FILE to use one elsewhere",
+        )
+    return candidate
 
 
 def find_root(start: Path) -> Path:
@@ -222,7 +241,7 @@ def _severity(value: Any, where: str, path: Path | None) -> Severity:
 
 def settings_from_table(table: dict[str, Any], base_dir: Path, path: Path | None) -> dict[str, Any]:
     """Turn a validated config table into :class:`Settings` keyword arguments."""
-    from tracklint.extract.presets import PRESETS, wrapper_specs
+    from tracklint.extract.presets import PRESETS
 
     kw: dict[str, Any] = {}
     t = {k.replace("_", "-"): v for k, v in table.items()}
@@ -267,16 +286,10 @@ def settings_from_table(table: dict[str, Any], base_dir: Path, path: Path | None
             )
         kw["presets"] = tuple(t["presets"])
     if "wrappers" in t:
-        wrappers = tuple(t["wrappers"])
-        for i, entry in enumerate(wrappers):
-            if not isinstance(entry, dict) or "function" not in entry:
-                raise ConfigError(f"wrappers[{i}] needs a `function` key", path=str(path) if path else None)
-        try:
-            wrapper_specs(wrappers)
-        except (ValueError, TypeError, KeyError) as exc:
-            raise ConfigError(f"invalid wrapper: {exc}", path=str(path) if path else None) from None
-        kw["wrappers"] = wrappers
-    for key in ("jobs", "cache", "max-file-size", "skip-minified", "skip-generated"):
+        kw["wrappers"] = validate_wrappers(t["wrappers"], path)
+    if "jobs" in t:
+        kw["jobs"] = _config_jobs(t["jobs"], path)
+    for key in ("cache", "max-file-size", "skip-minified", "skip-generated"):
         if key in t:
             kw[key.replace("-", "_")] = t[key]
     if "cache-dir" in t:
@@ -315,6 +328,212 @@ def _validate_rule_options(code: str, options: dict[str, Any], path: Path | None
     return out
 
 
+#: ``jobs`` from a config file is capped at the usable cores (a committed ``jobs = 300`` must
+#: not start 300 processes on a CI runner); ``--jobs`` on the command line at this many per core.
+MAX_CLI_JOBS_PER_CPU = 4
+
+
+def usable_cpus() -> int:
+    """The cores this process may run on (the affinity mask where the OS has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def _config_jobs(value: int, path: Path | None) -> int:
+    if value < 0:
+        raise ConfigError(f"jobs must be 0 (one per core) or a positive number, not {value}", path=str(path) if path else None)
+    cpus = usable_cpus()
+    if value > cpus:
+        LOG.warning("note: %s: jobs = %d is more than the %d usable core(s); using %d (pass --jobs to override)",
+                    path, value, cpus, cpus)
+        return cpus
+    return value
+
+
+def _cli_jobs(value: int) -> int:
+    limit = usable_cpus() * MAX_CLI_JOBS_PER_CPU
+    if value > limit:
+        LOG.warning("note: --jobs %d is more than %d per usable core; using %d", value, MAX_CLI_JOBS_PER_CPU, limit)
+        return limit
+    return max(value, 0)
+
+
+def _check_paths_inside(kw: dict[str, Any], config_path: Path, overridden: set[str]) -> None:
+    """``plan`` and ``baseline`` from a config file must stay inside the project (the config's
+    repository, else its directory): the file is part of the checkout, and an error message
+    about a file outside it could print its content (a CI token) into the log. Paths given on
+    the command line are the user's own and not checked."""
+    top = find_root(config_path.parent)
+    if not (top / ".git").exists():
+        top = config_path.parent.resolve()
+    for key in ("plan", "baseline"):
+        target = kw.get(key)
+        if target is None or key in overridden or Path(target).resolve().is_relative_to(top):
+            continue
+        raise ConfigError(
+            f"`{key}` must be a file inside the project ({top}); it resolves to {target}",
+            path=str(config_path),
+            line=_key_line(config_path, key),
+            hint=f"symbolic links are followed; to use a file elsewhere pass --{key} on the command line",
+        )
+
+
+def _key_pattern(key: str) -> re.Pattern[str]:
+    """A TOML line assigning ``key`` (bare or quoted)."""
+    return re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=")
+
+
+def _key_line(path: Path, key: str) -> int | None:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    pattern = _key_pattern(key)
+    return next((n + 1 for n, text in enumerate(lines) if pattern.match(text)), None)
+
+
+# --------------------------------------------------------------------------------------------
+# [[tool.tracklint.wrappers]]: validated in full here, so that a wrapper that cannot match is a
+# config error with its place in the file, never an internal error on every file or a wrapper
+# whose calls are silently dropped (issue #12).
+
+_WRAPPER_KEYS = ("function", "event", "properties", "kind", "languages", "sdk", "modules")
+_ARG_KEYS = ("position", "keyword", "key", "kwargs", "exclude")
+_IDENT = r"(?:[^\W\d]|\$)(?:\w|\$)*"
+#: ``trackEvent``, ``tracker.log``, ``Tracker.shared.log``, ``*.logEvent`` (one line, no spaces).
+_FUNCTION = re.compile(rf"(?:\*\.)?{_IDENT}(?:\.{_IDENT})*\Z")
+_WRAPPER_HEADER = re.compile(r"\s*\[\[\s*(?:tool\s*\.\s*tracklint\s*\.\s*)?wrappers\s*\]\]")
+
+
+class _WrapperPlace:
+    """Names one wrapper entry (and one of its keys) in messages: table path and, when the
+    TOML text shows it, the line."""
+
+    def __init__(self, path: Path | None, index: int) -> None:
+        self.path, self.index = path, index
+        table = "[[tool.tracklint.wrappers]]" if path is None or path.name == "pyproject.toml" else "[[wrappers]]"
+        self.table = f"{table} #{index + 1}"
+
+    def error(self, key: str | None, message: str, hint: str | None = None) -> ConfigError:
+        where = f"{self.table} .{key}" if key else self.table
+        return ConfigError(f"{where}: {message}", path=str(self.path) if self.path else None,
+                           line=self._line(key), hint=hint)
+
+    def _line(self, key: str | None) -> int | None:
+        """The line of the entry's header (or of ``key`` in it); None for inline tables."""
+        try:
+            lines = self.path.read_text(encoding="utf-8").splitlines() if self.path else []
+        except (OSError, UnicodeDecodeError):
+            return None
+        headers = [n for n, text in enumerate(lines) if _WRAPPER_HEADER.match(text)]
+        if len(headers) <= self.index:
+            return None
+        start = headers[self.index]
+        if key:
+            pattern = _key_pattern(key)
+            for n in range(start + 1, len(lines)):
+                if lines[n].lstrip().startswith("["):
+                    break
+                if pattern.match(lines[n]):
+                    return n + 1
+        return start + 1
+
+
+def validate_wrappers(entries: list[Any], path: Path | None) -> tuple[dict[str, Any], ...]:
+    """Check every ``wrappers`` entry; a :class:`ConfigError` names the entry, the key and
+    (when it can be found) the line."""
+    from tracklint.extract.presets import wrapper_specs
+
+    for index, entry in enumerate(entries):
+        _check_wrapper(entry, _WrapperPlace(path, index))
+    wrappers = tuple(entries)
+    wrapper_specs(wrappers)  # validated above: compiling cannot fail now
+    return wrappers
+
+
+def _check_wrapper(entry: Any, place: _WrapperPlace) -> None:
+    from tracklint.extract.presets import KINDS, LANGUAGES
+
+    if not isinstance(entry, dict):
+        raise place.error(None, f"must be a table, not {_kind(entry)}")
+    for key in entry:
+        if key not in _WRAPPER_KEYS:
+            raise place.error(key, f"unknown key `{key}`", _did_you_mean(key, _WRAPPER_KEYS))
+    if "function" not in entry:
+        raise place.error(None, "needs a `function` key", 'for example: function = "trackEvent"')
+    function = entry["function"]
+    if not isinstance(function, str) or not _FUNCTION.match(function):
+        raise place.error("function", f"expected a function name such as \"trackEvent\", \"tracker.log\" or \"*.log\", not {_show(function)}")
+    kind = entry.get("kind", "track")
+    if kind not in KINDS:
+        raise place.error("kind", f"unknown kind {_show(kind)}", f"one of: {', '.join(KINDS)}")
+    languages = entry.get("languages", list(LANGUAGES))
+    if not isinstance(languages, list) or not languages:
+        raise place.error("languages", f"expected a non-empty list of languages, not {_kind(languages)}",
+                          f'for example: languages = ["javascript"]; one or more of: {", ".join(LANGUAGES)}')
+    for language in languages:
+        if language not in LANGUAGES:
+            raise place.error("languages", f"unknown language {_show(language)}",
+                              _did_you_mean(language, LANGUAGES) if isinstance(language, str) else None)
+    for key in ("sdk",):
+        if key in entry and not isinstance(entry[key], str):
+            raise place.error(key, f"expected a string, not {_kind(entry[key])}")
+    modules = entry.get("modules", [])
+    if not isinstance(modules, list) or not all(isinstance(m, str) and m for m in modules):
+        raise place.error("modules", "expected a list of module names")
+    for key, default in (("event", 0), ("properties", 1)):
+        _check_arg(entry.get(key, default), place, key, top=True)
+
+
+def _check_arg(where: Any, place: _WrapperPlace, key: str, *, top: bool) -> None:
+    """``event``/``properties``: a position, a keyword, ``"**kwargs"``, a table, ``false``, or
+    (at the top) a list of these alternatives."""
+    expected = 'a position (0, 1, …), a keyword ("name"), "**kwargs", a table {position = 0, key = "name"}, a list of these, or false'
+    if where is False or (isinstance(where, int) and not isinstance(where, bool) and where >= 0):
+        return
+    if isinstance(where, str) and (where == "**kwargs" or re.fullmatch(_IDENT, where)):
+        return
+    if isinstance(where, list) and top and where:
+        for item in where:
+            _check_arg(item, place, key, top=False)
+        return
+    if isinstance(where, dict):
+        _check_arg_table(where, place, key)
+        return
+    raise place.error(key, f"expected {expected}; got {_show(where)}")
+
+
+def _check_arg_table(where: dict[str, Any], place: _WrapperPlace, key: str) -> None:
+    for name, value in where.items():
+        if name not in _ARG_KEYS:
+            raise place.error(key, f"unknown key `{name}`", _did_you_mean(name, _ARG_KEYS))
+        if name == "position" and not (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+            raise place.error(key, f"`position` must be a whole number from 0, not {_show(value)}")
+        if name in ("keyword", "key") and not (isinstance(value, str) and re.fullmatch(_IDENT, value)):
+            raise place.error(key, f"`{name}` must be a name, not {_show(value)}")
+        if name == "kwargs" and not isinstance(value, bool):
+            raise place.error(key, f"`kwargs` must be true or false, not {_show(value)}")
+        if name == "exclude" and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise place.error(key, "`exclude` must be a list of keyword names")
+    if not ({"position", "keyword"} & set(where) or where.get("kwargs")):
+        raise place.error(key, "a table needs `position` or `keyword` (or kwargs = true)")
+
+
+def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f"did you mean `{close[0]}`?" if close else f"expected one of: {', '.join(choices)}"
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a table", list: "a list", str: "a string", bool: "a boolean"}.get(type(value), f"a {type(value).__name__}")
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def resolve_settings(
     *,
     cwd: Path | None = None,
@@ -337,11 +556,13 @@ def resolve_settings(
     if config is None and not isolated:
         config_path = next((found for s in starts if (found := find_config(s)) is not None), None)
     root = find_root(starts[0])
+    overridden = {key for key, value in (overrides or {}).items() if value is not None}
     if config_path is not None:
         table = read_config(config_path)
         kw.update(settings_from_table(table, config_path.parent, config_path))
         if not (config_path.parent / ".git").exists() and root == starts[0].resolve():
             root = config_path.parent
+        _check_paths_inside(kw, config_path, overridden)
     env_cache = os.environ.get("TRACKLINT_CACHE_DIR")
     if env_cache:
         kw["cache_dir"] = Path(env_cache).expanduser().resolve()
@@ -355,7 +576,7 @@ def resolve_settings(
             continue
         if key not in {f.name for f in fields(Settings)}:
             raise KeyError(key)
-        kw[key] = value
+        kw[key] = _cli_jobs(value) if key == "jobs" else value
     kw.setdefault("root", root)
     kw["config_file"] = config_path
     if kw.get("plan") is None:
