@@ -305,3 +305,58 @@ def test_iglu_files_use_schemaver(runner, app, shared_dir):
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
     assert doc["version_check"]["scheme"] == "schemaver" and doc["version_check"]["minimal"] == "2-0-0"
+
+
+# ------------------------------------------------------------------ --base: hostile or partial history (issue #12)
+
+
+def test_base_in_a_shallow_clone_says_to_fetch_more_history(runner, app, tmp_path, monkeypatch):
+    import subprocess
+
+    upstream = _git_repo(tmp_path / "upstream")
+    plan = tmp_path / "upstream" / "tracking-plan.yaml"
+    for text in ((FIXTURES / "old.yaml").read_text(), (FIXTURES / "new.yaml").read_text()):
+        plan.write_text(text)
+        upstream.index.add(["tracking-plan.yaml"])
+        upstream.index.commit("plan")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", (tmp_path / "upstream").as_uri(), str(clone)], check=True)
+    monkeypatch.chdir(clone)
+    for ref in ("HEAD~1", "HEAD~3"):
+        result = invoke(runner, app, "--base", ref)
+        assert result.exit_code == 2, result.output
+        assert f"the base revision {ref} is not in this clone (shallow clone)" in result.stderr
+        assert "git fetch --deepen" in result.stderr and "internal error" not in result.stderr
+    result = invoke(runner, app, "--base", "no-such-branch")
+    assert result.exit_code == 2 and "unknown git ref 'no-such-branch'" in result.stderr
+
+
+def _commit_big(tmp_path: Path, name: str, size: int):
+    repo = _git_repo(tmp_path)
+    # many small mappings: slow to parse, so reading it before refusing it would show
+    line = "  Event {:07d}: {{description: an event that is here only to make the file large}}\n"
+    count = size // len(line.format(0)) + 1
+    (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / name).write_text("events:\n" + "".join(line.format(i) for i in range(count)))
+    return repo
+
+
+@pytest.mark.parametrize("name", ["tracking-plan.yaml", "events/big.yaml"])
+def test_base_refuses_an_oversize_plan_file_before_reading_it(runner, app, tmp_path, monkeypatch, name):
+    import time
+
+    from tracklint.plan.yaml_loader import MAX_BYTES
+
+    repo = _commit_big(tmp_path, name, MAX_BYTES + 1)
+    if name != "tracking-plan.yaml":
+        (tmp_path / "tracking-plan.yaml").write_text("tracklint: 1\ninclude: [events/big.yaml]\n")
+    repo.index.add([name, "tracking-plan.yaml"])
+    repo.index.commit("big")
+    (tmp_path / "tracking-plan.yaml").write_text("tracklint: 1\nevents: {}\n")
+    monkeypatch.chdir(tmp_path)
+    started = time.perf_counter()
+    result = invoke(runner, app, "--base", "HEAD")
+    elapsed = time.perf_counter() - started
+    assert result.exit_code == 2, result.output
+    assert f"HEAD:{name}: the plan file is too large at HEAD" in result.stderr
+    assert elapsed < 5, elapsed

@@ -33,6 +33,8 @@ COLOR = ("auto", "always", "never")
 
 #: Most files materialised from a git ref for one plan (a plan directory, or includes).
 MAX_REF_FILES = 5000
+#: Most bytes materialised from a git ref for one plan (each file also within the plan limit).
+MAX_REF_BYTES = 64 * 1024 * 1024
 
 
 @dataclasses.dataclass(frozen=True)
@@ -315,11 +317,7 @@ def _load_at_ref(plan_path: Path, ref: str, fmt: str | None, label: str) -> tupl
             rel = plan_path.resolve().relative_to(top).as_posix()
         except ValueError:
             raise UsageError("the plan is outside the git repository", path=label) from None
-        try:
-            commit = repo.commit(ref)
-        except (git.BadName, git.BadObject, ValueError):
-            raise UsageError(f"unknown git ref {ref!r}", hint="fetch it first (git fetch origin main), or check the spelling") from None
-        tree = commit.tree
+        tree = _tree_at(repo, ref)
         old_label = f"{ref}:{rel}"
         try:
             entry = tree / rel
@@ -330,10 +328,11 @@ def _load_at_ref(plan_path: Path, ref: str, fmt: str | None, label: str) -> tupl
             return Plan(path=old_label), None, old_label
         with tempfile.TemporaryDirectory(prefix="tracklint-diff-") as tmp:
             tmp_root = Path(tmp)
+            budget = _Budget(ref)
             if entry.type == "tree":
-                _copy_tree(entry, tmp_root)
+                _copy_tree(entry, tmp_root, budget)
             else:
-                _copy_plan_files(tree, rel, tmp_root)
+                _copy_plan_files(tree, rel, tmp_root, budget)
             target = tmp_root / rel
             detected = _detect(target, fmt)
             if detected is None and target.is_file() and target.suffix.lower() in (".yaml", ".yml"):
@@ -362,12 +361,61 @@ def _load_at_ref(plan_path: Path, ref: str, fmt: str | None, label: str) -> tupl
         repo.close()
 
 
-def _copy_blob(blob: Any, dest: Path) -> None:
+def _tree_at(repo: Any, ref: str) -> Any:
+    """The tree of the commit ``ref`` names; a :class:`UsageError` when the ref is unknown or
+    its objects are not in this clone (a shallow CI checkout: GitPython raises ValueError)."""
+    import git
+
+    from tracklint.errors import UsageError
+
+    shallow = Path(repo.git_dir, "shallow").is_file()
+    deepen = ("the clone is shallow; fetch more history (git fetch --deepen=50, or --unshallow), "
+              "or in GitHub Actions use actions/checkout with fetch-depth: 0")
+    try:
+        return repo.commit(ref).tree  # reads the commit object: ValueError when it is absent
+    except (git.BadName, git.BadObject, ValueError) as exc:
+        # HEAD~1 in a depth-1 clone: the id is known (HEAD's parent) but the object is not, or
+        # rev-parse cannot walk past the shallow boundary.
+        missing = not isinstance(exc, git.BadName) or (shallow and any(c in ref for c in "~^@"))
+        if ref.startswith("-") or not missing:
+            raise UsageError(f"unknown git ref {ref!r}", hint="fetch it first (git fetch origin main), or check the spelling") from None
+        raise UsageError(
+            f"the base revision {ref} is not in this clone" + (" (shallow clone)" if shallow else ""),
+            hint=deepen if shallow else "fetch it first (git fetch origin main)",
+        ) from None
+
+
+class _Budget:
+    """What reading a plan at a git ref may cost: each file at most the plan size limit (the
+    same as on disk), all files together at most ``MAX_REF_BYTES``. Sizes come from the object
+    database, so an oversize blob is refused before it is read."""
+
+    def __init__(self, ref: str) -> None:
+        self.ref, self.total = ref, 0
+
+    def read(self, blob: Any) -> bytes:
+        from tracklint.errors import PlanError
+        from tracklint.plan.yaml_loader import MAX_BYTES
+
+        size = blob.size
+        mb = 1024 * 1024
+        if size > MAX_BYTES:
+            raise PlanError(f"the plan file is too large at {self.ref} ({size / mb:.1f} MB; the limit is {MAX_BYTES // mb} MB)",
+                            path=f"{self.ref}:{blob.path}")
+        self.total += size
+        if self.total > MAX_REF_BYTES:
+            raise PlanError(f"the plan's files at {self.ref} add up to more than {MAX_REF_BYTES // mb} MB",
+                            path=f"{self.ref}:{blob.path}")
+        return blob.data_stream.read()
+
+
+def _copy_blob(blob: Any, dest: Path, budget: _Budget) -> None:
+    data = budget.read(blob)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_bytes(blob.data_stream.read())
+    dest.write_bytes(data)
 
 
-def _copy_tree(tree: Any, tmp_root: Path) -> None:
+def _copy_tree(tree: Any, tmp_root: Path, budget: _Budget) -> None:
     """Copy every file of a plan directory at the ref (RudderStack projects, Iglu registries)."""
     count = 0
     for item in tree.traverse():
@@ -378,10 +426,10 @@ def _copy_tree(tree: Any, tmp_root: Path) -> None:
             from tracklint.errors import UsageError
 
             raise UsageError(f"the plan directory holds more than {MAX_REF_FILES} files at the ref")
-        _copy_blob(item, tmp_root / item.path)
+        _copy_blob(item, tmp_root / item.path, budget)
 
 
-def _copy_plan_files(tree: Any, rel: str, tmp_root: Path) -> None:
+def _copy_plan_files(tree: Any, rel: str, tmp_root: Path, budget: _Budget) -> None:
     """Copy the plan file and, for a tracklint plan, every file its ``include:`` can reach.
 
     Literal includes are followed file by file; a glob include copies the plan files (YAML,
@@ -407,7 +455,7 @@ def _copy_plan_files(tree: Any, rel: str, tmp_root: Path) -> None:
             continue  # the loader reports the missing include
         if blob.type != "blob":
             continue
-        data = blob.data_stream.read()
+        data = budget.read(blob)
         dest = tmp_root / current
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(data)

@@ -9,6 +9,7 @@ result; a :class:`TracklintError` is printed with ``render()`` to stderr and exi
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Callable, Optional
@@ -44,7 +45,14 @@ def _write(text: str, output: Path | None, *, force: bool = True) -> None:
     if output.exists() and not force:
         raise UsageError(f"{output} already exists", hint="pass --force to overwrite it")
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
+    if output.is_symlink():
+        # A committed `tracking-plan.yaml -> ~/.bashrc` must not be written through (issue
+        # #12): the link itself is replaced by the new file and its target is left alone.
+        typer.echo(f"note: {output} was a symbolic link; replaced by a regular file (its target is untouched)", err=True)
+        output.unlink()
+    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 def run_import(fmt: str, files: list[Path], output: Path | None) -> int:
