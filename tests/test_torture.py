@@ -398,3 +398,98 @@ def test_hostile_import_files_exit_2(tmp_path: Path, name: str, text: str) -> No
     assert time.perf_counter() - started < 10
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and name in result.output
+
+
+# ---------------------------------------------------------------------------------------------
+# hostile inputs of import, init and the plan's whereabouts (issue #12, helper "hostile")
+
+
+def _segment(properties_json: str, key: str = '"Signed Up"') -> str:
+    return ('{"rules": [{"key": %s, "type": "TRACK", "version": 1, "jsonSchema": {"properties": '
+            '{"properties": {"type": "object", "properties": %s}}}}]}') % (key, properties_json)
+
+
+def _deep(levels: int) -> str:
+    return '{"x": ' * levels + '{"type": "string"}' + "}" * levels
+
+
+def _at(text: str, offset: int) -> str:
+    return f":{text.count(chr(10), 0, offset) + 1}:{offset - text.rfind(chr(10), 0, offset)}:"
+
+
+@pytest.mark.parametrize(
+    "text, needle, message",
+    [
+        (_segment('{"n": {"type": "integer", "maximum": ' + "9" * 5000 + "}}"), "9999", "an integer with 5000 digits"),
+        (_segment('{"n": {"type": "number", "maximum": 1e999}}'), "1e999", "the number 1e999 is too large"),
+        (_segment('{"n": {"type": "number", "maximum": NaN}}'), "NaN", "NaN is not a JSON number"),
+        (_segment('{"d": {"type": "object", "properties": ' + _deep(300) + "}}"), None, "nested too deeply"),
+        (_segment('{"a": {"type": "string"},\n "a": {"type": "number"}}'), '\n "a"', "the key 'a' appears twice"),
+        (_segment('{"p\\udc00": {"type": "string"}}'), '"p\\udc00"', "a key with an unpaired surrogate"),
+        (_segment("{}", key='"A\\ud800"'), '"A\\ud800"', "a string with an unpaired surrogate"),
+    ],
+    ids=["5000-digits", "1e999", "NaN", "300-deep", "duplicate-key", "surrogate-key", "surrogate-event"],
+)
+def test_hostile_json_imports_are_positioned_errors(tmp_path: Path, text: str, needle: str | None, message: str) -> None:
+    source = tmp_path / "plan.json"
+    source.write_text(text)
+    out = tmp_path / "out.yaml"
+    result = CliRunner().invoke(app, ["import", "segment", str(source), "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 2, result.output
+    if needle is None:  # the first bracket past the plan's depth limit (64)
+        offset = [i for i, ch in enumerate(text) if ch in "{["][64]
+    else:  # a needle that starts with a newline marks the text just after it
+        offset = text.index(needle) + (2 if needle.startswith("\n") else 0)
+    where = _at(text, offset)
+    assert f"plan.json{where} {message}" in result.output, (where, result.output)
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert not out.exists()
+
+
+def test_oversize_import_is_refused_before_reading(tmp_path: Path) -> None:
+    from tracklint.plan.yaml_loader import MAX_BYTES  # the documented limit: that of a plan file
+
+    source = tmp_path / "huge.json"
+    with source.open("wb") as handle:  # sparse: 100 MB that cost nothing to make
+        handle.truncate(100 * 1024 * 1024)
+    started = time.perf_counter()
+    result = CliRunner().invoke(app, ["import", "segment", str(source)], catch_exceptions=False)
+    assert time.perf_counter() - started < 2
+    assert result.exit_code == 2, result.output
+    assert f"too large to import (100.0 MB; the limit is {MAX_BYTES // 2**20} MB)" in result.output
+
+
+def test_import_never_writes_a_plan_tracklint_refuses(tmp_path: Path) -> None:
+    source = tmp_path / "plan.json"
+    source.write_text(_segment('{"a": {"type": "string", "minLength": -1, "enum": []}}', key='""'))
+    out = tmp_path / "out.yaml"
+    result = CliRunner().invoke(app, ["import", "segment", str(source), "-o", str(out)], catch_exceptions=False)
+    assert result.exit_code == 2, result.output
+    assert "plan.json: the imported plan would not be a valid tracklint plan" in result.output
+    assert "events: an empty name is not allowed" in result.output and "minLength" in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("output", [None, "plan.yaml"])
+def test_init_never_writes_through_a_symlink(tmp_path: Path, output: str | None) -> None:
+    outside = tmp_path / "home" / ".bashrc"
+    outside.parent.mkdir()
+    outside.write_text("export TOKEN=keep-me\n")
+    root = repo(tmp_path / "r", {"app.js": 'analytics.track("Signed Up");\n'})
+    link = root / (output or "tracking-plan.yaml")
+    link.unlink(missing_ok=True)
+    link.symlink_to(outside)
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        args = ["init", "--force"] + (["-o", output] if output else [])
+        result = CliRunner().invoke(app, args, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    assert outside.read_text() == "export TOKEN=keep-me\n"
+    assert "Traceback" not in result.output
+    if output is None:  # the plan tracklint would read is itself refused
+        assert result.exit_code == 2 and "symbolic link to a file outside the project" in result.output
+    else:
+        assert result.exit_code == 0, result.output
+        assert not link.is_symlink() and "Signed Up" in link.read_text()

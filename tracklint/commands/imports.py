@@ -57,13 +57,13 @@ def _write(text: str, output: Path | None, *, force: bool = True) -> None:
 
 def run_import(fmt: str, files: list[Path], output: Path | None) -> int:
     """``tracklint import``: write the plan, print warnings to stderr."""
-    from tracklint.importers import import_plan
-    from tracklint.plan.dump import dump_plan
+    from tracklint.importers import import_plan, plan_text
 
     result = import_plan(files, None if fmt == "auto" else fmt)
+    text = plan_text(result, str(files[0]))
     for warning in result.warnings:
         typer.echo(f"warning: {warning.render()}", err=True)
-    _write(dump_plan(result.plan), output)
+    _write(text, output)
     plan = result.plan
     if output is not None and str(output) != "-":
         typer.echo(

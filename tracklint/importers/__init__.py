@@ -19,7 +19,10 @@ from tracklint.errors import PlanError, UsageError
 from tracklint.importers.base import Collector, ImportWarning, read_data
 from tracklint.plan.model import Plan
 
-__all__ = ["FORMATS", "ImportResult", "ImportWarning", "detect_format", "import_plan", "load_any"]
+__all__ = ["FORMATS", "ImportResult", "ImportWarning", "detect_format", "import_plan", "load_any", "plan_text"]
+
+#: Most of the loader's problems quoted when an imported plan would not load.
+_QUOTED_PROBLEMS = 5
 
 #: format name -> module path. Order matters for detection: the most specific shapes first.
 FORMATS: dict[str, str] = {
@@ -125,6 +128,29 @@ def import_plan(paths: list[Path], format: str | None = None) -> ImportResult:  
     sink = Collector()
     plan = importer(fmt).read(paths, sink)
     return ImportResult(plan=plan, warnings=sink.sorted())
+
+
+def plan_text(result: ImportResult, source: str) -> str:
+    """The imported plan as tracklint YAML, read back with the plan loader before anyone
+    writes it: what ``tracklint import`` writes, tracklint loads. An input whose plan would not
+    load (an empty event name, an empty enum, ``minLength: -1``, an invalid pattern...) is a
+    :class:`PlanError` on ``source`` that quotes the loader's findings by plan path."""
+    from tracklint.plan.dump import dump_plan
+    from tracklint.plan.load import load_plan_text
+
+    text = dump_plan(result.plan)
+    try:
+        load_plan_text(text, "<imported plan>")
+    except PlanError as err:
+        problems = [p.message for p in getattr(err, "problems", ())] or [err.message]
+        listed = "; ".join(problems[:_QUOTED_PROBLEMS])
+        more = f" (and {len(problems) - _QUOTED_PROBLEMS} more)" if len(problems) > _QUOTED_PROBLEMS else ""
+        raise PlanError(
+            f"the imported plan would not be a valid tracklint plan: {listed}{more}",
+            path=source,
+            hint="correct these in the input (tracklint writes only plans it can load)",
+        ) from None
+    return text
 
 
 def load_any(path: Path | str, format: str | None = None) -> Plan:  # noqa: A002

@@ -10,6 +10,20 @@ from typing import Any
 
 
 from tracklint.errors import PlanError
+from tracklint.importers.strict import (
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_DEPTH,
+    BadNumber,
+    RepeatedKey,
+    data_problem,
+    depth_offset,
+    line_column,
+    loads,
+    number_offset,
+    pointer,
+    repeated_key_offset,
+    surrogate_offset,
+)
 from tracklint.plan.jsonschema import Warn
 from tracklint.plan.model import Event, Plan
 
@@ -63,31 +77,62 @@ class Collector:
         return sorted(seen, key=lambda w: (w.path or "", w.pointer or "", w.line or 0, w.message))
 
 
-def read_json(path: Path) -> Any:
-    """Parse a JSON file; a syntax error becomes a positioned :class:`PlanError`."""
+def _read_text(path: Path) -> str:
+    """The file's text, refused before reading when it is larger than ``MAX_IMPORT_BYTES``."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        size = path.stat().st_size
+        if size > MAX_IMPORT_BYTES:
+            mb = 1024 * 1024
+            raise PlanError(
+                f"the file is too large to import ({size / mb:.1f} MB; the limit is {MAX_IMPORT_BYTES // mb} MB)",
+                path=str(path),
+                hint="the limit is the size of a tracklint plan file; split the export, or import only the plan you check",
+            )
+        with path.open("rb") as handle:
+            data = handle.read(MAX_IMPORT_BYTES + 1)
+        if len(data) > MAX_IMPORT_BYTES:  # it grew while we looked, or is not a regular file
+            raise PlanError(f"the file is too large to import (the limit is {MAX_IMPORT_BYTES // (1024 * 1024)} MB)", path=str(path))
+        return data.decode("utf-8-sig")
     except OSError as exc:
         raise PlanError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
-    except UnicodeDecodeError:
-        raise PlanError("the file is not UTF-8 text", path=str(path)) from None
+    except UnicodeDecodeError as exc:
+        line, column = line_column(data.decode("utf-8", "replace"), len(data[: exc.start].decode("utf-8", "replace")))
+        raise PlanError("the file is not UTF-8 text", path=str(path), line=line, column=column) from None
+
+
+def read_json(path: Path) -> Any:
+    """Parse a JSON file strictly: a syntax error, a repeated key, a number Python cannot hold,
+    ``NaN``, an unpaired surrogate escape or nesting deeper than ``MAX_IMPORT_DEPTH`` is a
+    positioned :class:`PlanError` (JSON readers disagree on these, so no silent choice)."""
+    text = _read_text(path)
     try:
-        return json.loads(text)
+        data = loads(text)
     except json.JSONDecodeError as exc:
         raise PlanError(f"invalid JSON: {exc.msg}", path=str(path), line=exc.lineno,
                         column=exc.colno) from None
+    except RepeatedKey as exc:
+        line, column = line_column(text, repeated_key_offset(text))
+        raise PlanError(f"the key {exc.key!r} appears twice in one object", path=str(path), line=line, column=column,
+                        hint="JSON readers disagree on which value wins; keep one") from None
+    except BadNumber as exc:
+        line, column = line_column(text, number_offset(text, exc.text))
+        raise PlanError(exc.message, path=str(path), line=line, column=column) from None
     except RecursionError:
-        raise PlanError("the JSON is nested too deeply to read", path=str(path)) from None
+        line, column = line_column(text, depth_offset(text, MAX_IMPORT_DEPTH))
+        raise PlanError(f"the JSON is nested too deeply (more than {MAX_IMPORT_DEPTH} levels)", path=str(path),
+                        line=line, column=column) from None
+    problem = data_problem(data)
+    if problem is not None:
+        message, jpath = problem
+        offset = depth_offset(text, MAX_IMPORT_DEPTH) if "deeply" in message else surrogate_offset(text)
+        line, column = line_column(text, offset)
+        raise PlanError(f"{message} (at {pointer(jpath)})", path=str(path), line=line, column=column)
+    return data
 
 
 def read_yaml(path: Path) -> Any:
     """Parse a YAML file (safe loader); a syntax error becomes a positioned :class:`PlanError`."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise PlanError(f"cannot read the file: {exc.strerror or exc}", path=str(path)) from None
-    except UnicodeDecodeError:
-        raise PlanError("the file is not UTF-8 text", path=str(path)) from None
+    text = _read_text(path)
     # The plan loader's reader: no object construction, and size, alias bombs, nesting and
     # duplicate keys are refused with a position, as for tracklint's own plans.
     from tracklint.plan.yaml_loader import YamlProblems
@@ -105,6 +150,12 @@ def read_yaml(path: Path) -> Any:
         first = document.problems[0]
         raise PlanError(first.message, path=first.path or str(path), line=first.line,
                         column=first.column, hint=first.hint)
+    problem = data_problem(document.data)
+    if problem is not None:
+        message, jpath = problem
+        pos = document.key_pos(jpath)
+        raise PlanError(f"{message} (at {pointer(jpath)})", path=str(path), line=pos.line if pos else None,
+                        column=pos.column if pos else None)
     return document.data
 
 
