@@ -21,8 +21,8 @@ from tracklint.importers.strict import (
     loads,
     number_offset,
     pointer,
+    problem_offset,
     repeated_key_offset,
-    surrogate_offset,
 )
 from tracklint.plan.jsonschema import Warn
 from tracklint.plan.model import Event, Plan
@@ -124,8 +124,7 @@ def read_json(path: Path) -> Any:
     problem = data_problem(data)
     if problem is not None:
         message, jpath = problem
-        offset = depth_offset(text, MAX_IMPORT_DEPTH) if "deeply" in message else surrogate_offset(text)
-        line, column = line_column(text, offset)
+        line, column = line_column(text, problem_offset(text, jpath))
         raise PlanError(f"{message} (at {pointer(jpath)})", path=str(path), line=line, column=column)
     return data
 

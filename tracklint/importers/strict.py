@@ -84,7 +84,8 @@ def loads(text: str) -> Any:
 
 def data_problem(data: Any) -> tuple[str, tuple[Any, ...]] | None:
     """The first problem ``json.loads`` or the YAML reader let through (nesting deeper than
-    ``MAX_IMPORT_DEPTH``, a string or key with an unpaired surrogate), with its JSON path."""
+    ``MAX_IMPORT_DEPTH``, a string or key with an unpaired surrogate), with its JSON path.
+    :func:`problem_offset` finds it in the text."""
     stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
     while stack:
         value, jpath = stack.pop()
@@ -102,6 +103,13 @@ def data_problem(data: Any) -> tuple[str, tuple[Any, ...]] | None:
         elif isinstance(value, list):
             stack.extend((item, (*jpath, index)) for index, item in reversed(list(enumerate(value))))
     return None
+
+
+def problem_offset(text: str, jpath: tuple[Any, ...]) -> int | None:
+    """Where in ``text`` the problem :func:`data_problem` reported at ``jpath`` is."""
+    if len(jpath) > MAX_IMPORT_DEPTH:
+        return depth_offset(text, MAX_IMPORT_DEPTH)
+    return surrogate_offset(text)
 
 
 def _encodable(text: str) -> bool:
