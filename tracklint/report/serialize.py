@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from tracklint.diagnostics import Diagnostic
@@ -10,6 +12,22 @@ from tracklint.extract.base import Notice, TrackCall, Value
 
 SCHEMA_VERSION = 1
 MAX_DEPTH = 32
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def dumps(doc: Any, *, sort_keys: bool = False) -> str:
+    """``doc`` as indented JSON text that UTF-8 can always encode, ending with a newline.
+
+    Text is kept exact: non-ASCII characters as themselves, and a lone surrogate (a JavaScript
+    ``"\\ud800"``, or undecodable bytes) as its ``\\uXXXX`` escape, which JSON allows and
+    which every JSON reader turns back into the same string.
+    """
+    text = json.dumps(doc, indent=2, sort_keys=sort_keys, ensure_ascii=False)
+    if _SURROGATE.search(text) is not None:
+        # json.dumps leaves them raw inside string literals (never elsewhere): escape in place.
+        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text + "\n"
 
 
 def value_shape(value: Value | None, depth: int = 0) -> dict[str, Any] | None:
