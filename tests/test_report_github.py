@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from tracklint.diagnostics import Severity
 from tracklint.extract.base import Notice
 from tracklint.report import get_reporter
+from tracklint.report.visible import visible
 from tracklint.report.github import (
     PER_STEP_LIMIT,
     GithubReporter,
@@ -104,8 +105,9 @@ def test_hostile_event_names_cannot_inject_commands(event, path):
     assert parsed is not None
     name, props, text = parsed
     assert name == "error"
-    assert props == {"title": "tracklint (TL001)", "file": path, "line": "3", "endLine": "3", "col": "5", "endColumn": "9"}
-    assert text == f"{message}\nHint: rename `{event}`"
+    assert props == {"title": "tracklint (TL001)", "file": visible(path), "line": "3", "endLine": "3", "col": "5", "endColumn": "9"}
+    # user text shows its line breaks and controls as escapes; the hint keeps its own line
+    assert text == f"{visible(message)}\nHint: rename `{visible(event)}`"
 
 
 # --------------------------------------------------------------------------- annotations

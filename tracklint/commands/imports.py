@@ -15,7 +15,8 @@ from typing import Annotated, Any, Callable, Optional
 
 import typer
 
-from tracklint.errors import EXIT_ERROR, EXIT_SUCCESS, TracklintError, UsageError
+from tracklint.errors import EXIT_ERROR, EXIT_SUCCESS, OutputError, TracklintError, UsageError
+from tracklint.fsutil import write_atomic
 
 EXPORT_FORMATS = ("jsonschema", "segment")
 
@@ -43,8 +44,11 @@ def _write(text: str, output: Path | None, *, force: bool = True) -> None:
         return
     if output.exists() and not force:
         raise UsageError(f"{output} already exists", hint="pass --force to overwrite it")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the directory {output.parent}: {exc.strerror or exc}", path=str(output)) from None
+    write_atomic(output, text)
 
 
 def run_import(fmt: str, files: list[Path], output: Path | None) -> int:
@@ -127,7 +131,7 @@ def register(app: typer.Typer) -> None:
     def import_command(
         fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="segment, rudderstack, iglu, amplitude, mparticle, or auto.")],
         files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Plan files or directories to import.")],
-        output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the plan here (default: stdout).")] = None,
+        output: Annotated[Optional[Path], typer.Option("--output", "--output-file", "-o", help="Write the plan here (default: stdout).")] = None,
     ) -> None:
         """Convert another tool's tracking plan to a tracklint plan."""
         _guard(lambda: run_import(fmt, files, output))
@@ -135,8 +139,8 @@ def register(app: typer.Typer) -> None:
     @app.command("export")
     def export_command(
         fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="jsonschema or segment.")],
-        plan: Annotated[Optional[Path], typer.Option("--plan", help="The tracking plan (default: discovered).")] = None,
-        output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here (default: stdout).")] = None,
+        plan: Annotated[Optional[Path], typer.Option("--plan", "-p", help="The tracking plan (default: discovered).")] = None,
+        output: Annotated[Optional[Path], typer.Option("--output", "--output-file", "-o", help="Write here (default: stdout).")] = None,
     ) -> None:
         """Write the plan as JSON Schema or as a Segment Public API rules payload."""
         _guard(lambda: run_export(fmt, plan, output))
@@ -144,7 +148,7 @@ def register(app: typer.Typer) -> None:
     @app.command("init")
     def init_command(
         paths: Annotated[Optional[list[Path]], typer.Argument(metavar="[PATHS]", help="Code to scan (default: the project).")] = None,
-        output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the plan.")] = Path("tracking-plan.yaml"),
+        output: Annotated[Path, typer.Option("--output", "--output-file", "-o", help="Where to write the plan.")] = Path("tracking-plan.yaml"),
         force: Annotated[bool, typer.Option("--force", help="Overwrite an existing plan.")] = False,
         config: Annotated[Optional[Path], typer.Option("--config", help="Configuration file.")] = None,
     ) -> None:

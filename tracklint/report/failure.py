@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import tracklint
-from tracklint.errors import TracklintError
+from tracklint.errors import OutputError, TracklintError
 from tracklint.report.serialize import SCHEMA_VERSION, dumps
 
 #: Formats that carry the failure in the report itself.
@@ -152,8 +152,8 @@ def report_failure(fmt: str | None, err: TracklintError, *, output_file: Path | 
     """Write the report of ``err`` where the run's report would have gone (``output_file``,
     atomically, else ``stream``/stdout). Paths are as the user reads them: relative to the
     GitHub workspace under ``github``, else to the working directory. Never raises for I/O."""
-    if fmt not in FAILURE_FORMATS:
-        return
+    if fmt not in FAILURE_FORMATS or (isinstance(err, OutputError) and output_file is not None):
+        return  # the report's own file cannot be written: the message on stderr says so
     env = os.environ if environ is None else environ
     if err.path and os.path.isabs(err.path):
         base = env.get("GITHUB_WORKSPACE") if fmt == "github" else None
