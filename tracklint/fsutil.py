@@ -20,6 +20,20 @@ from tracklint.errors import OutputError
 #: What to write: the whole text, or a function that writes it into the stream it is given.
 Content = Union[str, Callable[[IO[str]], None]]
 
+#: Size of the pieces :func:`write_text` hands to a stream.
+CHUNK = 1 << 16
+
+
+def write_text(stream: IO[str], text: str) -> None:
+    """Write ``text`` in pieces of at most 64 KiB. One huge ``write`` can end in a short write
+    of the underlying file (a pipe whose reader left, ``ulimit -f``) that Python's buffered
+    streams do not always report; pieces make the next write fail with the real error."""
+    if len(text) <= CHUNK:
+        stream.write(text)
+        return
+    for start in range(0, len(text), CHUNK):
+        stream.write(text[start : start + CHUNK])
+
 
 def write_atomic(path: str | os.PathLike[str], content: Content, *, what: str = "the output file") -> None:
     """Write ``content`` (UTF-8, ``\\n`` line ends) to ``path`` atomically.
@@ -41,7 +55,7 @@ def write_atomic(path: str | os.PathLike[str], content: Content, *, what: str = 
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             if isinstance(content, str):
-                handle.write(content)
+                write_text(handle, content)
             else:
                 content(handle)
             handle.flush()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from typing import IO, Any, Iterable
 
+from tracklint.fsutil import write_text
 from tracklint.plan.diff import BREAKING, COSMETIC, NON_BREAKING, Change, PlanDiff
 from tracklint.plan.model import PlanLocation
 from tracklint.report.github_escape import command
@@ -167,7 +168,7 @@ class JsonDiffReporter:
     def report(self, diff: PlanDiff, stream: IO[str]) -> None:
         doc = diff_to_json(diff, fail_on=self.fail_on, failed=self.failed,
                            old_label=self.old_label, new_label=self.new_label)
-        stream.write(dumps(doc, sort_keys=True))
+        write_text(stream, dumps(doc, sort_keys=True))
 
 
 # --------------------------------------------------------------------------- full (rich)
@@ -327,7 +328,7 @@ class MarkdownDiffReporter:
         return "\n".join(lines) + "\n"
 
     def report(self, diff: PlanDiff, stream: IO[str]) -> None:
-        stream.write(self.render(diff))
+        write_text(stream, self.render(diff))
 
 
 # --------------------------------------------------------------------------- github

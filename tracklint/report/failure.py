@@ -20,6 +20,7 @@ from typing import IO, Any
 
 import tracklint
 from tracklint.errors import OutputError, TracklintError
+from tracklint.fsutil import write_text
 from tracklint.report.serialize import SCHEMA_VERSION, dumps
 
 #: Formats that carry the failure in the report itself.
@@ -173,7 +174,7 @@ def report_failure(fmt: str | None, err: TracklintError, *, output_file: Path | 
         return
     out = stream or sys.stdout
     try:
-        out.write(text)
+        write_text(out, text)
         out.flush()
     except (OSError, ValueError):
         pass

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from tracklint.diagnostics import Diagnostic, Severity
+from tracklint.fsutil import write_text
 from tracklint.report.github_escape import command, escape_data, escape_property
 from tracklint.report.markdown import MarkdownReporter, ordered
 from tracklint.report.visible import visible
@@ -99,7 +100,7 @@ class GithubReporter:
             out.append(overflow)
         out += [text for kind, text in lines if kind == "notice"]
         if out:
-            stream.write("\n".join(out) + "\n")
+            write_text(stream, "\n".join(out) + "\n")
         self._write_summary(result, rules, prefix)
 
     # ----------------------------------------------------------------------------- helpers

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import IO, Any
 
 from tracklint import __version__
+from tracklint.fsutil import write_text
 from tracklint.report.serialize import SCHEMA_VERSION, diagnostic_dict, dumps, notice_dict
 from tracklint.result import Result
 
@@ -31,4 +32,4 @@ class JsonReporter:
             "diagnostics": [diagnostic_dict(d) for d in shown],
             "notices": [notice_dict(n) for n in result.notices],
         }
-        stream.write(dumps(doc))
+        write_text(stream, dumps(doc))

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from tracklint.diagnostics import Diagnostic, Severity
+from tracklint.fsutil import write_text
 from tracklint.report.markdown_escape import escape_text, format_message
 from tracklint.result import Result
 
@@ -89,7 +90,7 @@ class MarkdownReporter:
     # ----------------------------------------------------------------------------- public
 
     def report(self, result: Result, rules: Mapping[str, Any], stream: TextIO) -> None:
-        stream.write(self.render(result, rules))
+        write_text(stream, self.render(result, rules))
 
     def render(self, result: Result, rules: Mapping[str, Any], *, max_bytes: int | None = None) -> str:
         """The whole document. With ``max_bytes``, rows are dropped from the end (and counted

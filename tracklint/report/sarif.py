@@ -25,6 +25,7 @@ from urllib.parse import quote
 import tracklint
 from tracklint.diagnostics import Diagnostic, Location
 from tracklint.extract.base import Notice
+from tracklint.fsutil import write_text
 from tracklint.report.markdown import docs_url
 from tracklint.report.serialize import dumps
 from tracklint.result import Result
@@ -180,7 +181,7 @@ class SarifReporter:
         self.show_suppressed = show_suppressed
 
     def report(self, result: Result, rules: Mapping[str, Any], stream: TextIO) -> None:
-        stream.write(dumps(self.build(result, rules), sort_keys=True))
+        write_text(stream, dumps(self.build(result, rules), sort_keys=True))
 
     def build(self, result: Result, rules: Mapping[str, Any]) -> dict[str, Any]:
         """The SARIF log as a dict."""

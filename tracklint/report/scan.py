@@ -13,6 +13,7 @@ from rich.text import Text
 
 from tracklint import __version__
 from tracklint.extract.base import TrackCall
+from tracklint.fsutil import write_text
 from tracklint.report.serialize import SCHEMA_VERSION, call_dict, dumps, notice_dict
 from tracklint.report.visible import visible
 from tracklint.result import Result
@@ -59,7 +60,7 @@ class JsonScanReporter(_ScanReporter):
             "calls": [call_dict(c) for c in calls],
             "notices": [notice_dict(n) for n in result.notices],
         }
-        stream.write(dumps(doc))
+        write_text(stream, dumps(doc))
 
 
 class ConciseScanReporter(_ScanReporter):
