@@ -243,8 +243,11 @@ def _hostile_project(tmp_path: Path) -> Path:
     ["check", "-f", "concise"],
     ["check", "-f", "github"],
     ["check", "-f", "markdown"],
+    ["check", "-f", "json"],
+    ["check", "-f", "sarif"],
     ["scan", "-f", "full", "--color", "never"],
     ["scan", "-f", "concise"],
+    ["scan", "-f", "json"],
 ])
 def test_hostile_names_are_shown_escaped_never_obeyed(tmp_path, args):
     root = _hostile_project(tmp_path)
@@ -276,6 +279,16 @@ def test_visible_text_holds_no_control_and_keeps_safe_text(text):
     if UNSAFE.search(text) is None:
         assert shown == text
     shown.encode("utf-8")
+
+
+@given(st.recursive(st.text(), lambda inner: st.dictionaries(st.text(), inner, max_size=3), max_leaves=6))
+def test_json_keeps_exact_text_and_shows_no_raw_control(value):
+    from tracklint.report.serialize import dumps
+
+    text = dumps({"value": value})
+    assert json.loads(text) == {"value": value}
+    assert not RAW.search(text)
+    text.encode("utf-8")
 
 
 # --------------------------------------------------------------------------- lone surrogates
@@ -379,3 +392,27 @@ def test_written_reports_keep_the_umask_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert (root / "r.json").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+@pytest.mark.parametrize("fmt", ["full", "github", "markdown", "json"])
+def test_diff_shows_hostile_plan_names_escaped(tmp_path, fmt):
+    root = project(tmp_path, {})
+    (root / "old.yaml").write_text(
+        'tracklint: 1\nevents:\n  "x\\e[2J\\e]0;T\\a\\u202e\\nz::warning::FAKE @octocat #12":\n    description: Old.\n'
+    )
+    result = invoke(root, "diff", "--output-format", fmt, "old.yaml", "tracking-plan.yaml")
+    assert result.exit_code == 1, result.stderr
+    out = result.stdout
+    assert not RAW.search(out), repr(RAW.search(out))
+    assert [line for line in out.splitlines() if line.startswith("::") and "title=tracklint diff" not in line] == []
+    if fmt == "json":
+        assert "x\x1b[2J\x1b]0;T\x07\u202e\nz::warning::FAKE @octocat #12" in {c["event"] for c in json.loads(out)["changes"]}
+    if fmt == "markdown":  # the same mention and reference guard as check's Markdown
+        assert "@\u2060octocat" in out and "#\u20601" in out
+
+
+def test_failure_annotations_name_the_file_from_the_workspace_root(tmp_path):
+    root = project(tmp_path / "repo" / "sub", {"app.js": GOOD_CALL}, plan=BROKEN_PLAN)
+    result = invoke(root, "check", "--no-cache", "-f", "github", env={"GITHUB_WORKSPACE": str(tmp_path / "repo")})
+    assert result.exit_code == 2
+    assert "file=sub/tracking-plan.yaml,line=" in result.stdout

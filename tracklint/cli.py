@@ -95,6 +95,10 @@ class _Target:
 
 
 def _fail(err: TracklintError, target: _Target | None = None) -> typer.Exit:
+    if target is not None:
+        from tracklint.report.failure import report_failure
+
+        report_failure(target.format, err, output_file=target.output_file)
     if err.path and os.path.isabs(err.path):
         # show paths as the user would type them, relative to where they are
         rel = os.path.relpath(err.path)
@@ -102,10 +106,6 @@ def _fail(err: TracklintError, target: _Target | None = None) -> typer.Exit:
             err.path = rel
             err.message = err.message.replace(os.path.abspath(rel), rel)
     typer.echo(f"tracklint: error: {visible_lines(err.render())}", err=True)
-    if target is not None:
-        from tracklint.report.failure import report_failure
-
-        report_failure(target.format, err, output_file=target.output_file)
     return typer.Exit(EXIT_ERROR)
 
 
@@ -359,6 +359,11 @@ def _check(*, target, paths, plan, config, isolated, output_format, output_file,
         count = write(write_baseline, [d for d in result.diagnostics if d.suppressed != "inSource"])
         typer.echo(f"tracklint: recorded {count} finding(s) in {write_baseline}", err=True)
         return EXIT_SUCCESS
+    return _report(result, settings)
+
+
+def _report(result, settings) -> int:
+    """Print the result in the requested format; the exit code of the run."""
     from tracklint.report import get_reporter
     from tracklint.rules import RULES
 

@@ -11,6 +11,7 @@ every format also gets. The exit code stays 2.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import sys
@@ -160,7 +161,7 @@ def report_failure(fmt: str | None, err: TracklintError, *, output_file: Path | 
         base = env.get("GITHUB_WORKSPACE") if fmt == "github" else None
         rel = os.path.relpath(err.path, base or os.getcwd())
         if not rel.startswith(".."):
-            err.path = rel.replace(os.sep, "/")
+            err = dataclasses.replace(err, path=rel.replace(os.sep, "/"))
     text = failure_text(fmt, err, root=os.getcwd(), environ=env)
     if text is None:
         return
