@@ -222,9 +222,9 @@ def test_step_summary_is_appended(tmp_path):
 
 
 def test_step_summary_stays_under_the_limit(tmp_path, monkeypatch):
-    import tracklint.report.github as github
+    import tracklint.report.github_escape as github_escape
 
-    monkeypatch.setattr(github, "SUMMARY_LIMIT", 3000)
+    monkeypatch.setattr(github_escape, "SUMMARY_LIMIT", 3000)
     summary = tmp_path / "summary.md"
     summary.write_text("x" * 1000)
     res = result([diag("TL001", "a.py", n, event=f"event_{n}") for n in range(1, 100)])

@@ -14,7 +14,7 @@ from typing import IO, Any, Iterable
 from tracklint.fsutil import write_text
 from tracklint.plan.diff import BREAKING, COSMETIC, NON_BREAKING, Change, PlanDiff
 from tracklint.plan.model import PlanLocation
-from tracklint.report.github_escape import command
+from tracklint.report.github_escape import append_summary, command
 from tracklint.report.markdown_escape import code, escape_text, format_message
 from tracklint.report.serialize import dumps
 from tracklint.report.visible import visible
@@ -403,14 +403,6 @@ class GithubDiffReporter:
             stream.write(line + "\n")
         summary_path = self.env.get("GITHUB_STEP_SUMMARY")
         if summary_path:
-            text = MarkdownDiffReporter(old_label=self.old_label, new_label=self.new_label).render(diff)
-            encoded = text.encode("utf-8")
-            limit = 1024 * 1024 - 1024  # GitHub rejects step summaries over 1 MiB
-            if len(encoded) > limit:
-                text = encoded[:limit].decode("utf-8", "ignore") + "\n\n*(truncated)*\n"
-            try:
-                with open(summary_path, "a", encoding="utf-8") as handle:
-                    handle.write(text)
-            except OSError:
-                pass  # the annotations already went out; a missing summary is not an error
+            # the annotations already went out; a summary that cannot be written is not an error
+            append_summary(summary_path, MarkdownDiffReporter(old_label=self.old_label, new_label=self.new_label).render(diff))
 

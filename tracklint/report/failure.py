@@ -116,7 +116,7 @@ def _markdown(err: TracklintError) -> str:
 
 
 def _github(err: TracklintError, environ: Mapping[str, str]) -> str:
-    from tracklint.report.github_escape import command
+    from tracklint.report.github_escape import append_summary, command
     from tracklint.report.visible import visible
 
     props: dict[str, object] = {"title": f"tracklint ({err.CODE})", "file": err.path}
@@ -127,11 +127,7 @@ def _github(err: TracklintError, environ: Mapping[str, str]) -> str:
     message = visible(err.message) + (f"\nHint: {visible(err.hint)}" if err.hint else "")
     summary = environ.get("GITHUB_STEP_SUMMARY")
     if summary:
-        try:
-            with open(summary, "a", encoding="utf-8", newline="\n") as handle:
-                handle.write(_markdown(err) + "\n")
-        except OSError:
-            pass  # the annotation and the message on stderr still say it
+        append_summary(summary, _markdown(err) + "\n")  # the annotation and stderr still say it
     return command("error", message, props) + "\n"
 
 

@@ -24,7 +24,7 @@ from typing import Any, TextIO
 
 from tracklint.diagnostics import Diagnostic, Severity
 from tracklint.fsutil import write_text
-from tracklint.report.github_escape import command, escape_data, escape_property
+from tracklint.report.github_escape import append_summary, command, escape_data, escape_property, summary_budget
 from tracklint.report.markdown import MarkdownReporter, ordered
 from tracklint.report.visible import visible
 from tracklint.result import Result
@@ -36,8 +36,6 @@ LOG = logging.getLogger(__name__)
 #: Annotations GitHub displays per kind (error, warning, notice) in one step, and in one job.
 PER_STEP_LIMIT = 10
 PER_JOB_LIMIT = 50
-#: GitHub rejects step summaries over 1 MiB; stay a little below it.
-SUMMARY_LIMIT = 1024 * 1024 - 4096
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 #: Notices about files (not findings of a rule) and the annotation kind that carries them.
@@ -144,21 +142,14 @@ class GithubReporter:
         target = self.environ.get("GITHUB_STEP_SUMMARY")
         if not target:
             return
-        try:
-            used = os.path.getsize(target)
-        except OSError:
-            used = 0
-        budget = SUMMARY_LIMIT - used
+        budget = summary_budget(target)
         if budget <= 0:
             LOG.warning("GITHUB_STEP_SUMMARY is already full; tracklint's summary was not added")
             return
         markdown = MarkdownReporter(show_suppressed=False, path_prefix=prefix, environ=self.environ)
-        text = markdown.render(result, rules, max_bytes=budget - 1)
-        try:
-            with open(target, "a", encoding="utf-8", newline="\n") as handle:
-                handle.write(text + "\n")
-        except OSError as exc:
-            LOG.warning("cannot write the step summary %s: %s", target, exc)
+        problem = append_summary(target, markdown.render(result, rules, max_bytes=budget - 1) + "\n")
+        if problem:
+            LOG.warning("%s", problem)
 
 
 def _join(prefix: str, path: str) -> str:

@@ -1,4 +1,5 @@
-"""GitHub Actions workflow commands, escaped: the one place every reporter builds them.
+"""GitHub Actions workflow commands, escaped, and the step summary: the one place every
+reporter builds them.
 
 Escaping follows actions/toolkit (packages/core/src/command.ts): a message escapes ``%``,
 ``\\r`` and ``\\n``; a property value also escapes ``:`` and ``,``; ``%`` always first. Before
@@ -9,9 +10,14 @@ start a workflow command of its own on a new line nor drive the log viewer.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 
+from tracklint.fsutil import write_text
 from tracklint.report.visible import visible, visible_lines
+
+#: GitHub rejects step summaries over 1 MiB; stay a little below it.
+SUMMARY_LIMIT = 1024 * 1024 - 4096
 
 
 def escape_data(text: str) -> str:
@@ -36,3 +42,29 @@ def command(name: str, message: str, properties: Mapping[str, object] | None = N
     if props:
         text += " " + ",".join(f"{key}={escape_property(visible(value))}" for key, value in props)
     return f"{text}::{escape_data(visible_lines(message))}"
+
+
+def summary_budget(path: str) -> int:
+    """How many more UTF-8 bytes the step summary at ``path`` takes."""
+    try:
+        used = os.path.getsize(path)
+    except OSError:
+        used = 0
+    return SUMMARY_LIMIT - used
+
+
+def append_summary(path: str, text: str) -> str | None:
+    """Append ``text`` (Markdown, escaped by the caller) to the step summary at ``path``, cut
+    on a character boundary to what it still takes. The reason it could not, or None."""
+    budget = summary_budget(path)
+    if budget <= 0:
+        return "GITHUB_STEP_SUMMARY is already full"
+    encoded = text.encode("utf-8")
+    if len(encoded) > budget:
+        text = encoded[: max(0, budget - 32)].decode("utf-8", "ignore") + "\n\n*(truncated)*\n"
+    try:
+        with open(path, "a", encoding="utf-8", newline="\n") as handle:
+            write_text(handle, text)
+    except OSError as exc:
+        return f"cannot write the step summary {path}: {exc.strerror or exc}"
+    return None
