@@ -48,6 +48,10 @@ def _write(text: str, output: Path | None, *, force: bool = True) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot create the directory {output.parent}: {exc.strerror or exc}", path=str(output)) from None
+    if output.is_symlink():
+        # A committed `tracking-plan.yaml -> ~/.bashrc` must not be written through (issue
+        # #12): write_atomic replaces the link itself and leaves its target alone.
+        typer.echo(f"note: {output} was a symbolic link; replaced by a regular file (its target is untouched)", err=True)
     write_atomic(output, text)
 
 
