@@ -416,3 +416,18 @@ def test_failure_annotations_name_the_file_from_the_workspace_root(tmp_path):
     result = invoke(root, "check", "--no-cache", "-f", "github", env={"GITHUB_WORKSPACE": str(tmp_path / "repo")})
     assert result.exit_code == 2
     assert "file=sub/tracking-plan.yaml,line=" in result.stdout
+
+
+@pytest.mark.parametrize("args, env", [
+    (["check", "--no-such-option", "-f", "json"], {}),
+    (["check", "--output-format=json", "--fail-on"], {}),
+    (["diff", "--nope"], {"TRACKLINT_OUTPUT_FORMAT": "json"}),
+    (["scan", "-fjson", "--bogus"], {}),
+])
+def test_a_command_line_click_rejects_is_a_usage_error_in_the_format(tmp_path, args, env):
+    root = project(tmp_path, {"app.js": GOOD_CALL})
+    result = invoke(root, *args, env=env)
+    assert result.exit_code == 2
+    (error,) = json.loads(result.stdout)["diagnostics"]
+    assert error["code"] == "usage-error" and error["message"]
+    assert "Usage:" in result.stderr or "Error" in result.stderr  # click's own message stays

@@ -15,14 +15,30 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from tracklint import __version__
 from tracklint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_SUCCESS, TracklintError, UsageError
 from tracklint.report import format_help, resolve_format
 from tracklint.report.visible import visible_lines
 
+class _Group(TyperGroup):
+    """The command group: a command line click cannot parse (an unknown option, a missing
+    value) is reported like any other usage error, in the format the command would write."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        args = [*getattr(ctx, "_protected_args", ()), *ctx.args]
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            _report_parse_error(args, exc)
+            raise
+
+
 app = typer.Typer(
+    cls=_Group,
     name="tracklint",
     help="Check the analytics calls in your code against your tracking plan.",
     rich_markup_mode="rich",
@@ -107,6 +123,35 @@ def _fail(err: TracklintError, target: _Target | None = None) -> typer.Exit:
             err.message = err.message.replace(os.path.abspath(rel), rel)
     typer.echo(f"tracklint: error: {visible_lines(err.render())}", err=True)
     return typer.Exit(EXIT_ERROR)
+
+
+def _report_parse_error(args: list[str], exc: click.UsageError) -> None:
+    """Report a command line click rejected in the format it asked for (``-f``/``--output-format``
+    as far as it can be read, else ``TRACKLINT_OUTPUT_FORMAT``); click prints the usage itself."""
+    from tracklint.report import REGISTRIES
+    from tracklint.report.failure import report_failure
+
+    if not args or args[0] not in REGISTRIES:
+        return
+    given = _option_value(args, "-f", "--output-format")
+    try:
+        fmt = resolve_format(args[0], given if given in REGISTRIES[args[0]] else None)
+    except UsageError:
+        return
+    output = _option_value(args, "-o", "--output-file")
+    report_failure(fmt, UsageError(exc.format_message()), output_file=Path(output) if output else None)
+
+
+def _option_value(args: list[str], short: str, long: str) -> str | None:
+    """The value of an option in raw arguments (``-f x``, ``-fx``, ``--long x``, ``--long=x``)."""
+    for i, arg in enumerate(args):
+        if arg in (short, long) and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith(long + "="):
+            return arg[len(long) + 1:]
+        if arg.startswith(short) and len(arg) > len(short) and not arg.startswith("--"):
+            return arg[len(short):]
+    return None
 
 
 def _note(text: str) -> None:
