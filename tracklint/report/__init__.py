@@ -46,7 +46,6 @@ REGISTRIES: dict[str, dict[str, str]] = {
         "github": "tracklint.report.diff_formats:GithubDiffReporter",
     },
 }
-REPORTERS = REGISTRIES["check"]
 
 #: The environment variable that picks the format of every command's report.
 ENV_VAR = "TRACKLINT_OUTPUT_FORMAT"

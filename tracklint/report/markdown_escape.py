@@ -43,11 +43,6 @@ def escape_text(text: str) -> str:
     return "".join(out)
 
 
-def escape_line(text: str) -> str:
-    """:func:`escape_text` for places where a line break would end the construct (a heading)."""
-    return escape_text(text.replace("\r\n", " ").replace("\r", " ").replace("\n", " "))
-
-
 def format_message(text: str) -> str:
     """A message with its backticked names as ``<code>`` and everything escaped.
 

@@ -1,6 +1,6 @@
 """Output of ``tracklint scan``: the call-site inventory as a table, concise lines or JSON.
 
-The reporters are registered in :data:`tracklint.report.SCAN_REPORTERS`."""
+The reporters are registered in :data:`tracklint.report.REGISTRIES` (``"scan"``)."""
 
 from __future__ import annotations
 
