@@ -113,7 +113,7 @@ def test_env_output_format_and_unknown_env_format(runner, app):
     result = invoke(runner, app, FIXTURES / "old.yaml", FIXTURES / "new.yaml",
                     env={"TRACKLINT_OUTPUT_FORMAT": "sarif"})
     assert result.exit_code == 1
-    assert "not a diff format" in result.stderr and "tracklint diff" in result.stdout
+    assert "diff cannot write" in result.stderr and "using full" in result.stderr and "tracklint diff" in result.stdout
 
 
 def test_markdown_escapes_user_text(runner, app, tmp_path):
@@ -125,12 +125,12 @@ def test_markdown_escapes_user_text(runner, app, tmp_path):
     assert result.exit_code == 1
     md = result.stdout
     assert "### :x: tracklint diff: 1 breaking, 0 non-breaking, 0 cosmetic" in md
-    assert "`<b>Evil</b> \\| *x*`" in md  # a code span, with the table pipe escaped
-    assert "#### Event \\<b>Evil\\</b> \\| \\*x\\*" in md  # no HTML, no emphasis, no column break
+    assert "<code>\\<b\\>Evil\\</b\\> \\| \\*x\\*</code>" in md  # code, with the table pipe escaped
+    assert "#### Event \\<b\\>Evil\\</b\\> \\| \\*x\\*" in md  # no HTML, no emphasis, no column break
     import re
 
-    outside_code = re.sub(r"`[^`]*`", "", md)
-    assert not re.search(r"(?<!\\)<", outside_code)
+    ours = re.sub(r"</?code>|<br>", "", md)
+    assert not re.search(r"(?<!\\)<", ours)
 
 
 def test_github_annotations_and_step_summary(runner, app, tmp_path):
@@ -151,7 +151,7 @@ def test_github_annotations_and_step_summary(runner, app, tmp_path):
 
 
 def test_github_escaping():
-    from tracklint.report.diff_formats import escape_data, escape_property, workflow_command
+    from tracklint.report.github_escape import command as workflow_command, escape_data, escape_property
 
     assert escape_data("50% off\r\nnow") == "50%25 off%0D%0Anow"
     assert escape_property("a:b,c%") == "a%3Ab%2Cc%25"

@@ -110,3 +110,20 @@ def test_init_command_scans_a_project(tmp_path: Path, monkeypatch) -> None:
     assert "Order Completed" in text and "app.js:2" in text
     result = runner.invoke(app, ["init", str(tmp_path), "-o", str(tmp_path / "tracking-plan.yaml")])
     assert result.exit_code == 2 and "--force" in result.output
+
+
+def test_init_force_replaces_a_symlinked_plan_and_leaves_its_target_alone(tmp_path: Path, monkeypatch) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "app.js").write_text('analytics.track("Order Completed", {});\n')
+    outside = tmp_path / "secret.txt"
+    outside.write_text("do not touch\n")
+    (repo / "plan.yaml").symlink_to(outside)  # committed by a pull request
+    monkeypatch.chdir(repo)
+    app = typer.Typer()
+    register(app)
+    result = CliRunner().invoke(app, ["init", str(repo), "--force", "-o", "plan.yaml"])
+    assert result.exit_code == 0, result.output
+    assert outside.read_text() == "do not touch\n"
+    plan = repo / "plan.yaml"
+    assert not plan.is_symlink() and "Order Completed" in plan.read_text()

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from tracklint.diagnostics import Severity
 from tracklint.extract.base import Notice
 from tracklint.report import get_reporter
+from tracklint.report.visible import visible
 from tracklint.report.github import (
     PER_STEP_LIMIT,
     GithubReporter,
@@ -104,8 +105,9 @@ def test_hostile_event_names_cannot_inject_commands(event, path):
     assert parsed is not None
     name, props, text = parsed
     assert name == "error"
-    assert props == {"title": "tracklint (TL001)", "file": path, "line": "3", "endLine": "3", "col": "5", "endColumn": "9"}
-    assert text == f"{message}\nHint: rename `{event}`"
+    assert props == {"title": "tracklint (TL001)", "file": visible(path), "line": "3", "endLine": "3", "col": "5", "endColumn": "9"}
+    # user text shows its line breaks and controls as escapes; the hint keeps its own line
+    assert text == f"{visible(message)}\nHint: rename `{visible(event)}`"
 
 
 # --------------------------------------------------------------------------- annotations
@@ -220,9 +222,9 @@ def test_step_summary_is_appended(tmp_path):
 
 
 def test_step_summary_stays_under_the_limit(tmp_path, monkeypatch):
-    import tracklint.report.github as github
+    import tracklint.report.github_escape as github_escape
 
-    monkeypatch.setattr(github, "SUMMARY_LIMIT", 3000)
+    monkeypatch.setattr(github_escape, "SUMMARY_LIMIT", 3000)
     summary = tmp_path / "summary.md"
     summary.write_text("x" * 1000)
     res = result([diag("TL001", "a.py", n, event=f"event_{n}") for n in range(1, 100)])

@@ -144,3 +144,16 @@ def test_note_only_headline_and_registered():
     text = render(result([diag("TL009", "a.py", 1, severity=Severity.NOTE)]))
     assert text.startswith("### :information_source: tracklint: 1 note in 1 file")
     assert get_reporter("markdown") is MarkdownReporter
+
+
+def test_escape_text_shows_controls_bidi_and_surrogates_as_escapes() -> None:
+    text = escape_text("a\x1b[2J\u202eb\ud800\x9bc")
+    assert text == "a\\\\x1b\\[2J\\\\u202eb\\\\ud800\\\\x9bc"
+    text.encode("utf-8")  # a step summary is UTF-8
+
+
+def test_diff_markdown_uses_the_same_escaping_as_check() -> None:
+    from tracklint.report import diff_formats
+
+    assert diff_formats.md_text("ping @octocat about #12") == escape_text("ping @octocat about #12")
+    assert "@\u2060octocat" in diff_formats.md_text("@octocat")

@@ -11,15 +11,34 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from tracklint import __version__
 from tracklint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_SUCCESS, TracklintError, UsageError
+from tracklint.report import format_help, resolve_format
+from tracklint.report.visible import visible_lines
+
+class _Group(TyperGroup):
+    """The command group: a command line click cannot parse (an unknown option, a missing
+    value) is reported like any other usage error, in the format the command would write."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        args = [*getattr(ctx, "_protected_args", ()), *ctx.args]
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            _report_parse_error(args, exc)
+            raise
+
 
 app = typer.Typer(
+    cls=_Group,
     name="tracklint",
     help="Check the analytics calls in your code against your tracking plan.",
     rich_markup_mode="rich",
@@ -53,10 +72,8 @@ PathsArg = Annotated[Optional[list[Path]], typer.Argument(help="Files or directo
 PlanOpt = Annotated[Optional[Path], typer.Option("--plan", "-p", help="The tracking plan (default: tracking-plan.yaml found upwards).")]
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="A tracklint.toml / pyproject.toml to use instead of the discovered one.")]
 IsolatedOpt = Annotated[bool, typer.Option("--isolated", help="Ignore every configuration file.")]
-FormatOpt = Annotated[
-    Optional[str],
-    typer.Option("--output-format", "-f", help="full | concise | json | sarif | github | markdown (env TRACKLINT_OUTPUT_FORMAT).", show_default=False),
-]
+FormatOpt = Annotated[Optional[str], typer.Option("--output-format", "-f", help=format_help("check"), show_default=False)]
+ScanFormatOpt = Annotated[Optional[str], typer.Option("--output-format", "-f", help=format_help("scan"), show_default=False)]
 OutputFileOpt = Annotated[Optional[Path], typer.Option("--output-file", "-o", help="Write the report to this file instead of stdout.")]
 ColorOpt = Annotated[str, typer.Option("--color", help="auto | always | never (NO_COLOR is honoured).")]
 JobsOpt = Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: one per core).")]
@@ -83,15 +100,62 @@ def _codes(values: Optional[list[str]]) -> tuple[str, ...] | None:
     return parse([c for v in values for c in v.split(",")], "the command line", None)
 
 
-def _fail(err: TracklintError) -> typer.Exit:
+@dataclass
+class _Target:
+    """Where a command's report goes, as far as it is known: a failure of the run is reported
+    there too, in the same format (:mod:`tracklint.report.failure`)."""
+
+    command: str
+    format: str | None = None
+    output_file: Path | None = None
+
+
+def _fail(err: TracklintError, target: _Target | None = None) -> typer.Exit:
+    if target is not None:
+        from tracklint.report.failure import report_failure
+
+        report_failure(target.format, err, output_file=target.output_file)
     if err.path and os.path.isabs(err.path):
         # show paths as the user would type them, relative to where they are
         rel = os.path.relpath(err.path)
         if not rel.startswith(".."):
             err.path = rel
             err.message = err.message.replace(os.path.abspath(rel), rel)
-    typer.echo(f"tracklint: error: {err.render()}", err=True)
+    typer.echo(f"tracklint: error: {visible_lines(err.render())}", err=True)
     return typer.Exit(EXIT_ERROR)
+
+
+def _report_parse_error(args: list[str], exc: click.UsageError) -> None:
+    """Report a command line click rejected in the format it asked for (``-f``/``--output-format``
+    as far as it can be read, else ``TRACKLINT_OUTPUT_FORMAT``); click prints the usage itself."""
+    from tracklint.report import REGISTRIES
+    from tracklint.report.failure import report_failure
+
+    if not args or args[0] not in REGISTRIES:
+        return
+    given = _option_value(args, "-f", "--output-format")
+    try:
+        fmt = resolve_format(args[0], given if given in REGISTRIES[args[0]] else None)
+    except UsageError:
+        return
+    output = _option_value(args, "-o", "--output-file")
+    report_failure(fmt, UsageError(exc.format_message()), output_file=Path(output) if output else None)
+
+
+def _option_value(args: list[str], short: str, long: str) -> str | None:
+    """The value of an option in raw arguments (``-f x``, ``-fx``, ``--long x``, ``--long=x``)."""
+    for i, arg in enumerate(args):
+        if arg in (short, long) and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith(long + "="):
+            return arg[len(long) + 1:]
+        if arg.startswith(short) and len(arg) > len(short) and not arg.startswith("--"):
+            return arg[len(short):]
+    return None
+
+
+def _note(text: str) -> None:
+    typer.echo(text, err=True)
 
 
 def _interrupted() -> None:
@@ -107,18 +171,24 @@ def _interrupted() -> None:
     os._exit(130)
 
 
-def _guarded(run, arguments: dict) -> None:
+def _guarded(run, arguments: dict, command: str) -> None:
     """Run a command body and leave with its exit code: errors for people exit 2 with their
-    message, Ctrl-C exits 130, and nothing ends in a traceback."""
+    message (and, in the requested format, in the report), Ctrl-C exits 130, and nothing ends in
+    a traceback."""
+    target = _Target(command, output_file=arguments.get("output_file"))
+    try:
+        target.format = resolve_format(command, arguments.get("output_format"))
+    except UsageError:
+        pass  # reported by the command itself, in its default format
     # A command is short-lived and keeps what it builds until it ends: the cyclic garbage
     # collector only walks the growing heap (on a 20,000-file check, 0.07 s in the cache write
     # alone). Reference counting still frees everything; worker processes collect as usual.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        code = run(**arguments)
+        code = run(target=target, **arguments)
     except TracklintError as err:
-        raise _fail(err) from None
+        raise _fail(err, target) from None
     except KeyboardInterrupt:
         _interrupted()
     except BrokenPipeError:
@@ -162,25 +232,9 @@ def _emit(text_writer, output_file: Path | None) -> None:
         text_writer(sys.stdout)
         sys.stdout.flush()
         return
-    import tempfile
+    from tracklint.fsutil import write_atomic
 
-    target = output_file.resolve()
-    if target.is_dir():
-        raise UsageError(f"--output-file is a directory: {output_file}")
-    directory = target.parent
-    if not directory.is_dir():
-        raise UsageError(f"the directory of --output-file does not exist: {directory}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            text_writer(handle)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomic(output_file, text_writer, what="the report")
 
 
 def _progress_callback(enabled: bool):
@@ -284,17 +338,15 @@ def check(
 
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, config or plan error.
     """
-    _guarded(_check, locals())
+    _guarded(_check, locals(), "check")
 
 
-def _check(*, paths, plan, config, isolated, output_format, output_file, select, ignore, fail_on,
+def _check(*, target, paths, plan, config, isolated, output_format, output_file, select, ignore, fail_on,
            exit_zero, baseline, write_baseline, changed_since, show_suppressed, color, jobs,
            no_cache, exclude, force_exclude, no_prefilter) -> int:
-    from tracklint.config import OUTPUT_FORMATS
     from tracklint.diagnostics import Severity
 
-    if output_format is not None and output_format not in OUTPUT_FORMATS:
-        raise UsageError(f"--output-format must be one of {', '.join(OUTPUT_FORMATS)}, not {output_format!r}")
+    output_format = resolve_format("check", output_format, note=_note)
     sev = None
     if fail_on is not None:
         try:
@@ -323,6 +375,7 @@ def _check(*, paths, plan, config, isolated, output_format, output_file, select,
         force_exclude=force_exclude or None,
         prefilter=False if no_prefilter else None,
     )
+    target.format, target.output_file = settings.output_format, settings.output_file
     if settings.baseline is not None and not settings.baseline.is_file() and write_baseline is None:
         raise UsageError(f"baseline file not found: {settings.baseline}")
     _start_listing(settings)  # git lists the files while the plan loads
@@ -351,6 +404,11 @@ def _check(*, paths, plan, config, isolated, output_format, output_file, select,
         count = write(write_baseline, [d for d in result.diagnostics if d.suppressed != "inSource"])
         typer.echo(f"tracklint: recorded {count} finding(s) in {write_baseline}", err=True)
         return EXIT_SUCCESS
+    return _report(result, settings)
+
+
+def _report(result, settings) -> int:
+    """Print the result in the requested format; the exit code of the run."""
     from tracklint.report import get_reporter
     from tracklint.rules import RULES
 
@@ -384,7 +442,7 @@ def scan(
     plan: PlanOpt = None,
     config: ConfigOpt = None,
     isolated: IsolatedOpt = False,
-    output_format: Annotated[Optional[str], typer.Option("--output-format", "-f", help="full | json | concise.")] = None,
+    output_format: ScanFormatOpt = None,
     output_file: OutputFileOpt = None,
     color: ColorOpt = "auto",
     jobs: JobsOpt = None,
@@ -395,13 +453,12 @@ def scan(
 
     `tracklint scan --event "Order Completed"` answers "where is this event sent from?".
     """
-    _guarded(_scan, locals())
+    _guarded(_scan, locals(), "scan")
 
 
-def _scan(*, paths, event, plan, config, isolated, output_format, output_file, color, jobs, no_cache, exclude) -> int:
-    fmt = output_format or os.environ.get("TRACKLINT_OUTPUT_FORMAT") or "full"
-    if fmt not in ("full", "json", "concise"):
-        raise UsageError(f"scan's --output-format must be full, json or concise, not {fmt!r}")
+def _scan(*, target, paths, event, plan, config, isolated, output_format, output_file, color, jobs, no_cache, exclude) -> int:
+    fmt = resolve_format("scan", output_format, note=_note) or "full"
+    target.format = fmt
     settings = _settings(
         paths=paths, config=config, isolated=isolated,
         plan=plan.resolve() if plan else None, jobs=jobs,
@@ -430,9 +487,10 @@ def _scan(*, paths, event, plan, config, isolated, output_format, output_file, c
 
         want = normalise_name(event)
         calls = [c for c in calls if c.event is not None and normalise_name(c.event) == want]
-    from tracklint.report.scan import write_scan
+    from tracklint.report import get_reporter
 
-    _emit(lambda stream: write_scan(fmt, calls, result, stream, color=_color(color, output_file), event=event), output_file)
+    reporter = get_reporter(fmt, "scan")(color=_color(color, output_file), event=event)
+    _emit(lambda stream: reporter.report(calls, result, stream), output_file)
     if event is not None and not calls:
         typer.echo(f"tracklint: no call site sends `{event}`", err=True)
         return EXIT_FINDINGS

@@ -20,11 +20,13 @@ from typing import Any
 
 from tracklint.diagnostics import Severity
 from tracklint.errors import ConfigError, PlanError
+from tracklint.report import formats
 
 LOG = logging.getLogger(__name__)
 CONFIG_NAMES = (".tracklint.toml", "tracklint.toml", "pyproject.toml")
 PLAN_NAMES = ("tracking-plan.yaml", "tracking-plan.yml", "tracking_plan.yaml", "tracking_plan.yml")
-OUTPUT_FORMATS = ("full", "concise", "json", "sarif", "github", "markdown")
+#: The formats ``check`` writes (from its reporter registry); ``output-format`` in the config.
+OUTPUT_FORMATS = formats("check")
 
 
 @dataclass(frozen=True)
@@ -566,11 +568,6 @@ def resolve_settings(
     env_cache = os.environ.get("TRACKLINT_CACHE_DIR")
     if env_cache:
         kw["cache_dir"] = Path(env_cache).expanduser().resolve()
-    env_format = os.environ.get("TRACKLINT_OUTPUT_FORMAT")
-    if env_format:
-        if env_format not in OUTPUT_FORMATS:
-            raise ConfigError(f"TRACKLINT_OUTPUT_FORMAT must be one of {', '.join(OUTPUT_FORMATS)}, not {env_format!r}")
-        kw["output_format"] = env_format
     for key, value in (overrides or {}).items():
         if value is None:
             continue

@@ -16,6 +16,9 @@ class TracklintError(Exception):
     ``path``/``line``/``column`` (1-based) point at the cause when it is known.
     """
 
+    #: The code a machine-readable report gives this kind of error (JSON ``code``, SARIF ``ruleId``).
+    CODE = "error"
+
     message: str
     path: str | None = None
     line: int | None = None
@@ -46,10 +49,22 @@ class TracklintError(Exception):
 class PlanError(TracklintError):
     """The tracking plan cannot be loaded or is invalid."""
 
+    CODE = "plan-error"
+
 
 class ConfigError(TracklintError):
     """The configuration (pyproject/tracklint.toml or CLI flags) is invalid."""
 
+    CODE = "config-error"
+
 
 class UsageError(TracklintError):
     """The command line is invalid."""
+
+    CODE = "usage-error"
+
+
+class OutputError(TracklintError):
+    """A file tracklint was asked to write cannot be written (read-only, full, too large)."""
+
+    CODE = "output-error"

@@ -47,6 +47,14 @@ class Result:
         return self.calls_checked if self.calls_checked is not None else len(self.calls)
 
     @property
+    def files_checked(self) -> int:
+        """Files whose calls were checked this run, read now or taken from the cache or the
+        remembered result: the files listed, less those that could not be read or were skipped
+        (a file with a syntax error still had its readable calls checked)."""
+        unread = {n.path for n in self.notices if n.kind in ("skipped", "unreadable", "internal")}
+        return max(0, self.stats.files_listed - len(unread))
+
+    @property
     def active(self) -> list[Diagnostic]:
         """Findings that are not suppressed inline or by the baseline."""
         return [d for d in self.diagnostics if d.suppressed is None]

@@ -32,13 +32,13 @@ from __future__ import annotations
 import collections
 import os
 import re
-import tempfile
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from tracklint.diagnostics import Diagnostic, Location, Severity, assign_occurrences
 from tracklint.errors import TracklintError
 from tracklint.extract.base import Directive
+from tracklint.fsutil import write_atomic
 
 #: The rule code and name of the findings this module creates itself.
 UNUSED_CODE = "TL013"
@@ -178,9 +178,8 @@ def baseline_fingerprints(diagnostics: Iterable[Diagnostic]) -> list[str]:
 def write_baseline(path: str | os.PathLike[str], diagnostics: Iterable[Diagnostic]) -> int:
     """Write a baseline file for ``diagnostics`` atomically; return how many entries it has.
 
-    The file is written to a temporary file in the same directory and moved into place with
-    ``os.replace``, so an interrupted run never leaves a half-written baseline that would
-    un-suppress findings on the next run.
+    The file is written with :func:`tracklint.fsutil.write_atomic`, so an interrupted run never
+    leaves a half-written baseline that would un-suppress findings on the next run.
     """
     target = Path(path)
     prints = baseline_fingerprints(diagnostics)
@@ -192,30 +191,7 @@ def write_baseline(path: str | os.PathLike[str], diagnostics: Iterable[Diagnosti
         ]
         + [f"{fp}\n" for fp in prints]
     )
-    directory = target.parent if str(target.parent) else Path(".")
-    try:
-        mode = target.stat().st_mode & 0o777
-    except OSError:
-        mode = 0o644
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise TracklintError(f"cannot write the baseline: {exc.strerror or exc}", path=str(target)) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise TracklintError(f"cannot write the baseline: {exc.strerror or exc}", path=str(target)) from None
-        raise
+    write_atomic(target, text, what="the baseline")
     return len(prints)
 
 

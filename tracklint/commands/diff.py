@@ -23,11 +23,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
+from tracklint.report import format_help, formats, resolve_format
+
 if TYPE_CHECKING:  # pragma: no cover
     from tracklint.plan.diff import PlanDiff
     from tracklint.plan.model import Plan
 
-DIFF_FORMATS = ("full", "json", "markdown", "github")
+DIFF_FORMATS = formats("diff")
 FAIL_ON = ("breaking", "any", "never")
 COLOR = ("auto", "always", "never")
 
@@ -82,13 +84,14 @@ def diff_command(
         Optional[str],
         typer.Option(
             "--output-format",
+            "-f",
             metavar="|".join(DIFF_FORMATS),
-            help="Output format (env TRACKLINT_OUTPUT_FORMAT). Default: full.",
+            help=format_help("diff"),
             show_default=False,
         ),
     ] = None,
     output_file: Annotated[
-        Optional[Path], typer.Option("--output-file", help="Write the report to this file instead of stdout.")
+        Optional[Path], typer.Option("--output-file", "-o", help="Write the report to this file instead of stdout.")
     ] = None,
     fail_on: Annotated[
         str,
@@ -144,13 +147,17 @@ def _usage(message: str, hint: str | None = None):
 
 
 def run_diff(options: DiffOptions, *, stdout=None, stderr=None) -> int:
-    """Run ``tracklint diff`` and return its exit code (0, 1 or 2). Never raises for bad input."""
+    """Run ``tracklint diff`` and return its exit code (0, 1 or 2). Never raises for bad input;
+    a failure is also reported in the requested format (:mod:`tracklint.report.failure`)."""
     from tracklint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_SUCCESS, TracklintError
+    from tracklint.report.failure import report_failure
+    from tracklint.report.visible import visible_lines
 
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
+    fmt = None
     try:
-        fmt = _output_format(options, stderr)
+        fmt = resolve_format("diff", options.output_format or None, note=lambda text: stderr.write(text + "\n")) or "full"
         if options.fail_on not in FAIL_ON:
             raise _usage(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {options.fail_on!r}")
         if options.color not in COLOR:
@@ -161,7 +168,8 @@ def run_diff(options: DiffOptions, *, stdout=None, stderr=None) -> int:
         failed = _failed(diff, options.fail_on)
         _write_report(diff, fmt, options, stdout, old_label=old_label, new_label=new_label, failed=failed)
     except TracklintError as err:
-        stderr.write(f"tracklint: error: {err.render()}\n")
+        stderr.write(f"tracklint: error: {visible_lines(err.render())}\n")
+        report_failure(fmt, err, output_file=options.output_file, stream=stdout)
         return EXIT_ERROR
     except KeyboardInterrupt:  # pragma: no cover
         raise
@@ -173,26 +181,6 @@ def run_diff(options: DiffOptions, *, stdout=None, stderr=None) -> int:
             traceback.print_exc(file=stderr)
         return EXIT_ERROR
     return EXIT_FINDINGS if failed else EXIT_SUCCESS
-
-
-def _output_format(options: DiffOptions, stderr) -> str:
-    if options.output_format:
-        if options.output_format not in DIFF_FORMATS:
-            raise _usage(
-                f"--output-format must be one of {', '.join(DIFF_FORMATS)} for diff, not {options.output_format!r}"
-            )
-        return options.output_format
-    env = os.environ.get("TRACKLINT_OUTPUT_FORMAT", "")
-    if env:
-        if env in DIFF_FORMATS:
-            return env
-        # The variable is often set job-wide for `check` (concise, sarif); diff has no such
-        # format, so say so and fall back rather than fail the job.
-        stderr.write(
-            f"tracklint: warning: TRACKLINT_OUTPUT_FORMAT={env!r} is not a diff format "
-            f"({', '.join(DIFF_FORMATS)}); using full\n"
-        )
-    return "full"
 
 
 def _failed(diff: "PlanDiff", fail_on: str) -> bool:
@@ -562,15 +550,15 @@ def _use_color(choice: str, to_terminal: bool) -> bool:
 
 def _write_report(diff: "PlanDiff", fmt: str, options: DiffOptions, stdout, *, old_label: str,
                   new_label: str, failed: bool) -> None:
-    from tracklint.errors import UsageError
-    from tracklint.report.diff_formats import DIFF_REPORTERS
+    from tracklint.fsutil import write_atomic
+    from tracklint.report import get_reporter
 
     if options.output_file is not None:
         to_terminal = False
     else:
         isatty = getattr(stdout, "isatty", None)
         to_terminal = bool(isatty and isatty())
-    reporter = DIFF_REPORTERS[fmt](
+    reporter = get_reporter(fmt, "diff")(
         color=_use_color(options.color, to_terminal),
         fail_on=options.fail_on,
         failed=failed,
@@ -580,8 +568,4 @@ def _write_report(diff: "PlanDiff", fmt: str, options: DiffOptions, stdout, *, o
     if options.output_file is None:
         reporter.report(diff, stdout)
         return
-    try:
-        with open(options.output_file, "w", encoding="utf-8", newline="\n") as handle:
-            reporter.report(diff, handle)
-    except OSError as exc:
-        raise UsageError(f"cannot write the report: {exc.strerror or exc}", path=str(options.output_file)) from None
+    write_atomic(options.output_file, lambda handle: reporter.report(diff, handle), what="the report")

@@ -9,14 +9,14 @@ result; a :class:`TracklintError` is printed with ``render()`` to stderr and exi
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Callable, Optional
 
 import typer
 
-from tracklint.errors import EXIT_ERROR, EXIT_SUCCESS, TracklintError, UsageError
+from tracklint.errors import EXIT_ERROR, EXIT_SUCCESS, OutputError, TracklintError, UsageError
+from tracklint.fsutil import write_atomic
 
 EXPORT_FORMATS = ("jsonschema", "segment")
 
@@ -44,15 +44,15 @@ def _write(text: str, output: Path | None, *, force: bool = True) -> None:
         return
     if output.exists() and not force:
         raise UsageError(f"{output} already exists", hint="pass --force to overwrite it")
-    output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the directory {output.parent}: {exc.strerror or exc}", path=str(output)) from None
     if output.is_symlink():
         # A committed `tracking-plan.yaml -> ~/.bashrc` must not be written through (issue
-        # #12): the link itself is replaced by the new file and its target is left alone.
+        # #12): write_atomic replaces the link itself and leaves its target alone.
         typer.echo(f"note: {output} was a symbolic link; replaced by a regular file (its target is untouched)", err=True)
-        output.unlink()
-    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o666)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    write_atomic(output, text)
 
 
 def run_import(fmt: str, files: list[Path], output: Path | None) -> int:
@@ -135,7 +135,7 @@ def register(app: typer.Typer) -> None:
     def import_command(
         fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="segment, rudderstack, iglu, amplitude, mparticle, or auto.")],
         files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Plan files or directories to import.")],
-        output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the plan here (default: stdout).")] = None,
+        output: Annotated[Optional[Path], typer.Option("--output", "--output-file", "-o", help="Write the plan here (default: stdout).")] = None,
     ) -> None:
         """Convert another tool's tracking plan to a tracklint plan."""
         _guard(lambda: run_import(fmt, files, output))
@@ -143,8 +143,8 @@ def register(app: typer.Typer) -> None:
     @app.command("export")
     def export_command(
         fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="jsonschema or segment.")],
-        plan: Annotated[Optional[Path], typer.Option("--plan", help="The tracking plan (default: discovered).")] = None,
-        output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here (default: stdout).")] = None,
+        plan: Annotated[Optional[Path], typer.Option("--plan", "-p", help="The tracking plan (default: discovered).")] = None,
+        output: Annotated[Optional[Path], typer.Option("--output", "--output-file", "-o", help="Write here (default: stdout).")] = None,
     ) -> None:
         """Write the plan as JSON Schema or as a Segment Public API rules payload."""
         _guard(lambda: run_export(fmt, plan, output))
@@ -152,7 +152,7 @@ def register(app: typer.Typer) -> None:
     @app.command("init")
     def init_command(
         paths: Annotated[Optional[list[Path]], typer.Argument(metavar="[PATHS]", help="Code to scan (default: the project).")] = None,
-        output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the plan.")] = Path("tracking-plan.yaml"),
+        output: Annotated[Path, typer.Option("--output", "--output-file", "-o", help="Where to write the plan.")] = Path("tracking-plan.yaml"),
         force: Annotated[bool, typer.Option("--force", help="Overwrite an existing plan.")] = False,
         config: Annotated[Optional[Path], typer.Option("--config", help="Configuration file.")] = None,
     ) -> None:

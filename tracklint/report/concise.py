@@ -1,9 +1,13 @@
-"""``--output-format concise``: one line per finding, ``path:line:col: CODE message``."""
+"""``--output-format concise``: one line per finding, ``path:line:col: CODE message``.
+
+Text from the scanned code is shown through :func:`~tracklint.report.visible.visible`: one
+finding is always one line, and nothing in it reaches the terminal as a control."""
 
 from __future__ import annotations
 
 from typing import IO, Any
 
+from tracklint.report.visible import visible
 from tracklint.result import Result
 
 
@@ -17,17 +21,13 @@ class ConciseReporter:
         shown = result.diagnostics if self.show_suppressed else result.active
         for d in shown:
             loc = d.location
-            hint = f" ({d.help})" if d.help else ""
+            hint = f" ({visible(d.help)})" if d.help else ""
             sup = f" [suppressed: {d.suppressed}]" if d.suppressed else ""
-            stream.write(f"{loc.path}:{loc.line}:{loc.column}: {d.code} [{d.severity.value}] {_one_line(d.message)}{hint}{sup}\n")
+            stream.write(f"{visible(loc.path)}:{loc.line}:{loc.column}: {d.code} [{d.severity.value}] {visible(d.message)}{hint}{sup}\n")
         for n in result.notices:
-            where = f"{n.path}:{n.line}:{n.column}" if n.line else n.path
+            where = f"{visible(n.path)}:{n.line}:{n.column}" if n.line else visible(n.path)
             if n.kind != "syntax-error":
-                stream.write(f"{where}: note: {n.message}\n")
+                stream.write(f"{where}: note: {visible(n.message)}\n")
         errors = sum(1 for d in result.active if d.severity.value == "error")
         warnings = sum(1 for d in result.active if d.severity.value == "warning")
         stream.write(f"Found {errors} error(s), {warnings} warning(s) in {result.stats.files_listed} file(s).\n")
-
-
-def _one_line(text: str) -> str:
-    return text.replace("\r", "\\r").replace("\n", "\\n")

@@ -1,6 +1,6 @@
 """Output formats for ``tracklint diff``: ``full`` (rich), ``json``, ``markdown`` and ``github``.
 
-Each reporter is a class in :data:`DIFF_REPORTERS`, constructed with keyword-only options
+Each reporter is a class registered in :data:`tracklint.report.REGISTRIES` (``"diff"``), constructed with keyword-only options
 (``color``, ``fail_on``) and given the whole diff: ``reporter.report(diff, stream)``. The JSON
 schema is documented in ``docs/json-diff.md``; bump :data:`JSON_SCHEMA_VERSION` on any
 incompatible change.
@@ -8,13 +8,16 @@ incompatible change.
 
 from __future__ import annotations
 
-import json
 import os
-import re
 from typing import IO, Any, Iterable
 
+from tracklint.fsutil import write_text
 from tracklint.plan.diff import BREAKING, COSMETIC, NON_BREAKING, Change, PlanDiff
 from tracklint.plan.model import PlanLocation
+from tracklint.report.github_escape import append_summary, command
+from tracklint.report.markdown_escape import code, escape_text, format_message
+from tracklint.report.serialize import dumps
+from tracklint.report.visible import visible
 
 #: Version of the ``--output-format json`` document (``schema_version``).
 JSON_SCHEMA_VERSION = 1
@@ -50,21 +53,6 @@ def group_title(change: Change) -> str:
         return f"{change.scope} traits"
     noun = {"track": "Event", "page": "Page", "screen": "Screen"}.get(change.scope, "Event")
     return f"{noun} {change.event}"
-
-
-def summary_text(diff: PlanDiff) -> str:
-    counts = diff.counts()
-    if not diff.changes:
-        text = "No changes."
-    else:
-        text = ", ".join(f"{counts[s]} {_LABEL[s]}" for s in _ORDER) + f" ({len(diff.changes)} changes)."
-    if diff.version_verdict is not None:
-        text += " " + diff.version_verdict.message
-    return text
-
-
-def _loc_text(loc: PlanLocation | None) -> str:
-    return str(loc) if loc is not None else ""
 
 
 def _jsonable(value: Any) -> Any:
@@ -180,7 +168,7 @@ class JsonDiffReporter:
     def report(self, diff: PlanDiff, stream: IO[str]) -> None:
         doc = diff_to_json(diff, fail_on=self.fail_on, failed=self.failed,
                            old_label=self.old_label, new_label=self.new_label)
-        stream.write(json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        write_text(stream, dumps(doc, sort_keys=True))
 
 
 # --------------------------------------------------------------------------- full (rich)
@@ -213,35 +201,35 @@ class FullDiffReporter:
         )
         old_name = self.old_label or diff.old_path or "old"
         new_name = self.new_label or diff.new_path or "new"
-        console.print(Text.assemble(("tracklint diff ", "bold"), f"{old_name} -> {new_name}"))
+        console.print(Text.assemble(("tracklint diff ", "bold"), visible(f"{old_name} -> {new_name}")))
         for title, items in group_changes(diff):
             console.print()
-            head = Text(title, style="bold")
+            head = Text(visible(title), style="bold")
             first = items[0][1]
             if first.scope in ("track", "page", "screen"):
                 route = f"  ({', '.join(first.sources) or 'every source'} -> {', '.join(first.destinations) or 'every destination'})"
-                head.append(route, style="dim")
+                head.append(visible(route), style="dim")
             console.print(head)
             for index, change in items:
                 line = Text("  ")
                 line.append(f"{_LABEL[change.severity]:<12}", style=_STYLE[change.severity])
                 line.append(" ")
-                line.append(change.message)
+                line.append(visible(change.message))
                 console.print(line)
                 detail = Text("               ", style="dim")
-                detail.append(change.path, style="dim")
+                detail.append(visible(change.path), style="dim")
                 where = change.location if change.location is not None else change.anchor
                 if where is not None:
                     side = " (old plan)" if change.side == "old" and change.location is not None else ""
-                    detail.append(f"  {where}{side}", style="dim")
+                    detail.append(visible(f"  {where}{side}"), style="dim")
                 if change.schemaver:
                     detail.append(f"  SchemaVer {change.schemaver}", style="dim")
                 console.print(detail)
                 if change.note:
-                    console.print(Text(f"               note: {change.note}", style="dim"))
+                    console.print(Text(f"               note: {visible(change.note)}", style="dim"))
                 if diff.impact is not None and index in diff.impact:
                     for site in diff.impact[index]:
-                        console.print(Text(f"               affects {site.path}:{site.line}:{site.column} ({site.reason})",
+                        console.print(Text(visible(f"               affects {site.path}:{site.line}:{site.column} ({site.reason})"),
                                            style="cyan"))
         console.print()
         verdict = diff.version_verdict
@@ -258,7 +246,7 @@ class FullDiffReporter:
             summary.append(f" ({len(diff.changes)} changes).")
         if verdict is not None:
             summary.append(" ")
-            summary.append(verdict.message, style="green" if verdict.ok else "bold red")
+            summary.append(visible(verdict.message), style="green" if verdict.ok else "bold red")
         if diff.impact is not None:
             sites = sum(len(v) for v in diff.impact.values())
             summary.append(f" {sites} affected call site{'s' if sites != 1 else ''} in the code.")
@@ -267,36 +255,19 @@ class FullDiffReporter:
 
 # --------------------------------------------------------------------------- markdown
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<#|~&])")
-
-
-def md_escape(text: str) -> str:
-    """Escape user text for Markdown (GitHub-flavoured): no formatting, links or HTML, and no
-    line break (a newline would end a table row)."""
-    text = re.sub(r"[\r\n]+", " ", str(text))
-    return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def md_code(text: str) -> str:
-    """A code span that holds any text: a fence longer than any backtick run inside, padded
-    when the text starts or ends with a backtick; ``|`` escaped for tables."""
-    text = re.sub(r"[\r\n]+", " ", str(text)).replace("|", "\\|")
-    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
 def md_message(message: str) -> str:
-    """A change message in Markdown: names quoted with backticks become code spans, the rest is
-    escaped. (An odd number of backticks means a name holds one: then everything is escaped.)"""
-    parts = message.split("`")
-    if len(parts) % 2 == 0:
-        return md_escape(message)
-    out = []
-    for i, part in enumerate(parts):
-        out.append(md_code(part) if i % 2 else md_escape(part))
-    return "".join(out)
+    """A change message in Markdown: names quoted with backticks become code, the rest is
+    escaped (:mod:`tracklint.report.markdown_escape`), on one line of a table."""
+    return format_message(_one_line(message))
+
+
+def md_text(text: str) -> str:
+    """User text (a title, a note, a list of sources) escaped for one table cell or heading."""
+    return escape_text(_one_line(text))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).replace("\r", "\n").split("\n"))
 
 
 class MarkdownDiffReporter:
@@ -321,16 +292,16 @@ class MarkdownDiffReporter:
         new_name = self.new_label or diff.new_path
         if old_name or new_name:
             lines.append("")
-            lines.append(f"{md_code(old_name or 'old')} → {md_code(new_name or 'new')}")
+            lines.append(f"{code(_one_line(old_name or 'old'))} → {code(_one_line(new_name or 'new'))}")
         verdict = diff.version_verdict
         if verdict is not None:
             lines.append("")
             mark = ":white_check_mark:" if verdict.ok else ":x:"
-            lines.append(f"{mark} **Version:** {md_escape(verdict.message)}")
+            lines.append(f"{mark} **Version:** {md_text(verdict.message)}")
         shown = 0
         for title, items in group_changes(diff):
             lines.append("")
-            lines.append(f"#### {md_escape(title)}")
+            lines.append(f"#### {md_text(title)}")
             lines.append("")
             lines.append("| class | change | path | sources | destinations |")
             lines.append("| --- | --- | --- | --- | --- |")
@@ -340,16 +311,16 @@ class MarkdownDiffReporter:
                 shown += 1
                 text = md_message(change.message)
                 if change.note:
-                    text += f"<br>*{md_escape(change.note)}*"
+                    text += f"<br>*{md_text(change.note)}*"
                 if diff.impact is not None and index in diff.impact:
                     sites = diff.impact[index]
-                    listed = ", ".join(md_code(f"{s.path}:{s.line}") for s in sites[:10])
+                    listed = ", ".join(code(_one_line(f"{s.path}:{s.line}")) for s in sites[:10])
                     more = f" and {len(sites) - 10} more" if len(sites) > 10 else ""
                     text += f"<br>affects {listed}{more}"
                 label = f"**{_LABEL[change.severity]}**" if change.severity == BREAKING else _LABEL[change.severity]
                 lines.append(
-                    f"| {label} | {text} | {md_code(change.path)} | "
-                    f"{md_escape(', '.join(change.sources)) or '—'} | {md_escape(', '.join(change.destinations)) or '—'} |"
+                    f"| {label} | {text} | {code(_one_line(change.path))} | "
+                    f"{md_text(', '.join(change.sources)) or '—'} | {md_text(', '.join(change.destinations)) or '—'} |"
                 )
         if shown < len(diff.changes):
             lines.append("")
@@ -357,28 +328,10 @@ class MarkdownDiffReporter:
         return "\n".join(lines) + "\n"
 
     def report(self, diff: PlanDiff, stream: IO[str]) -> None:
-        stream.write(self.render(diff))
+        write_text(stream, self.render(diff))
 
 
 # --------------------------------------------------------------------------- github
-
-
-def escape_data(text: str) -> str:
-    """Escape a workflow command's message, ``%`` first (actions/toolkit ``escapeData``)."""
-    return str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    """Escape a workflow command's property value (actions/toolkit ``escapeProperty``)."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def workflow_command(name: str, message: str, properties: dict[str, Any]) -> str:
-    props = [(k, str(v)) for k, v in properties.items() if v is not None and str(v) != ""]
-    text = f"::{name}"
-    if props:
-        text += " " + ",".join(f"{k}={escape_property(v)}" for k, v in props)
-    return f"{text}::{escape_data(message)}"
 
 
 #: GitHub shows at most this many annotations of one kind per step.
@@ -404,7 +357,7 @@ class GithubDiffReporter:
         verdict = diff.version_verdict
         if verdict is not None and not verdict.ok:
             counts["error"] += 1
-            out.append(workflow_command("error", verdict.message,
+            out.append(command("error", verdict.message,
                                         {"title": "tracklint diff (version bump too small)", "file": plan_file}))
         ordered: Iterable[tuple[int, Change]] = sorted(
             enumerate(diff.changes), key=lambda item: (-item[1].rank, item[0])
@@ -426,18 +379,18 @@ class GithubDiffReporter:
                     props["endColumn"] = anchor.end_column
             if anchor is not None and anchor.end_line not in (None, anchor.line):
                 props["endLine"] = anchor.end_line
-            message = f"{change.message} [{change.path}]"
+            message = f"{visible(change.message)} [{visible(change.path)}]"
             if change.note:
-                message += f"\nNote: {change.note}"
+                message += f"\nNote: {visible(change.note)}"
             if diff.impact is not None and index in diff.impact:
                 sites = diff.impact[index]
-                message += "\nAffected call sites: " + ", ".join(f"{s.path}:{s.line}" for s in sites[:20])
+                message += "\nAffected call sites: " + ", ".join(f"{visible(s.path)}:{s.line}" for s in sites[:20])
                 if len(sites) > 20:
                     message += f" and {len(sites) - 20} more"
-            out.append(workflow_command(level, message, props))
+            out.append(command(level, message, props))
         hidden = sum(max(0, n - ANNOTATIONS_PER_KIND) for n in counts.values())
         if hidden:
-            out.append(workflow_command(
+            out.append(command(
                 "notice",
                 f"{hidden} more annotations than GitHub shows per step; see the step summary or "
                 f"run `tracklint diff` locally for the full list.",
@@ -450,24 +403,6 @@ class GithubDiffReporter:
             stream.write(line + "\n")
         summary_path = self.env.get("GITHUB_STEP_SUMMARY")
         if summary_path:
-            text = MarkdownDiffReporter(old_label=self.old_label, new_label=self.new_label).render(diff)
-            encoded = text.encode("utf-8")
-            limit = 1024 * 1024 - 1024  # GitHub rejects step summaries over 1 MiB
-            if len(encoded) > limit:
-                text = encoded[:limit].decode("utf-8", "ignore") + "\n\n*(truncated)*\n"
-            try:
-                with open(summary_path, "a", encoding="utf-8") as handle:
-                    handle.write(text)
-            except OSError:
-                pass  # the annotations already went out; a missing summary is not an error
+            # the annotations already went out; a summary that cannot be written is not an error
+            append_summary(summary_path, MarkdownDiffReporter(old_label=self.old_label, new_label=self.new_label).render(diff))
 
-
-#: ``--output-format`` name -> reporter class
-DIFF_REPORTERS: dict[str, type] = {
-    "full": FullDiffReporter,
-    "json": JsonDiffReporter,
-    "markdown": MarkdownDiffReporter,
-    "github": GithubDiffReporter,
-}
-
-DIFF_FORMATS = tuple(DIFF_REPORTERS)

@@ -4,11 +4,9 @@ Each active finding becomes a line such as::
 
     ::error title=tracklint (TL001),file=apps/web/cart.ts,line=12,endLine=12,col=5,endColumn=24::`purchase_completed` is not in the plan.
 
-GitHub shows these on the pull request's diff. Escaping follows actions/toolkit
-(packages/core/src/command.ts): the message escapes ``%``, ``\\r`` and ``\\n``; property values
-also escape ``:`` and ``,``; ``%`` always first. Event names and messages come from the scanned
-code, so escaping is what keeps a crafted event name from starting a workflow command of its
-own on a new line.
+GitHub shows these on the pull request's diff. Event names, messages and paths come from the
+scanned code: :mod:`tracklint.report.github_escape` builds every command, so a crafted name can
+neither start a workflow command of its own on a new line nor drive the log viewer.
 
 GitHub displays only 10 annotations of each kind per step (and 50 per job; see
 actions/toolkit docs/problem-matchers.md), so findings are printed errors first, all of them,
@@ -25,40 +23,23 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from tracklint.diagnostics import Diagnostic, Severity
+from tracklint.fsutil import write_text
+from tracklint.report.github_escape import append_summary, command, escape_data, escape_property, summary_budget
 from tracklint.report.markdown import MarkdownReporter, ordered
+from tracklint.report.visible import visible
 from tracklint.result import Result
+
+__all__ = ["GithubReporter", "command", "escape_data", "escape_property"]
 
 LOG = logging.getLogger(__name__)
 
 #: Annotations GitHub displays per kind (error, warning, notice) in one step, and in one job.
 PER_STEP_LIMIT = 10
 PER_JOB_LIMIT = 50
-#: GitHub rejects step summaries over 1 MiB; stay a little below it.
-SUMMARY_LIMIT = 1024 * 1024 - 4096
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 #: Notices about files (not findings of a rule) and the annotation kind that carries them.
 _NOTICE_COMMAND = {"skipped": "notice"}
-
-
-def escape_data(text: str) -> str:
-    """Escape a workflow command's message (actions/toolkit ``escapeData``)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    """Escape a workflow command's property value (actions/toolkit ``escapeProperty``)."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def command(name: str, message: str, properties: Mapping[str, object] | None = None) -> str:
-    """One workflow command line (without the newline), e.g. ``::error file=a.py,line=1::msg``.
-    Properties whose value is None or empty are left out, as actions/toolkit does."""
-    text = f"::{name}"
-    props = [(k, str(v)) for k, v in (properties or {}).items() if v is not None and str(v) != ""]
-    if props:
-        text += " " + ",".join(f"{key}={escape_property(value)}" for key, value in props)
-    return f"{text}::{escape_data(message)}"
 
 
 class GithubReporter:
@@ -97,7 +78,7 @@ class GithubReporter:
                 props["line"] = notice.line
                 if notice.end_line:
                     props["endLine"] = notice.end_line
-            lines.append((kind, command(kind, notice.message, props)))
+            lines.append((kind, command(kind, visible(notice.message), props)))
         # Errors first, then warnings, then notices (stable within each kind).
         rank = {"error": 0, "warning": 1, "notice": 2}
         lines.sort(key=lambda item: rank[item[0]])
@@ -117,7 +98,7 @@ class GithubReporter:
             out.append(overflow)
         out += [text for kind, text in lines if kind == "notice"]
         if out:
-            stream.write("\n".join(out) + "\n")
+            write_text(stream, "\n".join(out) + "\n")
         self._write_summary(result, rules, prefix)
 
     # ----------------------------------------------------------------------------- helpers
@@ -133,9 +114,9 @@ class GithubReporter:
             if loc.end_line == loc.line:
                 props["col"] = loc.column_utf16
                 props["endColumn"] = max(loc.end_column_utf16, loc.column_utf16)
-        message = diag.message
+        message = visible(diag.message)
         if diag.help:
-            message += f"\nHint: {diag.help}"
+            message += f"\nHint: {visible(diag.help)}"
         return command(_COMMAND[diag.severity], message, props)
 
     def _overflow_message(self, hidden: int, total: int) -> str:
@@ -161,21 +142,14 @@ class GithubReporter:
         target = self.environ.get("GITHUB_STEP_SUMMARY")
         if not target:
             return
-        try:
-            used = os.path.getsize(target)
-        except OSError:
-            used = 0
-        budget = SUMMARY_LIMIT - used
+        budget = summary_budget(target)
         if budget <= 0:
             LOG.warning("GITHUB_STEP_SUMMARY is already full; tracklint's summary was not added")
             return
         markdown = MarkdownReporter(show_suppressed=False, path_prefix=prefix, environ=self.environ)
-        text = markdown.render(result, rules, max_bytes=budget - 1)
-        try:
-            with open(target, "a", encoding="utf-8", newline="\n") as handle:
-                handle.write(text + "\n")
-        except OSError as exc:
-            LOG.warning("cannot write the step summary %s: %s", target, exc)
+        problem = append_summary(target, markdown.render(result, rules, max_bytes=budget - 1) + "\n")
+        if problem:
+            LOG.warning("%s", problem)
 
 
 def _join(prefix: str, path: str) -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import IO, Any
 
 from tracklint import __version__
-from tracklint.report.serialize import SCHEMA_VERSION, diagnostic_dict, notice_dict
+from tracklint.fsutil import write_text
+from tracklint.report.serialize import SCHEMA_VERSION, diagnostic_dict, dumps, notice_dict
 from tracklint.result import Result
 
 
@@ -32,5 +32,4 @@ class JsonReporter:
             "diagnostics": [diagnostic_dict(d) for d in shown],
             "notices": [notice_dict(n) for n in result.notices],
         }
-        json.dump(doc, stream, indent=2, ensure_ascii=False)
-        stream.write("\n")
+        write_text(stream, dumps(doc))

@@ -4,22 +4,23 @@ One summary line, then a table of findings (errors first) with the file and line
 code when the run knows where the code is hosted (``link_base``, or the ``GITHUB_*`` variables
 of an Actions run). Long tables are folded into a ``<details>`` block.
 
-Event names, property names and messages come from the scanned code, so every piece of user
-text is escaped before it reaches the page: Markdown punctuation is backslash-escaped (which
-also covers HTML's ``<`` and ``&``), table pipes cannot end a cell, newlines become ``<br>``,
-and ``@mentions`` / ``#123`` references cannot ping people or cross-link issues.
+Event names, property names and messages come from the scanned code: every piece of user text
+goes through :mod:`tracklint.report.markdown_escape` before it reaches the page.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from typing import Any, TextIO
 from urllib.parse import quote
 
 from tracklint.diagnostics import Diagnostic, Severity
+from tracklint.fsutil import write_text
+from tracklint.report.markdown_escape import escape_text, format_message
 from tracklint.result import Result
+
+__all__ = ["MarkdownReporter", "escape_text", "format_message", "docs_url", "ordered"]
 
 #: Tables longer than this are folded into a ``<details>`` block.
 COLLAPSE_AFTER = 20
@@ -28,12 +29,6 @@ COLLAPSE_AFTER = 20
 DOCS_BASE = "https://github.com/tracklint/tracklint/blob/main/docs/rules"
 
 _ICONS = {Severity.ERROR: ":x:", Severity.WARNING: ":warning:", Severity.NOTE: ":information_source:"}
-#: Characters with a meaning in GitHub-flavoured Markdown inline text (emphasis, code, links,
-#: images, raw HTML and entities, table cells, strikethrough, math); each is backslash-escaped.
-#: Block syntax (`#`, `-`, `>` at the start of a line) cannot start inside a table cell.
-_SPECIAL = frozenset("\\`*_[]<>&|!~$")
-_WORD_JOINER = "\u2060"
-_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.DOTALL)
 
 
 def docs_url(code: str) -> str:
@@ -43,45 +38,6 @@ def docs_url(code: str) -> str:
     except ImportError:
         return f"{DOCS_BASE}/{code}.md"
     return registry_docs_url(code)
-
-
-def escape_text(text: str) -> str:
-    """Escape user text for a Markdown table cell: it renders as itself and nothing more."""
-    out: list[str] = []
-    previous = ""
-    for ch in text.replace("\r\n", "\n").replace("\r", "\n"):
-        if ch == "\n":
-            out.append("<br>")
-        elif ch in _SPECIAL:
-            out.append("\\" + ch)
-        elif ch == "\x00":
-            out.append("\ufffd")
-        elif ord(ch) < 0x20 or ch == "\x7f":
-            out.append(" ")
-        else:
-            # GitHub turns `@name` and `#123` into mentions and cross-references even after a
-            # backslash; an invisible word joiner after the sign breaks the token.
-            if previous in ("@", "#") and (ch.isalnum() or ch in "-_"):
-                out.append(_WORD_JOINER)
-            out.append(ch)
-        previous = ch
-    return "".join(out)
-
-
-def format_message(text: str) -> str:
-    """A message with its backticked names as ``<code>`` and everything escaped.
-
-    Messages quote names in backticks (`` `Order Completed` ``). A name may itself contain
-    backticks, so the pairing is a best effort; whatever it pairs, all text is escaped.
-    """
-    out: list[str] = []
-    pos = 0
-    for match in _CODE_SPAN.finditer(text):
-        out.append(escape_text(text[pos : match.start()]))
-        out.append(f"<code>{escape_text(match.group(2))}</code>")
-        pos = match.end()
-    out.append(escape_text(text[pos:]))
-    return "".join(out)
 
 
 def _link(label: str, url: str | None) -> str:
@@ -134,7 +90,7 @@ class MarkdownReporter:
     # ----------------------------------------------------------------------------- public
 
     def report(self, result: Result, rules: Mapping[str, Any], stream: TextIO) -> None:
-        stream.write(self.render(result, rules))
+        write_text(stream, self.render(result, rules))
 
     def render(self, result: Result, rules: Mapping[str, Any], *, max_bytes: int | None = None) -> str:
         """The whole document. With ``max_bytes``, rows are dropped from the end (and counted
@@ -168,8 +124,8 @@ class MarkdownReporter:
             if baseline:
                 parts.append(f"{baseline} in the baseline")
             extra.append(", ".join(parts))
-        if result.stats.files_parsed:
-            extra.append(f"{_plural(result.stats.files_parsed, 'file')} checked")
+        if result.files_checked:
+            extra.append(f"{_plural(result.files_checked, 'file')} checked")
         tail = f" ({'; '.join(extra)})" if extra else ""
         if not active:
             return f"### :white_check_mark: tracklint: no findings{tail}\n"

@@ -16,7 +16,6 @@ Suppressed findings are left out unless ``show_suppressed``; then they carry
 from __future__ import annotations
 
 import inspect
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -26,7 +25,9 @@ from urllib.parse import quote
 import tracklint
 from tracklint.diagnostics import Diagnostic, Location
 from tracklint.extract.base import Notice
+from tracklint.fsutil import write_text
 from tracklint.report.markdown import docs_url
+from tracklint.report.serialize import dumps
 from tracklint.result import Result
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -73,9 +74,22 @@ def _sentence(text: str) -> str:
 
 def message_text(diag: Diagnostic) -> str:
     """The result message: the finding's sentence, then the hint."""
-    if not diag.help:
-        return diag.message
-    return f"{_sentence(diag.message)} Hint: {diag.help}"
+    return message_text_of(diag.message, diag.help)
+
+
+def message_text_of(message: str, hint: str | None) -> str:
+    """A message and its hint as one SARIF message text."""
+    if not hint:
+        return message
+    return f"{_sentence(message)} Hint: {hint}"
+
+
+def srcroot(root: str) -> dict[str, Any]:
+    """The ``originalUriBaseIds`` entry of ``%SRCROOT%`` for a project root."""
+    if not root:
+        return {"description": {"text": "The project root tracklint ran in."}}
+    uri = Path(root).resolve().as_uri()
+    return {"uri": uri if uri.endswith("/") else uri + "/"}
 
 
 def _doc_sections(doc: str) -> dict[str, str]:
@@ -167,8 +181,7 @@ class SarifReporter:
         self.show_suppressed = show_suppressed
 
     def report(self, result: Result, rules: Mapping[str, Any], stream: TextIO) -> None:
-        json.dump(self.build(result, rules), stream, sort_keys=True, indent=2, ensure_ascii=False)
-        stream.write("\n")
+        write_text(stream, dumps(self.build(result, rules), sort_keys=True))
 
     def build(self, result: Result, rules: Mapping[str, Any]) -> dict[str, Any]:
         """The SARIF log as a dict."""
@@ -197,7 +210,7 @@ class SarifReporter:
                 }
             },
             "columnKind": COLUMN_KIND,
-            "originalUriBaseIds": {SRCROOT: self._srcroot(result.root)},
+            "originalUriBaseIds": {SRCROOT: srcroot(result.root)},
             "invocations": [invocation],
             "results": results,
         }
@@ -220,10 +233,3 @@ class SarifReporter:
             # An empty list says "known not to be suppressed" (SARIF §3.27.23).
             item["suppressions"] = [{"kind": diag.suppressed}] if diag.suppressed else []
         return item
-
-    @staticmethod
-    def _srcroot(root: str) -> dict[str, Any]:
-        if not root:
-            return {"description": {"text": "The project root tracklint ran in."}}
-        uri = Path(root).resolve().as_uri()
-        return {"uri": uri if uri.endswith("/") else uri + "/"}

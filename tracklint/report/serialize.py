@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from tracklint.diagnostics import Diagnostic
@@ -10,6 +12,25 @@ from tracklint.extract.base import Notice, TrackCall, Value
 
 SCHEMA_VERSION = 1
 MAX_DEPTH = 32
+
+#: Characters JSON may carry raw that are escaped anyway: DEL and the C1 controls (CSI drives a
+#: terminal that shows the file), bidirectional controls and line separators (they reorder or
+#: break what a reader sees), and lone surrogates (UTF-8 cannot encode them).
+_ESCAPED = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def dumps(doc: Any, *, sort_keys: bool = False) -> str:
+    """``doc`` as indented JSON text that UTF-8 can always encode, ending with a newline.
+
+    Text is kept exact: other non-ASCII characters as themselves, and the characters of
+    ``_ESCAPED`` as their ``\\uXXXX`` escapes, which every JSON reader turns back into the
+    same string (a lone surrogate from a JavaScript ``"\\ud800"`` included).
+    """
+    text = json.dumps(doc, indent=2, sort_keys=sort_keys, ensure_ascii=False)
+    if _ESCAPED.search(text) is not None:
+        # json.dumps leaves them raw inside string literals (never elsewhere): escape in place.
+        text = _ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text + "\n"
 
 
 def value_shape(value: Value | None, depth: int = 0) -> dict[str, Any] | None:

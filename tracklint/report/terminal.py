@@ -1,5 +1,8 @@
 """``--output-format full`` (the default on a terminal): findings grouped by file, with the code
-line and a caret under the span, the rule code, the message and the hint; then a summary."""
+line and a caret under the span, the rule code, the message and the hint; then a summary.
+
+Paths, messages and code lines come from the scanned code and are shown through
+:func:`~tracklint.report.visible.visible` (control and bidirectional characters as escapes)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tracklint.diagnostics import Diagnostic, Severity
+from tracklint.report.visible import visible
 from tracklint.result import Result
 
 #: Code lines longer than this are shown as a window around the span (minified code).
@@ -44,7 +48,7 @@ class FullReporter:
             if diag.location.path != current:
                 current = diag.location.path
                 console.print()
-                console.print(Text(current or "<plan>", style="bold underline"))
+                console.print(Text(visible(current) if current else "<plan>", style="bold underline"))
             self._diagnostic(console, diag, result.lines.get((diag.location.path, diag.location.line)))
         self._notices(console, result)
         self._summary(console, result, rules)
@@ -58,7 +62,7 @@ class FullReporter:
         head.append(" ")
         head.append(d.code, style="bold")
         head.append(" ")
-        head.append(_one_line(d.message))
+        head.append(visible(d.message))
         if d.suppressed:
             head.append(f"  (suppressed: {d.suppressed})", style="dim")
         console.print(head)
@@ -69,7 +73,7 @@ class FullReporter:
             console.print(Text(f"   {gutter} │ ", style="dim") + Text(shown))
             console.print(Text(f"{pad}│ ", style="dim") + Text(" " * caret_start + "^" * max(1, caret_len), style=_STYLE[d.severity]))
         if d.help:
-            console.print(Text("      = help: ", style="cyan") + Text(_one_line(d.help)))
+            console.print(Text("      = help: ", style="cyan") + Text(visible(d.help)))
 
     def _notices(self, console: Console, result: Result) -> None:
         notices = [n for n in result.notices if n.kind != "syntax-error"]
@@ -78,8 +82,8 @@ class FullReporter:
         console.print()
         console.print(Text(f"{len(notices)} file(s) not fully analysed:", style="bold"))
         for n in notices[:20]:
-            where = f"{n.path}:{n.line}" if n.line else n.path
-            console.print(Text(f"  {where}: ", style="dim") + Text(_one_line(n.message)))
+            where = f"{visible(n.path)}:{n.line}" if n.line else visible(n.path)
+            console.print(Text(f"  {where}: ", style="dim") + Text(visible(n.message)))
         if len(notices) > 20:
             console.print(Text(f"  … and {len(notices) - 20} more (see --output-format json)", style="dim"))
 
@@ -115,10 +119,6 @@ class FullReporter:
         console.print(Text(f"{mark} ", style=style) + Text(", ".join(parts) + tail, style=style if errors else ""))
 
 
-def _one_line(text: str) -> str:
-    return text.replace("\r", "\\r").replace("\n", "\\n")
-
-
 def _window(line: str, column: int, end_column: int | None) -> tuple[str, int, int]:
     """The part of ``line`` to show and where the caret goes, in terminal cells."""
     line = line.replace("\t", " ")
@@ -131,7 +131,12 @@ def _window(line: str, column: int, end_column: int | None) -> tuple[str, int, i
         shown = line[offset : offset + MAX_SHOWN]
         prefix = "…" if offset else ""
         suffix = "…" if offset + MAX_SHOWN < len(line) else ""
-        caret_start = cell_len(prefix + line[offset:start])
-        caret_len = cell_len(line[start:min(end, offset + MAX_SHOWN)])
-        return prefix + shown + suffix, caret_start, caret_len
-    return line, cell_len(line[:start]), cell_len(line[start:end])
+        caret_start = _cells(prefix + line[offset:start])
+        caret_len = _cells(line[start:min(end, offset + MAX_SHOWN)])
+        return prefix + visible(shown) + suffix, caret_start, caret_len
+    return visible(line), _cells(line[:start]), _cells(line[start:end])
+
+
+def _cells(text: str) -> int:
+    """Terminal cells ``text`` takes once shown (control characters as their escapes)."""
+    return cell_len(visible(text))
