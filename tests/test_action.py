@@ -572,7 +572,7 @@ def test_hostile_args_are_arguments_not_shell(runner, hostile):
 @pytest.mark.parametrize(("name", "value"), [("args", "--select 'TL001"), ("args", "--select TL001\\"), ("paths", 'apps "web')])
 def test_unbalanced_quotes_are_a_clear_error_not_a_traceback(runner, name, value):
     runner.inputs[name] = value
-    assert runner.run("mode").returncode == 0
+    runner.outputs["mode"] = {"mode": "full", "base": ""}
     done = runner.run("check")
     assert done.returncode == 2
     assert f"::error title=tracklint action::cannot parse the '{name}' input" in done.stdout
@@ -584,7 +584,7 @@ def test_changed_since_in_args_is_refused(runner):
     """The old docs' `args: --changed-since origin/${{ github.base_ref }}` exits 2 on push (empty
     base_ref) and would feed a partial SARIF: the mode and base inputs replace it."""
     runner.inputs["args"] = "--changed-since=origin/main"
-    assert runner.run("mode").returncode == 0
+    runner.outputs["mode"] = {"mode": "full", "base": ""}
     done = runner.run("check")
     assert done.returncode == 2
     assert "remove --changed-since from 'args'" in done.stdout
@@ -593,7 +593,7 @@ def test_changed_since_in_args_is_refused(runner):
 def test_undecodable_bytes_pass_through_unchanged(runner, tmp_path):
     recorder = _recorder(tmp_path)
     runner.inputs["args"] = os.fsdecode(b"--select \xff\xfe")
-    assert runner.run("mode").returncode == 0
+    runner.outputs["mode"] = {"mode": "full", "base": ""}
     done = runner.run("check", TRACKLINT=str(recorder))
     assert done.returncode == 0, done.stdout + done.stderr
     assert (tmp_path / "argv").read_bytes().split(b"\0")[:-1] == [b"check", b"--select", b"\xff\xfe", b"--output-format", b"github"]
