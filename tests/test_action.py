@@ -200,6 +200,12 @@ def test_lock_is_universal_for_the_supported_pythons_and_platforms():
 
 # --------------------------------------------------------------------------- the runner
 
+# Text for the fuzzed inputs: shell punctuation and any character an environment can hold.
+_INPUT_TEXT = st.text(
+    alphabet=st.one_of(st.sampled_from("'\"\\ \t\n$`;&|*?~#-=()<>{}"), st.characters(exclude_categories=("Cs",), exclude_characters="\x00")),
+    max_size=40,
+)
+
 
 class Runner:
     """Just enough of a GitHub runner to run the action's bash steps: each step's `env:` is
@@ -461,6 +467,27 @@ def test_odd_mode_or_base_is_a_clear_error(runner, name, value):
     assert not list(runner.tmp.rglob("pwned"))
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    mode=st.one_of(st.sampled_from(["auto", "full", "changed", ""]), _INPUT_TEXT),
+    base=st.one_of(st.just(""), st.just("HEAD"), _INPUT_TEXT),
+    event_name=st.sampled_from(["push", "pull_request", "schedule"]),
+)
+def test_any_mode_and_base_give_a_mode_or_a_clear_error(runner, mode, base, event_name):
+    """No text in `mode` or `base` gives a traceback, runs anything, or reaches git as an option."""
+    runner.inputs.update(mode=mode, base=base)
+    runner.event_name = event_name
+    done = runner.run("mode")
+    assert "Traceback" not in done.stdout + done.stderr
+    assert not list(runner.tmp.rglob("pwned*"))
+    if done.returncode == 0:
+        assert runner.outputs["mode"]["mode"] in {"full", "changed"}
+        assert runner.outputs["mode"]["mode"] == "full" or runner.outputs["mode"]["base"] == base
+    else:
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "::error title=tracklint action::" in done.stdout
+
+
 def test_missing_base_commit_is_fetched_into_a_shallow_checkout(runner, tmp_path):
     base = _pull_request(runner)
     origin = tmp_path / "origin"
@@ -605,12 +632,6 @@ def _recorder(tmp_path: Path) -> Path:
     recorder.write_text(f'#!/usr/bin/env bash\n: > "{tmp_path}/argv"\nfor a in "$@"; do printf "%s\\0" "$a" >> "{tmp_path}/argv"; done\n')
     recorder.chmod(0o755)
     return recorder
-
-
-_INPUT_TEXT = st.text(
-    alphabet=st.one_of(st.sampled_from("'\"\\ \t\n$`;&|*?~#-=()<>{}"), st.characters(exclude_categories=("Cs",), exclude_characters="\x00")),
-    max_size=40,
-)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
