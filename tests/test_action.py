@@ -177,13 +177,16 @@ def test_lock_pins_every_dependency_of_pyproject_with_hashes():
         assert name in entries, f"{req.name} is in pyproject.toml but not in {LOCK.name}"
         version = entries[name][0]
         assert req.specifier.contains(version, prereleases=True), f"{name}=={version} does not satisfy {req}"
-    for name, (version, _marker, hashes, via) in entries.items():
+    direct = {canonicalize_name(Requirement(text).name) for text in wanted}
+    for name, (_version, _marker, hashes, via) in entries.items():
         assert hashes, f"{name} has no hash"
         assert via, f"{name}: no '# via' line says why it is locked"
         for parent in via:
             if parent.startswith(("-r ", "tracklint")):
-                continue
-            assert canonicalize_name(parent) in entries, f"{name} is locked via {parent}, which is not locked"
+                # Locked for pyproject.toml: still one of its requirements (not a removed one).
+                assert name in direct, f"{name} is no longer required by pyproject.toml"
+            else:
+                assert canonicalize_name(parent) in entries, f"{name} is locked via {parent}, which is not locked"
 
 
 def test_lock_is_universal_for_the_supported_pythons_and_platforms():
