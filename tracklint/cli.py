@@ -253,6 +253,16 @@ def _settings(*, paths, config, isolated, **overrides):
     return resolve_settings(config=config, isolated=isolated, overrides=over)
 
 
+def _as_change(settings):
+    """``--affected``: the paths given are the change (any file: the plan, the config and the
+    baseline count too); the run lists the whole project and reports what the change affects."""
+    from tracklint.files import relpath
+
+    rels = (relpath(os.path.abspath(p), settings.root.resolve()) for p in settings.paths)
+    changed = tuple(rel for rel in rels if not rel.startswith(("../", "/")) and rel != "..")
+    return settings.with_(paths=(), files_given=False, changed_files=changed)
+
+
 # ---------------------------------------------------------------------------------------------
 # check
 
@@ -271,7 +281,8 @@ def check(
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings (errors of tracklint itself still exit 2).")] = False,
     baseline: Annotated[Optional[Path], typer.Option("--baseline", help="Report only findings not recorded in this baseline file.")] = None,
     write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", help="Record today's findings in this file and exit 0.")] = None,
-    changed_since: Annotated[Optional[str], typer.Option("--changed-since", help="Check only files changed since this git ref (and report renames).")] = None,
+    changed_since: Annotated[Optional[str], typer.Option("--changed-since", help="Check what changed since this git ref: calls in changed files, calls that use a changed file's constants, every call when the plan, config or baseline changed (and report renames).")] = None,
+    affected: Annotated[bool, typer.Option("--affected", help="Treat the files given as a change and check what it affects, as --changed-since does (the per-file pre-commit hook passes it).")] = False,
     show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="Also list findings silenced inline or by the baseline.")] = False,
     color: ColorOpt = "auto",
     jobs: JobsOpt = None,
@@ -288,7 +299,7 @@ def check(
 
 
 def _check(*, paths, plan, config, isolated, output_format, output_file, select, ignore, fail_on,
-           exit_zero, baseline, write_baseline, changed_since, show_suppressed, color, jobs,
+           exit_zero, baseline, write_baseline, changed_since, affected, show_suppressed, color, jobs,
            no_cache, exclude, force_exclude, no_prefilter) -> int:
     from tracklint.config import OUTPUT_FORMATS
     from tracklint.diagnostics import Severity
@@ -323,6 +334,8 @@ def _check(*, paths, plan, config, isolated, output_format, output_file, select,
         force_exclude=force_exclude or None,
         prefilter=False if no_prefilter else None,
     )
+    if affected:
+        settings = _as_change(settings)
     if settings.baseline is not None and not settings.baseline.is_file() and write_baseline is None:
         raise UsageError(f"baseline file not found: {settings.baseline}")
     _start_listing(settings)  # git lists the files while the plan loads

@@ -57,6 +57,12 @@ class Settings:
     baseline: Path | None = None
     write_baseline: Path | None = None
     changed_since: str | None = None
+    # The paths a change touched, repo-relative (``check --affected FILE...``, the per-file
+    # pre-commit hook): the run checks what they can affect, like --changed-since.
+    changed_files: tuple[str, ...] | None = None
+    # In those PR modes, a changed file that tracklint skips (too large, minified, generated,
+    # binary) fails the gate (TL014) unless this is false.
+    fail_on_skipped_changes: bool = True
     config_file: Path | None = None
     progress: bool = True
 
@@ -104,6 +110,7 @@ _KEYS: dict[str, tuple[type, ...]] = {
     "max-file-size": (int,),
     "skip-minified": (bool,),
     "skip-generated": (bool,),
+    "fail-on-skipped-changes": (bool,),
     "baseline": (str,),
 }
 
@@ -276,7 +283,7 @@ def settings_from_table(table: dict[str, Any], base_dir: Path, path: Path | None
         except (ValueError, TypeError, KeyError) as exc:
             raise ConfigError(f"invalid wrapper: {exc}", path=str(path) if path else None) from None
         kw["wrappers"] = wrappers
-    for key in ("jobs", "cache", "max-file-size", "skip-minified", "skip-generated"):
+    for key in ("jobs", "cache", "max-file-size", "skip-minified", "skip-generated", "fail-on-skipped-changes"):
         if key in t:
             kw[key.replace("-", "_")] = t[key]
     if "cache-dir" in t:

@@ -587,22 +587,23 @@ def complete_exports(settings: Settings, ex: Extraction) -> None:
 def resolve_constants(files: list[FileExtraction]) -> None:
     """Resolve event names that refer to constants imported from other files of the project
     (JS/TS and Python imports; Swift and Kotlin share one namespace per module, so a constant
-    defined once in the project is used)."""
+    defined once in the project is used). Each resolved call records the file its constant came
+    from (``TrackCall.event_from``): PR modes re-check it when that file changes."""
     by_path = {f.path: f for f in files}
-    global_exports: dict[str, dict[str, set[str]]] = {}
+    global_exports: dict[str, dict[str, dict[str, str]]] = {}  # family -> key -> value -> a file
     for f in files:
-        family = _family(f.language)
-        table = global_exports.setdefault(family, {})
+        table = global_exports.setdefault(_family(f.language), {})
         for key, value in f.exports.items():
-            table.setdefault(key, set()).add(value)
+            table.setdefault(key, {}).setdefault(value, f.path)
     for f in files:
         for call in f.calls:
             if call.event is not None or not call.event_ref:
                 continue
-            value = _resolve_ref(f, call.event_ref, by_path, global_exports.get(_family(f.language), {}))
-            if value is not None:
-                call.event = value
+            found = _resolve_ref(f, call.event_ref, by_path, global_exports.get(_family(f.language), {}))
+            if found is not None:
+                call.event, origin = found
                 call.event_kind = "constant"
+                call.event_from = origin if origin != f.path else None
 
 
 def _family(language: str) -> str:
@@ -632,19 +633,21 @@ def _import_of(f: FileExtraction, ref: str) -> tuple[tuple[str, str] | None, str
     return None, ref
 
 
-def _resolve_ref(f: FileExtraction, ref: str, by_path: dict[str, FileExtraction], global_table: dict[str, set[str]]) -> str | None:
+def _resolve_ref(f: FileExtraction, ref: str, by_path: dict[str, FileExtraction],
+                 global_table: dict[str, dict[str, str]]) -> tuple[str, str] | None:
+    """(value, path of the file that defines it) for a reference to another file's constant."""
     imported, rest = _import_of(f, ref)
     if imported is not None:
         for module, key in _import_targets(f, imported, rest):
             target = _module_file(f, module, by_path)
             value = target.exports.get(key) if target is not None else None
             if value is not None:
-                return value
+                return value, target.path
     if f.language in ("swift", "kotlin"):
         for key in (ref, ref.removesuffix(".rawValue"), ".".join(ref.split(".")[-2:])):
             values = global_table.get(key)
             if values is not None and len(values) == 1:
-                return next(iter(values))
+                return next(iter(values.items()))
     return None
 
 
@@ -704,13 +707,135 @@ def assign_sources(calls: list[TrackCall], plan: Plan, root: Path) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# PR modes: what a change can affect
+
+
+def pr_mode(settings: Settings) -> bool:
+    """Whether the run checks a change (--changed-since, --affected / the per-file hook)."""
+    return bool(settings.changed_since) or settings.changed_files is not None
+
+
+@dataclass(frozen=True)
+class ChangeScope:
+    """The paths a change touched (repo-relative, deleted ones included) and whether it touched
+    an input of every call: the plan or one of its included files, the config, the baseline."""
+
+    changed: frozenset[str]
+    everything: bool
+
+
+#: Suffixes of files that can change a result without being source files (plan, config).
+_INPUT_SUFFIXES = (".yaml", ".yml", ".toml")
+
+
+def changed_paths(settings: Settings) -> frozenset[str] | None:
+    """What the change touched, or None outside the PR modes."""
+    if settings.changed_since:
+        from tracklint.gitutil import changed_files
+
+        return frozenset(changed_files(settings.root, settings.changed_since, deleted=True))
+    if settings.changed_files is not None:
+        return frozenset(settings.changed_files)
+    return None
+
+
+def may_matter(settings: Settings, changed: frozenset[str]) -> bool:
+    """Whether any changed path can change a finding: a source file, a YAML/TOML file (the plan
+    and config are among them), the baseline. A change to a README needs no extraction."""
+    from tracklint.files import _supported
+
+    baseline = _rel(str(settings.baseline), settings.root) if settings.baseline else None
+    return any(_supported(os.path.basename(p)) or p.lower().endswith(_INPUT_SUFFIXES) or p == baseline
+               for p in changed)
+
+
+def change_scope(settings: Settings, plan: Plan, changed: frozenset[str]) -> ChangeScope:
+    inputs = {_rel(os.path.abspath(str(p)), settings.root)
+              for p in (*plan.files, settings.plan, settings.config_file, settings.baseline) if p}
+    return ChangeScope(changed, bool(changed & inputs))
+
+
+def _depends_on(f: FileExtraction, call: TrackCall, changed: frozenset[str], families: set[str]) -> bool:
+    """Whether ``call`` (in the unchanged file ``f``) resolves through a changed file: its event
+    constant came from one, or it names an imported constant that no longer resolves (the module
+    changed or went away; in Swift and Kotlin, any changed file of the language may have defined
+    it). Receivers and wrapper functions are matched by name, never through another file's
+    content, so importing the client from a changed module is no dependency."""
+    if call.event_from is not None:
+        return call.event_from in changed
+    if call.event is not None or not call.event_ref:
+        return False
+    if f.language in ("swift", "kotlin"):
+        return _family(f.language) in families
+    imported, rest = _import_of(f, call.event_ref)
+    if imported is None:
+        return False
+    return any(c in changed for module, _key in _import_targets(f, imported, rest)
+               for c in _module_candidates(f, module))
+
+
+def affected(files: list[FileExtraction], scope: ChangeScope) -> tuple[list[TrackCall], set[str]]:
+    """The calls whose findings the change can affect (every call in a changed file, and the
+    calls elsewhere that resolve through one), and the paths of the files they are in."""
+    families = {_family(language_for(p) or "") for p in scope.changed}
+    calls: list[TrackCall] = []
+    paths: set[str] = set()
+    for f in files:
+        whole = scope.everything or f.path in scope.changed
+        picked = f.calls if whole else [c for c in f.calls if _depends_on(f, c, scope.changed, families)]
+        if picked or whole:
+            calls.extend(picked)
+            paths.add(f.path)
+    return calls, paths
+
+
+def _within_scope(diagnostics: list[Diagnostic], scope: ChangeScope, calls: list[TrackCall]) -> list[Diagnostic]:
+    """The findings of a whole run that the change can affect: all of them when the plan, config
+    or baseline changed; else those in changed files and those on affected calls elsewhere
+    (a suppression comment counts from the line above its call)."""
+    if scope.everything:
+        return diagnostics
+    from tracklint.suppress import UNUSED_CODE
+
+    ranges: dict[str, list[tuple[int, int]]] = {}
+    for call in calls:
+        if call.path not in scope.changed:
+            ranges.setdefault(call.path, []).append((call.span.line, call.span.end_line))
+
+    def kept(d: Diagnostic) -> bool:
+        loc = d.location
+        if loc.path in scope.changed:
+            return True
+        before = 1 if d.code == UNUSED_CODE else 0
+        return any(start - before <= loc.line and loc.end_line <= end for start, end in ranges.get(loc.path, ()))
+
+    return [d for d in diagnostics if kept(d)]
+
+
+def _skipped_changes(notices: list[Notice], scope: ChangeScope, settings: Settings, codes: set[str]) -> list[Diagnostic]:
+    """TL014 for each changed file that was skipped unread or unparsed (see the rule's docs)."""
+    from tracklint.rules import skipped_change as rule
+
+    if not settings.fail_on_skipped_changes or rule.CODE not in codes:
+        return []
+    severity = settings.severity.get(rule.CODE) or Severity.parse(rule.DEFAULT_SEVERITY)
+    return [
+        Diagnostic(code=rule.CODE, name=rule.NAME, severity=severity,
+                   message=f"this change touches a file that was not checked: {n.message}",
+                   location=Location(n.path, 1, 1, 1, 2),
+                   help="keep calls in files tracklint reads, or set fail-on-skipped-changes = false")
+        for n in notices if n.kind == "skipped" and n.path in scope.changed
+    ]
+
+
+# --------------------------------------------------------------------------------------------
 # Rules
 
 
 def whole_project(settings: Settings) -> bool:
     """Whether this run sees the whole project, so that project rules (an event nobody sends)
     mean something: no file list, no --changed-since, and the paths cover the plan's directory."""
-    if settings.files_given or settings.changed_since:
+    if settings.files_given or pr_mode(settings):
         return False
     if not settings.paths:
         return True
@@ -874,6 +999,10 @@ def run(settings: Settings, plan: Plan | Callable[[], Plan], *, progress: Progre
             the_plan = loader()
         return the_plan
 
+    changed = changed_paths(settings)
+    if changed is not None and not may_matter(settings, changed):
+        return _nothing_to_check(settings, load(), started)
+    memo_checked = memo_checked or changed is not None  # a PR mode's result is never remembered
     stats: dict[str, os.stat_result] = listing.stats if listing is not None else {}
     stream = stream_paths(settings) if listing is None and memo_checked else None
     key = None
@@ -899,16 +1028,19 @@ def run(settings: Settings, plan: Plan | Callable[[], Plan], *, progress: Progre
                     return remembered
         ex = extract_paths(settings, files, progress=progress, stats=stats, while_extracting=load)
     plan = load()
-    if memo_checked:
+    if memo_checked and changed is None:
         key = memo.memo_key(settings, plan.files, files, stats)  # stats taken before each read
     complete_exports(settings, ex)
     resolve_constants(ex.files)
     calls = [c for f in ex.files for c in f.calls]
     assign_sources(calls, plan, settings.root)
     codes = enabled_codes(settings)
-    renamed = _renames(settings, ex.files) if settings.changed_since else {}
+    scope = change_scope(settings, plan, changed) if changed is not None else None
+    renamed = _renames(settings, ex.files, scope.changed) if settings.changed_since and scope else {}
     diagnostics = apply_rules(calls, plan, settings, codes=codes, renamed_from=renamed)
     diagnostics += _notice_diagnostics(ex.notices, settings, codes)
+    if scope is not None:
+        diagnostics += _skipped_changes(ex.notices, scope, settings, codes)
     diagnostics = assign_occurrences(diagnostics)
     from tracklint import suppress
 
@@ -921,13 +1053,20 @@ def run(settings: Settings, plan: Plan | Callable[[], Plan], *, progress: Progre
         diagnostics += [d.with_(severity=sev) if sev else d for d in unused]
     if settings.baseline is not None:
         diagnostics = suppress.apply_baseline(diagnostics, suppress.load_baseline(settings.baseline))
+    notices = ex.notices
+    if scope is not None:
+        # The rules ran on every call (so suppressions, baselines and occurrence counts are
+        # those of a full run); the report keeps what the change can affect.
+        calls, paths = affected(ex.files, scope)
+        diagnostics = _within_scope(diagnostics, scope, calls)
+        notices = [n for n in notices if n.path in paths or n.path in scope.changed]
     diagnostics.sort(key=Diagnostic.sort_key)
     result = Result(
         root=str(settings.root),
         plan=plan,
         diagnostics=diagnostics,
         calls=calls,
-        notices=ex.notices,
+        notices=notices,
         stats=ex.stats,
     )
     result.lines = _source_lines(settings.root, diagnostics)
@@ -960,9 +1099,14 @@ def _source_lines(root: Path, diagnostics: list[Diagnostic]) -> dict[tuple[str, 
     return lines
 
 
-def _renames(settings: Settings, files: list[FileExtraction]) -> dict[tuple[str, int], str]:
-    """For --changed-since: call sites whose event name changed since REF, keyed by
-    (path, line) -> the old name."""
+def _nothing_to_check(settings: Settings, plan: Plan, started: float) -> Result:
+    """The result of a PR-mode run whose change touches nothing that can change a finding."""
+    return Result(root=str(settings.root), plan=plan, stats=Stats(seconds=time.perf_counter() - started))
+
+
+def _renames(settings: Settings, files: list[FileExtraction], changed: frozenset[str]) -> dict[tuple[str, int], str]:
+    """For --changed-since: call sites in changed files whose event name changed since REF,
+    keyed by (path, line) -> the old name."""
     import difflib
 
     from tracklint.gitutil import file_at_ref
@@ -970,6 +1114,8 @@ def _renames(settings: Settings, files: list[FileExtraction]) -> dict[tuple[str,
     specs = _specs(settings)
     out: dict[tuple[str, int], str] = {}
     for fx in files:
+        if fx.path not in changed:
+            continue
         new_calls = [c for c in fx.calls if c.event is not None]
         if not new_calls:
             continue
