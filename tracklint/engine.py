@@ -14,6 +14,7 @@ import logging
 import os
 import signal
 import stat
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -288,7 +289,8 @@ class _Pool:
             from concurrent.futures import ProcessPoolExecutor  # imported only when used
 
             self._prepare()
-            self.executor = ProcessPoolExecutor(max_workers=self.jobs, initializer=_worker_init)
+            self.executor = ProcessPoolExecutor(max_workers=self.jobs, initializer=_worker_init,
+                                                initargs=(os.getpid(),))
             total = self.total() or self.count
             self.chunk = min(CHUNK_MAX_FILES, max(CHUNK_MIN_FILES, total // (self.jobs * 8)))
         if self.executor is not None and len(self.waiting) >= self.chunk:
@@ -500,11 +502,41 @@ def _open_cache(settings: Settings):
         return None
 
 
-def _worker_init() -> None:
-    """Workers leave Ctrl-C to the main process, which ends them, and collect cyclic garbage
-    (the main process may have turned the collector off; a worker's heap turns over)."""
+def _worker_init(parent: int) -> None:
+    """Workers leave Ctrl-C to the main process, which ends them, collect cyclic garbage (the
+    main process may have turned the collector off; a worker's heap turns over), and die with
+    the main process: killed (SIGKILL, SIGTERM, a CI timeout) it cannot end them, and a worker
+    blocked on its task queue would otherwise wait forever (the queue's pipe stays open in every
+    sibling). ``parent``: the main process's id."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.enable()
+    if not _die_with_parent():
+        import threading
+
+        threading.Thread(target=_watch_parent, args=(parent,), name="tracklint-parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _die_with_parent() -> bool:
+    """Ask Linux to send SIGKILL to this process when its parent ends (PR_SET_PDEATHSIG);
+    False where that is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    """Elsewhere: end this worker once its parent is gone (it is then re-parented)."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _isolated(work: _Work, options: _Options) -> tuple[FileExtraction | None, str, Any, FileStat | None]:
@@ -512,7 +544,7 @@ def _isolated(work: _Work, options: _Options) -> tuple[FileExtraction | None, st
     try:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=1, initializer=_worker_init) as pool:
+        with ProcessPoolExecutor(max_workers=1, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
             return pool.submit(_worker_extract, [(work.path, work.rel, work.known_digest)], options).result(timeout=120)[0]
     except Exception as exc:  # noqa: BLE001
         fx = FileExtraction(path=work.rel, language=language_for(work.path) or "unknown")
