@@ -68,11 +68,13 @@ class _Options:
     skip_minified: bool
     skip_generated: bool
     digests: bool
+    root: str = ""  # the project root, symlinks resolved: files linked outside it are not read
 
     @classmethod
     def of(cls, settings: Settings, *, digests: bool) -> "_Options":
         return cls(tuple(settings.presets), tuple(settings.wrappers), settings.max_file_size,
-                   settings.prefilter, settings.skip_minified, settings.skip_generated, digests)
+                   settings.prefilter, settings.skip_minified, settings.skip_generated, digests,
+                   os.path.realpath(settings.root))
 
 
 @dataclass
@@ -155,6 +157,35 @@ class NotRegularFile(OSError):
     """A FIFO, socket, device or directory: never read (it could block or never end)."""
 
 
+class OutsideRoot(OSError):
+    """A symbolic link to a file outside the project: never read (a pull request could point
+    one at a secret of the machine that runs the check, and the report would quote it)."""
+
+
+def _outside(rel: str) -> Notice:
+    return Notice(rel, "skipped", "symbolic link to a file outside the project; not read")
+
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+def _open_within(path: str, root: str) -> int:
+    """Open ``path`` for reading; when ``root`` is given, a symbolic link is followed only to
+    a file inside ``root`` (else :class:`OutsideRoot`). Costs nothing for a regular file: the
+    first ``open`` refuses to follow a link, and only a link is looked at further."""
+    if not root:
+        return os.open(path, _READ_FLAGS)
+    try:
+        return os.open(path, _READ_FLAGS | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        if exc.errno not in (errno.ELOOP, errno.EMLINK) or not os.path.islink(path):
+            raise
+    real = os.path.realpath(path)
+    if os.path.commonpath([real, root]) != root:
+        raise OutsideRoot("symbolic link to a file outside the project")
+    return os.open(real, _READ_FLAGS)
+
+
 def _not_regular(rel: str) -> Notice:
     return Notice(rel, "unreadable", "not a regular file; not read")
 
@@ -163,13 +194,13 @@ def _too_big(rel: str, size: int, limit: int) -> Notice:
     return Notice(rel, "skipped", f"file is {size:,} bytes, over the {limit:,}-byte limit (max-file-size); not parsed")
 
 
-def read_with_stat(path: str, limit: int) -> tuple[bytes | None, FileStat]:
+def read_with_stat(path: str, limit: int, root: str = "") -> tuple[bytes | None, FileStat]:
     """The bytes of the file at ``path`` (None when it is larger than ``limit``) and its stat,
     taken on the open file before reading. Opened non-blocking, so a FIFO raises
     :class:`NotRegularFile` instead of waiting for a writer. Sized from ``fstat``: a buffered
     ``read(limit)`` allocates the whole limit (2 MB) for every file and then shrinks it, which
-    doubled the cost of reading 20,000 small files."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
+    doubled the cost of reading 20,000 small files. ``root``: see :func:`_open_within`."""
+    fd = _open_within(path, root)
     try:
         st = os.fstat(fd)
         info = FileStat(st.st_size, st.st_mtime_ns, st.st_mode)
@@ -190,9 +221,9 @@ def read_with_stat(path: str, limit: int) -> tuple[bytes | None, FileStat]:
         os.close(fd)
 
 
-def read_file(path: str, limit: int) -> bytes:
+def read_file(path: str, limit: int, root: str = "") -> bytes:
     """At most ``limit`` bytes of the file at ``path`` (see :func:`read_with_stat`)."""
-    data, _ = read_with_stat(path, limit - 1)
+    data, _ = read_with_stat(path, limit - 1, root)
     if data is None:  # over the limit: the first ``limit`` bytes show the caller it is too big
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         try:
@@ -209,13 +240,15 @@ def _process_one(path: str, rel: str, known_digest: str, specs, prefilter, optio
     from tracklint.prefilter import is_generated, is_minified
 
     try:
-        data, info = read_with_stat(path, options.max_size)
+        data, info = read_with_stat(path, options.max_size, options.root)
     except OSError as exc:
         if isinstance(exc, FileNotFoundError) and not os.path.lexists(path):
             return GONE, "", None  # deleted since it was listed (or tracked, deleted in the work tree)
         result = FileExtraction(path=rel, language=language_for(path) or "unknown")
         if isinstance(exc, NotRegularFile):
             result.notices.append(_not_regular(rel))
+        elif isinstance(exc, OutsideRoot):
+            result.notices.append(_outside(rel))
         else:
             result.notices.append(Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
         return result, "", None
@@ -241,14 +274,16 @@ def _process_one(path: str, rel: str, known_digest: str, specs, prefilter, optio
 
 
 def _extract_one(path: str, rel: str, specs, max_size: int, data: bytes | None = None, *,
-                 windows: bool = True) -> FileExtraction:
-    """Read (unless given) and extract one file; any failure becomes a notice on that file."""
+                 windows: bool = True, root: str = "") -> FileExtraction:
+    """Read (unless given) and extract one file; any failure becomes a notice on that file.
+    ``root``: see :func:`_open_within`."""
     try:
         if data is None:
-            data = read_file(path, max_size + 1)
+            data = read_file(path, max_size + 1, root)
     except OSError as exc:
         result = FileExtraction(path=rel, language=language_for(path) or "unknown")
-        result.notices.append(Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
+        outside = isinstance(exc, OutsideRoot)
+        result.notices.append(_outside(rel) if outside else Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
         return result
     try:
         return extract_file(rel, data, specs, max_file_size=max_size, windows=windows)
@@ -458,7 +493,8 @@ def extract_paths(settings: Settings, files: Iterable, *, progress: Progress | N
         if fx is None:  # unchanged content: the cached result stands, now under the new stat
             fx = cache.lookup_digest(work.rel, digest) if cache is not None else None
             if fx is None:  # the entry went away meanwhile: extract it here
-                fx = _extract_one(work.path, work.rel, _specs(settings), settings.max_file_size, windows=settings.prefilter)
+                fx = _extract_one(work.path, work.rel, _specs(settings), settings.max_file_size,
+                                  windows=settings.prefilter, root=os.path.realpath(settings.root))
             else:
                 counts.files_cached += 1
         else:
@@ -478,6 +514,16 @@ def extract_paths(settings: Settings, files: Iterable, *, progress: Progress | N
         out.notices.extend(fx.notices)
     counts.seconds = time.perf_counter() - started
     return out
+
+
+def submodule_notices(settings: Settings) -> list[Notice]:
+    """A notice for each git submodule in the run's paths: its code is not checked."""
+    from tracklint.files import submodules
+
+    if settings.files_given:
+        return []
+    return [Notice(rel, "skipped", "git submodule: its files are not checked (run tracklint inside it to check them)")
+            for rel in submodules(settings.root, settings.paths)]
 
 
 def _keep(out: Extraction, fx: FileExtraction) -> None:
@@ -603,7 +649,8 @@ def complete_exports(settings: Settings, ex: Extraction) -> None:
     specs = _specs(settings)
 
     def whole(path: str) -> FileExtraction:
-        fx = _extract_one(str(settings.root / path), path, specs, settings.max_file_size, windows=False)
+        fx = _extract_one(str(settings.root / path), path, specs, settings.max_file_size, windows=False,
+                          root=os.path.realpath(settings.root))
         ex.notices.extend(fx.notices)
         return fx
 
@@ -997,6 +1044,7 @@ def scan(settings: Settings, *, progress: Progress | None = None, plan: Plan | N
     started = time.perf_counter()
     files = list_paths(settings)
     ex = extract_paths(settings, files, progress=progress)
+    ex.notices += submodule_notices(settings)
     complete_exports(settings, ex)
     resolve_constants(ex.files)
     calls = [c for f in ex.files for c in f.calls]
@@ -1060,6 +1108,7 @@ def run(settings: Settings, plan: Plan | Callable[[], Plan], *, progress: Progre
                     return remembered
         ex = extract_paths(settings, files, progress=progress, stats=stats, while_extracting=load)
     plan = load()
+    ex.notices += submodule_notices(settings)
     if memo_checked and changed is None:
         key = memo.memo_key(settings, plan.files, files, stats)  # stats taken before each read
     complete_exports(settings, ex)
