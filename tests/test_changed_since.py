@@ -116,3 +116,31 @@ def test_the_config_can_let_skipped_changes_pass(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert not doc["diagnostics"] and rel in {n["path"] for n in doc["notices"]}
+
+
+@pytest.mark.parametrize("defining, caller, edit", [
+    # Swift and Kotlin share one namespace per module: the edge is the file defining the name
+    ("ios/Events.swift", "ios/App.swift", ('"Signed Up"', '"signed_up"')),
+    ("android/Events.kt", "android/App.kt", ('"Signed Up"', '"signed_up"')),
+    # a constant removed from its module: the caller is now unverifiable, and says so
+    ("web/events.ts", "web/page.ts", ('A: "Signed Up"', 'B: "Signed Up"')),
+])
+def test_a_changed_definition_rechecks_its_callers(tmp_path: Path, defining: str, caller: str, edit) -> None:
+    files = {
+        "ios/Events.swift": 'enum Events: String {\n    case signedUp = "Signed Up"\n}\n',
+        "ios/App.swift": "analytics.track(name: Events.signedUp.rawValue)\n",
+        "android/Events.kt": 'package com.acme\nobject Events { const val SIGNED_UP = "Signed Up" }\n',
+        "android/App.kt": "import com.acme.Events\nfun f() { analytics.track(Events.SIGNED_UP) }\n",
+        "web/events.ts": 'export const Events = { A: "Signed Up" } as const;\n',
+        "web/page.ts": 'import { Events } from "./events";\nanalytics.track(Events.A);\n',
+        "tracking-plan.yaml": PLAN,
+    }
+    git(tmp_path, "init", "-q")
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    assert _invoke(tmp_path, "--no-cache", "--affected", defining).exit_code == 0
+    old, new = edit
+    (tmp_path / defining).write_text(files[defining].replace(old, new))
+    result = _invoke(tmp_path, "--no-cache", "--affected", defining)
+    assert {d["path"] for d in json.loads(result.output)["diagnostics"]} == {caller}, result.output

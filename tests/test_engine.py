@@ -70,6 +70,33 @@ def test_swift_and_kotlin_constants_from_other_files(tmp_path: Path) -> None:
         ("android/App.kt", "Signed Up"), ("ios/App.swift", "Signed Up"), ("ios/App.swift", "Order Completed")]
 
 
+def test_each_resolved_constant_records_the_file_it_came_from(tmp_path: Path) -> None:
+    """The dependency edge PR modes follow (a change to the defining file re-checks the call);
+    the cache and the memo carry it with the call."""
+    from tracklint.cache import call_from_dict, call_to_dict
+
+    files = {
+        "web/events.ts": 'export const Events = { A: "Signed Up" } as const;\n',
+        "web/page.ts": 'import { Events } from "./events";\nconst L = "Local";\nanalytics.track(Events.A);\nanalytics.track(L);\n',
+        "app/__init__.py": "",
+        "app/names.py": 'import enum\nclass Ev(str, enum.Enum):\n    A = "Signed Up"\n',
+        "app/view.py": 'import analytics\nfrom app.names import Ev\nanalytics.track("u", Ev.A)\n',
+        "ios/Events.swift": 'enum Events: String {\n    case signedUp = "Signed Up"\n}\n',
+        "ios/App.swift": "analytics.track(name: Events.signedUp.rawValue)\n",
+        "android/Events.kt": 'package com.acme\nobject Events { const val SIGNED_UP = "Signed Up" }\n',
+        "android/App.kt": "import com.acme.Events\nfun f() { analytics.track(Events.SIGNED_UP) }\n",
+    }
+    scan(tmp_path, files)
+    settings = resolve_settings(cwd=tmp_path, overrides={"cache": False, "jobs": 1})
+    calls = engine.scan(settings).calls
+    assert sorted((c.path, c.span.line, c.event_from) for c in calls) == [
+        ("android/App.kt", 2, "android/Events.kt"), ("app/view.py", 3, "app/names.py"),
+        ("ios/App.swift", 1, "ios/Events.swift"),
+        ("web/page.ts", 3, "web/events.ts"), ("web/page.ts", 4, None)]  # a constant of its own file
+    for call in calls:
+        assert call_from_dict(call_to_dict(call)).event_from == call.event_from
+
+
 def test_ambiguous_global_constant_stays_unresolved(tmp_path: Path) -> None:
     got = scan(tmp_path, {
         "a/Events.kt": 'object Events { const val X = "One" }\n',
