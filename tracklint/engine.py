@@ -1115,25 +1115,8 @@ def run(settings: Settings, plan: Plan | Callable[[], Plan], *, progress: Progre
     resolve_constants(ex.files)
     calls = [c for f in ex.files for c in f.calls]
     assign_sources(calls, plan, settings.root)
-    codes = enabled_codes(settings)
     scope = change_scope(settings, plan, changed) if changed is not None else None
-    renamed = _renames(settings, ex.files, scope.changed) if settings.changed_since and scope else {}
-    diagnostics = apply_rules(calls, plan, settings, codes=codes, renamed_from=renamed)
-    diagnostics += _notice_diagnostics(ex.notices, settings, codes)
-    if scope is not None:
-        diagnostics += _skipped_changes(ex.notices, scope, settings, codes)
-    diagnostics = assign_occurrences(diagnostics)
-    from tracklint import suppress
-
-    directives = {f.path: f.directives for f in ex.files if f.directives}
-    diagnostics, unused = suppress.apply_directives(diagnostics, directives, enabled_codes=codes)
-    from tracklint.rules import unused_suppression
-
-    if unused_suppression.CODE in codes:
-        sev = settings.severity.get(unused_suppression.CODE)
-        diagnostics += [d.with_(severity=sev) if sev else d for d in unused]
-    if settings.baseline is not None:
-        diagnostics = suppress.apply_baseline(diagnostics, suppress.load_baseline(settings.baseline))
+    diagnostics = _diagnose(settings, plan, ex, calls, scope)
     notices = ex.notices
     if scope is not None:
         # The rules ran on every call (so suppressions, baselines and occurrence counts are
@@ -1155,6 +1138,30 @@ def run(settings: Settings, plan: Plan | Callable[[], Plan], *, progress: Progre
         memo.save(settings, key, result, plan.files)
     result.stats.seconds = time.perf_counter() - started
     return result
+
+
+def _diagnose(settings: Settings, plan: Plan, ex: Extraction, calls: list[TrackCall],
+              scope: ChangeScope | None) -> list[Diagnostic]:
+    """Rules, notices (and, in a PR mode, changed files that were skipped), then inline
+    suppressions and the baseline."""
+    from tracklint import suppress
+    from tracklint.rules import unused_suppression
+
+    codes = enabled_codes(settings)
+    renamed = _renames(settings, ex.files, scope.changed) if settings.changed_since and scope else {}
+    diagnostics = apply_rules(calls, plan, settings, codes=codes, renamed_from=renamed)
+    diagnostics += _notice_diagnostics(ex.notices, settings, codes)
+    if scope is not None:
+        diagnostics += _skipped_changes(ex.notices, scope, settings, codes)
+    diagnostics = assign_occurrences(diagnostics)
+    directives = {f.path: f.directives for f in ex.files if f.directives}
+    diagnostics, unused = suppress.apply_directives(diagnostics, directives, enabled_codes=codes)
+    if unused_suppression.CODE in codes:
+        sev = settings.severity.get(unused_suppression.CODE)
+        diagnostics += [d.with_(severity=sev) if sev else d for d in unused]
+    if settings.baseline is not None:
+        diagnostics = suppress.apply_baseline(diagnostics, suppress.load_baseline(settings.baseline))
+    return diagnostics
 
 
 def _source_lines(root: Path, diagnostics: list[Diagnostic]) -> dict[tuple[str, int], str]:
