@@ -144,3 +144,16 @@ def test_a_changed_definition_rechecks_its_callers(tmp_path: Path, defining: str
     (tmp_path / defining).write_text(files[defining].replace(old, new))
     result = _invoke(tmp_path, "--no-cache", "--affected", defining)
     assert {d["path"] for d in json.loads(result.output)["diagnostics"]} == {caller}, result.output
+
+
+def test_a_plan_under_any_name_counts_as_the_plan(tmp_path: Path) -> None:
+    """`plan = "events.plan"` in the config: staging that file alone re-checks every call."""
+    git(tmp_path, "init", "-q")
+    (tmp_path / "events.plan").write_text(PLAN.replace("Signed Up:", "Account Created:"))
+    (tmp_path / "tracklint.toml").write_text('plan = "events.plan"\n')
+    (tmp_path / "ok.js").write_text('analytics.track("Signed Up");\n')
+    result = _invoke(tmp_path, "--no-cache", "--affected", "events.plan")
+    assert result.exit_code == 1, result.output
+    assert {(d["path"], d["code"]) for d in json.loads(result.output)["diagnostics"]} == {("ok.js", "TL001")}
+    readme = _invoke(tmp_path, "--no-cache", "--affected", "README.md")
+    assert readme.exit_code == 0 and not json.loads(readme.output)["diagnostics"], readme.output

@@ -823,8 +823,8 @@ def may_matter(settings: Settings, changed: frozenset[str]) -> bool:
     and config are among them), the baseline. A change to a README needs no extraction."""
     from tracklint.files import _supported
 
-    baseline = _rel(str(settings.baseline), settings.root) if settings.baseline else None
-    return any(_supported(os.path.basename(p)) or p.lower().endswith(_INPUT_SUFFIXES) or p == baseline
+    inputs = {_rel(str(p), settings.root) for p in (settings.plan, settings.config_file, settings.baseline) if p}
+    return any(_supported(os.path.basename(p)) or p.lower().endswith(_INPUT_SUFFIXES) or p in inputs
                for p in changed)
 
 
