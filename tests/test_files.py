@@ -329,3 +329,25 @@ def test_code_in_a_git_submodule_gets_a_notice_naming_it(tmp_path: Path) -> None
     _, doc = _check_json(root, "--no-cache")
     (notice,) = [n for n in doc["notices"] if n["path"] == "vendor/sub"]
     assert notice["kind"] == "skipped" and "submodule" in notice["message"]
+
+
+@pytest.mark.skipif(not HAS_GIT, reason="needs git")
+def test_a_pull_request_that_bumps_a_submodule_fails_the_gate(tmp_path: Path) -> None:
+    """The submodule's code is not checked, so a change to it fails the PR modes (TL014)
+    unless the config says `fail-on-skipped-changes = false`."""
+    git = ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", "-c", "protocol.file.allow=always"]
+    sub = tmp_path / "sub"
+    subprocess.run(["git", "init", "-q", str(sub)], check=True)
+    write(sub, "a.js", 'analytics.track("Hidden Event");\n')
+    subprocess.run([*git, "-C", str(sub), "add", "-A"], check=True)
+    subprocess.run([*git, "-C", str(sub), "commit", "-qm", "s"], check=True)
+    root = tmp_path / "repo"
+    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+    write(root, "tracking-plan.yaml", _PLAN)
+    subprocess.run([*git, "-C", str(root), "add", "-A"], check=True)
+    subprocess.run([*git, "-C", str(root), "commit", "-qm", "base"], check=True)
+    subprocess.run([*git, "-C", str(root), "submodule", "add", "-q", str(sub), "vendor/sub"], check=True,
+                   capture_output=True)
+    code, doc = _check_json(root, "--no-cache", "--changed-since", "main")
+    assert code == 1
+    assert [(d["code"], d["path"]) for d in doc["diagnostics"]] == [("TL014", "vendor/sub")]

@@ -820,12 +820,13 @@ def changed_paths(settings: Settings) -> frozenset[str] | None:
 
 def may_matter(settings: Settings, changed: frozenset[str]) -> bool:
     """Whether any changed path can change a finding: a source file, a YAML/TOML file (the plan
-    and config are among them), the baseline. A change to a README needs no extraction."""
+    and config are among them), the baseline, a submodule (a directory). A change to a README
+    needs no extraction."""
     from tracklint.files import _supported
 
     inputs = {_rel(str(p), settings.root) for p in (settings.plan, settings.config_file, settings.baseline) if p}
     return any(_supported(os.path.basename(p)) or p.lower().endswith(_INPUT_SUFFIXES) or p in inputs
-               for p in changed)
+               or os.path.isdir(settings.root / p) for p in changed)
 
 
 def change_scope(settings: Settings, plan: Plan, changed: frozenset[str]) -> ChangeScope:

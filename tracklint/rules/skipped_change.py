@@ -2,7 +2,9 @@
 In a pull-request run (`--changed-since REF`, the per-file pre-commit hook, the Action's PR
 mode), reports a file the change touched that tracklint did not analyse: larger than
 `max-file-size`, minified (`*.min.js`, very long lines), marked as generated (the usual
-generated-code markers in its first lines), or binary. The finding sits on the first line of the file.
+generated-code markers in its first lines), binary, a symbolic link to a file outside the
+project (never read), or a git submodule (its code is not checked). The finding sits on the
+first line of the file.
 
 ## Why is this bad?
 A skipped file is not checked, so a pull request could hide a renamed or unplanned event in
