@@ -157,3 +157,17 @@ def test_a_plan_under_any_name_counts_as_the_plan(tmp_path: Path) -> None:
     assert {(d["path"], d["code"]) for d in json.loads(result.output)["diagnostics"]} == {("ok.js", "TL001")}
     readme = _invoke(tmp_path, "--no-cache", "--affected", "README.md")
     assert readme.exit_code == 0 and not json.loads(readme.output)["diagnostics"], readme.output
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symlinks")
+def test_a_staged_link_outside_the_project_fails_the_hook(tmp_path: Path) -> None:
+    """The hook names the link itself; it is not read, and the change fails (TL014)."""
+    (tmp_path / "secret.js").write_text('analytics.track("TOKEN_SECRET_123");\n')
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    (root / "tracking-plan.yaml").write_text(PLAN)
+    os.symlink(tmp_path / "secret.js", root / "leak.js")
+    result = _invoke(root, "--no-cache", "--affected", "leak.js")
+    assert result.exit_code == 1 and "TOKEN_SECRET_123" not in result.output, result.output
+    assert [(d["code"], d["path"]) for d in json.loads(result.output)["diagnostics"]] == [("TL014", "leak.js")]

@@ -311,6 +311,9 @@ def test_a_source_file_linked_outside_the_project_is_not_read(tmp_path: Path, ca
         assert {d["path"] for d in doc["diagnostics"] if d["code"] == "TL001"} == {"inside.js", "src/real.js"}
         (notice,) = [n for n in doc["notices"] if n["path"] == "leak.js"]
         assert notice["kind"] == "skipped" and "outside the project" in notice["message"]
+    code, doc = _check_json(root, *args, "leak.js")  # named on the command line, as pre-commit does
+    assert code == 0 and "TOKEN_abc123_SECRET" not in json.dumps(doc)
+    assert [n["path"] for n in doc["notices"]] == ["leak.js"]
 
 
 @pytest.mark.skipif(not HAS_GIT, reason="needs git")

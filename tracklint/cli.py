@@ -242,23 +242,37 @@ def _load_plan(settings):
     return plan
 
 
+def _named(path: Path) -> Path:
+    """``path`` made absolute: a directory resolved, a file's own name kept (its directory
+    resolved), a path that does not exist as typed."""
+    if not path.exists():
+        return path.absolute()
+    if path.is_dir():
+        return path.resolve()
+    return Path(os.path.realpath(os.path.dirname(os.path.abspath(path)))) / path.name
+
+
 def _settings(*, paths, config, isolated, **overrides):
     from tracklint.config import resolve_settings
 
     given = [p for p in (paths or [])]
     over = dict(overrides)
     if given:
-        over["paths"] = tuple(p.resolve() if p.exists() else p.absolute() for p in given)
+        # A file is named as given: resolved, a symbolic link to a file outside the project
+        # would move the run's root there (and be read); its directory is resolved.
+        over["paths"] = tuple(_named(p) for p in given)
         over["files_given"] = any(p.is_file() for p in given)
     return resolve_settings(config=config, isolated=isolated, overrides=over)
 
 
-def _as_change(settings):
+def _as_change(settings, paths: list[Path]):
     """``--affected``: the paths given are the change (any file: the plan, the config and the
-    baseline count too); the run lists the whole project and reports what the change affects."""
+    baseline count too); the run lists the whole project and reports what the change affects.
+    The paths are taken as named (a symbolic link is a changed file of its own)."""
     from tracklint.files import relpath
 
-    rels = (relpath(os.path.abspath(p), settings.root.resolve()) for p in settings.paths)
+    root = os.path.realpath(settings.root)
+    rels = (relpath(_named(Path(p)), root) for p in paths)
     changed = tuple(rel for rel in rels if not rel.startswith(("../", "/")) and rel != "..")
     return settings.with_(paths=(), files_given=False, changed_files=changed)
 
@@ -335,7 +349,7 @@ def _check(*, paths, plan, config, isolated, output_format, output_file, select,
         prefilter=False if no_prefilter else None,
     )
     if affected:
-        settings = _as_change(settings)
+        settings = _as_change(settings, paths or [])
     if settings.baseline is not None and not settings.baseline.is_file() and write_baseline is None:
         raise UsageError(f"baseline file not found: {settings.baseline}")
     _start_listing(settings)  # git lists the files while the plan loads
