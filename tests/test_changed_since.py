@@ -171,3 +171,25 @@ def test_a_staged_link_outside_the_project_fails_the_hook(tmp_path: Path) -> Non
     result = _invoke(root, "--no-cache", "--affected", "leak.js")
     assert result.exit_code == 1 and "TOKEN_SECRET_123" not in result.output, result.output
     assert [(d["code"], d["path"]) for d in json.loads(result.output)["diagnostics"]] == [("TL014", "leak.js")]
+
+
+@pytest.mark.parametrize("mode", [["--changed-since", "main"], ["--affected", "pyproject.toml"]])
+def test_a_pyproject_change_outside_tool_tracklint_rechecks_nothing_else(tmp_path: Path, mode) -> None:
+    """A dependency bump in pyproject.toml is no configuration change: the legacy finding in an
+    unchanged file stays out; a change to [tool.tracklint] re-checks every call."""
+    git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "tracking-plan.yaml").write_text(PLAN)
+    (tmp_path / "legacy.js").write_text('analytics.track("Old Unplanned Thing");\n')
+    pyproject = '[project]\nname = "x"\ndependencies = ["a==1"]\n\n[tool.tracklint]\nselect = ["TL001"]\n'
+    (tmp_path / "pyproject.toml").write_text(pyproject)
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-qm", "base")
+    (tmp_path / "pyproject.toml").write_text(pyproject.replace("a==1", "a==2"))
+    git(tmp_path, "add", "-A")
+    bump = _invoke(tmp_path, "--no-cache", *mode)
+    assert bump.exit_code == 0 and not json.loads(bump.output)["diagnostics"], bump.output
+    (tmp_path / "pyproject.toml").write_text(pyproject.replace('["TL001"]', '["TL001", "TL002"]'))
+    git(tmp_path, "add", "-A")
+    config = _invoke(tmp_path, "--no-cache", *mode)
+    assert config.exit_code == 1, config.output
+    assert {d["path"] for d in json.loads(config.output)["diagnostics"]} == {"legacy.js"}

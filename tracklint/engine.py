@@ -831,8 +831,37 @@ def may_matter(settings: Settings, changed: frozenset[str]) -> bool:
 
 def change_scope(settings: Settings, plan: Plan, changed: frozenset[str]) -> ChangeScope:
     inputs = {_rel(os.path.abspath(str(p)), settings.root)
-              for p in (*plan.files, settings.plan, settings.config_file, settings.baseline) if p}
-    return ChangeScope(changed, bool(changed & inputs))
+              for p in (*plan.files, settings.plan, settings.baseline) if p}
+    everything = bool(changed & inputs)
+    if not everything and settings.config_file is not None:
+        config = _rel(os.path.abspath(settings.config_file), settings.root)
+        everything = config in changed and _config_changed(settings, config)
+    return ChangeScope(changed, everything)
+
+
+def _config_changed(settings: Settings, rel: str) -> bool:
+    """Whether the change touched tracklint's configuration: any change to a tracklint.toml;
+    in a pyproject.toml, only a change to its ``[tool.tracklint]`` table (a dependency bump
+    must not re-report every call). Compared with the base of --changed-since, or with HEAD for
+    --affected (the staged file against the last commit)."""
+    import tomllib
+
+    from tracklint.errors import TracklintError
+    from tracklint.gitutil import file_at_ref, merge_base
+
+    path = settings.config_file
+    if path is None or path.name != "pyproject.toml":
+        return True
+    try:
+        base = merge_base(settings.root, settings.changed_since) if settings.changed_since else "HEAD"
+        old = file_at_ref(settings.root, base, rel)
+        if old is None:
+            return True
+        tables = [tomllib.loads(text).get("tool", {}).get("tracklint")
+                  for text in (old.decode("utf-8"), path.read_text(encoding="utf-8"))]
+    except (TracklintError, OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
+        return True
+    return tables[0] != tables[1]
 
 
 def _depends_on(f: FileExtraction, call: TrackCall, changed: frozenset[str], families: set[str]) -> bool:
