@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -63,6 +68,33 @@ def test_swift_and_kotlin_constants_from_other_files(tmp_path: Path) -> None:
     })
     assert [(p, e) for p, _, e, _ in got] == [
         ("android/App.kt", "Signed Up"), ("ios/App.swift", "Signed Up"), ("ios/App.swift", "Order Completed")]
+
+
+def test_each_resolved_constant_records_the_file_it_came_from(tmp_path: Path) -> None:
+    """The dependency edge PR modes follow (a change to the defining file re-checks the call);
+    the cache and the memo carry it with the call."""
+    from tracklint.cache import call_from_dict, call_to_dict
+
+    files = {
+        "web/events.ts": 'export const Events = { A: "Signed Up" } as const;\n',
+        "web/page.ts": 'import { Events } from "./events";\nconst L = "Local";\nanalytics.track(Events.A);\nanalytics.track(L);\n',
+        "app/__init__.py": "",
+        "app/names.py": 'import enum\nclass Ev(str, enum.Enum):\n    A = "Signed Up"\n',
+        "app/view.py": 'import analytics\nfrom app.names import Ev\nanalytics.track("u", Ev.A)\n',
+        "ios/Events.swift": 'enum Events: String {\n    case signedUp = "Signed Up"\n}\n',
+        "ios/App.swift": "analytics.track(name: Events.signedUp.rawValue)\n",
+        "android/Events.kt": 'package com.acme\nobject Events { const val SIGNED_UP = "Signed Up" }\n',
+        "android/App.kt": "import com.acme.Events\nfun f() { analytics.track(Events.SIGNED_UP) }\n",
+    }
+    scan(tmp_path, files)
+    settings = resolve_settings(cwd=tmp_path, overrides={"cache": False, "jobs": 1})
+    calls = engine.scan(settings).calls
+    assert sorted((c.path, c.span.line, c.event_from) for c in calls) == [
+        ("android/App.kt", 2, "android/Events.kt"), ("app/view.py", 3, "app/names.py"),
+        ("ios/App.swift", 1, "ios/Events.swift"),
+        ("web/page.ts", 3, "web/events.ts"), ("web/page.ts", 4, None)]  # a constant of its own file
+    for call in calls:
+        assert call_from_dict(call_to_dict(call)).event_from == call.event_from
 
 
 def test_ambiguous_global_constant_stays_unresolved(tmp_path: Path) -> None:
@@ -129,3 +161,64 @@ def test_languages_of_listed_paths() -> None:
     assert languages_of(["a/b.py", "c.TSX", "d.kt", "e.kts", "f.md", "noext", "g.min.js"]) == {
         "python", "tsx", "kotlin", "javascript"}
     assert languages_of([]) == set()
+
+
+# ------------------------------------------------------------------------ workers die with the run
+
+
+def _children(pid: int) -> set[int]:
+    """Live (not zombie) processes whose parent is ``pid`` (Linux /proc)."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        state, ppid = stat.rsplit(")", 1)[1].split()[:2]
+        if int(ppid) == pid and state != "Z":
+            found.add(int(entry))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_workers_die_when_the_run_is_killed(tmp_path: Path, sig: int) -> None:
+    """A CI timeout kills `tracklint check` (SIGTERM, then SIGKILL): no worker may outlive it,
+    busy or waiting for work."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "tracking-plan.yaml").write_text("tracklint: 1\nevents:\n  Signed Up: {description: x}\n")
+    body = "".join(f'analytics.track("Event {i}", {{ n: {i} }});\n' for i in range(300))
+    for i in range(1500):
+        (tmp_path / f"f{i:04d}.js").write_text(body)
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    run = subprocess.Popen([sys.executable, "-m", "tracklint", "check", "--no-cache", "-j", "2", "-f", "json"],
+                           cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        workers: set[int] = set()
+        while len(workers) < 2 and time.monotonic() < deadline and run.poll() is None:
+            workers = {p for p in _children(run.pid) if "git" not in Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")}
+            time.sleep(0.01)
+        assert workers, "the run never started its workers"
+        os.kill(run.pid, sig)
+        run.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        survivors = [p for p in workers if _alive(p)]
+    finally:
+        if run.poll() is None:
+            run.kill()
+    for pid in survivors:  # clean up before failing
+        os.kill(pid, signal.SIGKILL)
+    assert not survivors, f"workers outlived the killed run: {survivors}"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -272,3 +274,83 @@ def test_a_file_stream_left_early_ends_gits_walk(tmp_path: Path, monkeypatch: py
     stream.close()
     (_, others), = started
     assert others.returncode is not None and others.stdout.closed
+
+
+# ------------------------------------------------------------- symlinks out, submodules: notices
+
+_PLAN = "tracklint: 1\nevents:\n  Signed Up: {description: x}\n"
+
+
+def _check_json(root: Path, *args: str) -> tuple[int, dict]:
+    done = subprocess.run(
+        [sys.executable, "-m", "tracklint", "check", "-f", "json", *args], cwd=root, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+@pytest.mark.skipif(not HAS_GIT or os.name == "nt", reason="needs git and symlinks")
+@pytest.mark.parametrize("cache", [True, False])
+def test_a_source_file_linked_outside_the_project_is_not_read(tmp_path: Path, cache: bool) -> None:
+    """A pull request can commit `leak.js -> /some/secret`; its content must not reach the log.
+    A link to a file inside the project is read as before."""
+    outside = write(tmp_path, "secret/token.js", 'analytics.track("TOKEN_abc123_SECRET");\n')
+    root = tmp_path / "repo"
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    write(root, "tracking-plan.yaml", _PLAN)
+    write(root, "src/real.js", 'analytics.track("Inside Event");\n')
+    os.symlink(outside, root / "leak.js")
+    os.symlink("src/real.js", root / "inside.js")
+    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
+    args = () if cache else ("--no-cache",)
+    for _ in range(2):  # the second run answers from the cache (or the memo)
+        code, doc = _check_json(root, *args)
+        text = json.dumps(doc)
+        assert "TOKEN_abc123_SECRET" not in text
+        assert {d["path"] for d in doc["diagnostics"] if d["code"] == "TL001"} == {"inside.js", "src/real.js"}
+        (notice,) = [n for n in doc["notices"] if n["path"] == "leak.js"]
+        assert notice["kind"] == "skipped" and "outside the project" in notice["message"]
+    code, doc = _check_json(root, *args, "leak.js")  # named on the command line, as pre-commit does
+    assert code == 0 and "TOKEN_abc123_SECRET" not in json.dumps(doc)
+    assert [n["path"] for n in doc["notices"]] == ["leak.js"]
+
+
+@pytest.mark.skipif(not HAS_GIT, reason="needs git")
+def test_code_in_a_git_submodule_gets_a_notice_naming_it(tmp_path: Path) -> None:
+    sub = tmp_path / "sub"
+    subprocess.run(["git", "init", "-q", str(sub)], check=True)
+    write(sub, "a.js", 'analytics.track("Hidden Event");\n')
+    git = ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", "-c", "protocol.file.allow=always"]
+    subprocess.run([*git, "-C", str(sub), "add", "-A"], check=True)
+    subprocess.run([*git, "-C", str(sub), "commit", "-qm", "s"], check=True)
+    root = tmp_path / "repo"
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    write(root, "tracking-plan.yaml", _PLAN)
+    subprocess.run([*git, "-C", str(root), "submodule", "add", "-q", str(sub), "vendor/sub"], check=True,
+                   capture_output=True)
+    _, doc = _check_json(root, "--no-cache")
+    (notice,) = [n for n in doc["notices"] if n["path"] == "vendor/sub"]
+    assert notice["kind"] == "skipped" and "submodule" in notice["message"]
+
+
+@pytest.mark.skipif(not HAS_GIT, reason="needs git")
+def test_a_pull_request_that_bumps_a_submodule_fails_the_gate(tmp_path: Path) -> None:
+    """The submodule's code is not checked, so a change to it fails the PR modes (TL014)
+    unless the config says `fail-on-skipped-changes = false`."""
+    git = ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", "-c", "protocol.file.allow=always"]
+    sub = tmp_path / "sub"
+    subprocess.run(["git", "init", "-q", str(sub)], check=True)
+    write(sub, "a.js", 'analytics.track("Hidden Event");\n')
+    subprocess.run([*git, "-C", str(sub), "add", "-A"], check=True)
+    subprocess.run([*git, "-C", str(sub), "commit", "-qm", "s"], check=True)
+    root = tmp_path / "repo"
+    subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True)
+    write(root, "tracking-plan.yaml", _PLAN)
+    subprocess.run([*git, "-C", str(root), "add", "-A"], check=True)
+    subprocess.run([*git, "-C", str(root), "commit", "-qm", "base"], check=True)
+    subprocess.run([*git, "-C", str(root), "submodule", "add", "-q", str(sub), "vendor/sub"], check=True,
+                   capture_output=True)
+    code, doc = _check_json(root, "--no-cache", "--changed-since", "main")
+    assert code == 1
+    assert [(d["code"], d["path"]) for d in doc["diagnostics"]] == [("TL014", "vendor/sub")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -14,7 +15,6 @@ from identify import identify
 
 REPO = Path(__file__).resolve().parent.parent
 MANIFEST = REPO / ".pre-commit-hooks.yaml"
-TYPES = ["python", "javascript", "jsx", "ts", "tsx", "swift", "kotlin"]
 
 
 @pytest.fixture(scope="module")
@@ -32,9 +32,10 @@ def test_manifest_is_valid_for_pre_commit():
 
 def test_per_file_hook(hooks):
     hook = hooks["tracklint"]
-    assert hook["entry"] == "tracklint check --force-exclude"
+    # --affected: the staged files are a change; tracklint checks what it can affect
+    assert hook["entry"] == "tracklint check --force-exclude --affected"
     assert hook["language"] == "python"
-    assert hook["types_or"] == TYPES
+    assert hook["types"] == ["text"] and "types_or" not in hook
     assert hook["require_serial"] is True
     assert hook["minimum_pre_commit_version"] == "2.9.0"  # types_or needs 2.9.0
     assert hook.get("pass_filenames", True) is True
@@ -48,9 +49,12 @@ def test_project_hook(hooks):
     assert hook["always_run"] is True
 
 
-def _matches(hook: dict, path: str) -> bool:
-    """pre-commit's filter: `types` (default [file]) all, `types_or` any, `exclude_types` none."""
+def _matches(hook: dict, path: str, content: bytes = b"x\n") -> bool:
+    """pre-commit's filter: `types` (default [file]) all, `types_or` any, `exclude_types` none,
+    on the tags pre-commit gives a staged file (by name, else by content)."""
     tags = identify.tags_from_filename(path) | {"file"}
+    if not tags & {"text", "binary"}:
+        tags.add("text" if identify.is_text(io.BytesIO(content)) else "binary")
     types = set(hook.get("types", ["file"]))
     types_or = set(hook.get("types_or", []))
     return types <= tags and (not types_or or bool(types_or & tags)) and not (set(hook.get("exclude_types", [])) & tags)
@@ -78,10 +82,17 @@ def test_source_files_match(hooks, path):
 
 @pytest.mark.parametrize(
     "path",
-    ["README.md", "tracking-plan.yaml", "package.json", "index.html", "styles.css", "app.rb", "Makefile", "a.vue"],
+    # the plan, its included files, the config and the baseline re-check every call
+    ["tracking-plan.yaml", "events/orders.yml", "pyproject.toml", "tracklint.toml", ".tracklint.toml",
+     "tracklint-baseline.txt", ".tracklint-baseline"],
 )
-def test_other_files_do_not_match(hooks, path):
-    assert not _matches(hooks["tracklint"], path)
+def test_plan_config_and_baseline_files_match(hooks, path):
+    assert _matches(hooks["tracklint"], path)
+
+
+@pytest.mark.parametrize("path", ["logo.png", "bundle.zip", "font.woff2"])
+def test_binary_files_do_not_match(hooks, path):
+    assert not _matches(hooks["tracklint"], path, b"\x00\x01\x02")
 
 
 # --------------------------------------------------------------------------- a real pre-commit run
@@ -169,13 +180,23 @@ def test_pre_commit_blocks_a_renamed_event_and_allows_a_conforming_commit(hooked
     assert _git(repo, "rev-list", "--count", "HEAD").stdout.strip() == "2"
 
 
-def test_pre_commit_skips_commits_without_source_files(hooked_repo):
+def test_pre_commit_passes_commits_that_cannot_change_a_finding(hooked_repo):
     repo = hooked_repo
     (repo / "notes.md").write_text("x\n")
     _git(repo, "add", "notes.md")
     done = _git(repo, "commit", "-m", "docs only", check=False)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "no files to check" in (done.stdout + done.stderr).lower()
+    assert "Passed" in done.stdout + done.stderr
+
+
+def test_pre_commit_blocks_a_plan_only_rename(hooked_repo):
+    """Staging only the plan runs the hook, and every call is checked against the new plan."""
+    repo = hooked_repo
+    (repo / "tracking-plan.yaml").write_text(PLAN.replace("Purchase Completed:", "Order Paid:"))
+    _git(repo, "add", "tracking-plan.yaml")
+    blocked = _git(repo, "commit", "-m", "rename in the plan", check=False)
+    output = blocked.stdout + blocked.stderr
+    assert blocked.returncode != 0 and "TL001" in output and "app.py" in output, output
 
 
 @pytest.mark.slow

@@ -296,15 +296,39 @@ def _load_plan(settings):
     return plan
 
 
+def _named(path: Path) -> Path:
+    """``path`` made absolute: a directory resolved, a file's own name kept (its directory
+    resolved), a path that does not exist as typed."""
+    if not path.exists():
+        return path.absolute()
+    if path.is_dir():
+        return path.resolve()
+    return Path(os.path.realpath(os.path.dirname(os.path.abspath(path)))) / path.name
+
+
 def _settings(*, paths, config, isolated, **overrides):
     from tracklint.config import resolve_settings
 
     given = [p for p in (paths or [])]
     over = dict(overrides)
     if given:
-        over["paths"] = tuple(p.resolve() if p.exists() else p.absolute() for p in given)
+        # A file is named as given: resolved, a symbolic link to a file outside the project
+        # would move the run's root there (and be read); its directory is resolved.
+        over["paths"] = tuple(_named(p) for p in given)
         over["files_given"] = any(p.is_file() for p in given)
     return resolve_settings(config=config, isolated=isolated, overrides=over)
+
+
+def _as_change(settings, paths: list[Path]):
+    """``--affected``: the paths given are the change (any file: the plan, the config and the
+    baseline count too); the run lists the whole project and reports what the change affects.
+    The paths are taken as named (a symbolic link is a changed file of its own)."""
+    from tracklint.files import relpath
+
+    root = os.path.realpath(settings.root)
+    rels = (relpath(_named(Path(p)), root) for p in paths)
+    changed = tuple(rel for rel in rels if not rel.startswith(("../", "/")) and rel != "..")
+    return settings.with_(paths=(), files_given=False, changed_files=changed)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -325,7 +349,8 @@ def check(
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings (errors of tracklint itself still exit 2).")] = False,
     baseline: Annotated[Optional[Path], typer.Option("--baseline", help="Report only findings not recorded in this baseline file.")] = None,
     write_baseline: Annotated[Optional[Path], typer.Option("--write-baseline", help="Record today's findings in this file and exit 0.")] = None,
-    changed_since: Annotated[Optional[str], typer.Option("--changed-since", help="Check only files changed since this git ref (and report renames).")] = None,
+    changed_since: Annotated[Optional[str], typer.Option("--changed-since", help="Check what changed since this git ref: calls in changed files, calls that use a changed file's constants, every call when the plan, config or baseline changed (and report renames).")] = None,
+    affected: Annotated[bool, typer.Option("--affected", help="Treat the files given as a change and check what it affects, as --changed-since does (the per-file pre-commit hook passes it).")] = False,
     show_suppressed: Annotated[bool, typer.Option("--show-suppressed", help="Also list findings silenced inline or by the baseline.")] = False,
     color: ColorOpt = "auto",
     jobs: JobsOpt = None,
@@ -342,7 +367,7 @@ def check(
 
 
 def _check(*, target, paths, plan, config, isolated, output_format, output_file, select, ignore, fail_on,
-           exit_zero, baseline, write_baseline, changed_since, show_suppressed, color, jobs,
+           exit_zero, baseline, write_baseline, changed_since, affected, show_suppressed, color, jobs,
            no_cache, exclude, force_exclude, no_prefilter) -> int:
     from tracklint.diagnostics import Severity
 
@@ -376,6 +401,8 @@ def _check(*, target, paths, plan, config, isolated, output_format, output_file,
         prefilter=False if no_prefilter else None,
     )
     target.format, target.output_file = settings.output_format, settings.output_file
+    if affected:
+        settings = _as_change(settings, paths or [])
     if settings.baseline is not None and not settings.baseline.is_file() and write_baseline is None:
         raise UsageError(f"baseline file not found: {settings.baseline}")
     _start_listing(settings)  # git lists the files while the plan loads

@@ -62,6 +62,12 @@ class Settings:
     baseline: Path | None = None
     write_baseline: Path | None = None
     changed_since: str | None = None
+    # The paths a change touched, repo-relative (``check --affected FILE...``, the per-file
+    # pre-commit hook): the run checks what they can affect, like --changed-since.
+    changed_files: tuple[str, ...] | None = None
+    # In those PR modes, a changed file that tracklint skips (too large, minified, generated,
+    # binary) fails the gate (TL014) unless this is false.
+    fail_on_skipped_changes: bool = True
     config_file: Path | None = None
     progress: bool = True
 
@@ -109,6 +115,7 @@ _KEYS: dict[str, tuple[type, ...]] = {
     "max-file-size": (int,),
     "skip-minified": (bool,),
     "skip-generated": (bool,),
+    "fail-on-skipped-changes": (bool,),
     "baseline": (str,),
 }
 
@@ -291,7 +298,7 @@ def settings_from_table(table: dict[str, Any], base_dir: Path, path: Path | None
         kw["wrappers"] = validate_wrappers(t["wrappers"], path)
     if "jobs" in t:
         kw["jobs"] = _config_jobs(t["jobs"], path)
-    for key in ("cache", "max-file-size", "skip-minified", "skip-generated"):
+    for key in ("cache", "max-file-size", "skip-minified", "skip-generated", "fail-on-skipped-changes"):
         if key in t:
             kw[key.replace("-", "_")] = t[key]
     if "cache-dir" in t:

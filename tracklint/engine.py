@@ -14,6 +14,7 @@ import logging
 import os
 import signal
 import stat
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,11 +68,13 @@ class _Options:
     skip_minified: bool
     skip_generated: bool
     digests: bool
+    root: str = ""  # the project root, symlinks resolved: files linked outside it are not read
 
     @classmethod
     def of(cls, settings: Settings, *, digests: bool) -> "_Options":
         return cls(tuple(settings.presets), tuple(settings.wrappers), settings.max_file_size,
-                   settings.prefilter, settings.skip_minified, settings.skip_generated, digests)
+                   settings.prefilter, settings.skip_minified, settings.skip_generated, digests,
+                   os.path.realpath(settings.root))
 
 
 @dataclass
@@ -154,6 +157,35 @@ class NotRegularFile(OSError):
     """A FIFO, socket, device or directory: never read (it could block or never end)."""
 
 
+class OutsideRoot(OSError):
+    """A symbolic link to a file outside the project: never read (a pull request could point
+    one at a secret of the machine that runs the check, and the report would quote it)."""
+
+
+def _outside(rel: str) -> Notice:
+    return Notice(rel, "skipped", "symbolic link to a file outside the project; not read")
+
+
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+def _open_within(path: str, root: str) -> int:
+    """Open ``path`` for reading; when ``root`` is given, a symbolic link is followed only to
+    a file inside ``root`` (else :class:`OutsideRoot`). Costs nothing for a regular file: the
+    first ``open`` refuses to follow a link, and only a link is looked at further."""
+    if not root:
+        return os.open(path, _READ_FLAGS)
+    try:
+        return os.open(path, _READ_FLAGS | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        if exc.errno not in (errno.ELOOP, errno.EMLINK) or not os.path.islink(path):
+            raise
+    real = os.path.realpath(path)
+    if os.path.commonpath([real, root]) != root:
+        raise OutsideRoot("symbolic link to a file outside the project")
+    return os.open(real, _READ_FLAGS)
+
+
 def _not_regular(rel: str) -> Notice:
     return Notice(rel, "unreadable", "not a regular file; not read")
 
@@ -162,13 +194,13 @@ def _too_big(rel: str, size: int, limit: int) -> Notice:
     return Notice(rel, "skipped", f"file is {size:,} bytes, over the {limit:,}-byte limit (max-file-size); not parsed")
 
 
-def read_with_stat(path: str, limit: int) -> tuple[bytes | None, FileStat]:
+def read_with_stat(path: str, limit: int, root: str = "") -> tuple[bytes | None, FileStat]:
     """The bytes of the file at ``path`` (None when it is larger than ``limit``) and its stat,
     taken on the open file before reading. Opened non-blocking, so a FIFO raises
     :class:`NotRegularFile` instead of waiting for a writer. Sized from ``fstat``: a buffered
     ``read(limit)`` allocates the whole limit (2 MB) for every file and then shrinks it, which
-    doubled the cost of reading 20,000 small files."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
+    doubled the cost of reading 20,000 small files. ``root``: see :func:`_open_within`."""
+    fd = _open_within(path, root)
     try:
         st = os.fstat(fd)
         info = FileStat(st.st_size, st.st_mtime_ns, st.st_mode)
@@ -189,9 +221,9 @@ def read_with_stat(path: str, limit: int) -> tuple[bytes | None, FileStat]:
         os.close(fd)
 
 
-def read_file(path: str, limit: int) -> bytes:
+def read_file(path: str, limit: int, root: str = "") -> bytes:
     """At most ``limit`` bytes of the file at ``path`` (see :func:`read_with_stat`)."""
-    data, _ = read_with_stat(path, limit - 1)
+    data, _ = read_with_stat(path, limit - 1, root)
     if data is None:  # over the limit: the first ``limit`` bytes show the caller it is too big
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         try:
@@ -208,13 +240,15 @@ def _process_one(path: str, rel: str, known_digest: str, specs, prefilter, optio
     from tracklint.prefilter import is_generated, is_minified
 
     try:
-        data, info = read_with_stat(path, options.max_size)
+        data, info = read_with_stat(path, options.max_size, options.root)
     except OSError as exc:
         if isinstance(exc, FileNotFoundError) and not os.path.lexists(path):
             return GONE, "", None  # deleted since it was listed (or tracked, deleted in the work tree)
         result = FileExtraction(path=rel, language=language_for(path) or "unknown")
         if isinstance(exc, NotRegularFile):
             result.notices.append(_not_regular(rel))
+        elif isinstance(exc, OutsideRoot):
+            result.notices.append(_outside(rel))
         else:
             result.notices.append(Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
         return result, "", None
@@ -240,14 +274,16 @@ def _process_one(path: str, rel: str, known_digest: str, specs, prefilter, optio
 
 
 def _extract_one(path: str, rel: str, specs, max_size: int, data: bytes | None = None, *,
-                 windows: bool = True) -> FileExtraction:
-    """Read (unless given) and extract one file; any failure becomes a notice on that file."""
+                 windows: bool = True, root: str = "") -> FileExtraction:
+    """Read (unless given) and extract one file; any failure becomes a notice on that file.
+    ``root``: see :func:`_open_within`."""
     try:
         if data is None:
-            data = read_file(path, max_size + 1)
+            data = read_file(path, max_size + 1, root)
     except OSError as exc:
         result = FileExtraction(path=rel, language=language_for(path) or "unknown")
-        result.notices.append(Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
+        outside = isinstance(exc, OutsideRoot)
+        result.notices.append(_outside(rel) if outside else Notice(rel, "unreadable", f"cannot read: {exc.strerror or exc}"))
         return result
     try:
         return extract_file(rel, data, specs, max_file_size=max_size, windows=windows)
@@ -288,7 +324,8 @@ class _Pool:
             from concurrent.futures import ProcessPoolExecutor  # imported only when used
 
             self._prepare()
-            self.executor = ProcessPoolExecutor(max_workers=self.jobs, initializer=_worker_init)
+            self.executor = ProcessPoolExecutor(max_workers=self.jobs, initializer=_worker_init,
+                                                initargs=(os.getpid(),))
             total = self.total() or self.count
             self.chunk = min(CHUNK_MAX_FILES, max(CHUNK_MIN_FILES, total // (self.jobs * 8)))
         if self.executor is not None and len(self.waiting) >= self.chunk:
@@ -456,7 +493,8 @@ def extract_paths(settings: Settings, files: Iterable, *, progress: Progress | N
         if fx is None:  # unchanged content: the cached result stands, now under the new stat
             fx = cache.lookup_digest(work.rel, digest) if cache is not None else None
             if fx is None:  # the entry went away meanwhile: extract it here
-                fx = _extract_one(work.path, work.rel, _specs(settings), settings.max_file_size, windows=settings.prefilter)
+                fx = _extract_one(work.path, work.rel, _specs(settings), settings.max_file_size,
+                                  windows=settings.prefilter, root=os.path.realpath(settings.root))
             else:
                 counts.files_cached += 1
         else:
@@ -476,6 +514,16 @@ def extract_paths(settings: Settings, files: Iterable, *, progress: Progress | N
         out.notices.extend(fx.notices)
     counts.seconds = time.perf_counter() - started
     return out
+
+
+def submodule_notices(settings: Settings) -> list[Notice]:
+    """A notice for each git submodule in the run's paths: its code is not checked."""
+    from tracklint.files import submodules
+
+    if settings.files_given:
+        return []
+    return [Notice(rel, "skipped", "git submodule: its files are not checked (run tracklint inside it to check them)")
+            for rel in submodules(settings.root, settings.paths)]
 
 
 def _keep(out: Extraction, fx: FileExtraction) -> None:
@@ -500,11 +548,41 @@ def _open_cache(settings: Settings):
         return None
 
 
-def _worker_init() -> None:
-    """Workers leave Ctrl-C to the main process, which ends them, and collect cyclic garbage
-    (the main process may have turned the collector off; a worker's heap turns over)."""
+def _worker_init(parent: int) -> None:
+    """Workers leave Ctrl-C to the main process, which ends them, collect cyclic garbage (the
+    main process may have turned the collector off; a worker's heap turns over), and die with
+    the main process: killed (SIGKILL, SIGTERM, a CI timeout) it cannot end them, and a worker
+    blocked on its task queue would otherwise wait forever (the queue's pipe stays open in every
+    sibling). ``parent``: the main process's id."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.enable()
+    if not _die_with_parent():
+        import threading
+
+        threading.Thread(target=_watch_parent, args=(parent,), name="tracklint-parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _die_with_parent() -> bool:
+    """Ask Linux to send SIGKILL to this process when its parent ends (PR_SET_PDEATHSIG);
+    False where that is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    """Elsewhere: end this worker once its parent is gone (it is then re-parented)."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _isolated(work: _Work, options: _Options) -> tuple[FileExtraction | None, str, Any, FileStat | None]:
@@ -512,7 +590,7 @@ def _isolated(work: _Work, options: _Options) -> tuple[FileExtraction | None, st
     try:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=1, initializer=_worker_init) as pool:
+        with ProcessPoolExecutor(max_workers=1, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
             return pool.submit(_worker_extract, [(work.path, work.rel, work.known_digest)], options).result(timeout=120)[0]
     except Exception as exc:  # noqa: BLE001
         fx = FileExtraction(path=work.rel, language=language_for(work.path) or "unknown")
@@ -571,7 +649,8 @@ def complete_exports(settings: Settings, ex: Extraction) -> None:
     specs = _specs(settings)
 
     def whole(path: str) -> FileExtraction:
-        fx = _extract_one(str(settings.root / path), path, specs, settings.max_file_size, windows=False)
+        fx = _extract_one(str(settings.root / path), path, specs, settings.max_file_size, windows=False,
+                          root=os.path.realpath(settings.root))
         ex.notices.extend(fx.notices)
         return fx
 
@@ -587,22 +666,23 @@ def complete_exports(settings: Settings, ex: Extraction) -> None:
 def resolve_constants(files: list[FileExtraction]) -> None:
     """Resolve event names that refer to constants imported from other files of the project
     (JS/TS and Python imports; Swift and Kotlin share one namespace per module, so a constant
-    defined once in the project is used)."""
+    defined once in the project is used). Each resolved call records the file its constant came
+    from (``TrackCall.event_from``): PR modes re-check it when that file changes."""
     by_path = {f.path: f for f in files}
-    global_exports: dict[str, dict[str, set[str]]] = {}
+    global_exports: dict[str, dict[str, dict[str, str]]] = {}  # family -> key -> value -> a file
     for f in files:
-        family = _family(f.language)
-        table = global_exports.setdefault(family, {})
+        table = global_exports.setdefault(_family(f.language), {})
         for key, value in f.exports.items():
-            table.setdefault(key, set()).add(value)
+            table.setdefault(key, {}).setdefault(value, f.path)
     for f in files:
         for call in f.calls:
             if call.event is not None or not call.event_ref:
                 continue
-            value = _resolve_ref(f, call.event_ref, by_path, global_exports.get(_family(f.language), {}))
-            if value is not None:
-                call.event = value
+            found = _resolve_ref(f, call.event_ref, by_path, global_exports.get(_family(f.language), {}))
+            if found is not None:
+                call.event, origin = found
                 call.event_kind = "constant"
+                call.event_from = origin if origin != f.path else None
 
 
 def _family(language: str) -> str:
@@ -632,19 +712,21 @@ def _import_of(f: FileExtraction, ref: str) -> tuple[tuple[str, str] | None, str
     return None, ref
 
 
-def _resolve_ref(f: FileExtraction, ref: str, by_path: dict[str, FileExtraction], global_table: dict[str, set[str]]) -> str | None:
+def _resolve_ref(f: FileExtraction, ref: str, by_path: dict[str, FileExtraction],
+                 global_table: dict[str, dict[str, str]]) -> tuple[str, str] | None:
+    """(value, path of the file that defines it) for a reference to another file's constant."""
     imported, rest = _import_of(f, ref)
     if imported is not None:
         for module, key in _import_targets(f, imported, rest):
             target = _module_file(f, module, by_path)
             value = target.exports.get(key) if target is not None else None
             if value is not None:
-                return value
+                return value, target.path
     if f.language in ("swift", "kotlin"):
         for key in (ref, ref.removesuffix(".rawValue"), ".".join(ref.split(".")[-2:])):
             values = global_table.get(key)
             if values is not None and len(values) == 1:
-                return next(iter(values))
+                return next(iter(values.items()))
     return None
 
 
@@ -704,13 +786,165 @@ def assign_sources(calls: list[TrackCall], plan: Plan, root: Path) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# PR modes: what a change can affect
+
+
+def pr_mode(settings: Settings) -> bool:
+    """Whether the run checks a change (--changed-since, --affected / the per-file hook)."""
+    return bool(settings.changed_since) or settings.changed_files is not None
+
+
+@dataclass(frozen=True)
+class ChangeScope:
+    """The paths a change touched (repo-relative, deleted ones included) and whether it touched
+    an input of every call: the plan or one of its included files, the config, the baseline."""
+
+    changed: frozenset[str]
+    everything: bool
+
+
+#: Suffixes of files that can change a result without being source files (plan, config).
+_INPUT_SUFFIXES = (".yaml", ".yml", ".toml")
+
+
+def changed_paths(settings: Settings) -> frozenset[str] | None:
+    """What the change touched, or None outside the PR modes."""
+    if settings.changed_since:
+        from tracklint.gitutil import changed_files
+
+        return frozenset(changed_files(settings.root, settings.changed_since, deleted=True))
+    if settings.changed_files is not None:
+        return frozenset(settings.changed_files)
+    return None
+
+
+def may_matter(settings: Settings, changed: frozenset[str]) -> bool:
+    """Whether any changed path can change a finding: a source file, a YAML/TOML file (the plan
+    and config are among them), the baseline, a submodule (a directory). A change to a README
+    needs no extraction."""
+    from tracklint.files import _supported
+
+    inputs = {_rel(str(p), settings.root) for p in (settings.plan, settings.config_file, settings.baseline) if p}
+    return any(_supported(os.path.basename(p)) or p.lower().endswith(_INPUT_SUFFIXES) or p in inputs
+               or os.path.isdir(settings.root / p) for p in changed)
+
+
+def change_scope(settings: Settings, plan: Plan, changed: frozenset[str]) -> ChangeScope:
+    inputs = {_rel(os.path.abspath(str(p)), settings.root)
+              for p in (*plan.files, settings.plan, settings.baseline) if p}
+    everything = bool(changed & inputs)
+    if not everything and settings.config_file is not None:
+        config = _rel(os.path.abspath(settings.config_file), settings.root)
+        everything = config in changed and _config_changed(settings, config)
+    return ChangeScope(changed, everything)
+
+
+def _config_changed(settings: Settings, rel: str) -> bool:
+    """Whether the change touched tracklint's configuration: any change to a tracklint.toml;
+    in a pyproject.toml, only a change to its ``[tool.tracklint]`` table (a dependency bump
+    must not re-report every call). Compared with the base of --changed-since, or with HEAD for
+    --affected (the staged file against the last commit)."""
+    import tomllib
+
+    from tracklint.errors import TracklintError
+    from tracklint.gitutil import file_at_ref, merge_base
+
+    path = settings.config_file
+    if path is None or path.name != "pyproject.toml":
+        return True
+    try:
+        base = merge_base(settings.root, settings.changed_since) if settings.changed_since else "HEAD"
+        old = file_at_ref(settings.root, base, rel)
+        if old is None:
+            return True
+        tables = [tomllib.loads(text).get("tool", {}).get("tracklint")
+                  for text in (old.decode("utf-8"), path.read_text(encoding="utf-8"))]
+    except (TracklintError, OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
+        return True
+    return tables[0] != tables[1]
+
+
+def _depends_on(f: FileExtraction, call: TrackCall, changed: frozenset[str], families: set[str]) -> bool:
+    """Whether ``call`` (in the unchanged file ``f``) resolves through a changed file: its event
+    constant came from one, or it names an imported constant that no longer resolves (the module
+    changed or went away; in Swift and Kotlin, any changed file of the language may have defined
+    it). Receivers and wrapper functions are matched by name, never through another file's
+    content, so importing the client from a changed module is no dependency."""
+    if call.event_from is not None:
+        return call.event_from in changed
+    if call.event is not None or not call.event_ref:
+        return False
+    if f.language in ("swift", "kotlin"):
+        return _family(f.language) in families
+    imported, rest = _import_of(f, call.event_ref)
+    if imported is None:
+        return False
+    return any(c in changed for module, _key in _import_targets(f, imported, rest)
+               for c in _module_candidates(f, module))
+
+
+def affected(files: list[FileExtraction], scope: ChangeScope) -> tuple[list[TrackCall], set[str]]:
+    """The calls whose findings the change can affect (every call in a changed file, and the
+    calls elsewhere that resolve through one), and the paths of the files they are in."""
+    families = {_family(language_for(p) or "") for p in scope.changed}
+    calls: list[TrackCall] = []
+    paths: set[str] = set()
+    for f in files:
+        whole = scope.everything or f.path in scope.changed
+        picked = f.calls if whole else [c for c in f.calls if _depends_on(f, c, scope.changed, families)]
+        if picked or whole:
+            calls.extend(picked)
+            paths.add(f.path)
+    return calls, paths
+
+
+def _within_scope(diagnostics: list[Diagnostic], scope: ChangeScope, calls: list[TrackCall]) -> list[Diagnostic]:
+    """The findings of a whole run that the change can affect: all of them when the plan, config
+    or baseline changed; else those in changed files and those on affected calls elsewhere
+    (a suppression comment counts from the line above its call)."""
+    if scope.everything:
+        return diagnostics
+    from tracklint.suppress import UNUSED_CODE
+
+    ranges: dict[str, list[tuple[int, int]]] = {}
+    for call in calls:
+        if call.path not in scope.changed:
+            ranges.setdefault(call.path, []).append((call.span.line, call.span.end_line))
+
+    def kept(d: Diagnostic) -> bool:
+        loc = d.location
+        if loc.path in scope.changed:
+            return True
+        before = 1 if d.code == UNUSED_CODE else 0
+        return any(start - before <= loc.line and loc.end_line <= end for start, end in ranges.get(loc.path, ()))
+
+    return [d for d in diagnostics if kept(d)]
+
+
+def _skipped_changes(notices: list[Notice], scope: ChangeScope, settings: Settings, codes: set[str]) -> list[Diagnostic]:
+    """TL014 for each changed file that was skipped unread or unparsed (see the rule's docs)."""
+    from tracklint.rules import skipped_change as rule
+
+    if not settings.fail_on_skipped_changes or rule.CODE not in codes:
+        return []
+    severity = settings.severity.get(rule.CODE) or Severity.parse(rule.DEFAULT_SEVERITY)
+    return [
+        Diagnostic(code=rule.CODE, name=rule.NAME, severity=severity,
+                   message=f"this change touches a file that was not checked: {n.message}",
+                   location=Location(n.path, 1, 1, 1, 2),
+                   help="keep calls in files tracklint reads, or set fail-on-skipped-changes = false")
+        for n in notices if n.kind == "skipped" and n.path in scope.changed
+    ]
+
+
+# --------------------------------------------------------------------------------------------
 # Rules
 
 
 def whole_project(settings: Settings) -> bool:
     """Whether this run sees the whole project, so that project rules (an event nobody sends)
     mean something: no file list, no --changed-since, and the paths cover the plan's directory."""
-    if settings.files_given or settings.changed_since:
+    if settings.files_given or pr_mode(settings):
         return False
     if not settings.paths:
         return True
@@ -840,6 +1074,7 @@ def scan(settings: Settings, *, progress: Progress | None = None, plan: Plan | N
     started = time.perf_counter()
     files = list_paths(settings)
     ex = extract_paths(settings, files, progress=progress)
+    ex.notices += submodule_notices(settings)
     complete_exports(settings, ex)
     resolve_constants(ex.files)
     calls = [c for f in ex.files for c in f.calls]
@@ -874,6 +1109,10 @@ def run(settings: Settings, plan: Plan | Callable[[], Plan], *, progress: Progre
             the_plan = loader()
         return the_plan
 
+    changed = changed_paths(settings)
+    if changed is not None and not may_matter(settings, changed):
+        return _nothing_to_check(settings, load(), started)
+    memo_checked = memo_checked or changed is not None  # a PR mode's result is never remembered
     stats: dict[str, os.stat_result] = listing.stats if listing is not None else {}
     stream = stream_paths(settings) if listing is None and memo_checked else None
     key = None
@@ -899,35 +1138,29 @@ def run(settings: Settings, plan: Plan | Callable[[], Plan], *, progress: Progre
                     return remembered
         ex = extract_paths(settings, files, progress=progress, stats=stats, while_extracting=load)
     plan = load()
-    if memo_checked:
+    ex.notices += submodule_notices(settings)
+    if memo_checked and changed is None:
         key = memo.memo_key(settings, plan.files, files, stats)  # stats taken before each read
     complete_exports(settings, ex)
     resolve_constants(ex.files)
     calls = [c for f in ex.files for c in f.calls]
     assign_sources(calls, plan, settings.root)
-    codes = enabled_codes(settings)
-    renamed = _renames(settings, ex.files) if settings.changed_since else {}
-    diagnostics = apply_rules(calls, plan, settings, codes=codes, renamed_from=renamed)
-    diagnostics += _notice_diagnostics(ex.notices, settings, codes)
-    diagnostics = assign_occurrences(diagnostics)
-    from tracklint import suppress
-
-    directives = {f.path: f.directives for f in ex.files if f.directives}
-    diagnostics, unused = suppress.apply_directives(diagnostics, directives, enabled_codes=codes)
-    from tracklint.rules import unused_suppression
-
-    if unused_suppression.CODE in codes:
-        sev = settings.severity.get(unused_suppression.CODE)
-        diagnostics += [d.with_(severity=sev) if sev else d for d in unused]
-    if settings.baseline is not None:
-        diagnostics = suppress.apply_baseline(diagnostics, suppress.load_baseline(settings.baseline))
+    scope = change_scope(settings, plan, changed) if changed is not None else None
+    diagnostics = _diagnose(settings, plan, ex, calls, scope)
+    notices = ex.notices
+    if scope is not None:
+        # The rules ran on every call (so suppressions, baselines and occurrence counts are
+        # those of a full run); the report keeps what the change can affect.
+        calls, paths = affected(ex.files, scope)
+        diagnostics = _within_scope(diagnostics, scope, calls)
+        notices = [n for n in notices if n.path in paths or n.path in scope.changed]
     diagnostics.sort(key=Diagnostic.sort_key)
     result = Result(
         root=str(settings.root),
         plan=plan,
         diagnostics=diagnostics,
         calls=calls,
-        notices=ex.notices,
+        notices=notices,
         stats=ex.stats,
     )
     result.lines = _source_lines(settings.root, diagnostics)
@@ -935,6 +1168,30 @@ def run(settings: Settings, plan: Plan | Callable[[], Plan], *, progress: Progre
         memo.save(settings, key, result, plan.files)
     result.stats.seconds = time.perf_counter() - started
     return result
+
+
+def _diagnose(settings: Settings, plan: Plan, ex: Extraction, calls: list[TrackCall],
+              scope: ChangeScope | None) -> list[Diagnostic]:
+    """Rules, notices (and, in a PR mode, changed files that were skipped), then inline
+    suppressions and the baseline."""
+    from tracklint import suppress
+    from tracklint.rules import unused_suppression
+
+    codes = enabled_codes(settings)
+    renamed = _renames(settings, ex.files, scope.changed) if settings.changed_since and scope else {}
+    diagnostics = apply_rules(calls, plan, settings, codes=codes, renamed_from=renamed)
+    diagnostics += _notice_diagnostics(ex.notices, settings, codes)
+    if scope is not None:
+        diagnostics += _skipped_changes(ex.notices, scope, settings, codes)
+    diagnostics = assign_occurrences(diagnostics)
+    directives = {f.path: f.directives for f in ex.files if f.directives}
+    diagnostics, unused = suppress.apply_directives(diagnostics, directives, enabled_codes=codes)
+    if unused_suppression.CODE in codes:
+        sev = settings.severity.get(unused_suppression.CODE)
+        diagnostics += [d.with_(severity=sev) if sev else d for d in unused]
+    if settings.baseline is not None:
+        diagnostics = suppress.apply_baseline(diagnostics, suppress.load_baseline(settings.baseline))
+    return diagnostics
 
 
 def _source_lines(root: Path, diagnostics: list[Diagnostic]) -> dict[tuple[str, int], str]:
@@ -960,9 +1217,14 @@ def _source_lines(root: Path, diagnostics: list[Diagnostic]) -> dict[tuple[str, 
     return lines
 
 
-def _renames(settings: Settings, files: list[FileExtraction]) -> dict[tuple[str, int], str]:
-    """For --changed-since: call sites whose event name changed since REF, keyed by
-    (path, line) -> the old name."""
+def _nothing_to_check(settings: Settings, plan: Plan, started: float) -> Result:
+    """The result of a PR-mode run whose change touches nothing that can change a finding."""
+    return Result(root=str(settings.root), plan=plan, stats=Stats(seconds=time.perf_counter() - started))
+
+
+def _renames(settings: Settings, files: list[FileExtraction], changed: frozenset[str]) -> dict[tuple[str, int], str]:
+    """For --changed-since: call sites in changed files whose event name changed since REF,
+    keyed by (path, line) -> the old name."""
     import difflib
 
     from tracklint.gitutil import file_at_ref
@@ -970,6 +1232,8 @@ def _renames(settings: Settings, files: list[FileExtraction]) -> dict[tuple[str,
     specs = _specs(settings)
     out: dict[tuple[str, int], str] = {}
     for fx in files:
+        if fx.path not in changed:
+            continue
         new_calls = [c for c in fx.calls if c.event is not None]
         if not new_calls:
             continue

@@ -377,3 +377,42 @@ def _walk(start: str, root: str, skip_dirs: Collection[str]) -> Iterable[str]:
                     continue  # dangling link, or a link to a directory
                 if not here.ignored(rel):
                     yield os.path.normpath(entry.path)
+
+
+#: At most this many submodules are named (a hostile ``.gitmodules`` could list millions).
+MAX_SUBMODULES = 1000
+
+
+def submodules(root: Path, paths: Sequence[Path] = ()) -> list[str]:
+    """Repo-relative POSIX paths of the git submodules of ``root`` that lie under ``paths``
+    (default: all): git lists a submodule as one entry, never its files, so a run says which
+    code it did not check. Read from ``root/.gitmodules`` (only paths that are directories
+    inside ``root`` count; nothing is run when there is no such file)."""
+    import subprocess
+
+    listing = os.path.join(root, ".gitmodules")
+    if not os.path.isfile(listing) or os.path.islink(listing):
+        return []
+    try:
+        out = subprocess.run(
+            ["git", "config", "--file", listing, "--null", "--get-regexp", r"^submodule\..*\.path$"],
+            capture_output=True, env=gitlisting.git_env(), stdin=subprocess.DEVNULL, timeout=30,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    root_abs = os.path.abspath(root)
+    within = [os.path.abspath(p) for p in paths] or [root_abs]
+    found: list[str] = []
+    for item in out.decode("utf-8", "surrogateescape").split("\0"):
+        _, _, value = item.partition("\n")
+        rel = value.strip().strip("/")
+        full = os.path.normpath(os.path.join(root_abs, rel))
+        if not rel or os.path.isabs(rel) or not full.startswith(root_abs + os.sep):
+            continue
+        if os.path.islink(full) or not os.path.isdir(full):
+            continue
+        if any(full == w or full.startswith(w.rstrip(os.sep) + os.sep) for w in within):
+            found.append(relpath(full, root_abs))
+        if len(found) >= MAX_SUBMODULES:
+            break
+    return sorted(set(found))

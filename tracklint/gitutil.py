@@ -99,12 +99,13 @@ def _split(output: str) -> list[str]:
     return [item for item in output.split("\0") if item]
 
 
-def changed_files(root: Path, ref: str) -> list[str]:
+def changed_files(root: Path, ref: str, *, deleted: bool = False) -> list[str]:
     """Files under ``root`` that differ from where the branch left ``ref``, sorted.
 
     That is: changes committed since the merge-base of ``ref`` and HEAD, staged changes,
-    unstaged changes, and untracked files that are not ignored. Deleted files are left out
-    (there is nothing to check); a renamed file appears under its new name.
+    unstaged changes, and untracked files that are not ignored. A renamed file appears under
+    its new name. Deleted files are left out (there is nothing to check in them) unless
+    ``deleted``: a call elsewhere that imported a constant from a deleted file is affected.
     """
     root = Path(root)
     repo = _open(root)
@@ -114,12 +115,14 @@ def changed_files(root: Path, ref: str) -> list[str]:
     # `root` and makes paths relative to it; --no-renames lists a rename as delete + add.
     diff = _run(
         repo, root, "diff", "--name-only", "-z", "--no-renames",
-        "--diff-filter=d", "--relative", "--no-ext-diff", base, "--",
+        *(() if deleted else ("--diff-filter=d",)), "--relative", "--no-ext-diff", base, "--",
     )  # fmt: skip
     untracked = _run(repo, root, "ls-files", "--others", "--exclude-standard", "-z", "--", ".")
     paths = set(_split(diff)) | set(_split(untracked))
     # Belt and braces: only report what exists to be read (a path can be listed and then
     # removed while we run).
+    if deleted:
+        return sorted(paths)
     return sorted(p for p in paths if (root / p).is_file())
 
 

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 def list_paths(settings: Settings, stats: dict[str, os.stat_result] | None = None) -> list[tuple[str, str]]:
     """The files this run reads, as (absolute path, repo-relative POSIX path) pairs (git-aware;
-    excludes; --changed-since). ``stats`` receives the stats taken on the way (see
+    excludes). A PR mode (--changed-since, --affected) reads the whole project too: what a
+    change affects is decided after extraction (see ``engine.affected``). ``stats`` receives the stats taken on the way (see
     :func:`tracklint.files.list_files_rel`)."""
     from tracklint.files import list_files_rel
 
@@ -38,21 +39,16 @@ def list_paths(settings: Settings, stats: dict[str, os.stat_result] | None = Non
         force_exclude=settings.force_exclude,
         stats=stats,
     )
-    if settings.changed_since:
-        from tracklint.gitutil import changed_files
-
-        changed = set(changed_files(root, settings.changed_since))
-        files = [(path, rel) for path, rel in files if rel in changed]
     return files
 
 
 def stream_paths(settings: Settings) -> "FileStream | None":
     """The run's files as a :class:`~tracklint.files.FileStream` (tracked files first, while git
     still lists untracked ones) when the run lists one directory, as it usually does; None for
-    runs that name files, several paths, or ``--changed-since``."""
+    runs that name files or several paths."""
     from tracklint.files import FileStream
 
-    if settings.changed_since or settings.files_given:
+    if settings.files_given:
         return None
     paths = list(settings.paths) or [settings.root]
     if len(paths) != 1 or not os.path.isdir(paths[0]):
@@ -75,6 +71,8 @@ def remembered(settings: Settings) -> tuple[Result | None, Listing | None]:
     takes on a miss. Without a memo, nothing is listed (so the listing still overlaps the plan's loading)."""
     from tracklint import memo
 
+    if settings.changed_since or settings.changed_files is not None:
+        return None, None  # a PR mode reports part of a run: never the memo's whole result
     started = time.perf_counter()
     doc = memo.read(settings)
     if doc is None:
