@@ -33,8 +33,9 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from tracklint.errors import PlanError
-from tracklint.plan import patterns
+from tracklint.plan import formats, patterns
 from tracklint.plan.model import (
+    SCHEMA_WORDS,
     Conventions,
     Event,
     Plan,
@@ -551,16 +552,14 @@ class _Loader:
             location=self._loc(doc, jpath),
         )
         for field_name, declared, label in (("sources", tuple(plan.sources), "source"), ("destinations", plan.destinations, "destination")):
-            used = getattr(event, field_name)
-            if not used or not declared:
-                continue
-            for index, item in enumerate(used):
+            for index, item in enumerate(getattr(event, field_name) or ()):
                 if item not in declared:
+                    listed = f"({', '.join(declared)})" if declared else "(the plan declares none)"
                     self.problems.append(
                         doc.problem(
-                            f"{_where((*jpath, field_name))}: {label} {item!r} is not declared in `{field_name}:` ({', '.join(declared)})",
+                            f"{_where((*jpath, field_name))}: {label} {item!r} is not declared in `{field_name}:` {listed}",
                             (*jpath, field_name, index),
-                            hint=_did_you_mean(item, declared),
+                            hint=_did_you_mean(item, declared) or f"declare it in the plan's top-level `{field_name}:`",
                         )
                     )
         event.properties = self._property_map(doc, (*jpath, "properties"), raw.get("properties"), plan)
@@ -572,6 +571,8 @@ class _Loader:
         for name, spec_raw in (raw or {}).items():
             local = self._property(doc, (*jpath, name), name, spec_raw or {})
             shared = plan.shared_properties.get(name)
+            if shared is None and plan.shared_properties and not any(word in (spec_raw or {}) for word in SCHEMA_WORDS):
+                self._unknown_reference(doc, (*jpath, name), name, plan)
             if shared is not None:
                 present = {_FIELDS[key] for key in (spec_raw or {}) if key in _FIELDS}
                 overrides = {f: getattr(local, f) for f in present}
@@ -581,6 +582,28 @@ class _Loader:
                 self._check_ranges_model(doc, (*jpath, name), local, spec_raw or {})
             out[name] = local
         return out
+
+    def _unknown_reference(self, doc: YamlDocument, jpath: tuple, name: str, plan: Plan) -> None:
+        """A property that sets no JSON Schema word refers to the shared definition of its name."""
+        hint = _did_you_mean(name, plan.shared_properties) or (
+            "define it under the top-level `properties:`, or give it a `type` (a list of every type accepts any value)"
+        )
+        self.problems.append(
+            doc.problem(f"{_where(jpath)}: refers to the shared property {name!r}, which `properties:` does not define",
+                        jpath, key=True, hint=hint)
+        )
+
+    def _check_format(self, doc: YamlDocument, jpath: tuple, name: str) -> None:
+        if name not in formats.FORMATS:
+            hint = _did_you_mean(name, formats.FORMATS) or f"expected one of: {', '.join(formats.FORMATS)}"
+            self.problems.append(doc.problem(f"{_where(jpath)}: unknown format {name!r}", jpath, hint=hint))
+            return
+        package = formats.missing_package(name)
+        if package is not None:
+            self.problems.append(
+                doc.problem(f"{_where(jpath)}: format {name!r} cannot be checked: the package {package!r} is not installed",
+                            jpath, hint="reinstall tracklint with its dependencies")
+            )
 
     def _property(self, doc: YamlDocument, jpath: tuple, name: str, raw: dict[str, Any] | None) -> PropertySpec:
         raw = raw or {}
@@ -600,6 +623,8 @@ class _Loader:
                 setattr(spec, _FIELDS[key], raw[key])
         if spec.pattern is not None:
             self._check_pattern(doc, (*jpath, "pattern"), spec.pattern)
+        if spec.format is not None:
+            self._check_format(doc, (*jpath, "format"), spec.format)
         if "items" in raw:
             spec.items = self._property(doc, (*jpath, "items"), f"{name}[]", raw["items"])
         for child, child_raw in (raw.get("properties") or {}).items():
