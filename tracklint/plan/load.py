@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import fnmatch
 import functools
 import glob
 import json
@@ -61,6 +62,10 @@ SCHEMA_PATH = Path(__file__).with_name("schema.json")
 MAX_LISTED_PROBLEMS = 100
 #: Most files one plan may pull in through ``include:``.
 MAX_INCLUDED_FILES = 1000
+#: Most directory entries one ``include:`` glob may look at (directory symlinks are not followed).
+MAX_INCLUDE_ENTRIES = 20_000
+#: Most bytes of the main plan and every file it includes, together.
+MAX_TOTAL_BYTES = 4 * MAX_BYTES
 
 # Property-spec words -> model fields.
 _FIELDS = {
@@ -336,6 +341,7 @@ class _Loader:
     docs: list[YamlDocument] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     shared_raw: dict[str, tuple[Any, _Origin]] = field(default_factory=dict)
+    total_bytes: int = 0  # of the plan files read so far
 
     # ---- reading ----------------------------------------------------------------------
 
@@ -355,6 +361,7 @@ class _Loader:
         return doc
 
     def run(self, text: str | bytes) -> Plan:
+        self.total_bytes = len(text)
         main = self._read(text, self.main_path)
         if main is None:
             _raise(self.problems, self.main_path)
@@ -400,7 +407,7 @@ class _Loader:
         base_display = os.path.dirname(doc.path)
         for index, entry in enumerate(includes):
             jpath = ("include", index)
-            targets = self._expand(doc, jpath, entry, real.parent)
+            targets = self._expand(doc, jpath, entry, real.parent, root)
             for target in targets:
                 target_real = Path(os.path.realpath(target))
                 try:
@@ -432,6 +439,11 @@ class _Loader:
                 except PlanError as exc:
                     self.problems.append(doc.problem(f"cannot include {entry!r}: {exc.message}", jpath))
                     continue
+                self.total_bytes += len(data)
+                if self.total_bytes > MAX_TOTAL_BYTES:
+                    self.problems.append(doc.problem(
+                        f"the plan and its included files are larger than {MAX_TOTAL_BYTES // (1024 * 1024)} MB together", jpath))
+                    return
                 child = self._read(data, display)
                 if child is None:
                     continue
@@ -448,17 +460,31 @@ class _Loader:
                 self.docs.append(child)
                 self._follow_includes(child, target_real, root, [*chain, target_real], seen, validator)
 
-    def _expand(self, doc: YamlDocument, jpath: tuple, entry: str, directory: Path) -> list[str]:
-        pattern = os.path.join(str(directory), entry) if not os.path.isabs(entry) else entry
-        if glob.has_magic(entry):
-            matches = sorted(m for m in glob.glob(pattern, recursive=True) if os.path.isfile(m))
-            if not matches:
-                self.problems.append(doc.problem(f"include pattern {entry!r} matches no file", jpath))
-            return matches
-        if not os.path.isfile(pattern):
-            self.problems.append(doc.problem(f"included file {entry!r} does not exist", jpath))
+    def _expand(self, doc: YamlDocument, jpath: tuple, entry: str, directory: Path, root: Path) -> list[str]:
+        if not glob.has_magic(entry):
+            pattern = os.path.join(str(directory), entry)
+            if not os.path.isfile(pattern):
+                self.problems.append(doc.problem(f"included file {entry!r} does not exist", jpath))
+                return []
+            return [pattern]
+        if os.path.isabs(entry):
+            self.problems.append(doc.problem(f"include pattern {entry!r} is absolute", jpath,
+                                             hint="include patterns are relative to the file that includes them"))
             return []
-        return [pattern]
+        walk = _GlobWalk(root)
+        try:
+            matches = sorted({m for m in walk.match(str(directory), _glob_parts(entry)) if os.path.isfile(m)})
+        except _OutsideRoot as exc:
+            self.problems.append(doc.problem(f"include pattern {entry!r} reaches {exc}, outside the plan's directory {root}", jpath,
+                                             hint="included files must live in the main plan's directory or below it (symlinks are resolved)"))
+            return []
+        except _TooManyEntries:
+            self.problems.append(doc.problem(f"include pattern {entry!r} looks at more than {MAX_INCLUDE_ENTRIES} directory entries",
+                                             jpath, hint="narrow the pattern to the directory that holds the plan files"))
+            return []
+        if not matches:
+            self.problems.append(doc.problem(f"include pattern {entry!r} matches no file", jpath))
+        return matches
 
     # ---- building ---------------------------------------------------------------------
 
@@ -649,6 +675,66 @@ class _Loader:
                 self.problems.append(
                     doc.problem(f"{_where(jpath)}: with its shared definition, {raw_low} {a} is greater than {raw_high} {b}", jpath, key=True)
                 )
+
+
+class _TooManyEntries(Exception):
+    """An include glob looked at more than :data:`MAX_INCLUDE_ENTRIES` directory entries."""
+
+
+class _OutsideRoot(Exception):
+    """An include glob's literal part leads out of the plan's directory (the path is the message)."""
+
+
+def _glob_parts(pattern: str) -> list[str]:
+    return [part for part in pattern.replace(os.sep, "/").split("/") if part not in ("", ".")]
+
+
+@dataclass
+class _GlobWalk:
+    """Expands one include glob inside ``root``: ``**`` and wildcards never descend into a
+    symlinked directory (no loops, no escape), literal parts must stay inside ``root`` once
+    resolved, and the directory entries looked at are counted against a budget."""
+
+    root: Path
+    entries: int = 0
+
+    def _scan(self, directory: str) -> list[os.DirEntry[str]]:
+        try:
+            with os.scandir(directory) as listing:
+                found = []
+                for entry in listing:
+                    self.entries += 1
+                    if self.entries > MAX_INCLUDE_ENTRIES:
+                        raise _TooManyEntries
+                    found.append(entry)
+                return found
+        except OSError:
+            return []
+
+    def match(self, base: str, parts: list[str]) -> Iterator[str]:
+        if not parts:
+            yield base
+            return
+        head, rest = parts[0], parts[1:]
+        if head == "**":
+            yield from self.match(base, rest)
+            for entry in self._scan(base):
+                if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
+                    yield from self.match(entry.path, parts)
+            return
+        if not glob.has_magic(head):
+            path = os.path.join(base, head)
+            real = Path(os.path.realpath(path))
+            if rest and real != self.root and self.root not in real.parents:
+                raise _OutsideRoot(str(real))
+            if os.path.lexists(path):
+                yield from self.match(path, rest)
+            return
+        for entry in self._scan(base):
+            if entry.name.startswith(".") and not head.startswith("."):
+                continue
+            if fnmatch.fnmatchcase(entry.name, head) and (not rest or entry.is_dir(follow_symlinks=False)):
+                yield from self.match(entry.path, rest)
 
 
 def _version_text(doc: YamlDocument, value: Any) -> str | None:
