@@ -106,7 +106,7 @@ def _library_checker(name: str) -> Callable[[str], bool]:
     if name == "hostname":
         from fqdn import FQDN
 
-        return lambda value: FQDN(value, min_labels=1).is_valid
+        return lambda value: bool(value) and FQDN(value, min_labels=1).is_valid
     import idna
 
     def idn_hostname(value: str) -> bool:
@@ -136,9 +136,13 @@ def missing_package(name: str) -> str | None:
     """The declared distribution that format ``name`` needs and that cannot be found (without
     importing it), or None."""
     package = dict(_TABLE).get(name)
-    if package is None or importlib.util.find_spec(PACKAGES[package]) is not None:
+    if package is None:
         return None
-    return package
+    try:
+        found = importlib.util.find_spec(PACKAGES[package]) is not None
+    except (ImportError, ValueError, AttributeError):  # e.g. a module blocked in sys.modules
+        found = False
+    return None if found else package
 
 
 def fingerprint() -> str:
