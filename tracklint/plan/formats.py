@@ -132,6 +132,7 @@ _BUILTIN: dict[str, Callable[[str], bool]] = {
 }
 
 
+@functools.cache
 def missing_package(name: str) -> str | None:
     """The declared distribution that format ``name`` needs and that cannot be found (without
     importing it), or None."""
