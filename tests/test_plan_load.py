@@ -517,3 +517,34 @@ def test_included_files_have_a_total_size_cap(tmp_path, monkeypatch):
         load_plan(tmp_path / "plan.yaml")
     assert "larger than" in info.value.message
     assert (info.value.path, info.value.line) == (str(tmp_path / "plan.yaml"), 2)
+
+
+_GLOB_PARTS = st.sampled_from(["a", "b", "*", "**", "*.yaml", "?.yaml", "a*"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    files=st.lists(st.lists(st.sampled_from(["a", "b", "ab", "a.yaml", "b.yaml", "c.yml"]), min_size=1, max_size=4),
+                   min_size=1, max_size=8),
+    parts=st.lists(_GLOB_PARTS, min_size=1, max_size=4),
+)
+def test_include_glob_walk_matches_glob_on_trees_without_symlinks(tmp_path_factory, files, parts):
+    # Without symlinks the bounded walk finds exactly the files that glob.glob finds.
+    import glob as globlib
+
+    from tracklint.plan.load import _glob_parts, _GlobWalk
+
+    root = tmp_path_factory.mktemp("tree")
+    for segments in files:
+        path = root.joinpath(*segments)
+        if any(p.is_file() for p in [*path.parents][: len(segments) - 1]) or path.is_dir():
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("events: {}\n")
+    pattern = "/".join(parts)
+    if not globlib.has_magic(pattern):
+        return
+    expected = sorted({m for m in globlib.glob(os.path.join(root, pattern), recursive=True) if os.path.isfile(m)})
+    walk = _GlobWalk(Path(os.path.realpath(root)))
+    found = sorted({m for m in walk.match(str(root), _glob_parts(pattern)) if os.path.isfile(m)})
+    assert [os.path.normpath(m) for m in found] == [os.path.normpath(m) for m in expected]

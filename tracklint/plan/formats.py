@@ -17,7 +17,6 @@ import importlib.util
 import ipaddress
 import re
 from datetime import date
-from importlib import metadata
 from typing import Callable
 
 #: (format, the distribution that checks it, or None for the standard library)
@@ -41,7 +40,8 @@ _TABLE: tuple[tuple[str, str | None], ...] = (
 
 #: Every format a plan may name, in the order of the table above.
 FORMATS: tuple[str, ...] = tuple(name for name, _ in _TABLE)
-#: The distributions behind the checkers -> the module each one installs.
+#: The distributions behind the checkers -> the module each one installs (all declared in
+#: pyproject.toml).
 PACKAGES: dict[str, str] = {
     "rfc3339-validator": "rfc3339_validator",
     "rfc3986-validator": "rfc3986_validator",
@@ -144,18 +144,6 @@ def missing_package(name: str) -> str | None:
     except (ImportError, ValueError, AttributeError):  # e.g. a module blocked in sys.modules
         found = False
     return None if found else package
-
-
-def fingerprint() -> str:
-    """The checking libraries and their versions, e.g. for a cache key: results computed with
-    other versions of these checkers may differ."""
-    parts = []
-    for package in sorted(PACKAGES):
-        try:
-            parts.append(f"{package}=={metadata.version(package)}")
-        except metadata.PackageNotFoundError:
-            parts.append(f"{package}==missing")
-    return ";".join(parts)
 
 
 @functools.cache

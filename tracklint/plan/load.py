@@ -717,10 +717,15 @@ class _GlobWalk:
             return
         head, rest = parts[0], parts[1:]
         if head == "**":
-            yield from self.match(base, rest)
+            if rest:  # ** as zero directories; a trailing ** matches the files below, not base
+                yield from self.match(base, rest)
             for entry in self._scan(base):
-                if not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False):
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
                     yield from self.match(entry.path, parts)
+                elif not rest:
+                    yield entry.path  # a trailing ** matches files at any depth
             return
         if not glob.has_magic(head):
             path = os.path.join(base, head)
