@@ -110,3 +110,12 @@ def test_event_round_trip_and_bundle() -> None:
     bundle = plan_to_schema(plan)
     assert list(bundle["$defs"]) == ["@identify", "Order Completed", "page:Home"]
     assert bundle["$defs"]["Order Completed"]["required"] == ["id"]
+
+
+def test_a_format_tracklint_cannot_check_is_dropped_with_a_warning() -> None:
+    # A plan naming such a format would be refused by the loader; an import must not write one.
+    spec, warnings = _read({"type": "string", "format": "int64"}, pointer="/p")
+    assert spec.format is None
+    assert warnings == [("/p/format", "format 'int64' cannot be checked by tracklint; dropped")]
+    spec, warnings = _read({"type": "string", "format": "date-time"})
+    assert (spec.format, warnings) == ("date-time", [])

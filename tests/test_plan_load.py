@@ -444,3 +444,107 @@ def test_loader_only_raises_plan_error_on_plan_like_data(data):
         load_plan_text(text, str(_FUZZ_DIR / "fuzz.yaml"))
     except PlanError:
         pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Include globs: bounded, inside the plan's directory
+
+
+def test_include_glob_does_not_follow_directory_symlink_loops(tmp_path):
+    events = tmp_path / "events"
+    events.mkdir()
+    (events / "b.yaml").write_text("events:\n  B: {}\n")
+    (events / "l1").symlink_to("..")
+    (events / "l2").symlink_to("..")
+    (tmp_path / "plan.yaml").write_text('include: ["events/**/*.yaml"]\nevents:\n  A: {}\n')
+    started = time.monotonic()
+    plan = load_plan(tmp_path / "plan.yaml")
+    assert time.monotonic() - started < 5
+    assert set(plan.events) == {"A", "B"}
+    assert plan.files == (str(tmp_path / "plan.yaml"), str(events / "b.yaml"))
+
+
+def test_include_glob_does_not_descend_into_a_symlink_out_of_the_tree(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.yaml").write_text("events:\n  X: {}\n")
+    plan_dir = tmp_path / "plan"
+    (plan_dir / "events").mkdir(parents=True)
+    (plan_dir / "events" / "out").symlink_to(outside)
+    (plan_dir / "events" / "a.yaml").write_text("events:\n  A: {}\n")
+    (plan_dir / "plan.yaml").write_text('include: ["events/**/*.yaml"]\n')
+    assert set(load_plan(plan_dir / "plan.yaml").events) == {"A"}
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ("/**/*.x", "include pattern '/**/*.x' is absolute"),
+        ("../../**/*.x", "outside the plan's directory"),
+        ("sub/../../**/*.x", "outside the plan's directory"),
+    ],
+)
+def test_include_glob_outside_the_tree_is_refused_before_walking(tmp_path, entry, message):
+    (tmp_path / "a" / "sub").mkdir(parents=True)
+    (tmp_path / "a" / "plan.yaml").write_text(f"events: {{}}\ninclude: ['{entry}']\n")
+    with pytest.raises(PlanError) as info:
+        load_plan(tmp_path / "a" / "plan.yaml")
+    assert message in info.value.message
+    assert (info.value.path, info.value.line, info.value.column) == (str(tmp_path / "a" / "plan.yaml"), 2, 11)
+
+
+def test_include_glob_has_a_budget_of_directory_entries(tmp_path, monkeypatch):
+    from tracklint.plan import load as load_module
+
+    monkeypatch.setattr(load_module, "MAX_INCLUDE_ENTRIES", 50)
+    for i in range(60):
+        (tmp_path / "many" / f"d{i}").mkdir(parents=True)
+    (tmp_path / "plan.yaml").write_text("events: {}\ninclude: ['many/**/*.yaml']\n")
+    with pytest.raises(PlanError) as info:
+        load_plan(tmp_path / "plan.yaml")
+    assert "looks at more than 50 directory entries" in info.value.message
+    assert (info.value.line, info.value.column) == (2, 11)
+
+
+def test_included_files_have_a_total_size_cap(tmp_path, monkeypatch):
+    from tracklint.plan import load as load_module
+
+    monkeypatch.setattr(load_module, "MAX_TOTAL_BYTES", 200)
+    for i in range(3):
+        (tmp_path / f"part{i}.yaml").write_text(f"events:\n  E{i}:\n    description: {'x' * 80}\n")
+    (tmp_path / "plan.yaml").write_text("events: {}\ninclude: ['part*.yaml']\n")
+    with pytest.raises(PlanError) as info:
+        load_plan(tmp_path / "plan.yaml")
+    assert "larger than" in info.value.message
+    assert (info.value.path, info.value.line) == (str(tmp_path / "plan.yaml"), 2)
+
+
+_GLOB_PARTS = st.sampled_from(["a", "b", "*", "**", "*.yaml", "?.yaml", "a*"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    files=st.lists(st.lists(st.sampled_from(["a", "b", "ab", "a.yaml", "b.yaml", "c.yml"]), min_size=1, max_size=4),
+                   min_size=1, max_size=8),
+    parts=st.lists(_GLOB_PARTS, min_size=1, max_size=4),
+)
+def test_include_glob_walk_matches_glob_on_trees_without_symlinks(tmp_path_factory, files, parts):
+    # Without symlinks the bounded walk finds exactly the files that glob.glob finds.
+    import glob as globlib
+
+    from tracklint.plan.load import _glob_parts, _GlobWalk
+
+    root = tmp_path_factory.mktemp("tree")
+    for segments in files:
+        path = root.joinpath(*segments)
+        if any(p.is_file() for p in [*path.parents][: len(segments) - 1]) or path.is_dir():
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("events: {}\n")
+    pattern = "/".join(parts)
+    if not globlib.has_magic(pattern):
+        return
+    expected = sorted({m for m in globlib.glob(os.path.join(root, pattern), recursive=True) if os.path.isfile(m)})
+    walk = _GlobWalk(Path(os.path.realpath(root)))
+    found = sorted({m for m in walk.match(str(root), _glob_parts(pattern)) if os.path.isfile(m)})
+    assert [os.path.normpath(m) for m in found] == [os.path.normpath(m) for m in expected]

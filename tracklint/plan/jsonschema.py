@@ -16,6 +16,7 @@ import re
 from typing import Any, Callable
 from urllib.parse import unquote
 
+from tracklint.plan.formats import FORMATS
 from tracklint.plan.model import Event, Plan, PlanLocation, PropertySpec, Traits
 
 #: ``warn(message, pointer)``: called once per construct that the plan model cannot express.
@@ -281,7 +282,11 @@ class _Reader:
                     _child(pointer, "pattern"),
                 )
         if isinstance(schema.get("format"), str):
-            spec.format = schema["format"]
+            if schema["format"] in FORMATS:
+                spec.format = schema["format"]
+            else:
+                self.warn(f"format {schema['format']!r} cannot be checked by tracklint; dropped",
+                          _child(pointer, "format"))
 
         spec.minimum = _number(schema.get("minimum"))
         spec.maximum = _number(schema.get("maximum"))

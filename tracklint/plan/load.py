@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import fnmatch
 import functools
 import glob
 import json
@@ -33,8 +34,9 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from tracklint.errors import PlanError
-from tracklint.plan import patterns
+from tracklint.plan import formats, patterns
 from tracklint.plan.model import (
+    SCHEMA_WORDS,
     Conventions,
     Event,
     Plan,
@@ -60,6 +62,10 @@ SCHEMA_PATH = Path(__file__).with_name("schema.json")
 MAX_LISTED_PROBLEMS = 100
 #: Most files one plan may pull in through ``include:``.
 MAX_INCLUDED_FILES = 1000
+#: Most directory entries one ``include:`` glob may look at (directory symlinks are not followed).
+MAX_INCLUDE_ENTRIES = 20_000
+#: Most bytes of the main plan and every file it includes, together.
+MAX_TOTAL_BYTES = 4 * MAX_BYTES
 
 # Property-spec words -> model fields.
 _FIELDS = {
@@ -335,6 +341,7 @@ class _Loader:
     docs: list[YamlDocument] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     shared_raw: dict[str, tuple[Any, _Origin]] = field(default_factory=dict)
+    total_bytes: int = 0  # of the plan files read so far
 
     # ---- reading ----------------------------------------------------------------------
 
@@ -354,6 +361,7 @@ class _Loader:
         return doc
 
     def run(self, text: str | bytes) -> Plan:
+        self.total_bytes = len(text)
         main = self._read(text, self.main_path)
         if main is None:
             _raise(self.problems, self.main_path)
@@ -399,7 +407,7 @@ class _Loader:
         base_display = os.path.dirname(doc.path)
         for index, entry in enumerate(includes):
             jpath = ("include", index)
-            targets = self._expand(doc, jpath, entry, real.parent)
+            targets = self._expand(doc, jpath, entry, real.parent, root)
             for target in targets:
                 target_real = Path(os.path.realpath(target))
                 try:
@@ -431,6 +439,11 @@ class _Loader:
                 except PlanError as exc:
                     self.problems.append(doc.problem(f"cannot include {entry!r}: {exc.message}", jpath))
                     continue
+                self.total_bytes += len(data)
+                if self.total_bytes > MAX_TOTAL_BYTES:
+                    self.problems.append(doc.problem(
+                        f"the plan and its included files are larger than {MAX_TOTAL_BYTES // (1024 * 1024)} MB together", jpath))
+                    return
                 child = self._read(data, display)
                 if child is None:
                     continue
@@ -447,17 +460,31 @@ class _Loader:
                 self.docs.append(child)
                 self._follow_includes(child, target_real, root, [*chain, target_real], seen, validator)
 
-    def _expand(self, doc: YamlDocument, jpath: tuple, entry: str, directory: Path) -> list[str]:
-        pattern = os.path.join(str(directory), entry) if not os.path.isabs(entry) else entry
-        if glob.has_magic(entry):
-            matches = sorted(m for m in glob.glob(pattern, recursive=True) if os.path.isfile(m))
-            if not matches:
-                self.problems.append(doc.problem(f"include pattern {entry!r} matches no file", jpath))
-            return matches
-        if not os.path.isfile(pattern):
-            self.problems.append(doc.problem(f"included file {entry!r} does not exist", jpath))
+    def _expand(self, doc: YamlDocument, jpath: tuple, entry: str, directory: Path, root: Path) -> list[str]:
+        if not glob.has_magic(entry):
+            pattern = os.path.join(str(directory), entry)
+            if not os.path.isfile(pattern):
+                self.problems.append(doc.problem(f"included file {entry!r} does not exist", jpath))
+                return []
+            return [pattern]
+        if os.path.isabs(entry):
+            self.problems.append(doc.problem(f"include pattern {entry!r} is absolute", jpath,
+                                             hint="include patterns are relative to the file that includes them"))
             return []
-        return [pattern]
+        walk = _GlobWalk(root)
+        try:
+            matches = sorted({m for m in walk.match(str(directory), _glob_parts(entry)) if os.path.isfile(m)})
+        except _OutsideRoot as exc:
+            self.problems.append(doc.problem(f"include pattern {entry!r} reaches {exc}, outside the plan's directory {root}", jpath,
+                                             hint="included files must live in the main plan's directory or below it (symlinks are resolved)"))
+            return []
+        except _TooManyEntries:
+            self.problems.append(doc.problem(f"include pattern {entry!r} looks at more than {MAX_INCLUDE_ENTRIES} directory entries",
+                                             jpath, hint="narrow the pattern to the directory that holds the plan files"))
+            return []
+        if not matches:
+            self.problems.append(doc.problem(f"include pattern {entry!r} matches no file", jpath))
+        return matches
 
     # ---- building ---------------------------------------------------------------------
 
@@ -551,16 +578,14 @@ class _Loader:
             location=self._loc(doc, jpath),
         )
         for field_name, declared, label in (("sources", tuple(plan.sources), "source"), ("destinations", plan.destinations, "destination")):
-            used = getattr(event, field_name)
-            if not used or not declared:
-                continue
-            for index, item in enumerate(used):
+            for index, item in enumerate(getattr(event, field_name) or ()):
                 if item not in declared:
+                    listed = f"({', '.join(declared)})" if declared else "(the plan declares none)"
                     self.problems.append(
                         doc.problem(
-                            f"{_where((*jpath, field_name))}: {label} {item!r} is not declared in `{field_name}:` ({', '.join(declared)})",
+                            f"{_where((*jpath, field_name))}: {label} {item!r} is not declared in `{field_name}:` {listed}",
                             (*jpath, field_name, index),
-                            hint=_did_you_mean(item, declared),
+                            hint=_did_you_mean(item, declared) or f"declare it in the plan's top-level `{field_name}:`",
                         )
                     )
         event.properties = self._property_map(doc, (*jpath, "properties"), raw.get("properties"), plan)
@@ -572,6 +597,8 @@ class _Loader:
         for name, spec_raw in (raw or {}).items():
             local = self._property(doc, (*jpath, name), name, spec_raw or {})
             shared = plan.shared_properties.get(name)
+            if shared is None and plan.shared_properties and not any(word in (spec_raw or {}) for word in SCHEMA_WORDS):
+                self._unknown_reference(doc, (*jpath, name), name, plan)
             if shared is not None:
                 present = {_FIELDS[key] for key in (spec_raw or {}) if key in _FIELDS}
                 overrides = {f: getattr(local, f) for f in present}
@@ -581,6 +608,28 @@ class _Loader:
                 self._check_ranges_model(doc, (*jpath, name), local, spec_raw or {})
             out[name] = local
         return out
+
+    def _unknown_reference(self, doc: YamlDocument, jpath: tuple, name: str, plan: Plan) -> None:
+        """A property that sets no JSON Schema word refers to the shared definition of its name."""
+        hint = _did_you_mean(name, plan.shared_properties) or (
+            "define it under the top-level `properties:`, or give it a `type` (a list of every type accepts any value)"
+        )
+        self.problems.append(
+            doc.problem(f"{_where(jpath)}: refers to the shared property {name!r}, which `properties:` does not define",
+                        jpath, key=True, hint=hint)
+        )
+
+    def _check_format(self, doc: YamlDocument, jpath: tuple, name: str) -> None:
+        if name not in formats.FORMATS:
+            hint = _did_you_mean(name, formats.FORMATS) or f"expected one of: {', '.join(formats.FORMATS)}"
+            self.problems.append(doc.problem(f"{_where(jpath)}: unknown format {name!r}", jpath, hint=hint))
+            return
+        package = formats.missing_package(name)
+        if package is not None:
+            self.problems.append(
+                doc.problem(f"{_where(jpath)}: format {name!r} cannot be checked: the package {package!r} is not installed",
+                            jpath, hint="reinstall tracklint with its dependencies")
+            )
 
     def _property(self, doc: YamlDocument, jpath: tuple, name: str, raw: dict[str, Any] | None) -> PropertySpec:
         raw = raw or {}
@@ -600,6 +649,8 @@ class _Loader:
                 setattr(spec, _FIELDS[key], raw[key])
         if spec.pattern is not None:
             self._check_pattern(doc, (*jpath, "pattern"), spec.pattern)
+        if spec.format is not None:
+            self._check_format(doc, (*jpath, "format"), spec.format)
         if "items" in raw:
             spec.items = self._property(doc, (*jpath, "items"), f"{name}[]", raw["items"])
         for child, child_raw in (raw.get("properties") or {}).items():
@@ -624,6 +675,71 @@ class _Loader:
                 self.problems.append(
                     doc.problem(f"{_where(jpath)}: with its shared definition, {raw_low} {a} is greater than {raw_high} {b}", jpath, key=True)
                 )
+
+
+class _TooManyEntries(Exception):
+    """An include glob looked at more than :data:`MAX_INCLUDE_ENTRIES` directory entries."""
+
+
+class _OutsideRoot(Exception):
+    """An include glob's literal part leads out of the plan's directory (the path is the message)."""
+
+
+def _glob_parts(pattern: str) -> list[str]:
+    return [part for part in pattern.replace(os.sep, "/").split("/") if part not in ("", ".")]
+
+
+@dataclass
+class _GlobWalk:
+    """Expands one include glob inside ``root``: ``**`` and wildcards never descend into a
+    symlinked directory (no loops, no escape), literal parts must stay inside ``root`` once
+    resolved, and the directory entries looked at are counted against a budget."""
+
+    root: Path
+    entries: int = 0
+
+    def _scan(self, directory: str) -> list[os.DirEntry[str]]:
+        try:
+            with os.scandir(directory) as listing:
+                found = []
+                for entry in listing:
+                    self.entries += 1
+                    if self.entries > MAX_INCLUDE_ENTRIES:
+                        raise _TooManyEntries
+                    found.append(entry)
+                return found
+        except OSError:
+            return []
+
+    def match(self, base: str, parts: list[str]) -> Iterator[str]:
+        if not parts:
+            yield base
+            return
+        head, rest = parts[0], parts[1:]
+        if head == "**":
+            if rest:  # ** as zero directories; a trailing ** matches the files below, not base
+                yield from self.match(base, rest)
+            for entry in self._scan(base):
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    yield from self.match(entry.path, parts)
+                elif not rest:
+                    yield entry.path  # a trailing ** matches files at any depth
+            return
+        if not glob.has_magic(head):
+            path = os.path.join(base, head)
+            real = Path(os.path.realpath(path))
+            if rest and real != self.root and self.root not in real.parents:
+                raise _OutsideRoot(str(real))
+            if os.path.lexists(path):
+                yield from self.match(path, rest)
+            return
+        for entry in self._scan(base):
+            if entry.name.startswith(".") and not head.startswith("."):
+                continue
+            if fnmatch.fnmatchcase(entry.name, head) and (not rest or entry.is_dir(follow_symlinks=False)):
+                yield from self.match(entry.path, rest)
 
 
 def _version_text(doc: YamlDocument, value: Any) -> str | None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import difflib
 import functools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator
 
+from tracklint.diagnostics import normalise_name
 from tracklint.extract.base import Span, TrackCall, Value
 from tracklint.plan.model import Event, Plan, PropertySpec
 
@@ -46,6 +47,73 @@ def closest(name: str, candidates: tuple[str, ...]) -> str | None:
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.75)
     return close[0] if close else None
 
+
+#: Most candidates the fuzzy "did you mean" compares one unknown name with. Below this (every
+#: plan of normal size) the suggestion is exactly difflib's over every planned name.
+FUZZY_CAP = 500
+_RARE_BIGRAMS = 4  # how many of a name's rarest bigrams select candidates past the cap
+
+
+@dataclass
+class NameIndex:
+    """The planned names of one kind, indexed once per plan so that an unknown name costs
+    dictionary lookups and a bounded fuzzy search, not a scan of every event."""
+
+    renamed: dict[str, str]  # exact previous name -> planned name (first listed)
+    folded: dict[str, str]  # normalised planned name -> its first spelling
+    folded_old: dict[str, str]  # normalised previous name -> planned name (first listed)
+    shown: dict[str, str]  # normalised planned name -> its last spelling (shown in hints)
+    by_length: dict[int, list[str]]  # normalised planned names by length
+    bigrams: dict[str, list[str]]  # two-character piece -> normalised names containing it
+    suggestions: dict[str, str | None] = field(default_factory=dict)
+
+    def suggest(self, folded: str) -> str | None:
+        """The normalised planned name most like ``folded`` (difflib ratio >= 0.75), or None."""
+        if folded not in self.suggestions:
+            if len(self.suggestions) >= 16 * FUZZY_CAP:
+                self.suggestions.clear()
+            self.suggestions[folded] = self._suggest(folded)
+        return self.suggestions[folded]
+
+    def _suggest(self, folded: str) -> str | None:
+        n = len(folded)
+        # difflib's ratio is 2*M/(n+m) with M <= min(n, m): at least 0.75 needs 3n <= 5m <= 25n/3.
+        candidates = [c for m in range((3 * n + 4) // 5, (5 * n) // 3 + 1) for c in self.by_length.get(m, ())]
+        if len(candidates) > FUZZY_CAP:
+            pieces = sorted({folded[i:i + 2] for i in range(n - 1)}, key=lambda b: len(self.bigrams.get(b, ())))
+            window = set(candidates)
+            chosen: dict[str, None] = {}
+            for piece in pieces[:_RARE_BIGRAMS]:
+                chosen.update((c, None) for c in self.bigrams.get(piece, ()) if c in window)
+            candidates = list(chosen)[:FUZZY_CAP]
+        close = difflib.get_close_matches(folded, candidates, n=1, cutoff=0.75)
+        return close[0] if close else None
+
+
+def name_index(events: dict[str, Event]) -> NameIndex:
+    """The :class:`NameIndex` of ``events`` (built on first use, kept while the dict lives)."""
+    held = _INDEXES.get(id(events))
+    if held is not None and held[0] is events:
+        return held[1]
+    index = NameIndex({}, {}, {}, {}, {}, {})
+    for event in events.values():
+        key = normalise_name(event.name)
+        index.folded.setdefault(key, event.name)
+        index.shown[key] = event.name
+        for old in event.previous_names:
+            index.renamed.setdefault(old, event.name)
+            index.folded_old.setdefault(normalise_name(old), event.name)
+    for key in index.shown:
+        index.by_length.setdefault(len(key), []).append(key)
+        for piece in {key[i:i + 2] for i in range(len(key) - 1)}:
+            index.bigrams.setdefault(piece, []).append(key)
+    if len(_INDEXES) >= 8:
+        _INDEXES.clear()
+    _INDEXES[id(events)] = (events, index)
+    return index
+
+
+_INDEXES: dict[int, tuple[dict[str, Event], NameIndex]] = {}
 
 _TARGETS: list = [None, {}]  # [the plan the targets are of, {(kind, event): Target | None}]
 
@@ -244,14 +312,7 @@ def _num(v: float) -> str:
 
 
 def _format_ok(value: str, fmt: str) -> bool:
-    from jsonschema import FormatChecker
+    # The loader accepts only formats with a checker (plan/formats.py), so every one is checked.
+    from tracklint.plan.formats import conforms
 
-    checker = _FORMAT_CHECKER.get("c")
-    if checker is None:
-        checker = _FORMAT_CHECKER["c"] = FormatChecker()
-    if fmt not in checker.checkers:
-        return True  # an unknown format is an annotation, as in JSON Schema
-    return checker.conforms(value, fmt)
-
-
-_FORMAT_CHECKER: dict[str, object] = {}
+    return conforms(value, fmt)

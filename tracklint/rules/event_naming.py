@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from tracklint.diagnostics import normalise_name
 from tracklint.extract.base import TrackCall
-from tracklint.rules._common import call_span
+from tracklint.rules._common import call_span, name_index
 from tracklint.rules.base import Finding, RuleContext
 
 CODE = "TL002"
@@ -41,11 +42,9 @@ def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
         return
     if call.event in ctx.plan.events:
         return  # planned names are the plan's business (TL104)
-    from tracklint.diagnostics import normalise_name
-
     folded = normalise_name(call.event)
-    if any(normalise_name(n) == folded or any(normalise_name(o) == folded for o in e.previous_names)
-           for n, e in ctx.plan.events.items()):
+    index = name_index(ctx.plan.events)
+    if folded in index.folded or folded in index.folded_old:
         return  # unknown-event already names the planned spelling
     from tracklint import naming
 

@@ -29,7 +29,7 @@ from typing import Iterable
 
 from tracklint.diagnostics import normalise_name
 from tracklint.extract.base import TrackCall
-from tracklint.rules._common import call_span, closest, planned_events
+from tracklint.rules._common import call_span, name_index, planned_events
 from tracklint.rules.base import Finding, RuleContext
 
 CODE = "TL001"
@@ -50,7 +50,8 @@ def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
     was = ctx.renamed_from.get((call.path, call.span.line))
     where = f"on {ctx.since_ref}" if ctx.since_ref else "before this change"
     was_text = f" (was `{was}` {where})" if was and was != name else ""
-    renamed_to = next((e.name for e in events.values() if name in e.previous_names), None)
+    index = name_index(events)
+    renamed_to = index.renamed.get(name)
     if renamed_to is not None:
         yield Finding(
             f"`{name}` was renamed to `{renamed_to}` in the tracking plan{was_text}.",
@@ -61,26 +62,19 @@ def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
         )
         return
     folded = normalise_name(name)
-    same = [e.name for e in events.values() if normalise_name(e.name) == folded]
-    if not same:
-        same = [
-            e.name
-            for e in events.values()
-            if any(normalise_name(old) == folded for old in e.previous_names)
-        ]
+    same = index.folded.get(folded) or index.folded_old.get(folded)
     if same:
         yield Finding(
-            f"`{name}` is not in the plan; did you mean `{same[0]}`?{was_text}",
+            f"`{name}` is not in the plan; did you mean `{same}`?{was_text}",
             path=call.path,
             span=call_span(call),
-            help=f"replace `{name}` with `{same[0]}`",
+            help=f"replace `{name}` with `{same}`",
             event=name,
         )
         return
-    by_folded = {normalise_name(e.name): e.name for e in events.values()}
-    close = closest(folded, tuple(by_folded))
+    close = index.suggest(folded)
     help_text = (
-        f"the closest planned {noun} is `{by_folded[close]}`; if `{name}` is new, add it to the plan"
+        f"the closest planned {noun} is `{index.shown[close]}`; if `{name}` is new, add it to the plan"
         if close
         else f"add `{name}` to the tracking plan, or send a planned {noun}"
     )

@@ -1,0 +1,74 @@
+""""Did you mean" stays cheap on huge plans and unchanged on normal ones (TL001, TL002)."""
+
+from __future__ import annotations
+
+import difflib
+import random
+import time
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tracklint.diagnostics import normalise_name
+from tracklint.extract.base import Span, TrackCall
+from tracklint.plan.model import Event, Plan
+from tracklint.rules import unknown_event
+from tracklint.rules._common import FUZZY_CAP, name_index
+from tracklint.rules.base import RuleContext
+
+WORDS = ["Order", "Product", "Cart", "Checkout", "User", "Signup", "Video", "Search", "Coupon",
+         "Payment", "Review", "Invite", "Share", "Report", "Profile", "Trial", "Invoice", "Refund"]
+VERBS = ["Viewed", "Added", "Removed", "Started", "Completed", "Failed", "Updated", "Clicked"]
+
+
+def _plan(names: list[str]) -> Plan:
+    return Plan(events={name: Event(name) for name in names})
+
+
+def _call(name: str, line: int) -> TrackCall:
+    span = Span(line, 1, line, 10, 1, 10)
+    return TrackCall("a.js", "javascript", span, "segment", "analytics", "track", "track", name, "literal")
+
+
+def _big_plan(count: int) -> list[str]:
+    rng = random.Random(7)
+    names: set[str] = set()
+    while len(names) < count:
+        words = rng.sample(WORDS, rng.randint(1, 3))
+        names.add(" ".join(words) + f" {rng.choice(VERBS)} {rng.randint(1, 999)}")
+    return sorted(names)
+
+
+def test_unknown_events_against_a_20k_event_plan_are_cheap():
+    # Before: every unknown call re-normalised all 20,000 names and ran difflib over all of
+    # them (2,000 calls took minutes and a gigabyte); now one index per plan and a bounded search.
+    names = _big_plan(20_000)
+    ctx = RuleContext(plan=_plan(names))
+    calls = [_call(name.replace(" ", "_").lower() + "x", i) for i, name in enumerate(names[::100], 1)]
+    started = time.monotonic()
+    findings = [f for call in calls for f in unknown_event.check(call, ctx)]
+    elapsed = time.monotonic() - started
+    assert len(findings) == len(calls) == 200
+    assert sum("the closest planned event is" in (f.help or "") for f in findings) >= 190
+    assert elapsed < 6, f"{len(calls)} unknown calls took {elapsed:.1f}s"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.text(alphabet="abcdeor _-ABC", min_size=1, max_size=14), min_size=1, max_size=60, unique=True),
+    st.text(alphabet="abcdeor _-ABC", min_size=1, max_size=14),
+)
+def test_suggestion_equals_difflib_over_every_name_on_normal_plans(names, unknown):
+    index = name_index(_plan(names).events)
+    assert len(index.shown) <= FUZZY_CAP
+    folded = normalise_name(unknown)
+    expected = difflib.get_close_matches(folded, list(index.shown), n=1, cutoff=0.75)
+    assert index.suggest(folded) == (expected[0] if expected else None)
+
+
+def test_suggestions_past_the_cap_still_find_a_near_spelling():
+    names = _big_plan(20_000)
+    index = name_index(_plan(names).events)
+    for name in names[::997]:
+        folded = normalise_name(name)
+        assert index.suggest(folded + "x") == folded
