@@ -548,3 +548,27 @@ def test_include_glob_walk_matches_glob_on_trees_without_symlinks(tmp_path_facto
     walk = _GlobWalk(Path(os.path.realpath(root)))
     found = sorted({m for m in walk.match(str(root), _glob_parts(pattern)) if os.path.isfile(m)})
     assert [os.path.normpath(m) for m in found] == [os.path.normpath(m) for m in expected]
+
+
+@pytest.mark.parametrize(
+    "text, line, column",
+    [
+        ('tracklint: 1\nevents:\n  "Bad \\ud800 Event":\n    description: x\n', 3, 3),
+        ('tracklint: 1\nevents:\n  A:\n    description: "half \\udfff a pair"\n', 4, 18),
+    ],
+    ids=["key", "value"],
+)
+def test_an_escaped_lone_surrogate_is_a_positioned_error(text, line, column):
+    # A "\ud800" escape loaded silently, then broke `export` (a traceback) and every report that
+    # printed the name: no UTF-8 output can hold it.
+    err = _error(text)
+    problem = err.problems[0] if getattr(err, "problems", None) else err
+    assert "unpaired surrogate" in str(err)
+    assert (problem.line, problem.column) == (line, column)
+
+
+def test_an_unreadable_huge_number_is_quoted_short():
+    digits = "9" * 5000
+    err = _error(f"tracklint: 1\nevents:\n  A:\n    properties:\n      n: {{type: integer, maximum: {digits}}}\n")
+    assert "5000 characters" in str(err)
+    assert digits not in str(err)

@@ -19,6 +19,7 @@ The conversion is guarded:
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -309,8 +310,23 @@ def _at(node: yaml.Node, path: str, message: str) -> Problem:
     return Problem(message, path, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+# An escape such as "\ud800" in a double-quoted scalar makes a lone surrogate: no UTF-8 output
+# (a report, an export, a cache record) can hold it, so the plan is refused where it says so.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    """A scalar as quoted in a message, cut to ``limit`` characters (a 5000-digit number stays short)."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"... ({len(text)} characters)"
+
+
 def _scalar(node: yaml.ScalarNode, document: YamlDocument, jpath: Path_) -> Any:
     tag = node.tag
+    if _SURROGATE.search(node.value):
+        document.problems.append(document.problem(
+            "an unpaired surrogate code point (\\ud800-\\udfff) cannot be written as UTF-8", jpath,
+            hint="use the character itself, or a \\U escape of a real code point"))
+        return _SURROGATE.sub("\ufffd", node.value)
     if tag not in _SCALAR_TAGS:
         document.problems.append(document.problem(f"unsupported YAML tag {_tag(tag)}: plans hold plain data only", jpath))
         return node.value
@@ -321,7 +337,7 @@ def _scalar(node: yaml.ScalarNode, document: YamlDocument, jpath: Path_) -> Any:
     try:
         return PlanYamlLoader.yaml_constructors[tag](_SCALAR_CONSTRUCTOR, node)
     except (ValueError, OverflowError, yaml.YAMLError):
-        document.problems.append(document.problem(f"cannot read the {tag.rsplit(':', 1)[-1]} {node.value!r}", jpath))
+        document.problems.append(document.problem(f"cannot read the {tag.rsplit(':', 1)[-1]} {_shorten(node.value)}", jpath))
         return node.value
 
 
@@ -365,6 +381,12 @@ def _convert(root: yaml.Node, document: YamlDocument) -> Any:
                 document.problems.append(
                     Problem("a mapping key must be a plain name, not a list or mapping", document.path, pos.line, pos.column)
                 )
+                continue
+            if _SURROGATE.search(key):
+                pos = _pos(key_node)
+                document.problems.append(Problem(
+                    "a key with an unpaired surrogate code point (\\ud800-\\udfff) cannot be written as UTF-8",
+                    document.path, pos.line, pos.column))
                 continue
             child_path = (*jpath, key)
             if key in out:
