@@ -261,7 +261,7 @@ def test_atomic_write_survives_a_crash(project: Path, monkeypatch) -> None:
     c2 = Cache(project / ".tracklint_cache", "s")
     c2.store("src/b.py", stat_of(project / "src" / "b.py"), "e", FileExtraction("src/b.py", "python"))
 
-    def crash(src, dst):  # the process dies after writing the temp file, before the rename
+    def crash(src, dst, **where):  # the process dies after writing the temp file, before the rename
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cache_mod.os, "replace", crash)
@@ -317,7 +317,8 @@ def test_load_of_20k_entries_is_fast(tmp_path: Path) -> None:
                                         record if i % 20 == 0 else None]
         for i in range(20000)
     }
-    doc = {"format": cache_mod.FORMAT, "layout": cache_mod.LAYOUT, "salt": "s", "entries": entries}
+    doc = {"format": cache_mod.FORMAT, "layout": cache_mod.LAYOUT, "salt": "s",
+           "environment": cache_mod.environment(), "entries": entries}
     c.path.parent.mkdir(parents=True)
     c.path.write_text(json.dumps(doc, separators=(",", ":")))
     start = time.process_time()

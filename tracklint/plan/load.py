@@ -335,6 +335,7 @@ class _Loader:
     docs: list[YamlDocument] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     shared_raw: dict[str, tuple[Any, _Origin]] = field(default_factory=dict)
+    globs: list[str] = field(default_factory=list)  # include: patterns with wildcards (absolute)
 
     # ---- reading ----------------------------------------------------------------------
 
@@ -450,6 +451,7 @@ class _Loader:
     def _expand(self, doc: YamlDocument, jpath: tuple, entry: str, directory: Path) -> list[str]:
         pattern = os.path.join(str(directory), entry) if not os.path.isabs(entry) else entry
         if glob.has_magic(entry):
+            self.globs.append(pattern)  # the run memo notices a file that starts to match
             matches = sorted(m for m in glob.glob(pattern, recursive=True) if os.path.isfile(m))
             if not matches:
                 self.problems.append(doc.problem(f"include pattern {entry!r} matches no file", jpath))
@@ -482,6 +484,7 @@ class _Loader:
             format_version=data.get("tracklint", 1),
             path=self.main_path,
             files=tuple(doc.path for doc in self.docs),
+            include_globs=tuple(self.globs),
             root=str(root),
         )
         plan.conventions = self._conventions(main, data.get("conventions") or {})
