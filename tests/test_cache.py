@@ -6,6 +6,8 @@ import dataclasses
 import json
 import math
 import os
+import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -360,3 +362,121 @@ def test_span_lists_follow_the_span_fields_in_order() -> None:
     span = Span(*range(1, len(names) + 1))
     assert span_to_list(span) == [getattr(span, n) for n in names]
     assert span_from_list(span_to_list(span)) == span
+
+
+# --- the environment, and the cache directory opened safely ------------------------------------
+
+
+def test_another_environment_has_another_cache(project: Path, tmp_path: Path, monkeypatch) -> None:
+    import sys
+
+    f = project / "src" / "app.ts"
+    c = Cache(project / ".tracklint_cache", "s")
+    c.store("src/app.ts", stat_of(f), "d", rich_extraction())
+    c.save()
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    monkeypatch.setattr(sys, "path", [*sys.path, str(site)])
+    for change in (lambda: None, lambda: (site / "rfc3339_validator-0.1.4.dist-info").mkdir(),
+                   lambda: (site / "rfc3339_validator-0.1.4.dist-info").rename(site / "rfc3339_validator-0.2.dist-info")):
+        change()  # a path more, a package installed, another version of it
+        cache_mod.environment.cache_clear()
+        other = Cache(project / ".tracklint_cache", "s")
+        assert other.path != c.path and other.lookup("src/app.ts", stat_of(f)) is None
+    monkeypatch.undo()
+    cache_mod.environment.cache_clear()
+    assert Cache(project / ".tracklint_cache", "s").lookup("src/app.ts", stat_of(f)) is not None
+
+
+def test_a_cache_file_from_another_environment_is_not_read(project: Path) -> None:
+    f = project / "src" / "app.ts"
+    c = Cache(project / ".tracklint_cache", "s")
+    c.store("src/app.ts", stat_of(f), "d", rich_extraction())
+    c.save()
+    doc = json.loads(c.path.read_text())
+    doc["environment"] = "0" * 32  # copied from elsewhere under this name
+    c.path.write_text(json.dumps(doc))
+    again = Cache(project / ".tracklint_cache", "s")
+    assert len(again) == 0 and again.load_problem
+
+
+def _refused(directory: Path) -> str | None:
+    cache_mod._VERDICTS.clear()
+    return cache_mod.refusal(directory)
+
+
+def test_the_cache_directory_must_be_a_real_directory_of_this_user(tmp_path: Path) -> None:
+    directory = tmp_path / ".tracklint_cache"
+    assert _refused(directory) is None  # made by the run
+    (tmp_path / "elsewhere").mkdir()
+    directory.symlink_to(tmp_path / "elsewhere")
+    assert "symbolic link" in _refused(directory)
+    with pytest.raises(cache_mod.Unusable):
+        Cache(directory, "s")
+    directory.unlink()
+    directory.write_text("")
+    assert "not a directory" in _refused(directory)
+    directory.unlink()
+    directory.mkdir()
+    assert _refused(directory) is None
+    if os.geteuid() == 0:  # only root can hand a directory to someone else
+        os.chown(directory, 4242, 4242)
+        assert "another user" in _refused(directory)
+    cache_mod._VERDICTS.clear()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.parametrize("tracked", [".tracklint_cache/v1/x.json", ".tracklint_cache/.gitignore", ".tracklint_cache"])
+def test_a_cache_directory_with_anything_tracked_in_it_is_refused(tmp_path: Path, tracked: str) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, capture_output=True)
+    (tmp_path / ".tracklint_cache").mkdir()
+    if tracked == ".tracklint_cache":  # a submodule (or a symbolic link) at the cache's place
+        subprocess.run(["git", "-C", str(tmp_path), "update-index", "--add", "--cacheinfo",
+                        f"160000,{'1' * 40},.tracklint_cache"], check=True, capture_output=True)
+    else:
+        (tmp_path / tracked).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / tracked).write_text("{}")
+        subprocess.run(["git", "-C", str(tmp_path), "add", "-f", tracked], check=True, capture_output=True)
+    assert "git tracks" in _refused(tmp_path / ".tracklint_cache")
+    subprocess.run(["git", "-C", str(tmp_path), "rm", "-q", "-r", "--cached", ".tracklint_cache"],
+                   check=True, capture_output=True)
+    assert _refused(tmp_path / ".tracklint_cache") is None
+    cache_mod._VERDICTS.clear()
+
+
+@pytest.mark.parametrize("kind", ["dev-zero", "fifo", "sparse", "directory"])
+def test_a_cache_file_that_is_not_a_small_regular_file_is_never_read(tmp_path: Path, kind: str) -> None:
+    directory = tmp_path / ".tracklint_cache"
+    (directory / "v1").mkdir(parents=True)
+    path = directory / "v1" / "doc.json"
+    if kind == "dev-zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "sparse":
+        with open(path, "wb") as handle:
+            handle.truncate(cache_mod.MAX_SMALL_BYTES + 1)
+    else:
+        path.mkdir()
+    started = time.perf_counter()
+    with pytest.raises(OSError):
+        cache_mod.read_file(directory, ("v1", "doc.json"), cache_mod.MAX_SMALL_BYTES)
+    assert time.perf_counter() - started < 1
+
+
+def test_writes_never_follow_a_symbolic_link(tmp_path: Path) -> None:
+    directory = tmp_path / ".tracklint_cache"
+    directory.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (directory / "v1").symlink_to(outside)
+    (directory / "CACHEDIR.TAG").symlink_to(outside / "tag")
+    with pytest.raises(OSError):
+        cache_mod.write_file(directory, ("v1", "doc.json"), [b"{}"])
+    (directory / "v1").unlink()
+    (directory / "v1").mkdir()
+    (directory / "v1" / "doc.json").symlink_to(outside / "victim")
+    cache_mod.write_file(directory, ("v1", "doc.json"), [b"{}"])
+    assert list(outside.iterdir()) == []  # the link was replaced, not written through
+    assert (directory / "v1" / "doc.json").read_bytes() == b"{}" and not (directory / "v1" / "doc.json").is_symlink()
+    assert cache_mod.read_file(directory, ("v1", "doc.json"), 10) == b"{}"

@@ -28,6 +28,7 @@ does, so the cache is never committed or backed up.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import dataclasses
 import functools
@@ -656,21 +657,67 @@ _OPEN_READ = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | _NOFOLLOW  # a FIFO mu
 _OPEN_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW
 #: Whether names can be opened relative to a directory descriptor (POSIX); elsewhere each
 #: path is checked with ``lstat`` before it is used.
-_AT = {os.open, os.mkdir, os.replace, os.unlink} <= os.supports_dir_fd and hasattr(os, "O_NOFOLLOW")
+_AT = {os.open, os.mkdir, os.rename, os.unlink} <= os.supports_dir_fd and hasattr(os, "O_NOFOLLOW")  # replace: as rename
 
 class Unusable(OSError):
     """The cache directory must not be used: the run goes on without a cache."""
 
 
 _VERDICTS: dict[str, str | None] = {}
+#: Verdicts still waiting for git: directory -> the running ``git ls-files``.
+_PROBES: dict[str, subprocess.Popen] = {}
+#: Verdicts the run's own listing gives: directory -> (the directory listed, path relative to it).
+_ASKED: dict[str, tuple[str, str]] = {}
+
+
+def probe(directory: Path, listed: Iterable[str | os.PathLike[str]] = ()) -> None:
+    """Start judging ``directory`` (see :func:`refusal`) without waiting for git. When one of the
+    directories the run lists with git (``listed``) holds it, that listing answers on the way
+    (:func:`tracklint.gitlisting.ask_tracked`: no process, a substring search); otherwise git is
+    asked now, in the background. A run that starts this before it lists its files finds the
+    verdict ready when it needs it."""
+    from tracklint.gitlisting import ask_tracked
+
+    key = os.path.abspath(directory)
+    if key in _VERDICTS or key in _PROBES or key in _ASKED:
+        return
+    try:
+        problem = _not_ours(os.lstat(key), key)
+    except OSError:
+        _VERDICTS[key] = _judge(key)
+        return
+    if problem:
+        _VERDICTS[key] = problem
+        return
+    for where in map(os.path.abspath, listed):
+        rel = os.path.relpath(key, where)
+        if rel != os.curdir and not rel.startswith(os.pardir):
+            _ASKED[key] = (where, rel.replace(os.sep, "/"))
+            ask_tracked(*_ASKED[key])
+            return
+    process = _start_git(key)
+    if process is None:
+        _VERDICTS[key] = None
+        return
+    if not _PROBES:
+        atexit.register(_reap)
+    _PROBES[key] = process
 
 
 def refusal(directory: Path) -> str | None:
     """Why ``directory`` must not hold the cache (a symbolic link, not a directory, another
-    user's, or git tracks something in it), or None. Asked once per directory and process."""
+    user's, or git tracks something in it), or None. Judged once per directory and process."""
+    from tracklint.gitlisting import tracked_answer
+
     key = os.path.abspath(directory)
     if key not in _VERDICTS:
-        _VERDICTS[key] = _judge(key)
+        asked = _ASKED.pop(key, None)
+        answer = tracked_answer(*asked) if asked else None
+        process = _PROBES.pop(key, None)
+        if answer is not None:
+            _VERDICTS[key] = _refusal_of_tracked(answer) if answer else None
+        else:
+            _VERDICTS[key] = _tracked(key, process) if process is not None else _judge(key)
     return _VERDICTS[key]
 
 
@@ -681,7 +728,7 @@ def _judge(path: str) -> str | None:
         return None  # this run makes it
     except OSError as exc:
         return f"cannot use {path}: {exc.strerror or exc}"
-    return _not_ours(st, path) or _tracked(path)
+    return _not_ours(st, path) or _tracked(path, _start_git(path))
 
 
 def _not_ours(st: os.stat_result, path: str) -> str | None:
@@ -694,30 +741,54 @@ def _not_ours(st: os.stat_result, path: str) -> str | None:
     return None
 
 
-def _tracked(path: str) -> str | None:
-    """A refusal naming a path git tracks in the cache directory ``path`` (or the directory
-    itself: a committed symbolic link or submodule); None when git tracks nothing there, or
-    cannot say (not a work tree, git not installed: then nothing there came from a checkout).
-    One ``git ls-files`` of the index, about 10 ms on 20,000 files, while git lists the files."""
+def _start_git(path: str) -> subprocess.Popen | None:
+    """``git ls-files`` of what the index holds at ``path`` (the directory itself, a committed
+    symbolic link or submodule, or anything under it); None when git cannot be run."""
     from tracklint.gitlisting import git_env
 
     parent, name = os.path.split(path)
     try:
-        done = subprocess.run(["git", "--literal-pathspecs", "-C", parent, "ls-files", "-z", "--cached", "--", name],
-                              capture_output=True, stdin=subprocess.DEVNULL, env=git_env(), timeout=120)
-    except (OSError, subprocess.SubprocessError):
+        return subprocess.Popen(["git", "--literal-pathspecs", "-C", parent, "ls-files", "-z", "--cached", "--", name],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                                env=git_env())
+    except OSError:
         return None
-    if done.returncode != 0 or not done.stdout:
-        return None
-    first = done.stdout.split(b"\0", 1)[0].decode("utf-8", "backslashreplace")
-    return f"git tracks {first!r} in the cache directory (cache state must not come from the checkout)"
 
 
-def read_file(directory: Path, parts: tuple[str, ...], limit: int) -> bytes:
+def _tracked(path: str, process: subprocess.Popen | None) -> str | None:
+    """A refusal naming a path git tracks in the cache directory ``path``; None when git tracks
+    nothing there, or cannot say (not a work tree, git not installed: then nothing there came
+    from a checkout). One ``git ls-files`` of the index: about 20 ms, mostly process start."""
+    if process is None:
+        return None
+    with process:
+        out = process.communicate()[0]
+    if process.returncode != 0 or not out:
+        return None
+    return _refusal_of_tracked(os.fsdecode(out.split(b"\0", 1)[0]))
+
+
+def _refusal_of_tracked(path: str) -> str:
+    what = ascii(path) if not path.isprintable() else repr(path)  # a name that is hostile too
+    return f"git tracks {what}; cache state must not come from the checkout, so this run does without it"
+
+
+def _reap() -> None:
+    """End the probes nobody asked for (a run that stopped early)."""
+    while _PROBES:
+        _, process = _PROBES.popitem()
+        with process:
+            if process.poll() is None:
+                process.kill()
+            process.communicate()
+
+
+def read_file(directory: Path, parts: tuple[str, ...], limit: int, *, judged: bool = True) -> bytes:
     """The bytes of ``directory/parts...``. Raises FileNotFoundError when it does not exist,
     :class:`Unusable` for a directory that must not be used, OSError for a file that must not be
-    read (a symbolic link, not a regular file, over ``limit`` bytes)."""
-    with _directory(directory, parts[:-1], create=False) as where:
+    read (a symbolic link, not a regular file, over ``limit`` bytes). ``judged=False``: read
+    before git's verdict is in (the caller asks :func:`refusal` before it trusts the bytes)."""
+    with _directory(directory, parts[:-1], create=False, judged=judged) as where:
         name, at = _at(where, parts[-1])
         if not _AT:
             _refuse_link(name)
@@ -785,10 +856,11 @@ def _refuse_link(path: str) -> None:
 
 
 @contextlib.contextmanager
-def _directory(directory: Path, subdirectories: tuple[str, ...], *, create: bool) -> Iterator[int | str]:
+def _directory(directory: Path, subdirectories: tuple[str, ...], *, create: bool,
+               judged: bool = True) -> Iterator[int | str]:
     """The directory ``directory/subdirectories...`` (made when ``create``), each level entered
     without following a symbolic link and checked to be this user's directory."""
-    problem = refusal(directory)
+    problem = refusal(directory) if judged else None
     if problem:
         raise Unusable(problem)
     top = os.fspath(directory)

@@ -207,6 +207,7 @@ def _git_list_parts(directory: str) -> tuple[list[str], Callable[..., list[str] 
         others_process.kill()
         others_process.communicate()
         return None
+    gitlisting.answer_tracked(directory, tracked)
     names = [item for item in tracked.decode("utf-8", "surrogateescape").split("\0") if item]
 
     def untracked(abandon: bool = False) -> list[str] | None:

@@ -76,6 +76,11 @@ def remembered(settings: Settings) -> tuple[Result | None, Listing | None]:
     from tracklint import memo
 
     started = time.perf_counter()
+    if settings.cache:
+        from tracklint.cache import probe
+
+        # may the checkout have put it there? the listing below tells (or git, meanwhile)
+        probe(settings.cache_directory, [p for p in settings.paths or [settings.root] if os.path.isdir(p)])
     doc = memo.read(settings)
     if doc is None:
         return None, None

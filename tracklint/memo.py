@@ -143,14 +143,22 @@ def include_state(patterns: Sequence[str]) -> str | None:
     return hashlib.sha256("\n".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def _read_doc(settings: Settings, name: str) -> Any:
-    """The JSON document ``name`` in the cache directory, or None (none, damaged, refused)."""
+def _read_doc(settings: Settings, name: str, *, judged: bool = True) -> Any:
+    """The JSON document ``name`` in the cache directory, or None (none, damaged, refused).
+    ``judged=False``: read while git still says whether the directory can be trusted (the
+    caller asks :func:`_trusted` before it uses the document)."""
     from tracklint.cache import MAX_SMALL_BYTES, read_file
 
     try:
-        return json.loads(read_file(settings.cache_directory, (f"v{FORMAT}", name), MAX_SMALL_BYTES))
+        return json.loads(read_file(settings.cache_directory, (f"v{FORMAT}", name), MAX_SMALL_BYTES, judged=judged))
     except (OSError, ValueError, RecursionError):
         return None
+
+
+def _trusted(settings: Settings) -> bool:
+    from tracklint.cache import refusal
+
+    return refusal(settings.cache_directory) is None
 
 
 def _write_doc(settings: Settings, name: str, doc: Any) -> None:
@@ -166,10 +174,12 @@ def _write_doc(settings: Settings, name: str, doc: Any) -> None:
 
 
 def read(settings: Settings) -> dict[str, Any] | None:
-    """The stored memo document, or None (no memo, a damaged one, or a run that keeps none)."""
+    """The stored memo document, or None (no memo, a damaged one, or a run that keeps none). Not
+    yet to be trusted: :func:`remembered` and :func:`load` ask whether the cache directory may be
+    used (git says so while the run lists its files: see :func:`tracklint.cache.probe`)."""
     if not settings.cache or settings.changed_since:
         return None
-    doc = _read_doc(settings, _MEMO)
+    doc = _read_doc(settings, _MEMO, judged=False)
     return doc if isinstance(doc, dict) and "plan_files" in doc else None
 
 
@@ -188,7 +198,7 @@ def remembered(settings: Settings, doc: dict[str, Any], files: list[tuple[str, s
         if plan_files is None or globs is None:
             return None
         key = memo_key(settings, PlanSources(plan_files, globs), files, stats)
-        if key is None or doc.get("key") != key:
+        if key is None or doc.get("key") != key or not _trusted(settings):
             return None
         return _result(doc["result"], settings, None)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -201,7 +211,7 @@ _MEMO = "last-check.json"
 def load(settings: Settings, key: str, plan: Plan | None) -> Result | None:
     """The remembered result for ``key``, or None."""
     doc = read(settings)
-    if doc is None or doc.get("key") != key:
+    if doc is None or doc.get("key") != key or not _trusted(settings):
         return None
     try:
         return _result(doc["result"], settings, plan)
