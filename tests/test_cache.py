@@ -444,8 +444,33 @@ def test_a_cache_directory_with_anything_tracked_in_it_is_refused(tmp_path: Path
     cache_mod._VERDICTS.clear()
 
 
+@pytest.mark.parametrize("listing, answer", [
+    (b"a.js\0b/c.py\0", ""),
+    (b".tracklint_cache\0a.js\0", ".tracklint_cache"),  # a submodule or a symbolic link
+    (b".tracklint_cache/v1/x.json\0a.js\0", ".tracklint_cache/v1/x.json"),
+    (b".a\0.tracklint_cache/.gitignore\0", ".tracklint_cache/.gitignore"),
+    (b".tracklint_cache_old/x\0.tracklint_cache.json\0sub/.tracklint_cache/x\0", ""),
+])
+def test_the_runs_own_listing_says_whether_git_tracks_the_cache(listing: bytes, answer: str) -> None:
+    from tracklint import gitlisting
+
+    gitlisting.ask_tracked("/some/where", ".tracklint_cache")
+    assert gitlisting.tracked_answer("/some/where", ".tracklint_cache") is None  # not listed yet
+    gitlisting.answer_tracked("/some/where", listing)
+    assert gitlisting.tracked_answer("/some/where", ".tracklint_cache") == answer
+    gitlisting._QUESTIONS.clear()
+
+
+@pytest.fixture(params=[True, False], ids=["openat", "paths"])
+def openat(request, monkeypatch) -> bool:
+    """Both ways of reaching names in the cache directory: relative to its descriptor (POSIX),
+    and by path with an ``lstat`` check first (where ``openat`` is missing)."""
+    monkeypatch.setattr(cache_mod, "_AT", request.param)
+    return request.param
+
+
 @pytest.mark.parametrize("kind", ["dev-zero", "fifo", "sparse", "directory"])
-def test_a_cache_file_that_is_not_a_small_regular_file_is_never_read(tmp_path: Path, kind: str) -> None:
+def test_a_cache_file_that_is_not_a_small_regular_file_is_never_read(tmp_path: Path, kind: str, openat: bool) -> None:
     directory = tmp_path / ".tracklint_cache"
     (directory / "v1").mkdir(parents=True)
     path = directory / "v1" / "doc.json"
@@ -464,7 +489,7 @@ def test_a_cache_file_that_is_not_a_small_regular_file_is_never_read(tmp_path: P
     assert time.perf_counter() - started < 1
 
 
-def test_writes_never_follow_a_symbolic_link(tmp_path: Path) -> None:
+def test_writes_never_follow_a_symbolic_link(tmp_path: Path, openat: bool) -> None:
     directory = tmp_path / ".tracklint_cache"
     directory.mkdir()
     outside = tmp_path / "outside"

@@ -281,15 +281,15 @@ def test_every_setting_that_can_change_the_result_is_in_the_key(project: Path) -
     assert key is not None
     other = {bool: lambda v: not v, int: lambda v: v + 1, str: lambda v: v + "x",
              tuple: lambda v: (*v, "x"), dict: lambda v: {**v, "TL001": Severity.NOTE}}
+    elsewhere = project / "elsewhere.json"
+    elsewhere.write_text("{}\n")
     for f in dataclasses.fields(Settings):
         value = getattr(settings, f.name)
         if f.name in memo._NOT_IN_RESULT:
             continue
-        if isinstance(value, Path) or value is None:
-            changed = project / "elsewhere"
-        else:
-            changed = other[type(value)](value)
-        assert memo.memo_key(settings.with_(**{f.name: changed}), sources, files) != key, f.name
+        changed = elsewhere if isinstance(value, Path) or value is None else other[type(value)](value)
+        changed_key = memo.memo_key(settings.with_(**{f.name: changed}), sources, files)
+        assert changed_key not in (None, key), f.name
     # and the bytes of the config file (not only the settings read from it)
     config = project / "tracklint.toml"
     config.write_text("jobs = 1\n")

@@ -12,18 +12,27 @@ file's repository-relative path to its size, modification time (ns), content dig
   "racily clean" (as git does): their stat is not trusted, only their digest, because a second
   write in the same clock tick would not change the mtime.
 
-Storage: one JSON document per salt, ``<directory>/v<FORMAT>/<sha256(salt)[:16]>.json``. The
-salt (tracklint version plus a digest of the settings that change extraction, supplied by the
-engine) is also stored inside and checked. JSON, never pickle: the cache directory may sit in an
-untrusted checkout, and loading it must not execute anything. Each entry's record is kept as a
-JSON string inside the document and decoded only on a hit, so loading 20,000 entries creates
-20,000 small lists, not the whole object graph (a 10-file pre-commit run pays for 10 records). A file that does not parse, or whose
-format, salt or shape is wrong, is ignored (an empty cache, rebuilt on save).
+Storage: one JSON document per key, ``<directory>/v<FORMAT>/<sha256(key)[:16]>.json``; the key is
+the salt (tracklint's version plus a digest of the settings that change extraction, supplied by
+the engine) and :func:`environment` (the interpreter, tracklint's own files, the installed
+distributions), both also stored inside and checked. JSON, never pickle: loading must not
+execute anything. Each entry's record is kept as a JSON string inside the document and decoded
+only on a hit, so loading 20,000 entries creates 20,000 small lists, not the whole object graph
+(a 10-file pre-commit run pays for 10 records). A file that does not parse, or whose format,
+key or shape is wrong, is ignored (an empty cache, rebuilt on save).
 
-:meth:`Cache.save` writes atomically (temporary file in the same directory, ``fsync``,
+The directory usually sits in the checkout, where everything a pull request commits is hostile.
+It is used only when it is this user's own directory, not a symbolic link, and git tracks
+nothing in it (:func:`refusal`; the run's own ``git ls-files`` answers, see :func:`probe`);
+otherwise the run goes without a cache and says why. Inside it no symbolic link is followed
+(names are opened relative to the directory's descriptor with ``O_NOFOLLOW``), a file is read
+only when it is a regular file under a size cap (opened ``O_NONBLOCK``: a FIFO never blocks),
+and :meth:`Cache.save` writes atomically (a new file beside the target, ``fsync``,
 ``os.replace``): a crash leaves the previous cache intact. It writes nothing when nothing
 changed. The directory gets a ``.gitignore`` containing ``*`` and a ``CACHEDIR.TAG``, as ruff
-does, so the cache is never committed or backed up.
+does, so the cache is never committed or backed up. The run memo and the plan marker
+(:mod:`tracklint.memo`) live there too, read and written with :func:`read_file` and
+:func:`write_file`.
 """
 
 from __future__ import annotations
@@ -615,7 +624,7 @@ def environment() -> str:
     tracklint), ``sys.path`` and the distributions installed on it (names with versions, from
     one directory listing per entry). That covers the grammar wheels, tree-sitter, RE2 and which
     ``format`` checkers jsonschema has (they exist only when optional packages import). Two
-    environments sharing a cache directory never read each other's entries. About 0.5 ms."""
+    environments sharing a cache directory never read each other's entries. About 1 ms."""
     digest = hashlib.sha256(f"{sys.version}\0{sys.platform}\0".encode())
     package = os.path.dirname(os.path.abspath(__file__))
     for top, dirs, names in os.walk(package):
@@ -658,6 +667,7 @@ _OPEN_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW
 #: Whether names can be opened relative to a directory descriptor (POSIX); elsewhere each
 #: path is checked with ``lstat`` before it is used.
 _AT = {os.open, os.mkdir, os.rename, os.unlink} <= os.supports_dir_fd and hasattr(os, "O_NOFOLLOW")  # replace: as rename
+
 
 class Unusable(OSError):
     """The cache directory must not be used: the run goes on without a cache."""
@@ -831,9 +841,7 @@ def write_file(directory: Path, parts: tuple[str, ...], payload: Iterable[bytes]
                     handle.write(part)
                 handle.flush()
                 os.fsync(handle.fileno())
-            target, _ = _at(where, parts[-1])
-            if not _AT:
-                _refuse_link(target)
+            target, _ = _at(where, parts[-1])  # a rename replaces a symbolic link, never follows it
             os.replace(tmp, target, **({"src_dir_fd": where, "dst_dir_fd": where} if _AT else {}))
         except BaseException:
             try:
