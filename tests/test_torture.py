@@ -477,7 +477,8 @@ def test_a_committed_cache_entry_does_not_hide_a_finding(tmp_path: Path, config:
                           text=True).stdout == ""  # and nothing tracked was rewritten
 
 
-def test_a_committed_plan_marker_does_not_skip_the_plan_check(tmp_path: Path) -> None:
+@pytest.mark.parametrize("args", [(), ("a.js",)], ids=["project", "pre-commit"])
+def test_a_committed_plan_marker_does_not_skip_the_plan_check(tmp_path: Path, args: tuple[str, ...]) -> None:
     import hashlib
     import json
 
@@ -494,7 +495,7 @@ def test_a_committed_plan_marker_does_not_skip_the_plan_check(tmp_path: Path) ->
     (root / ".tracklint_cache" / "v1" / "last-check.json").unlink()
     _aged(root)
     _commit_all(root)
-    run = _tracklint(root, "check", "-f", "concise")
+    run = _tracklint(root, "check", "-f", "concise", *args)
     assert run.returncode == 2, run.stdout + run.stderr
     assert "tracking-plan.yaml:5:" in run.stdout + run.stderr
 

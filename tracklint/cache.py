@@ -682,11 +682,11 @@ _ASKED: dict[str, tuple[str, str]] = {}
 
 def probe(directory: Path, listed: Iterable[str | os.PathLike[str]] = ()) -> None:
     """Start judging ``directory`` (see :func:`refusal`) without waiting for git. When one of the
-    directories the run lists with git (``listed``) holds it, that listing answers on the way
-    (:func:`tracklint.gitlisting.ask_tracked`: no process, a substring search); otherwise git is
-    asked now, in the background. A run that starts this before it lists its files finds the
-    verdict ready when it needs it."""
-    from tracklint.gitlisting import ask_tracked
+    directories the run lists with git (``listed``), or one whose listing was started ahead (the
+    current directory, see :mod:`tracklint.gitlisting`), holds it, that listing answers
+    (:func:`tracklint.gitlisting.ask_tracked`: no process of its own, a substring search);
+    otherwise git is asked now, in the background."""
+    from tracklint.gitlisting import ask_tracked, prefetched
 
     key = os.path.abspath(directory)
     if key in _VERDICTS or key in _PROBES or key in _ASKED:
@@ -699,7 +699,7 @@ def probe(directory: Path, listed: Iterable[str | os.PathLike[str]] = ()) -> Non
     if problem:
         _VERDICTS[key] = problem
         return
-    for where in map(os.path.abspath, listed):
+    for where in map(os.path.abspath, [*listed, *prefetched()]):
         rel = os.path.relpath(key, where)
         if rel != os.curdir and not rel.startswith(os.pardir):
             _ASKED[key] = (where, rel.replace(os.sep, "/"))
@@ -717,12 +717,15 @@ def probe(directory: Path, listed: Iterable[str | os.PathLike[str]] = ()) -> Non
 def refusal(directory: Path) -> str | None:
     """Why ``directory`` must not hold the cache (a symbolic link, not a directory, another
     user's, or git tracks something in it), or None. Judged once per directory and process."""
-    from tracklint.gitlisting import tracked_answer
+    from tracklint.gitlisting import read_ahead, tracked_answer
 
     key = os.path.abspath(directory)
     if key not in _VERDICTS:
         asked = _ASKED.pop(key, None)
         answer = tracked_answer(*asked) if asked else None
+        if asked and answer is None:  # asked before the run read its listing: read it now
+            read_ahead(asked[0])
+            answer = tracked_answer(*asked)
         process = _PROBES.pop(key, None)
         if answer is not None:
             _VERDICTS[key] = _refusal_of_tracked(answer) if answer else None

@@ -202,12 +202,11 @@ def _git_list_parts(directory: str) -> tuple[list[str], Callable[..., list[str] 
     if processes is None:
         return None
     tracked_process, others_process = processes
-    tracked = tracked_process.communicate()[0]
+    tracked = gitlisting.tracked_output(directory, tracked_process)
     if tracked_process.returncode != 0:
         others_process.kill()
         others_process.communicate()
         return None
-    gitlisting.answer_tracked(directory, tracked)
     names = [item for item in tracked.decode("utf-8", "surrogateescape").split("\0") if item]
 
     def untracked(abandon: bool = False) -> list[str] | None:

@@ -28,6 +28,9 @@ _PREFETCHED: dict[str, Listing] = {}
 #: while the directory has not been listed)}.
 _QUESTIONS: dict[str, dict[str, str | None]] = {}
 
+#: Tracked listings read before their taker came (to answer a question early): process -> output.
+_READ_AHEAD: dict[subprocess.Popen, bytes] = {}
+
 
 def git_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _GIT_ENV_DROP}
@@ -82,7 +85,35 @@ def drop_prefetched() -> None:
         for process in processes:
             if process.poll() is None:
                 process.kill()
-            process.communicate()
+            if _READ_AHEAD.pop(process, None) is None:
+                process.communicate()
+
+
+def prefetched() -> list[str]:
+    """The directories whose listing was started ahead and not taken yet."""
+    return list(_PREFETCHED)
+
+
+def tracked_output(directory: str, process: subprocess.Popen) -> bytes:
+    """The output of ``process``, the tracked listing of ``directory`` (read ahead, or now),
+    with the questions about ``directory`` answered from it."""
+    out = _READ_AHEAD.pop(process, None)
+    if out is None:
+        out = process.communicate()[0]
+    if process.returncode == 0:
+        answer_tracked(directory, out)
+    return out
+
+
+def read_ahead(directory: str) -> None:
+    """Answer the questions about ``directory`` now, from its listing started ahead if there is
+    one (git read its index long ago; whoever takes the listing later gets the same output)."""
+    processes = _PREFETCHED.get(directory)
+    if processes is not None and processes[0] not in _READ_AHEAD:
+        out = processes[0].communicate()[0]
+        _READ_AHEAD[processes[0]] = out
+        if processes[0].returncode == 0:
+            answer_tracked(directory, out)
 
 
 def ask_tracked(directory: str, rel: str) -> None:
