@@ -720,6 +720,8 @@ def refusal(directory: Path) -> str | None:
     from tracklint.gitlisting import read_ahead, tracked_answer
 
     key = os.path.abspath(directory)
+    if key not in _VERDICTS and key not in _ASKED and key not in _PROBES:
+        probe(directory)  # a listing started ahead may answer (scan, init: no probe before)
     if key not in _VERDICTS:
         asked = _ASKED.pop(key, None)
         answer = tracked_answer(*asked) if asked else None
