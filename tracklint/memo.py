@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import time
-from pathlib import Path
 from typing import Any, NamedTuple, Sequence
 
 from tracklint import __version__
