@@ -6,6 +6,8 @@ import dataclasses
 import json
 import math
 import os
+import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -261,7 +263,7 @@ def test_atomic_write_survives_a_crash(project: Path, monkeypatch) -> None:
     c2 = Cache(project / ".tracklint_cache", "s")
     c2.store("src/b.py", stat_of(project / "src" / "b.py"), "e", FileExtraction("src/b.py", "python"))
 
-    def crash(src, dst):  # the process dies after writing the temp file, before the rename
+    def crash(src, dst, **where):  # the process dies after writing the temp file, before the rename
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cache_mod.os, "replace", crash)
@@ -317,7 +319,8 @@ def test_load_of_20k_entries_is_fast(tmp_path: Path) -> None:
                                         record if i % 20 == 0 else None]
         for i in range(20000)
     }
-    doc = {"format": cache_mod.FORMAT, "layout": cache_mod.LAYOUT, "salt": "s", "entries": entries}
+    doc = {"format": cache_mod.FORMAT, "layout": cache_mod.LAYOUT, "salt": "s",
+           "environment": cache_mod.environment(), "entries": entries}
     c.path.parent.mkdir(parents=True)
     c.path.write_text(json.dumps(doc, separators=(",", ":")))
     start = time.process_time()
@@ -359,3 +362,146 @@ def test_span_lists_follow_the_span_fields_in_order() -> None:
     span = Span(*range(1, len(names) + 1))
     assert span_to_list(span) == [getattr(span, n) for n in names]
     assert span_from_list(span_to_list(span)) == span
+
+
+# --- the environment, and the cache directory opened safely ------------------------------------
+
+
+def test_another_environment_has_another_cache(project: Path, tmp_path: Path, monkeypatch) -> None:
+    import sys
+
+    f = project / "src" / "app.ts"
+    c = Cache(project / ".tracklint_cache", "s")
+    c.store("src/app.ts", stat_of(f), "d", rich_extraction())
+    c.save()
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    monkeypatch.setattr(sys, "path", [*sys.path, str(site)])
+    for change in (lambda: None, lambda: (site / "rfc3339_validator-0.1.4.dist-info").mkdir(),
+                   lambda: (site / "rfc3339_validator-0.1.4.dist-info").rename(site / "rfc3339_validator-0.2.dist-info")):
+        change()  # a path more, a package installed, another version of it
+        cache_mod.environment.cache_clear()
+        other = Cache(project / ".tracklint_cache", "s")
+        assert other.path != c.path and other.lookup("src/app.ts", stat_of(f)) is None
+    monkeypatch.undo()
+    cache_mod.environment.cache_clear()
+    assert Cache(project / ".tracklint_cache", "s").lookup("src/app.ts", stat_of(f)) is not None
+
+
+def test_a_cache_file_from_another_environment_is_not_read(project: Path) -> None:
+    f = project / "src" / "app.ts"
+    c = Cache(project / ".tracklint_cache", "s")
+    c.store("src/app.ts", stat_of(f), "d", rich_extraction())
+    c.save()
+    doc = json.loads(c.path.read_text())
+    doc["environment"] = "0" * 32  # copied from elsewhere under this name
+    c.path.write_text(json.dumps(doc))
+    again = Cache(project / ".tracklint_cache", "s")
+    assert len(again) == 0 and again.load_problem
+
+
+def _refused(directory: Path) -> str | None:
+    cache_mod._VERDICTS.clear()
+    return cache_mod.refusal(directory)
+
+
+def test_the_cache_directory_must_be_a_real_directory_of_this_user(tmp_path: Path) -> None:
+    directory = tmp_path / ".tracklint_cache"
+    assert _refused(directory) is None  # made by the run
+    (tmp_path / "elsewhere").mkdir()
+    directory.symlink_to(tmp_path / "elsewhere")
+    assert "symbolic link" in _refused(directory)
+    with pytest.raises(cache_mod.Unusable):
+        Cache(directory, "s")
+    directory.unlink()
+    directory.write_text("")
+    assert "not a directory" in _refused(directory)
+    directory.unlink()
+    directory.mkdir()
+    assert _refused(directory) is None
+    if os.geteuid() == 0:  # only root can hand a directory to someone else
+        os.chown(directory, 4242, 4242)
+        assert "another user" in _refused(directory)
+    cache_mod._VERDICTS.clear()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@pytest.mark.parametrize("tracked", [".tracklint_cache/v1/x.json", ".tracklint_cache/.gitignore", ".tracklint_cache"])
+def test_a_cache_directory_with_anything_tracked_in_it_is_refused(tmp_path: Path, tracked: str) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, capture_output=True)
+    (tmp_path / ".tracklint_cache").mkdir()
+    if tracked == ".tracklint_cache":  # a submodule (or a symbolic link) at the cache's place
+        subprocess.run(["git", "-C", str(tmp_path), "update-index", "--add", "--cacheinfo",
+                        f"160000,{'1' * 40},.tracklint_cache"], check=True, capture_output=True)
+    else:
+        (tmp_path / tracked).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / tracked).write_text("{}")
+        subprocess.run(["git", "-C", str(tmp_path), "add", "-f", tracked], check=True, capture_output=True)
+    assert "git tracks" in _refused(tmp_path / ".tracklint_cache")
+    subprocess.run(["git", "-C", str(tmp_path), "rm", "-q", "-r", "--cached", ".tracklint_cache"],
+                   check=True, capture_output=True)
+    assert _refused(tmp_path / ".tracklint_cache") is None
+    cache_mod._VERDICTS.clear()
+
+
+@pytest.mark.parametrize("listing, answer", [
+    (b"a.js\0b/c.py\0", ""),
+    (b".tracklint_cache\0a.js\0", ".tracklint_cache"),  # a submodule or a symbolic link
+    (b".tracklint_cache/v1/x.json\0a.js\0", ".tracklint_cache/v1/x.json"),
+    (b".a\0.tracklint_cache/.gitignore\0", ".tracklint_cache/.gitignore"),
+    (b".tracklint_cache_old/x\0.tracklint_cache.json\0sub/.tracklint_cache/x\0", ""),
+])
+def test_the_runs_own_listing_says_whether_git_tracks_the_cache(listing: bytes, answer: str) -> None:
+    from tracklint import gitlisting
+
+    gitlisting.ask_tracked("/some/where", ".tracklint_cache")
+    assert gitlisting.tracked_answer("/some/where", ".tracklint_cache") is None  # not listed yet
+    gitlisting.answer_tracked("/some/where", listing)
+    assert gitlisting.tracked_answer("/some/where", ".tracklint_cache") == answer
+    gitlisting._QUESTIONS.clear()
+
+
+@pytest.fixture(params=[True, False], ids=["openat", "paths"])
+def openat(request, monkeypatch) -> bool:
+    """Both ways of reaching names in the cache directory: relative to its descriptor (POSIX),
+    and by path with an ``lstat`` check first (where ``openat`` is missing)."""
+    monkeypatch.setattr(cache_mod, "_AT", request.param)
+    return request.param
+
+
+@pytest.mark.parametrize("kind", ["dev-zero", "fifo", "sparse", "directory"])
+def test_a_cache_file_that_is_not_a_small_regular_file_is_never_read(tmp_path: Path, kind: str, openat: bool) -> None:
+    directory = tmp_path / ".tracklint_cache"
+    (directory / "v1").mkdir(parents=True)
+    path = directory / "v1" / "doc.json"
+    if kind == "dev-zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "sparse":
+        with open(path, "wb") as handle:
+            handle.truncate(cache_mod.MAX_SMALL_BYTES + 1)
+    else:
+        path.mkdir()
+    started = time.perf_counter()
+    with pytest.raises(OSError):
+        cache_mod.read_file(directory, ("v1", "doc.json"), cache_mod.MAX_SMALL_BYTES)
+    assert time.perf_counter() - started < 1
+
+
+def test_writes_never_follow_a_symbolic_link(tmp_path: Path, openat: bool) -> None:
+    directory = tmp_path / ".tracklint_cache"
+    directory.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (directory / "v1").symlink_to(outside)
+    (directory / "CACHEDIR.TAG").symlink_to(outside / "tag")
+    with pytest.raises(OSError):
+        cache_mod.write_file(directory, ("v1", "doc.json"), [b"{}"])
+    (directory / "v1").unlink()
+    (directory / "v1").mkdir()
+    (directory / "v1" / "doc.json").symlink_to(outside / "victim")
+    cache_mod.write_file(directory, ("v1", "doc.json"), [b"{}"])
+    assert list(outside.iterdir()) == []  # the link was replaced, not written through
+    assert (directory / "v1" / "doc.json").read_bytes() == b"{}" and not (directory / "v1" / "doc.json").is_symlink()
+    assert cache_mod.read_file(directory, ("v1", "doc.json"), 10) == b"{}"

@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from tracklint import engine
 from tracklint.config import resolve_settings
@@ -209,3 +211,172 @@ def test_a_tracked_file_deleted_in_the_work_tree_is_neither_reported_nor_a_memo_
     assert remembered is not None
     second = run()
     assert (second.exit_code, second.output) == (first.exit_code, first.output)
+
+
+def _cli(root: Path, *args: str):
+    from typer.testing import CliRunner
+
+    from tracklint.cli import app
+
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        return CliRunner().invoke(app, ["check", "-f", "concise", *args], catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+def _age_all(root: Path, *only: Path) -> None:
+    """Files and directories (``only`` these, when given) a minute into the past: a file written
+    just now is not trusted, and neither is a directory (its mtime tells of new files)."""
+    past = time.time() - 60
+    for path in only or [root, *root.rglob("*")]:
+        if not path.is_symlink():
+            os.utime(path, (past, past))
+
+
+@pytest.mark.parametrize("pattern, new", [("events/*.yaml", "events/b.yaml"),
+                                          ("events/**/*.yaml", "events/deeper/still/b.yaml")])
+def test_a_new_file_matching_an_include_wildcard_is_seen(project: Path, pattern: str, new: str) -> None:
+    (project / "tracking-plan.yaml").write_text(f"tracklint: 1\ninclude: [{pattern!r}]\nevents: {{}}\n")
+    (project / "events").mkdir()
+    (project / "events" / "a.yaml").write_text("events:\n  Signed Up:\n    description: x\n")
+    (project / "events" / "loop").symlink_to("..")  # followed once, not forever
+    (project / "a.js").write_text('analytics.track("Signed Up");\nanalytics.track("Order Placed");\n')
+    _age_all(project)
+    first = _cli(project)
+    assert first.exit_code == 1 and "a.js:2:" in first.output
+    assert _cli(project).output == first.output  # remembered
+    (project / new).parent.mkdir(parents=True, exist_ok=True)
+    (project / new).write_text("events:\n  Order Placed:\n    description: y\n")
+    _age_all(project, *(project / new).parents[:new.count("/")], project / new)  # nothing else
+    after = _cli(project)
+    assert after.exit_code == 0, after.output  # the new file's event is planned now
+
+
+def test_a_new_included_file_is_validated_although_the_plan_was_checked_before(project: Path) -> None:
+    (project / "tracking-plan.yaml").write_text("tracklint: 1\ninclude: ['events/*.yaml']\nevents: {}\n")
+    (project / "events").mkdir()
+    (project / "events" / "a.yaml").write_text("events:\n  Signed Up:\n    description: x\n")
+    _age_all(project)
+    assert _cli(project).exit_code == 1  # the plan's files passed the schema: remembered
+    (project / "events" / "b.yaml").write_text("events:\n  signed_up:\n    descripton: misspelt\n")
+    (project / "a.js").write_text('analytics.track("Signed Up");\n')  # and no remembered result
+    _age_all(project)
+    result = _cli(project)
+    assert result.exit_code == 2 and "b.yaml:3:" in result.output, result.output
+
+
+def test_every_setting_that_can_change_the_result_is_in_the_key(project: Path) -> None:
+    import dataclasses
+
+    from tracklint import memo
+    from tracklint.config import Settings
+    from tracklint.diagnostics import Severity
+
+    settings = resolve_settings(cwd=project)
+    sources = memo.PlanSources((str(settings.plan),))
+    files = [(str(project / "a.js"), "a.js")]
+    key = memo.memo_key(settings, sources, files)
+    assert key is not None
+    other = {bool: lambda v: not v, int: lambda v: v + 1, str: lambda v: v + "x",
+             tuple: lambda v: (*v, "x"), dict: lambda v: {**v, "TL001": Severity.NOTE}}
+    elsewhere = project / "elsewhere.json"
+    elsewhere.write_text("{}\n")
+    for f in dataclasses.fields(Settings):
+        value = getattr(settings, f.name)
+        if f.name in memo._NOT_IN_RESULT:
+            continue
+        changed = elsewhere if isinstance(value, Path) or value is None else other[type(value)](value)
+        changed_key = memo.memo_key(settings.with_(**{f.name: changed}), sources, files)
+        assert changed_key not in (None, key), f.name
+    # and the bytes of the config file (not only the settings read from it)
+    config = project / "tracklint.toml"
+    config.write_text("jobs = 1\n")
+    with_config = resolve_settings(cwd=project)
+    before = memo.memo_key(with_config, sources, files)
+    config.write_text("jobs = 1\n# edited\n")
+    assert memo.memo_key(with_config, sources, files) != before
+
+
+def test_a_changed_skip_setting_is_not_answered_from_the_cache(project: Path) -> None:
+    line = ";".join(f'analytics.track("Signed Up",{{n:{i}}})' for i in range(3000))
+    (project / "app.min.js").write_text(line + ';analytics.track("signed-up")\n')
+    age(project)
+    assert [d.location.path for d in check(project).active] == ["a.js"]  # the bundle is skipped
+    parsed = check(project, skip_minified=False)
+    assert sorted({d.location.path for d in parsed.active}) == ["a.js", "app.min.js"]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_two_environments_sharing_a_cache_never_read_each_other(tmp_path: Path) -> None:
+    """Environment A lacks the package jsonschema checks `format: date-time` with (it cannot
+    import it), B has it; they share one .tracklint_cache. B must not take A's "no finding"."""
+    import sys
+
+    import tracklint
+
+    code = str(Path(tracklint.__file__).resolve().parent.parent)
+    hidden = tmp_path / "without-rfc3339"
+    hidden.mkdir()
+    (hidden / "rfc3339_validator.py").write_text("raise ImportError('not installed here')\n")
+    root = tmp_path / "repo"
+    root.mkdir()
+    subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
+    (root / "tracking-plan.yaml").write_text(
+        "tracklint: 1\nevents:\n  Signed Up:\n    description: x\n    properties:\n"
+        "      at: {type: string, format: date-time}\n")
+    (root / "a.js").write_text('analytics.track("Signed Up", {at: "definitely not valid!!"});\n')
+    age(root)
+
+    def run(*path: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([*path, code])}
+        return subprocess.run([sys.executable, "-m", "tracklint", "check", "-f", "concise"], cwd=root, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    for _ in range(2):  # each environment twice, interleaved: each may reuse only its own results
+        a = run(str(hidden))
+        assert a.returncode == 0, a.stdout + a.stderr  # A cannot check date-time
+        b = run()
+        assert b.returncode == 1 and "a.js:1:" in b.stdout and "date-time" in b.stdout, b.stdout + b.stderr
+    assert len(list((root / ".tracklint_cache" / "v1").glob("*.json"))) >= 3  # one shared directory
+
+
+_NAMES = ["a", "b", ".h"]
+_TREE = st.lists(st.lists(st.sampled_from(_NAMES), min_size=1, max_size=3).map(lambda p: "/".join(p) + ".yaml"),
+                 max_size=6)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before=_TREE, added=st.lists(st.sampled_from(_NAMES), min_size=1, max_size=3),
+       pattern=st.sampled_from(["*.yaml", "a/*.yaml", "*/*.yaml", "**/*.yaml", "a/**/*.yaml", ".h/*.yaml", "*/b/*.yaml", "*/.h/*.yaml"]))
+def test_the_include_state_changes_whenever_the_wildcard_matches_change(tmp_path_factory, before, added, pattern) -> None:
+    """Whatever the tree and the new file, when glob's answer for a pattern changes, so does the
+    state the memo keys on (the state may also change when glob's answer does not)."""
+    import glob
+
+    from tracklint import memo
+
+    root = tmp_path_factory.mktemp("plan")
+    new = "/".join(added) + ".yaml"
+    for rel in before:  # directories never end in .yaml: no name is both
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("events: {}\n")
+    if (root / new).exists():
+        return
+    full = str(root / pattern)
+    t1 = time.time_ns() - 120 * 10**9
+    for path in [root, *root.rglob("*")]:
+        os.utime(path, ns=(t1, t1))
+    matched = sorted(glob.glob(full, recursive=True))
+    state = memo.include_state([full])
+    (root / new).parent.mkdir(parents=True, exist_ok=True)
+    (root / new).write_text("events: {}\n")
+    for path in [root, *root.rglob("*")]:  # time passes: what the kernel touched is older, but not t1
+        if path.is_dir() and path.stat().st_mtime_ns != t1:
+            os.utime(path, ns=(t1 + 10**9, t1 + 10**9))
+    (root / new).touch()
+    os.utime(root / new, ns=(t1, t1))
+    if sorted(glob.glob(full, recursive=True)) != matched:
+        event("the matches changed")
+        assert state is not None and memo.include_state([full]) not in (None, state)

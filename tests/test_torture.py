@@ -493,3 +493,147 @@ def test_init_never_writes_through_a_symlink(tmp_path: Path, output: str | None)
     else:
         assert result.exit_code == 0, result.output
         assert not link.is_symlink() and "Signed Up" in link.read_text()
+
+
+# cache state from the checkout: committed, symlinked or endless cache files (issue 12)
+
+
+def _tracklint(root: Path, *args: str, timeout: float = 60, memory: int | None = None) -> subprocess.CompletedProcess:
+    """``tracklint ARGS`` in a fresh process (the cache directory's verdict is per process),
+    run from the code under test; ``memory`` caps its address space (bytes)."""
+    import resource
+
+    import tracklint
+
+    code = str(Path(tracklint.__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": code + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    limit = (lambda: resource.setrlimit(resource.RLIMIT_AS, (memory, memory))) if memory else None
+    return subprocess.run([sys.executable, "-m", "tracklint", *args], cwd=root, env=env, capture_output=True,
+                          text=True, timeout=timeout, preexec_fn=limit)
+
+
+def _commit_all(root: Path) -> None:
+    """Commit everything under ``root``, the cache directory too (as a pull request can)."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    if not (root / ".git" / "HEAD").exists():
+        subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True, env=env)
+    for args in (["add", "-A", "-f", "."], ["commit", "-q", "-m", "pr"]):
+        subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+
+def _aged(root: Path) -> None:
+    past = time.time() - 60
+    for path in [root, *root.rglob("*")]:
+        if not path.is_symlink():
+            os.utime(path, (past, past))
+
+
+def _git_repo(tmp_path: Path, files: dict[str, str], plan: str = PLAN) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
+    (root / "tracking-plan.yaml").write_text(plan)
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+@pytest.mark.parametrize("config", ["", 'cache-dir = "fixtures/cache"\n'], ids=["default", "cache-dir"])
+def test_a_committed_cache_entry_does_not_hide_a_finding(tmp_path: Path, config: str) -> None:
+    import hashlib
+    import json
+
+    root = _git_repo(tmp_path, {"a.js": 'analytics.track("Signed Up");\n'})
+    if config:
+        (root / "tracklint.toml").write_text(config)
+    _aged(root)
+    assert _tracklint(root, "check").returncode == 0  # makes the cache file the forgery is based on
+    cache_dir = root / ("fixtures/cache" if config else ".tracklint_cache")
+    (cache_file,) = [p for p in (cache_dir / "v1").iterdir() if p.name not in ("last-check.json", "plan-checked.json")]
+    # The pull request: a call to an unplanned event, and a cache entry that says "no calls here"
+    # for exactly these bytes (the digest is all a racily clean entry is trusted by).
+    bad = b'analytics.track("signed_up");\n'
+    (root / "a.js").write_bytes(bad)
+    doc = json.loads(cache_file.read_text())
+    doc["entries"]["a.js"] = [len(bad), None, hashlib.blake2b(bad, digest_size=16).hexdigest(), None]
+    cache_file.write_text(json.dumps(doc))
+    _aged(root)
+    _commit_all(root)
+    assert _tracklint(root, "check", "--no-cache").returncode == 1
+    run = _tracklint(root, "check", "-f", "concise")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "a.js:1:" in run.stdout and "signed_up" in run.stdout
+    assert "git tracks" in run.stderr and "cache" in run.stderr  # the notice says why
+    assert "Traceback" not in run.stderr
+    assert subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True,
+                          text=True).stdout == ""  # and nothing tracked was rewritten
+
+
+@pytest.mark.parametrize("args", [(), ("a.js",)], ids=["project", "pre-commit"])
+def test_a_committed_plan_marker_does_not_skip_the_plan_check(tmp_path: Path, args: tuple[str, ...]) -> None:
+    import hashlib
+    import json
+
+    root = _git_repo(tmp_path, {"a.js": 'analytics.track("Signed Up");\n'})
+    _aged(root)
+    assert _tracklint(root, "check").returncode == 0  # the marker of a plan that passed
+    marker = root / ".tracklint_cache" / "v1" / "plan-checked.json"
+    broken = PLAN + "    descripton: misspelt\n"
+    (root / "tracking-plan.yaml").write_text(broken)
+    doc = json.loads(marker.read_text())
+    digest = hashlib.sha256(broken.encode()).hexdigest()
+    doc["files"] = {path: digest for path in doc["files"]}  # "these bytes passed the schema"
+    marker.write_text(json.dumps(doc))
+    (root / ".tracklint_cache" / "v1" / "last-check.json").unlink()
+    _aged(root)
+    _commit_all(root)
+    run = _tracklint(root, "check", "-f", "concise", *args)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "tracking-plan.yaml:5:" in run.stdout + run.stderr
+
+
+@pytest.mark.parametrize("link", [".tracklint_cache", ".tracklint_cache/CACHEDIR.TAG", ".tracklint_cache/.gitignore",
+                                  ".tracklint_cache/v1", ".tracklint_cache/v1/last-check.json"])
+def test_a_symlink_in_the_cache_directory_never_sends_a_write_outside(tmp_path: Path, link: str) -> None:
+    root = repo(tmp_path / "r", {"a.js": 'analytics.track("signed_up");\n'})
+    _aged(root)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "victim").write_text("precious\n")
+    # a directory, a file that does not exist yet (writing through the link would make it), a
+    # file that does (writing through it would change it)
+    target = {".tracklint_cache": outside, ".tracklint_cache/v1": outside,
+              ".tracklint_cache/v1/last-check.json": outside / "victim"}.get(link, outside / "planted")
+    (root / link).parent.mkdir(parents=True, exist_ok=True)
+    (root / link).symlink_to(target)
+    for _ in range(2):
+        run = _tracklint(root, "check", "-f", "concise")
+        assert run.returncode == 1 and "a.js:1:" in run.stdout, run.stdout + run.stderr
+        assert "Traceback" not in run.stderr
+    assert sorted(p.name for p in outside.iterdir()) == ["victim"]
+    assert (outside / "victim").read_text() == "precious\n"
+
+
+@pytest.mark.parametrize("kind", ["dev-zero", "fifo", "sparse-3GB"])
+def test_a_cache_or_memo_file_that_never_ends_is_not_read(tmp_path: Path, kind: str) -> None:
+    root = repo(tmp_path / "r", {"a.js": 'analytics.track("signed_up");\n'})
+    _aged(root)
+    assert _tracklint(root, "check").returncode == 1
+    files = sorted((root / ".tracklint_cache" / "v1").iterdir())
+    assert {"last-check.json", "plan-checked.json"} < {p.name for p in files} and len(files) == 3
+    for path in files:  # the per-file cache, the run memo and the plan marker
+        path.unlink()
+        if kind == "dev-zero":
+            path.symlink_to("/dev/zero")
+        elif kind == "fifo":
+            os.mkfifo(path)
+        else:
+            with open(path, "wb") as handle:
+                handle.truncate(3 << 30)
+    started = time.perf_counter()
+    run = _tracklint(root, "check", "-f", "concise", timeout=60, memory=2 << 30)
+    assert run.returncode == 1 and "a.js:1:" in run.stdout, run.stdout + run.stderr
+    assert "Traceback" not in run.stderr and "internal error" not in run.stderr
+    assert time.perf_counter() - started < 30

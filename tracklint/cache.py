@@ -12,28 +12,42 @@ file's repository-relative path to its size, modification time (ns), content dig
   "racily clean" (as git does): their stat is not trusted, only their digest, because a second
   write in the same clock tick would not change the mtime.
 
-Storage: one JSON document per salt, ``<directory>/v<FORMAT>/<sha256(salt)[:16]>.json``. The
-salt (tracklint version plus a digest of the settings that change extraction, supplied by the
-engine) is also stored inside and checked. JSON, never pickle: the cache directory may sit in an
-untrusted checkout, and loading it must not execute anything. Each entry's record is kept as a
-JSON string inside the document and decoded only on a hit, so loading 20,000 entries creates
-20,000 small lists, not the whole object graph (a 10-file pre-commit run pays for 10 records). A file that does not parse, or whose
-format, salt or shape is wrong, is ignored (an empty cache, rebuilt on save).
+Storage: one JSON document per key, ``<directory>/v<FORMAT>/<sha256(key)[:16]>.json``; the key is
+the salt (tracklint's version plus a digest of the settings that change extraction, supplied by
+the engine) and :func:`environment` (the interpreter, tracklint's own files, the installed
+distributions), both also stored inside and checked. JSON, never pickle: loading must not
+execute anything. Each entry's record is kept as a JSON string inside the document and decoded
+only on a hit, so loading 20,000 entries creates 20,000 small lists, not the whole object graph
+(a 10-file pre-commit run pays for 10 records). A file that does not parse, or whose format,
+key or shape is wrong, is ignored (an empty cache, rebuilt on save).
 
-:meth:`Cache.save` writes atomically (temporary file in the same directory, ``fsync``,
+The directory usually sits in the checkout, where everything a pull request commits is hostile.
+It is used only when it is this user's own directory, not a symbolic link, and git tracks
+nothing in it (:func:`refusal`; the run's own ``git ls-files`` answers, see :func:`probe`);
+otherwise the run goes without a cache and says why. Inside it no symbolic link is followed
+(names are opened relative to the directory's descriptor with ``O_NOFOLLOW``), a file is read
+only when it is a regular file under a size cap (opened ``O_NONBLOCK``: a FIFO never blocks),
+and :meth:`Cache.save` writes atomically (a new file beside the target, ``fsync``,
 ``os.replace``): a crash leaves the previous cache intact. It writes nothing when nothing
 changed. The directory gets a ``.gitignore`` containing ``*`` and a ``CACHEDIR.TAG``, as ruff
-does, so the cache is never committed or backed up.
+does, so the cache is never committed or backed up. The run memo and the plan marker
+(:mod:`tracklint.memo`) live there too, read and written with :func:`read_file` and
+:func:`write_file`.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import dataclasses
 import functools
 import gc
 import hashlib
 import json
 import os
+import stat
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -333,8 +347,10 @@ class Cache:
         self.directory = Path(directory)
         self.salt = salt
         self.root = Path(root) if root is not None else self.directory.parent
-        key = hashlib.sha256(f"{FORMAT}\0{LAYOUT}\0{salt}".encode()).hexdigest()[:16]
-        self.path = self.directory / f"v{FORMAT}" / f"{key}.json"
+        self.environment = environment()
+        key = hashlib.sha256(f"{FORMAT}\0{LAYOUT}\0{self.environment}\0{salt}".encode()).hexdigest()[:16]
+        self._parts = (f"v{FORMAT}", f"{key}.json")
+        self.path = self.directory.joinpath(*self._parts)
         self._entries: dict[str, list[Any]] = {}
         self._touched: set[str] = set()
         self._by_digest: dict[str, str] | None = None
@@ -343,15 +359,19 @@ class Cache:
         self.hits = 0
         self.misses = 0
         self.load_problem: str | None = None  # why an existing cache file was ignored
+        problem = refusal(self.directory)
+        if problem:
+            raise Unusable(problem)
         self._load()
 
     # -- loading --
 
     def _load(self) -> None:
         try:
+            data = read_file(self.directory, self._parts, MAX_CACHE_BYTES)
             # Text, not bytes: json.loads(bytes) would hold a decoded copy beside the bytes.
-            with open(self.path, encoding="ascii", errors="strict") as handle:
-                raw = handle.read()
+            raw = data.decode("ascii")
+            del data
         except FileNotFoundError:
             return
         except UnicodeDecodeError:
@@ -369,6 +389,7 @@ class Cache:
                 or doc.get("format") != FORMAT
                 or doc.get("layout") != LAYOUT
                 or doc.get("salt") != self.salt
+                or doc.get("environment") != self.environment
                 or not isinstance(doc.get("entries"), dict)
             ):
                 self.load_problem = "cache written by another version or with other settings"
@@ -533,44 +554,20 @@ class Cache:
                     self._by_digest = None
         if not self._dirty:
             return False
-        payload = self._serialise()
-        self._prepare_directory()
-        self._write_atomic(payload)
+        write_file(self.directory, self._parts, self._serialise())
         self._dirty = False
         return True
 
     def _serialise(self) -> Iterator[bytes]:
         """The document in pieces of a few thousand entries: no single string the size of the
         whole cache (tens of MB on 100,000 files) is ever held in memory."""
-        head = {"format": FORMAT, "layout": LAYOUT, "salt": self.salt}
+        head = {"format": FORMAT, "layout": LAYOUT, "salt": self.salt, "environment": self.environment}
         yield json.dumps(head, separators=(",", ":"))[:-1].encode("ascii") + b',"entries":{'
         items = list(self._entries.items())
         for start in range(0, len(items), 4096):
             body = json.dumps(dict(items[start:start + 4096]), separators=(",", ":"))[1:-1]
             yield (b"," if start else b"") + body.encode("ascii")
         yield b"}}"
-
-    def _prepare_directory(self) -> None:
-        prepare_directory(self.directory, self.path.parent)
-
-    def _write_atomic(self, payload: Iterable[bytes]) -> None:
-        # A fresh name in the same directory (so os.replace is atomic), created with the umask's
-        # permissions (tempfile.mkstemp would make it 0600, unreadable to a shared CI cache).
-        tmp = self.path.parent / f".tmp-{os.getpid()}-{os.urandom(4).hex()}.json"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                for part in payload:
-                    handle.write(part)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
 
     def clear(self) -> None:
         """Forget every entry (the file is rewritten, empty, on the next :meth:`save`)."""
@@ -609,19 +606,322 @@ def _encode_data(extraction: FileExtraction, relpath: str, language: str) -> str
     return json.dumps(data, separators=(",", ":"))
 
 
-def prepare_directory(directory: Path, subdirectory: Path) -> None:
-    """Create ``subdirectory`` (inside the cache ``directory``) and mark the cache directory as
-    one: a ``.gitignore`` of ``*`` and a ``CACHEDIR.TAG``. Raises OSError if it cannot be made."""
-    subdirectory.mkdir(parents=True, exist_ok=True)
-    for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
-        marker = Path(directory) / name
-        if not marker.exists():
-            try:
-                marker.write_text(text, encoding="utf-8")
-            except OSError:
-                pass
-
-
 def default_directory(project_root: Path) -> Path:
     """Where the cache lives by default: ``.tracklint_cache`` under the project root."""
     return Path(project_root) / DEFAULT_DIRNAME
+
+
+# --- what else decides a result: the environment -----------------------------------------------
+
+#: Entries of a ``sys.path`` directory that name installed distributions (and their versions).
+_DIST_SUFFIXES = (".dist-info", ".egg-info", ".egg-link", ".egg", ".pth")
+
+
+@functools.cache
+def environment() -> str:
+    """A digest of what decides a result besides the settings and the files checked: the
+    interpreter, tracklint's own source files (name, size, mtime: an edited checkout is another
+    tracklint), ``sys.path`` and the distributions installed on it (names with versions, from
+    one directory listing per entry). That covers the grammar wheels, tree-sitter, RE2 and which
+    ``format`` checkers jsonschema has (they exist only when optional packages import). Two
+    environments sharing a cache directory never read each other's entries. About 1 ms."""
+    digest = hashlib.sha256(f"{sys.version}\0{sys.platform}\0".encode())
+    package = os.path.dirname(os.path.abspath(__file__))
+    for top, dirs, names in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(names):
+            try:
+                st = os.stat(os.path.join(top, name))
+            except OSError:
+                continue
+            digest.update(f"{top[len(package):]}/{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            names = []
+        listed = "\0".join(sorted(n for n in names if n.endswith(_DIST_SUFFIXES)))
+        digest.update(f"{entry}\n{listed}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()[:32]
+
+
+# --- the cache directory: whether to trust it, and its files opened safely ---------------------
+#
+# The directory usually sits in the checkout, and whatever a pull request commits is hostile: a
+# committed cache entry could hide a finding, a committed plan marker skip the plan's validation,
+# a symbolic link send writes outside the repository, a FIFO or /dev/zero hang a read. So the
+# directory is used only when it is a real directory of this user in which git tracks nothing;
+# every name inside it is opened relative to the directory's descriptor, never through a
+# symbolic link; a file is read only when it is a regular file of bounded size; a write goes to
+# a new file beside its target, then ``os.replace``.
+
+#: The largest cache document read (about 270 bytes a file: 27 MB for 100,000 files).
+MAX_CACHE_BYTES = 1 << 30
+#: The largest run memo, plan marker or input file (plan, config, baseline) the memo reads.
+MAX_SMALL_BYTES = 256 << 20
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+_OPEN_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | _NOFOLLOW
+_OPEN_READ = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | _NOFOLLOW  # a FIFO must not block the open
+_OPEN_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW
+#: Whether names can be opened relative to a directory descriptor (POSIX); elsewhere each
+#: path is checked with ``lstat`` before it is used.
+_AT = {os.open, os.mkdir, os.rename, os.unlink} <= os.supports_dir_fd and hasattr(os, "O_NOFOLLOW")  # replace: as rename
+
+
+class Unusable(OSError):
+    """The cache directory must not be used: the run goes on without a cache."""
+
+
+_VERDICTS: dict[str, str | None] = {}
+#: Verdicts still waiting for git: directory -> the running ``git ls-files``.
+_PROBES: dict[str, subprocess.Popen] = {}
+#: Verdicts the run's own listing gives: directory -> (the directory listed, path relative to it).
+_ASKED: dict[str, tuple[str, str]] = {}
+
+
+def probe(directory: Path, listed: Iterable[str | os.PathLike[str]] = ()) -> None:
+    """Start judging ``directory`` (see :func:`refusal`) without waiting for git. When one of the
+    directories the run lists with git (``listed``), or one whose listing was started ahead (the
+    current directory, see :mod:`tracklint.gitlisting`), holds it, that listing answers
+    (:func:`tracklint.gitlisting.ask_tracked`: no process of its own, a substring search);
+    otherwise git is asked now, in the background."""
+    from tracklint.gitlisting import ask_tracked, prefetched
+
+    key = os.path.abspath(directory)
+    if key in _VERDICTS or key in _PROBES or key in _ASKED:
+        return
+    try:
+        problem = _not_ours(os.lstat(key), key)
+    except OSError:
+        _VERDICTS[key] = _judge(key)
+        return
+    if problem:
+        _VERDICTS[key] = problem
+        return
+    for where in map(os.path.abspath, [*listed, *prefetched()]):
+        rel = os.path.relpath(key, where)
+        if rel != os.curdir and not rel.startswith(os.pardir):
+            _ASKED[key] = (where, rel.replace(os.sep, "/"))
+            ask_tracked(*_ASKED[key])
+            return
+    process = _start_git(key)
+    if process is None:
+        _VERDICTS[key] = None
+        return
+    if not _PROBES:
+        atexit.register(_reap)
+    _PROBES[key] = process
+
+
+def refusal(directory: Path) -> str | None:
+    """Why ``directory`` must not hold the cache (a symbolic link, not a directory, another
+    user's, or git tracks something in it), or None. Judged once per directory and process."""
+    from tracklint.gitlisting import read_ahead, tracked_answer
+
+    key = os.path.abspath(directory)
+    if key not in _VERDICTS and key not in _ASKED and key not in _PROBES:
+        probe(directory)  # a listing started ahead may answer (scan, init: no probe before)
+    if key not in _VERDICTS:
+        asked = _ASKED.pop(key, None)
+        answer = tracked_answer(*asked) if asked else None
+        if asked and answer is None:  # asked before the run read its listing: read it now
+            read_ahead(asked[0])
+            answer = tracked_answer(*asked)
+        process = _PROBES.pop(key, None)
+        if answer is not None:
+            _VERDICTS[key] = _refusal_of_tracked(answer) if answer else None
+        else:
+            _VERDICTS[key] = _tracked(key, process) if process is not None else _judge(key)
+    return _VERDICTS[key]
+
+
+def _judge(path: str) -> str | None:
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None  # this run makes it
+    except OSError as exc:
+        return f"cannot use {path}: {exc.strerror or exc}"
+    return _not_ours(st, path) or _tracked(path, _start_git(path))
+
+
+def _not_ours(st: os.stat_result, path: str) -> str | None:
+    if stat.S_ISLNK(st.st_mode):
+        return f"{path} is a symbolic link"
+    if not stat.S_ISDIR(st.st_mode):
+        return f"{path} is not a directory"
+    if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
+        return f"{path} belongs to another user"
+    return None
+
+
+def _start_git(path: str) -> subprocess.Popen | None:
+    """``git ls-files`` of what the index holds at ``path`` (the directory itself, a committed
+    symbolic link or submodule, or anything under it); None when git cannot be run."""
+    from tracklint.gitlisting import git_env
+
+    parent, name = os.path.split(path)
+    try:
+        return subprocess.Popen(["git", "--literal-pathspecs", "-C", parent, "ls-files", "-z", "--cached", "--", name],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                                env=git_env())
+    except OSError:
+        return None
+
+
+def _tracked(path: str, process: subprocess.Popen | None) -> str | None:
+    """A refusal naming a path git tracks in the cache directory ``path``; None when git tracks
+    nothing there, or cannot say (not a work tree, git not installed: then nothing there came
+    from a checkout). One ``git ls-files`` of the index: about 20 ms, mostly process start."""
+    if process is None:
+        return None
+    with process:
+        out = process.communicate()[0]
+    if process.returncode != 0 or not out:
+        return None
+    return _refusal_of_tracked(os.fsdecode(out.split(b"\0", 1)[0]))
+
+
+def _refusal_of_tracked(path: str) -> str:
+    what = ascii(path) if not path.isprintable() else repr(path)  # a name that is hostile too
+    return f"git tracks {what}; cache state must not come from the checkout, so this run does without it"
+
+
+def _reap() -> None:
+    """End the probes nobody asked for (a run that stopped early)."""
+    while _PROBES:
+        _, process = _PROBES.popitem()
+        with process:
+            if process.poll() is None:
+                process.kill()
+            process.communicate()
+
+
+def read_file(directory: Path, parts: tuple[str, ...], limit: int, *, judged: bool = True) -> bytes:
+    """The bytes of ``directory/parts...``. Raises FileNotFoundError when it does not exist,
+    :class:`Unusable` for a directory that must not be used, OSError for a file that must not be
+    read (a symbolic link, not a regular file, over ``limit`` bytes). ``judged=False``: read
+    before git's verdict is in (the caller asks :func:`refusal` before it trusts the bytes)."""
+    with _directory(directory, parts[:-1], create=False, judged=judged) as where:
+        name, at = _at(where, parts[-1])
+        if not _AT:
+            _refuse_link(name)
+        fd = os.open(name, _OPEN_READ, **at)
+    return _read_open(fd, os.path.join(directory, *parts), limit)
+
+
+def read_regular_file(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of the regular file ``path`` (symbolic links followed: inputs such as the plan
+    are judged by their own loaders), never blocking on a FIFO or a device, never more than
+    ``limit`` bytes. Raises OSError otherwise."""
+    return _read_open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+                              | getattr(os, "O_BINARY", 0)), os.fspath(path), limit)
+
+
+def _read_open(fd: int, display: str, limit: int) -> bytes:
+    with open(fd, "rb", buffering=0) as handle:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(f"{display} is not a regular file")
+        if st.st_size > limit:
+            raise OSError(f"{display} is larger than {limit} bytes")
+        data = handle.read(st.st_size + 1)  # one allocation (a short read is a damaged file)
+    if data is None or len(data) > st.st_size:
+        raise OSError(f"{display} changed while it was read")
+    return data
+
+
+def write_file(directory: Path, parts: tuple[str, ...], payload: Iterable[bytes]) -> None:
+    """Write ``directory/parts...`` atomically: a new file beside it (created with the umask's
+    permissions, never through a symbolic link), ``fsync``, ``os.replace``. Makes the
+    directories, and marks the cache directory with a ``.gitignore`` of ``*`` and a
+    ``CACHEDIR.TAG``. Raises OSError (:class:`Unusable` for a directory that must not be used)."""
+    with _directory(directory, parts[:-1], create=True) as where:
+        tmp, at = _at(where, f".tmp-{os.getpid()}-{os.urandom(4).hex()}")
+        fd = os.open(tmp, _OPEN_NEW, 0o666, **at)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                for part in payload:
+                    handle.write(part)
+                handle.flush()
+                os.fsync(handle.fileno())
+            target, _ = _at(where, parts[-1])  # a rename replaces a symbolic link, never follows it
+            os.replace(tmp, target, **({"src_dir_fd": where, "dst_dir_fd": where} if _AT else {}))
+        except BaseException:
+            try:
+                os.unlink(tmp, **at)
+            except OSError:
+                pass
+            raise
+
+
+def _at(where: int | str, name: str) -> tuple[str, dict[str, int]]:
+    """``name`` in the directory ``where``, as arguments of ``os.open`` and friends."""
+    if isinstance(where, int):
+        return name, {"dir_fd": where}
+    return os.path.join(where, name), {}
+
+
+def _refuse_link(path: str) -> None:
+    if os.path.islink(path):
+        raise OSError(f"{path} is a symbolic link")
+
+
+@contextlib.contextmanager
+def _directory(directory: Path, subdirectories: tuple[str, ...], *, create: bool,
+               judged: bool = True) -> Iterator[int | str]:
+    """The directory ``directory/subdirectories...`` (made when ``create``), each level entered
+    without following a symbolic link and checked to be this user's directory."""
+    problem = refusal(directory) if judged else None
+    if problem:
+        raise Unusable(problem)
+    top = os.fspath(directory)
+    if create:
+        os.makedirs(os.path.dirname(top) or ".", exist_ok=True)
+    opened: list[int] = []
+    try:
+        where = _enter(None, top, create, top, opened)
+        if create:
+            _mark(where)
+        display = top
+        for name in subdirectories:
+            display = os.path.join(display, name)
+            where = _enter(where, name, create, display, opened)
+        yield where
+    finally:
+        for fd in opened:
+            os.close(fd)
+
+
+def _enter(parent: int | str | None, name: str, create: bool, display: str, opened: list[int]) -> int | str:
+    path, at = _at(parent, name) if parent is not None else (name, {})
+    if create:
+        try:
+            os.mkdir(path, **at)
+        except FileExistsError:
+            pass
+    if not _AT:
+        problem = _not_ours(os.lstat(path), display)
+        if problem:
+            raise Unusable(problem)
+        return path
+    fd = os.open(path, _OPEN_DIR, **at)
+    opened.append(fd)
+    problem = _not_ours(os.fstat(fd), display)
+    if problem:
+        raise Unusable(problem)
+    return fd
+
+
+def _mark(where: int | str) -> None:
+    """A ``.gitignore`` of ``*`` and a ``CACHEDIR.TAG`` in the cache directory, unless present
+    (whatever is there, a symbolic link included, is left alone)."""
+    for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
+        path, at = _at(where, name)
+        try:
+            fd = os.open(path, _OPEN_NEW, 0o666, **at)
+        except OSError:
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)

@@ -89,6 +89,8 @@ class Settings:
                 "wrappers": list(self.wrappers),
                 "max_file_size": self.max_file_size,
                 "prefilter": self.prefilter,
+                "skip_minified": self.skip_minified,  # a skipped file's record says "skipped"
+                "skip_generated": self.skip_generated,
             },
             sort_keys=True,
             default=str,

@@ -1130,7 +1130,7 @@ def run(settings: Settings, plan: Plan | Callable[[], Plan], *, progress: Progre
             stats = listing.stats
         files = listing.files
         if not memo_checked:
-            key = memo.memo_key(settings, load().files, files, stats)
+            key = memo.memo_key(settings, memo.PlanSources.of(load()), files, stats)
             if key is not None:
                 remembered = memo.load(settings, key, load())
                 if remembered is not None:
@@ -1140,7 +1140,7 @@ def run(settings: Settings, plan: Plan | Callable[[], Plan], *, progress: Progre
     plan = load()
     ex.notices += submodule_notices(settings)
     if memo_checked and changed is None:
-        key = memo.memo_key(settings, plan.files, files, stats)  # stats taken before each read
+        key = memo.memo_key(settings, memo.PlanSources.of(plan), files, stats)  # stats taken before each read
     complete_exports(settings, ex)
     resolve_constants(ex.files)
     calls = [c for f in ex.files for c in f.calls]
@@ -1165,7 +1165,7 @@ def run(settings: Settings, plan: Plan | Callable[[], Plan], *, progress: Progre
     )
     result.lines = _source_lines(settings.root, diagnostics)
     if key is not None and not any(n.kind in ("unreadable", "internal") for n in ex.notices):
-        memo.save(settings, key, result, plan.files)
+        memo.save(settings, key, result, memo.PlanSources.of(plan))
     result.stats.seconds = time.perf_counter() - started
     return result
 

@@ -202,7 +202,7 @@ def _git_list_parts(directory: str) -> tuple[list[str], Callable[..., list[str] 
     if processes is None:
         return None
     tracked_process, others_process = processes
-    tracked = tracked_process.communicate()[0]
+    tracked = gitlisting.tracked_output(directory, tracked_process)
     if tracked_process.returncode != 0:
         others_process.kill()
         others_process.communicate()

@@ -74,6 +74,11 @@ def remembered(settings: Settings) -> tuple[Result | None, Listing | None]:
     if settings.changed_since or settings.changed_files is not None:
         return None, None  # a PR mode reports part of a run: never the memo's whole result
     started = time.perf_counter()
+    if settings.cache:
+        from tracklint.cache import probe
+
+        # may the checkout have put it there? the listing below tells (or git, meanwhile)
+        probe(settings.cache_directory, [p for p in settings.paths or [settings.root] if os.path.isdir(p)])
     doc = memo.read(settings)
     if doc is None:
         return None, None

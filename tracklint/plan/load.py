@@ -342,6 +342,7 @@ class _Loader:
     problems: list[Problem] = field(default_factory=list)
     shared_raw: dict[str, tuple[Any, _Origin]] = field(default_factory=dict)
     total_bytes: int = 0  # of the plan files read so far
+    globs: list[str] = field(default_factory=list)  # include: patterns with wildcards (absolute)
 
     # ---- reading ----------------------------------------------------------------------
 
@@ -471,6 +472,7 @@ class _Loader:
             self.problems.append(doc.problem(f"include pattern {entry!r} is absolute", jpath,
                                              hint="include patterns are relative to the file that includes them"))
             return []
+        self.globs.append(os.path.join(str(directory), entry))  # the run memo notices a file that starts to match
         walk = _GlobWalk(root)
         try:
             matches = sorted({m for m in walk.match(str(directory), _glob_parts(entry)) if os.path.isfile(m)})
@@ -509,6 +511,7 @@ class _Loader:
             format_version=data.get("tracklint", 1),
             path=self.main_path,
             files=tuple(doc.path for doc in self.docs),
+            include_globs=tuple(self.globs),
             root=str(root),
         )
         plan.conventions = self._conventions(main, data.get("conventions") or {})

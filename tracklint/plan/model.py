@@ -161,6 +161,7 @@ class Plan:
     screens: dict[str, Event] = field(default_factory=dict)
     path: str | None = None  # the main plan file
     files: tuple[str, ...] = ()  # every file the plan was read from (includes)
+    include_globs: tuple[str, ...] = ()  # the include: patterns with wildcards, absolute
     root: str | None = None  # directory that source globs are relative to
 
     def all_events(self) -> list[Event]:
