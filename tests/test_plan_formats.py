@@ -120,6 +120,19 @@ def test_a_missing_format_library_is_an_error_not_a_silent_pass(tmp_path):
     assert "plan.yaml:5:" in result.stderr and "'rfc3339-validator' is not installed" in result.stderr
 
 
+def test_a_format_library_that_is_found_but_broken_is_a_clear_error(tmp_path):
+    # The module exists (the loader's look-up finds it) but importing it fails: the rule that
+    # needs it ends the run with a message, never "internal error ... a bug".
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "rfc3339_validator.py").write_text("raise ImportError('a broken installation')\n")
+    pre = f"import sys\nsys.path.insert(0, {str(broken)!r})\n"
+    result = _check(tmp_path, FORMAT_PLAN, BAD_CALL, pre=pre)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "internal error" not in result.stderr
+    assert "format 'date-time' cannot be checked" in result.stderr and "reinstall tracklint" in result.stderr
+
+
 # ---------------------------------------------------------------------------------------------
 # What the plan cannot honour is a positioned plan error
 

@@ -19,6 +19,8 @@ import re
 from datetime import date
 from typing import Callable
 
+from tracklint.errors import TracklintError
+
 #: (format, the distribution that checks it, or None for the standard library)
 _TABLE: tuple[tuple[str, str | None], ...] = (
     ("date-time", "rfc3339-validator"),
@@ -50,8 +52,11 @@ PACKAGES: dict[str, str] = {
 }
 
 
-class FormatUnavailable(RuntimeError):
-    """A format's checking library cannot be imported."""
+class FormatUnavailable(TracklintError):
+    """A format's checking library cannot be imported (a broken installation): the run ends with
+    exit 2 and this message rather than pass every value of the format."""
+
+    CODE = "environment-error"
 
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
@@ -159,8 +164,8 @@ def checker(name: str) -> Callable[[str], bool]:
         return _library_checker(name)
     except ImportError as exc:
         raise FormatUnavailable(
-            f"format {name!r} cannot be checked: the package {package!r} is missing ({exc}); "
-            "reinstall tracklint with its dependencies"
+            f"format {name!r} cannot be checked: the package {package!r} cannot be imported ({exc})",
+            hint="reinstall tracklint with its dependencies",
         ) from None
 
 
