@@ -16,22 +16,19 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Any
 
-import typer
-
-from tracklint.report import format_help, formats, resolve_format
+from tracklint.commands.common import Target, emit, note, use_color
+from tracklint.errors import EXIT_FINDINGS, EXIT_SUCCESS
+from tracklint.report import get_reporter, resolve_format
 
 if TYPE_CHECKING:  # pragma: no cover
     from tracklint.plan.diff import PlanDiff
     from tracklint.plan.model import Plan
 
-DIFF_FORMATS = formats("diff")
 FAIL_ON = ("breaking", "any", "never")
-COLOR = ("auto", "always", "never")
 
 #: Most files materialised from a git ref for one plan (a plan directory, or includes).
 MAX_REF_FILES = 5000
@@ -54,89 +51,6 @@ class DiffOptions:
     cwd: Path | None = None
 
 
-def register(app: typer.Typer) -> None:
-    """Add the ``diff`` command to ``app``."""
-    app.command(
-        "diff",
-        help=(
-            "Compare two versions of a tracking plan and classify each change as breaking, "
-            "non-breaking or cosmetic. [bold]tracklint diff OLD NEW[/] compares two files; "
-            "[bold]tracklint diff --base REF [PLAN][/] compares the plan at a git ref with the "
-            "working tree."
-        ),
-    )(diff_command)
-
-
-def diff_command(
-    plans: Annotated[
-        Optional[list[Path]],
-        typer.Argument(
-            help="OLD NEW (two plan files), or with --base the plan to compare "
-            "(default: tracking-plan.yaml found upwards from the current directory).",
-            show_default=False,
-        ),
-    ] = None,
-    base: Annotated[
-        Optional[str],
-        typer.Option("--base", metavar="REF", help="Compare with the plan at this git ref (branch, tag, commit)."),
-    ] = None,
-    output_format: Annotated[
-        Optional[str],
-        typer.Option(
-            "--output-format",
-            "-f",
-            metavar="|".join(DIFF_FORMATS),
-            help=format_help("diff"),
-            show_default=False,
-        ),
-    ] = None,
-    output_file: Annotated[
-        Optional[Path], typer.Option("--output-file", "-o", help="Write the report to this file instead of stdout.")
-    ] = None,
-    fail_on: Annotated[
-        str,
-        typer.Option(
-            "--fail-on",
-            metavar="|".join(FAIL_ON),
-            help="Exit 1 on breaking changes (default), on any change, or never. A too-small "
-            "version bump fails unless 'never'.",
-        ),
-    ] = "breaking",
-    color: Annotated[
-        str, typer.Option("--color", metavar="|".join(COLOR), help="Colour the full output (NO_COLOR is honoured by auto).")
-    ] = "auto",
-    check_code: Annotated[
-        Optional[list[Path]],
-        typer.Option(
-            "--check-code",
-            metavar="PATH",
-            help="Scan PATH (repeatable; '.' for the project) and list the call sites each breaking change affects.",
-            show_default=False,
-        ),
-    ] = None,
-    input_format: Annotated[
-        Optional[str],
-        typer.Option(
-            "--input-format",
-            metavar="FORMAT",
-            help="Format of the plans: tracklint, segment, rudderstack, iglu, amplitude, mparticle. Default: detected.",
-            show_default=False,
-        ),
-    ] = None,
-) -> None:
-    options = DiffOptions(
-        plans=tuple(plans or ()),
-        base=base,
-        output_format=output_format or "",
-        output_file=output_file,
-        fail_on=fail_on,
-        color=color,
-        check_code=tuple(check_code or ()),
-        input_format=input_format,
-    )
-    raise typer.Exit(run_diff(options))
-
-
 # --------------------------------------------------------------------------- execution
 
 
@@ -146,40 +60,23 @@ def _usage(message: str, hint: str | None = None):
     return UsageError(message, hint=hint)
 
 
-def run_diff(options: DiffOptions, *, stdout=None, stderr=None) -> int:
-    """Run ``tracklint diff`` and return its exit code (0, 1 or 2). Never raises for bad input;
-    a failure is also reported in the requested format (:mod:`tracklint.report.failure`)."""
-    from tracklint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_SUCCESS, TracklintError
-    from tracklint.report.failure import report_failure
-    from tracklint.report.visible import visible_lines
-
-    stdout = stdout or sys.stdout
-    stderr = stderr or sys.stderr
-    fmt = None
-    try:
-        fmt = resolve_format("diff", options.output_format or None, note=lambda text: stderr.write(text + "\n")) or "full"
-        if options.fail_on not in FAIL_ON:
-            raise _usage(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {options.fail_on!r}")
-        if options.color not in COLOR:
-            raise _usage(f"--color must be one of {', '.join(COLOR)}, not {options.color!r}")
-        diff, old_label, new_label = _compute(options)
-        if options.check_code:
-            _attach_impact(diff, options)
-        failed = _failed(diff, options.fail_on)
-        _write_report(diff, fmt, options, stdout, old_label=old_label, new_label=new_label, failed=failed)
-    except TracklintError as err:
-        stderr.write(f"tracklint: error: {visible_lines(err.render())}\n")
-        report_failure(fmt, err, output_file=options.output_file, stream=stdout)
-        return EXIT_ERROR
-    except KeyboardInterrupt:  # pragma: no cover
-        raise
-    except Exception as exc:  # noqa: BLE001 - an internal error must still exit 2, not trace back
-        stderr.write(f"tracklint: internal error: {type(exc).__name__}: {exc}\n")
-        if os.environ.get("TRACKLINT_DEBUG"):
-            import traceback
-
-            traceback.print_exc(file=stderr)
-        return EXIT_ERROR
+def run_diff(options: DiffOptions, target: Target | None = None) -> int:
+    """Run ``tracklint diff`` and return its exit code (0 or 1); bad input raises a
+    :class:`~tracklint.errors.TracklintError` for :func:`~tracklint.commands.common.guarded`."""
+    fmt = resolve_format("diff", options.output_format or None, note=note) or "full"
+    if target is not None:
+        target.format = fmt
+    if options.fail_on not in FAIL_ON:
+        raise _usage(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {options.fail_on!r}")
+    color = use_color(options.color, options.output_file)
+    diff, old_label, new_label = _compute(options)
+    if options.check_code:
+        _attach_impact(diff, options)
+    failed = _failed(diff, options.fail_on)
+    reporter = get_reporter(fmt, "diff")(
+        color=color, fail_on=options.fail_on, failed=failed, old_label=old_label, new_label=new_label,
+    )
+    emit(lambda stream: reporter.report(diff, stream), options.output_file)
     return EXIT_FINDINGS if failed else EXIT_SUCCESS
 
 
@@ -535,37 +432,3 @@ def _attach_impact(diff: "PlanDiff", options: DiffOptions) -> None:
     settings = resolve_settings(cwd=cwd, overrides={"paths": paths, "progress": False, "output_format": "json"})
     calls = scan_calls(settings)
     diff.impact = code_impact(diff, calls)
-
-
-# --------------------------------------------------------------------------- output
-
-
-def _use_color(choice: str, to_terminal: bool) -> bool:
-    if choice == "always":
-        return True
-    if choice == "never":
-        return False
-    return to_terminal and "NO_COLOR" not in os.environ
-
-
-def _write_report(diff: "PlanDiff", fmt: str, options: DiffOptions, stdout, *, old_label: str,
-                  new_label: str, failed: bool) -> None:
-    from tracklint.fsutil import write_atomic
-    from tracklint.report import get_reporter
-
-    if options.output_file is not None:
-        to_terminal = False
-    else:
-        isatty = getattr(stdout, "isatty", None)
-        to_terminal = bool(isatty and isatty())
-    reporter = get_reporter(fmt, "diff")(
-        color=_use_color(options.color, to_terminal),
-        fail_on=options.fail_on,
-        failed=failed,
-        old_label=old_label,
-        new_label=new_label,
-    )
-    if options.output_file is None:
-        reporter.report(diff, stdout)
-        return
-    write_atomic(options.output_file, lambda handle: reporter.report(diff, handle), what="the report")
