@@ -110,6 +110,9 @@ def _option_value(args: list[str], short: str, long: str) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------------------------------------
+# check
+
 
 @app.command()
 def check(
@@ -260,7 +263,7 @@ def diff_command(
     from tracklint.commands.diff import DiffOptions, run_diff
 
     guarded("diff", run_diff, DiffOptions(
-        plans=tuple(plans or ()), base=base, output_format=output_format or "", output_file=output_file,
+        plans=tuple(plans or ()), base=base, output_format=output_format or None, output_file=output_file,
         fail_on=fail_on, color=color, check_code=tuple(check_code or ()), input_format=input_format,
     ))
 

@@ -30,13 +30,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 FAIL_ON = ("breaking", "any", "never")
 
+
 @dataclasses.dataclass(frozen=True)
 class DiffOptions:
     """Everything ``tracklint diff`` needs, parsed from the command line."""
 
     plans: tuple[Path, ...] = ()
     base: str | None = None
-    output_format: str = "full"
+    output_format: str | None = None
     output_file: Path | None = None
     fail_on: str = "breaking"
     color: str = "auto"
@@ -57,7 +58,7 @@ def _usage(message: str, hint: str | None = None):
 def run_diff(options: DiffOptions, target: Target | None = None) -> int:
     """Run ``tracklint diff`` and return its exit code (0 or 1); bad input raises a
     :class:`~tracklint.errors.TracklintError` for :func:`~tracklint.commands.common.guarded`."""
-    fmt = resolve_format("diff", options.output_format or None, note=note) or "full"
+    fmt = resolve_format("diff", options.output_format, note=note) or "full"
     if target is not None:
         target.format = fmt
     if options.fail_on not in FAIL_ON:
