@@ -11,21 +11,14 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from tracklint.commands.diff import register
+from tracklint.cli import app as cli_app
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "diff"
 
 
 @pytest.fixture
 def app() -> typer.Typer:
-    application = typer.Typer()
-    register(application)
-
-    @application.callback()
-    def _root() -> None:
-        """Make ``diff`` a sub-command (a one-command app would take its arguments directly)."""
-
-    return application
+    return cli_app
 
 
 @pytest.fixture
@@ -166,13 +159,16 @@ def test_color_always_and_no_color(runner, app, monkeypatch):
 
 
 def test_use_color_honours_no_color(monkeypatch):
-    from tracklint.commands.diff import _use_color
+    import sys
 
+    from tracklint.commands.common import use_color
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
-    assert _use_color("auto", True) is False
-    assert _use_color("always", False) is True
+    assert use_color("auto", None) is False
+    assert use_color("always", Path("report.txt")) is True
     monkeypatch.delenv("NO_COLOR")
-    assert _use_color("auto", True) is True and _use_color("auto", False) is False
+    assert use_color("auto", None) is True and use_color("auto", Path("report.txt")) is False
 
 
 # ------------------------------------------------------------------ errors: exit 2, no traceback

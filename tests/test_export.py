@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from tracklint.commands.imports import register
+from tracklint.cli import app as cli_app
 from tracklint.importers import import_plan
 from tracklint.importers.segment import export_rules
 from tracklint.plan.dump import dump_plan
@@ -185,9 +185,7 @@ def test_dump_then_load_is_identity(plan: Plan) -> None:
 
 
 def _app() -> typer.Typer:
-    app = typer.Typer()
-    register(app)
-    return app
+    return cli_app
 
 
 def test_cli_export_jsonschema_and_segment(tmp_path: Path) -> None:

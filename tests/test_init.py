@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import typer
 from typer.testing import CliRunner
 
-from tracklint.commands.imports import register
+from tracklint.cli import app as cli_app
 from tracklint.extract.base import Span, TrackCall, Value, literal, unknown
 from tracklint.importers.calls import infer_style, plan_from_calls, unresolved_comments
 from tracklint.plan.dump import dump_plan
@@ -101,8 +100,7 @@ def test_init_command_scans_a_project(tmp_path: Path, monkeypatch) -> None:
         "analytics.track(name, {});\n"
     )
     monkeypatch.chdir(tmp_path)
-    app = typer.Typer()
-    register(app)
+    app = cli_app
     runner = CliRunner()
     result = runner.invoke(app, ["init", str(tmp_path), "-o", str(tmp_path / "tracking-plan.yaml")])
     assert result.exit_code == 0, result.output
@@ -120,8 +118,7 @@ def test_init_force_replaces_a_symlinked_plan_and_leaves_its_target_alone(tmp_pa
     outside.write_text("do not touch\n")
     (repo / "plan.yaml").symlink_to(outside)  # committed by a pull request
     monkeypatch.chdir(repo)
-    app = typer.Typer()
-    register(app)
+    app = cli_app
     result = CliRunner().invoke(app, ["init", str(repo), "--force", "-o", "plan.yaml"])
     assert result.exit_code == 0, result.output
     assert outside.read_text() == "do not touch\n"

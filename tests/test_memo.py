@@ -150,7 +150,7 @@ def test_an_included_file_that_changed_is_validated_again(project: Path) -> None
 def test_an_unchanged_check_does_not_even_load_the_plan(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    from tracklint import cli
+    from tracklint.commands import check as cli
     from tracklint.cli import app
 
     def run():

@@ -6,7 +6,7 @@ import enum
 import functools
 import hashlib
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 
 class Severity(str, enum.Enum):
@@ -72,7 +72,6 @@ class Diagnostic:
     key: str = ""
     occurrence: int = 0
     suppressed: str | None = None  # None, "inSource" or "external" (baseline)
-    source_line: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def fingerprint(self) -> str:

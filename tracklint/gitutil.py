@@ -1,4 +1,5 @@
-"""Git questions the engine asks: which files changed since a ref, and a file's content at a ref.
+"""Git questions tracklint asks: which files changed since a ref, a file's content at a ref, and
+(for ``tracklint diff --base``) a plan with its includes copied out of a ref.
 
 ``--changed-since REF`` limits a run to the files a branch touched, and the rename hint
 ("`purchase_completed` was `Purchase Completed` on main") reads the same file at REF. Both go
@@ -11,8 +12,10 @@ the same form as :attr:`tracklint.diagnostics.Location.path`. Files outside ``ro
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
+import posixpath
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -144,3 +147,183 @@ def file_at_ref(root: Path, ref: str, relpath: str) -> bytes | None:
     if item.type != "blob":
         return None
     return item.data_stream.read()
+
+
+# --------------------------------------------------------------------------- a plan at a ref
+
+#: Most files materialised from a git ref for one plan (a plan directory, or includes).
+MAX_REF_FILES = 5000
+#: Most bytes materialised from a git ref for one plan (each file also within the plan limit).
+MAX_REF_BYTES = 64 * 1024 * 1024
+
+
+def copy_plan_at_ref(plan_path: Path, ref: str, dest: Path, *, label: str) -> tuple[str, bool]:
+    """Copy the plan ``plan_path`` as it was at ``ref`` into the directory ``dest``, at its path
+    relative to the repository's top level: a tracklint plan with every file its ``include:``
+    can reach, or a whole plan directory. Returns that relative path and whether the plan
+    existed at ``ref`` (a plan new on this branch did not).
+
+    Hostile input is refused before it is read: each blob's size is checked against the plan
+    limit and the total against :data:`MAX_REF_BYTES`, a directory against
+    :data:`MAX_REF_FILES`. Errors name the plan as the user wrote it (``label``); a ref missing
+    from a shallow clone says how to deepen it.
+    """
+    from tracklint.errors import UsageError
+
+    git = _git_module()
+    try:
+        repo = git.Repo(plan_path.parent if plan_path.is_file() else plan_path, search_parent_directories=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        raise UsageError("--base needs a git repository", path=label, hint="run inside the repository, or pass OLD NEW") from None
+    try:
+        if repo.working_tree_dir is None:
+            raise UsageError("--base needs a repository with a working tree", path=label)
+        top = Path(repo.working_tree_dir).resolve()
+        try:
+            rel = plan_path.resolve().relative_to(top).as_posix()
+        except ValueError:
+            raise UsageError("the plan is outside the git repository", path=label) from None
+        tree = _tree_at(repo, ref)
+        try:
+            entry = tree / rel
+        except KeyError:
+            return rel, False
+        budget = _Budget(ref)
+        if entry.type == "tree":
+            _copy_tree(entry, dest, budget)
+        else:
+            _copy_plan_files(tree, rel, dest, budget)
+        return rel, True
+    finally:
+        repo.close()
+
+
+def _tree_at(repo: "git.Repo", ref: str):
+    """The tree of the commit ``ref`` names; a :class:`UsageError` when the ref is unknown or
+    its objects are not in this clone (a shallow CI checkout: GitPython raises ValueError)."""
+    from tracklint.errors import UsageError
+
+    git = _git_module()
+    shallow = Path(repo.git_dir, "shallow").is_file()
+    deepen = ("the clone is shallow; fetch more history (git fetch --deepen=50, or --unshallow), "
+              "or in GitHub Actions use actions/checkout with fetch-depth: 0")
+    try:
+        return repo.commit(ref).tree  # reads the commit object: ValueError when it is absent
+    except (git.BadName, git.BadObject, ValueError) as exc:
+        # HEAD~1 in a depth-1 clone: the id is known (HEAD's parent) but the object is not, or
+        # rev-parse cannot walk past the shallow boundary.
+        missing = not isinstance(exc, git.BadName) or (shallow and any(c in ref for c in "~^@"))
+        if ref.startswith("-") or not missing:
+            raise UsageError(f"unknown git ref {ref!r}", hint="fetch it first (git fetch origin main), or check the spelling") from None
+        raise UsageError(
+            f"the base revision {ref} is not in this clone" + (" (shallow clone)" if shallow else ""),
+            hint=deepen if shallow else "fetch it first (git fetch origin main)",
+        ) from None
+
+
+class _Budget:
+    """What reading a plan at a git ref may cost: each file at most the plan size limit (the
+    same as on disk), all files together at most ``MAX_REF_BYTES``. Sizes come from the object
+    database, so an oversize blob is refused before it is read."""
+
+    def __init__(self, ref: str) -> None:
+        self.ref, self.total = ref, 0
+
+    def read(self, blob) -> bytes:
+        from tracklint.errors import PlanError
+        from tracklint.plan.yaml_loader import MAX_BYTES
+
+        size = blob.size
+        mb = 1024 * 1024
+        if size > MAX_BYTES:
+            raise PlanError(f"the plan file is too large at {self.ref} ({size / mb:.1f} MB; the limit is {MAX_BYTES // mb} MB)",
+                            path=f"{self.ref}:{blob.path}")
+        self.total += size
+        if self.total > MAX_REF_BYTES:
+            raise PlanError(f"the plan's files at {self.ref} add up to more than {MAX_REF_BYTES // mb} MB",
+                            path=f"{self.ref}:{blob.path}")
+        return blob.data_stream.read()
+
+
+def _copy_blob(blob, dest: Path, budget: _Budget) -> bytes:
+    """Copy one blob to ``dest`` (within the budget); its bytes."""
+    data = budget.read(blob)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(data)  # a private temporary directory: no reader to protect from half a file
+    return data
+
+
+def _copy_tree(tree, dest: Path, budget: _Budget) -> None:
+    """Copy every file of a plan directory at the ref (RudderStack projects, Iglu registries)."""
+    from tracklint.errors import UsageError
+
+    count = 0
+    for item in tree.traverse():
+        if item.type != "blob":
+            continue
+        count += 1
+        if count > MAX_REF_FILES:
+            raise UsageError(f"the plan directory holds more than {MAX_REF_FILES} files at the ref")
+        _copy_blob(item, dest / item.path, budget)
+
+
+def _copy_plan_files(tree, rel: str, dest: Path, budget: _Budget) -> None:
+    """Copy the plan file and, for a tracklint plan, every file its ``include:`` can reach."""
+    import yaml
+
+    seen: set[str] = set()
+    todo = [rel]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        if len(seen) > MAX_REF_FILES:
+            break
+        try:
+            blob = tree / current
+        except KeyError:
+            continue  # the loader reports the missing include
+        if blob.type != "blob":
+            continue
+        data = _copy_blob(blob, dest / current, budget)
+        if not current.lower().endswith((".yaml", ".yml")):
+            continue
+        try:
+            doc = yaml.safe_load(data)
+        except yaml.YAMLError:
+            continue  # the loader reports it, positioned
+        includes = doc.get("include") if isinstance(doc, dict) else None
+        if isinstance(includes, list):
+            todo.extend(_included(tree, posixpath.dirname(current), includes))
+
+
+def _included(tree, directory: str, includes: list) -> list[str]:
+    """The paths an ``include:`` list can reach. Literal includes are followed file by file; a
+    glob include yields the plan files (YAML, JSON) under the glob's fixed prefix so that the
+    loader's own glob matching decides, exactly as on disk."""
+    found: list[str] = []
+    for entry in includes:
+        if not isinstance(entry, str) or entry.startswith("/"):
+            continue
+        if not glob.has_magic(entry):
+            target = posixpath.normpath(posixpath.join(directory, entry))
+            if not target.startswith(".."):
+                found.append(target)
+            continue
+        fixed = []
+        for part in entry.split("/"):
+            if glob.has_magic(part):
+                break
+            fixed.append(part)
+        prefix = posixpath.normpath(posixpath.join(directory, *fixed)) if fixed else directory
+        if prefix.startswith(".."):
+            continue
+        try:
+            sub = tree / prefix if prefix not in ("", ".") else tree
+        except KeyError:
+            continue
+        if sub.type == "tree":
+            found.extend(item.path for item in sub.traverse()
+                         if item.type == "blob" and item.path.lower().endswith((".yaml", ".yml", ".json")))
+    return found

@@ -7,7 +7,7 @@ Exit codes: 0 nothing at or above ``--fail-on`` (and the version bump is large e
 breaking changes or a too-small version bump, 2 usage error or an unreadable plan.
 
 The command only parses arguments, loads the two plans (reading a plan at a git ref, with every
-file it includes, through GitPython) and picks a reporter; the diff itself is
+file it includes, through :func:`tracklint.gitutil.copy_plan_at_ref`) and picks a reporter; the diff itself is
 :func:`tracklint.plan.diff.diff_plans`. Heavy imports happen inside the command so that
 ``tracklint --help`` stays fast.
 """
@@ -16,27 +16,19 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Any
 
-import typer
-
-from tracklint.report import format_help, formats, resolve_format
+from tracklint.commands.common import Target, emit, note, use_color
+from tracklint.errors import EXIT_FINDINGS, EXIT_SUCCESS
+from tracklint.report import get_reporter, resolve_format
 
 if TYPE_CHECKING:  # pragma: no cover
     from tracklint.plan.diff import PlanDiff
     from tracklint.plan.model import Plan
 
-DIFF_FORMATS = formats("diff")
 FAIL_ON = ("breaking", "any", "never")
-COLOR = ("auto", "always", "never")
-
-#: Most files materialised from a git ref for one plan (a plan directory, or includes).
-MAX_REF_FILES = 5000
-#: Most bytes materialised from a git ref for one plan (each file also within the plan limit).
-MAX_REF_BYTES = 64 * 1024 * 1024
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,96 +37,13 @@ class DiffOptions:
 
     plans: tuple[Path, ...] = ()
     base: str | None = None
-    output_format: str = "full"
+    output_format: str | None = None
     output_file: Path | None = None
     fail_on: str = "breaking"
     color: str = "auto"
     check_code: tuple[Path, ...] = ()
     input_format: str | None = None
     cwd: Path | None = None
-
-
-def register(app: typer.Typer) -> None:
-    """Add the ``diff`` command to ``app``."""
-    app.command(
-        "diff",
-        help=(
-            "Compare two versions of a tracking plan and classify each change as breaking, "
-            "non-breaking or cosmetic. [bold]tracklint diff OLD NEW[/] compares two files; "
-            "[bold]tracklint diff --base REF [PLAN][/] compares the plan at a git ref with the "
-            "working tree."
-        ),
-    )(diff_command)
-
-
-def diff_command(
-    plans: Annotated[
-        Optional[list[Path]],
-        typer.Argument(
-            help="OLD NEW (two plan files), or with --base the plan to compare "
-            "(default: tracking-plan.yaml found upwards from the current directory).",
-            show_default=False,
-        ),
-    ] = None,
-    base: Annotated[
-        Optional[str],
-        typer.Option("--base", metavar="REF", help="Compare with the plan at this git ref (branch, tag, commit)."),
-    ] = None,
-    output_format: Annotated[
-        Optional[str],
-        typer.Option(
-            "--output-format",
-            "-f",
-            metavar="|".join(DIFF_FORMATS),
-            help=format_help("diff"),
-            show_default=False,
-        ),
-    ] = None,
-    output_file: Annotated[
-        Optional[Path], typer.Option("--output-file", "-o", help="Write the report to this file instead of stdout.")
-    ] = None,
-    fail_on: Annotated[
-        str,
-        typer.Option(
-            "--fail-on",
-            metavar="|".join(FAIL_ON),
-            help="Exit 1 on breaking changes (default), on any change, or never. A too-small "
-            "version bump fails unless 'never'.",
-        ),
-    ] = "breaking",
-    color: Annotated[
-        str, typer.Option("--color", metavar="|".join(COLOR), help="Colour the full output (NO_COLOR is honoured by auto).")
-    ] = "auto",
-    check_code: Annotated[
-        Optional[list[Path]],
-        typer.Option(
-            "--check-code",
-            metavar="PATH",
-            help="Scan PATH (repeatable; '.' for the project) and list the call sites each breaking change affects.",
-            show_default=False,
-        ),
-    ] = None,
-    input_format: Annotated[
-        Optional[str],
-        typer.Option(
-            "--input-format",
-            metavar="FORMAT",
-            help="Format of the plans: tracklint, segment, rudderstack, iglu, amplitude, mparticle. Default: detected.",
-            show_default=False,
-        ),
-    ] = None,
-) -> None:
-    options = DiffOptions(
-        plans=tuple(plans or ()),
-        base=base,
-        output_format=output_format or "",
-        output_file=output_file,
-        fail_on=fail_on,
-        color=color,
-        check_code=tuple(check_code or ()),
-        input_format=input_format,
-    )
-    raise typer.Exit(run_diff(options))
 
 
 # --------------------------------------------------------------------------- execution
@@ -146,40 +55,23 @@ def _usage(message: str, hint: str | None = None):
     return UsageError(message, hint=hint)
 
 
-def run_diff(options: DiffOptions, *, stdout=None, stderr=None) -> int:
-    """Run ``tracklint diff`` and return its exit code (0, 1 or 2). Never raises for bad input;
-    a failure is also reported in the requested format (:mod:`tracklint.report.failure`)."""
-    from tracklint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_SUCCESS, TracklintError
-    from tracklint.report.failure import report_failure
-    from tracklint.report.visible import visible_lines
-
-    stdout = stdout or sys.stdout
-    stderr = stderr or sys.stderr
-    fmt = None
-    try:
-        fmt = resolve_format("diff", options.output_format or None, note=lambda text: stderr.write(text + "\n")) or "full"
-        if options.fail_on not in FAIL_ON:
-            raise _usage(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {options.fail_on!r}")
-        if options.color not in COLOR:
-            raise _usage(f"--color must be one of {', '.join(COLOR)}, not {options.color!r}")
-        diff, old_label, new_label = _compute(options)
-        if options.check_code:
-            _attach_impact(diff, options)
-        failed = _failed(diff, options.fail_on)
-        _write_report(diff, fmt, options, stdout, old_label=old_label, new_label=new_label, failed=failed)
-    except TracklintError as err:
-        stderr.write(f"tracklint: error: {visible_lines(err.render())}\n")
-        report_failure(fmt, err, output_file=options.output_file, stream=stdout)
-        return EXIT_ERROR
-    except KeyboardInterrupt:  # pragma: no cover
-        raise
-    except Exception as exc:  # noqa: BLE001 - an internal error must still exit 2, not trace back
-        stderr.write(f"tracklint: internal error: {type(exc).__name__}: {exc}\n")
-        if os.environ.get("TRACKLINT_DEBUG"):
-            import traceback
-
-            traceback.print_exc(file=stderr)
-        return EXIT_ERROR
+def run_diff(options: DiffOptions, target: Target | None = None) -> int:
+    """Run ``tracklint diff`` and return its exit code (0 or 1); bad input raises a
+    :class:`~tracklint.errors.TracklintError` for :func:`~tracklint.commands.common.guarded`."""
+    fmt = resolve_format("diff", options.output_format, note=note) or "full"
+    if target is not None:
+        target.format = fmt
+    if options.fail_on not in FAIL_ON:
+        raise _usage(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {options.fail_on!r}")
+    color = use_color(options.color, options.output_file)
+    diff, old_label, new_label = _compute(options)
+    if options.check_code:
+        _attach_impact(diff, options)
+    failed = _failed(diff, options.fail_on)
+    reporter = get_reporter(fmt, "diff")(
+        color=color, fail_on=options.fail_on, failed=failed, old_label=old_label, new_label=new_label,
+    )
+    emit(lambda stream: reporter.report(diff, stream), options.output_file)
     return EXIT_FINDINGS if failed else EXIT_SUCCESS
 
 
@@ -285,203 +177,41 @@ def _relabel_errors(load, real: str, label: str):
 
 def _load_at_ref(plan_path: Path, ref: str, fmt: str | None, label: str) -> tuple["Plan", str | None, str]:
     """The plan as it was at ``ref``: its file(s) are copied from the git tree into a temporary
-    directory (a tracklint plan with every file it includes, or a whole plan directory), loaded
-    there, and their locations renamed ``REF:path``."""
-    from tracklint.errors import PlanError, UsageError
+    directory (:func:`tracklint.gitutil.copy_plan_at_ref`), loaded there, and their locations
+    renamed ``REF:path``."""
+    from tracklint.errors import PlanError
+    from tracklint.gitutil import copy_plan_at_ref
+    from tracklint.importers import load_any
 
-    try:
-        import git
-    except ImportError as exc:  # pragma: no cover - GitPython is a dependency
-        raise UsageError(f"--base needs GitPython: {exc}") from None
-    try:
-        repo = git.Repo(plan_path.parent if plan_path.is_file() else plan_path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        raise UsageError("--base needs a git repository", path=label, hint="run inside the repository, or pass OLD NEW") from None
-    try:
-        if repo.working_tree_dir is None:
-            raise UsageError("--base needs a repository with a working tree", path=label)
-        top = Path(repo.working_tree_dir).resolve()
-        try:
-            rel = plan_path.resolve().relative_to(top).as_posix()
-        except ValueError:
-            raise UsageError("the plan is outside the git repository", path=label) from None
-        tree = _tree_at(repo, ref)
+    with tempfile.TemporaryDirectory(prefix="tracklint-diff-") as tmp:
+        tmp_root = Path(tmp)
+        rel, found = copy_plan_at_ref(plan_path, ref, tmp_root, label=label)
         old_label = f"{ref}:{rel}"
-        try:
-            entry = tree / rel
-        except KeyError:
+        if not found:
             # The plan is new on this branch: everything in it is an addition.
             from tracklint.plan.model import Plan
 
             return Plan(path=old_label), None, old_label
-        with tempfile.TemporaryDirectory(prefix="tracklint-diff-") as tmp:
-            tmp_root = Path(tmp)
-            budget = _Budget(ref)
-            if entry.type == "tree":
-                _copy_tree(entry, tmp_root, budget)
-            else:
-                _copy_plan_files(tree, rel, tmp_root, budget)
-            target = tmp_root / rel
-            detected = _detect(target, fmt)
-            if detected is None and target.is_file() and target.suffix.lower() in (".yaml", ".yml"):
-                detected = None  # load_any reports what it cannot recognise
-            from tracklint.importers import load_any
+        target = tmp_root / rel
+        detected = _detect(target, fmt)
+        prefix = str(target)
+        base_prefix = str(tmp_root) + os.sep
 
-            prefix = str(target)
-            base_prefix = str(tmp_root) + os.sep
+        def rename(path: str) -> str:
+            if path.startswith(base_prefix):
+                return f"{ref}:{Path(path[len(base_prefix):]).as_posix()}"
+            return path
 
-            def rename(path: str) -> str:
-                if path.startswith(base_prefix):
-                    return f"{ref}:{Path(path[len(base_prefix):]).as_posix()}"
-                return path
-
-            try:
-                plan = load_any(target, detected)
-            except PlanError as err:
-                if err.path:
-                    err.path = rename(err.path) if err.path != prefix else old_label
-                err.message = err.message.replace(base_prefix, f"{ref}:").replace(prefix, old_label)
-                raise
-            _relocate(plan, rename)
-            plan.path = old_label
-            return plan, detected, old_label
-    finally:
-        repo.close()
-
-
-def _tree_at(repo: Any, ref: str) -> Any:
-    """The tree of the commit ``ref`` names; a :class:`UsageError` when the ref is unknown or
-    its objects are not in this clone (a shallow CI checkout: GitPython raises ValueError)."""
-    import git
-
-    from tracklint.errors import UsageError
-
-    shallow = Path(repo.git_dir, "shallow").is_file()
-    deepen = ("the clone is shallow; fetch more history (git fetch --deepen=50, or --unshallow), "
-              "or in GitHub Actions use actions/checkout with fetch-depth: 0")
-    try:
-        return repo.commit(ref).tree  # reads the commit object: ValueError when it is absent
-    except (git.BadName, git.BadObject, ValueError) as exc:
-        # HEAD~1 in a depth-1 clone: the id is known (HEAD's parent) but the object is not, or
-        # rev-parse cannot walk past the shallow boundary.
-        missing = not isinstance(exc, git.BadName) or (shallow and any(c in ref for c in "~^@"))
-        if ref.startswith("-") or not missing:
-            raise UsageError(f"unknown git ref {ref!r}", hint="fetch it first (git fetch origin main), or check the spelling") from None
-        raise UsageError(
-            f"the base revision {ref} is not in this clone" + (" (shallow clone)" if shallow else ""),
-            hint=deepen if shallow else "fetch it first (git fetch origin main)",
-        ) from None
-
-
-class _Budget:
-    """What reading a plan at a git ref may cost: each file at most the plan size limit (the
-    same as on disk), all files together at most ``MAX_REF_BYTES``. Sizes come from the object
-    database, so an oversize blob is refused before it is read."""
-
-    def __init__(self, ref: str) -> None:
-        self.ref, self.total = ref, 0
-
-    def read(self, blob: Any) -> bytes:
-        from tracklint.errors import PlanError
-        from tracklint.plan.yaml_loader import MAX_BYTES
-
-        size = blob.size
-        mb = 1024 * 1024
-        if size > MAX_BYTES:
-            raise PlanError(f"the plan file is too large at {self.ref} ({size / mb:.1f} MB; the limit is {MAX_BYTES // mb} MB)",
-                            path=f"{self.ref}:{blob.path}")
-        self.total += size
-        if self.total > MAX_REF_BYTES:
-            raise PlanError(f"the plan's files at {self.ref} add up to more than {MAX_REF_BYTES // mb} MB",
-                            path=f"{self.ref}:{blob.path}")
-        return blob.data_stream.read()
-
-
-def _copy_blob(blob: Any, dest: Path, budget: _Budget) -> None:
-    data = budget.read(blob)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_bytes(data)
-
-
-def _copy_tree(tree: Any, tmp_root: Path, budget: _Budget) -> None:
-    """Copy every file of a plan directory at the ref (RudderStack projects, Iglu registries)."""
-    count = 0
-    for item in tree.traverse():
-        if item.type != "blob":
-            continue
-        count += 1
-        if count > MAX_REF_FILES:
-            from tracklint.errors import UsageError
-
-            raise UsageError(f"the plan directory holds more than {MAX_REF_FILES} files at the ref")
-        _copy_blob(item, tmp_root / item.path, budget)
-
-
-def _copy_plan_files(tree: Any, rel: str, tmp_root: Path, budget: _Budget) -> None:
-    """Copy the plan file and, for a tracklint plan, every file its ``include:`` can reach.
-
-    Literal includes are followed file by file; a glob include copies the plan files (YAML,
-    JSON) under the glob's fixed prefix so that the loader's own glob matching decides, exactly
-    as on disk."""
-    import glob
-    import posixpath
-
-    import yaml
-
-    seen: set[str] = set()
-    todo = [rel]
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        if len(seen) > MAX_REF_FILES:
-            break
         try:
-            blob = tree / current
-        except KeyError:
-            continue  # the loader reports the missing include
-        if blob.type != "blob":
-            continue
-        data = budget.read(blob)
-        dest = tmp_root / current
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(data)
-        if not current.lower().endswith((".yaml", ".yml")):
-            continue
-        try:
-            doc = yaml.safe_load(data)
-        except yaml.YAMLError:
-            continue  # the loader reports it, positioned
-        includes = doc.get("include") if isinstance(doc, dict) else None
-        if not isinstance(includes, list):
-            continue
-        directory = posixpath.dirname(current)
-        for entry in includes:
-            if not isinstance(entry, str) or entry.startswith("/"):
-                continue
-            if glob.has_magic(entry):
-                fixed = []
-                for part in entry.split("/"):
-                    if glob.has_magic(part):
-                        break
-                    fixed.append(part)
-                prefix = posixpath.normpath(posixpath.join(directory, *fixed)) if fixed else directory
-                if prefix.startswith(".."):
-                    continue
-                try:
-                    sub = tree / prefix if prefix not in ("", ".") else tree
-                except KeyError:
-                    continue
-                if sub.type != "tree":
-                    continue
-                for item in sub.traverse():
-                    if item.type == "blob" and item.path.lower().endswith((".yaml", ".yml", ".json")):
-                        todo.append(item.path)
-            else:
-                target = posixpath.normpath(posixpath.join(directory, entry))
-                if not target.startswith(".."):
-                    todo.append(target)
+            plan = load_any(target, detected)
+        except PlanError as err:
+            if err.path:
+                err.path = rename(err.path) if err.path != prefix else old_label
+            err.message = err.message.replace(base_prefix, f"{ref}:").replace(prefix, old_label)
+            raise
+        _relocate(plan, rename)
+        plan.path = old_label
+        return plan, detected, old_label
 
 
 def _relocate(plan: "Plan", rename) -> None:
@@ -535,37 +265,3 @@ def _attach_impact(diff: "PlanDiff", options: DiffOptions) -> None:
     settings = resolve_settings(cwd=cwd, overrides={"paths": paths, "progress": False, "output_format": "json"})
     calls = scan_calls(settings)
     diff.impact = code_impact(diff, calls)
-
-
-# --------------------------------------------------------------------------- output
-
-
-def _use_color(choice: str, to_terminal: bool) -> bool:
-    if choice == "always":
-        return True
-    if choice == "never":
-        return False
-    return to_terminal and "NO_COLOR" not in os.environ
-
-
-def _write_report(diff: "PlanDiff", fmt: str, options: DiffOptions, stdout, *, old_label: str,
-                  new_label: str, failed: bool) -> None:
-    from tracklint.fsutil import write_atomic
-    from tracklint.report import get_reporter
-
-    if options.output_file is not None:
-        to_terminal = False
-    else:
-        isatty = getattr(stdout, "isatty", None)
-        to_terminal = bool(isatty and isatty())
-    reporter = get_reporter(fmt, "diff")(
-        color=_use_color(options.color, to_terminal),
-        fail_on=options.fail_on,
-        failed=failed,
-        old_label=old_label,
-        new_label=new_label,
-    )
-    if options.output_file is None:
-        reporter.report(diff, stdout)
-        return
-    write_atomic(options.output_file, lambda handle: reporter.report(diff, handle), what="the report")

@@ -1,9 +1,10 @@
 """``tracklint import``, ``export`` and ``init``: plans in and out of other tools' formats.
 
-``register(app)`` adds the three commands to the CLI. Each command turns its arguments into a
-call of a library function (``importers.import_plan``, ``plan.jsonschema.plan_to_schema``,
+Each command (``run_import``, ``run_export``, ``run_init``, with an options dataclass each) calls
+a library function (``importers.import_plan``, ``plan.jsonschema.plan_to_schema``,
 ``importers.segment.export_rules``, ``importers.calls.plan_from_calls``) and writes the
-result; a :class:`TracklintError` is printed with ``render()`` to stderr and exits 2.
+result atomically (:func:`tracklint.fsutil.write_atomic`); errors are
+:func:`tracklint.commands.common.guarded`'s.
 """
 
 from __future__ import annotations
@@ -11,31 +12,42 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Callable, Optional
+from dataclasses import dataclass
+from typing import Any
 
-import typer
-
-from tracklint.errors import EXIT_ERROR, EXIT_SUCCESS, OutputError, TracklintError, UsageError
+from tracklint.commands.common import note
+from tracklint.errors import EXIT_SUCCESS, OutputError, UsageError
 from tracklint.fsutil import write_atomic
 
 EXPORT_FORMATS = ("jsonschema", "segment")
 
 
-def _fail(err: TracklintError) -> None:
-    typer.echo(err.render(), err=True)
-    raise typer.Exit(EXIT_ERROR)
+@dataclass(frozen=True)
+class ImportOptions:
+    """``tracklint import FORMAT FILE... [-o OUT]``."""
+
+    fmt: str
+    files: tuple[Path, ...]
+    output: Path | None = None
 
 
-def _guard(func: Callable[[], int]) -> None:
-    """Run ``func``; TracklintError -> message + exit 2; OSError on output -> exit 2."""
-    try:
-        code = func()
-    except TracklintError as err:
-        _fail(err)
-    except OSError as err:
-        _fail(TracklintError(f"cannot write: {err.strerror or err}", path=getattr(err, "filename", None)))
-    else:
-        raise typer.Exit(code)
+@dataclass(frozen=True)
+class ExportOptions:
+    """``tracklint export FORMAT [--plan PLAN] [-o OUT]``."""
+
+    fmt: str
+    plan: Path | None = None
+    output: Path | None = None
+
+
+@dataclass(frozen=True)
+class InitOptions:
+    """``tracklint init [PATHS] [-o OUT] [--force] [--config FILE]``."""
+
+    paths: tuple[Path, ...] = ()
+    output: Path = Path("tracking-plan.yaml")
+    force: bool = False
+    config: Path | None = None
 
 
 def _write(text: str, output: Path | None, *, force: bool = True) -> None:
@@ -51,31 +63,32 @@ def _write(text: str, output: Path | None, *, force: bool = True) -> None:
     if output.is_symlink():
         # A committed `tracking-plan.yaml -> ~/.bashrc` must not be written through (issue
         # #12): write_atomic replaces the link itself and leaves its target alone.
-        typer.echo(f"note: {output} was a symbolic link; replaced by a regular file (its target is untouched)", err=True)
+        note(f"note: {output} was a symbolic link; replaced by a regular file (its target is untouched)")
     write_atomic(output, text)
 
 
-def run_import(fmt: str, files: list[Path], output: Path | None) -> int:
+def run_import(options: ImportOptions, target: Any = None) -> int:
     """``tracklint import``: write the plan, print warnings to stderr."""
+    fmt, files, output = options.fmt, list(options.files), options.output
     from tracklint.importers import import_plan, plan_text
 
     result = import_plan(files, None if fmt == "auto" else fmt)
     text = plan_text(result, str(files[0]))
     for warning in result.warnings:
-        typer.echo(f"warning: {warning.render()}", err=True)
+        note(f"warning: {warning.render()}")
     _write(text, output)
     plan = result.plan
     if output is not None and str(output) != "-":
-        typer.echo(
+        note(
             f"wrote {output}: {len(plan.events)} events, {len(plan.pages)} pages, "
-            f"{len(plan.screens)} screens, {len(result.warnings)} warning(s)",
-            err=True,
+            f"{len(plan.screens)} screens, {len(result.warnings)} warning(s)"
         )
     return EXIT_SUCCESS
 
 
-def run_export(fmt: str, plan_path: Path | None, output: Path | None) -> int:
+def run_export(options: ExportOptions, target: Any = None) -> int:
     """``tracklint export``: the plan as JSON Schema or a Segment rules payload."""
+    fmt, plan_path, output = options.fmt, options.plan, options.output
     from tracklint.importers.segment import export_rules
     from tracklint.plan.jsonschema import plan_to_schema
     from tracklint.plan.load import load_plan
@@ -94,21 +107,21 @@ def run_export(fmt: str, plan_path: Path | None, output: Path | None) -> int:
     return EXIT_SUCCESS
 
 
-def run_init(paths: list[Path], output: Path, force: bool, config: Path | None) -> int:
+def run_init(options: InitOptions, target: Any = None) -> int:
     """``tracklint init``: scan the code and write a starting plan."""
+    output = options.output
     from tracklint.importers.calls import plan_from_calls, unresolved_comments
     from tracklint.plan.dump import dump_plan
 
-    if output.exists() and not force:
+    if output.exists() and not options.force:
         raise UsageError(f"{output} already exists", hint="pass --force to overwrite it")
-    calls = _scan(paths, config)
+    calls = _scan(list(options.paths), options.config)
     plan, unresolved = plan_from_calls(calls)
     text = dump_plan(plan, comments=unresolved_comments(unresolved))
     _write(text, output, force=True)
-    typer.echo(
+    note(
         f"wrote {output}: {len(plan.events)} events from {len(calls)} call site(s); "
-        f"{len(unresolved)} call(s) with an unknown event name listed at the end",
-        err=True,
+        f"{len(unresolved)} call(s) with an unknown event name listed at the end"
     )
     return EXIT_SUCCESS
 
@@ -126,35 +139,3 @@ def _scan(paths: list[Path], config: Path | None) -> list:
         overrides["files_given"] = any(p.is_file() for p in paths)
     settings = resolve_settings(config=config, overrides=overrides)
     return scan_calls(settings)
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``import``, ``export`` and ``init`` to ``app``."""
-
-    @app.command("import")
-    def import_command(
-        fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="segment, rudderstack, iglu, amplitude, mparticle, or auto.")],
-        files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Plan files or directories to import.")],
-        output: Annotated[Optional[Path], typer.Option("--output", "--output-file", "-o", help="Write the plan here (default: stdout).")] = None,
-    ) -> None:
-        """Convert another tool's tracking plan to a tracklint plan."""
-        _guard(lambda: run_import(fmt, files, output))
-
-    @app.command("export")
-    def export_command(
-        fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="jsonschema or segment.")],
-        plan: Annotated[Optional[Path], typer.Option("--plan", "-p", help="The tracking plan (default: discovered).")] = None,
-        output: Annotated[Optional[Path], typer.Option("--output", "--output-file", "-o", help="Write here (default: stdout).")] = None,
-    ) -> None:
-        """Write the plan as JSON Schema or as a Segment Public API rules payload."""
-        _guard(lambda: run_export(fmt, plan, output))
-
-    @app.command("init")
-    def init_command(
-        paths: Annotated[Optional[list[Path]], typer.Argument(metavar="[PATHS]", help="Code to scan (default: the project).")] = None,
-        output: Annotated[Path, typer.Option("--output", "--output-file", "-o", help="Where to write the plan.")] = Path("tracking-plan.yaml"),
-        force: Annotated[bool, typer.Option("--force", help="Overwrite an existing plan.")] = False,
-        config: Annotated[Optional[Path], typer.Option("--config", help="Configuration file.")] = None,
-    ) -> None:
-        """Write a starting tracking plan from the calls found in the code."""
-        _guard(lambda: run_init(list(paths or []), output, force, config))

@@ -1,7 +1,7 @@
 """Importers: other tools' tracking plans -> the tracklint plan model.
 
 ``FORMATS`` maps a format name to its module (a readable registry, one module per format). Each
-module has ``NAME``, ``TITLE``, ``sniff(data) -> bool`` (on parsed JSON/YAML) and
+module has ``NAME``, ``sniff(data) -> bool`` (on parsed JSON/YAML) and
 ``read(paths, sink) -> Plan``. ``import_plan`` runs one and returns the plan with the warnings
 (everything the source says that a tracklint plan cannot); ``load_any`` reads a plan of any
 format, for commands such as ``diff`` that compare two versions.

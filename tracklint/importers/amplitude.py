@@ -26,7 +26,6 @@ from tracklint.plan.jsonschema import escape_pointer, event_from_schema, propert
 from tracklint.plan.model import Plan, Traits
 
 NAME = "amplitude"
-TITLE = "Amplitude Data (Ampli) schema.json"
 
 _EVENT_ID = re.compile(r"/event/([^/]+)/version/([^/]+)/?$")
 _SPECIAL = ("Context", "Identify", "Group")

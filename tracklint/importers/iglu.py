@@ -27,7 +27,6 @@ from tracklint.plan.jsonschema import event_from_schema
 from tracklint.plan.model import Plan
 
 NAME = "iglu"
-TITLE = "Snowplow Iglu self-describing JSON Schema"
 
 _SCHEMAVER = re.compile(r"^(\d+)-(\d+)-(\d+)$")
 
@@ -86,7 +85,7 @@ def read(paths: list[Path], sink: Collector) -> Plan:
     plan = Plan()
     for key in sorted(found):
         versions = sorted(found[key], key=lambda item: (item[0], str(item[1])))
-        ver, path, schema = versions[-1]
+        _, path, schema = versions[-1]
         meta = schema["self"]
         if len(versions) > 1:
             older = ", ".join(str(v[2]["self"]["version"]) for v in versions[:-1])

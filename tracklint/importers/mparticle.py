@@ -23,7 +23,6 @@ from tracklint.plan.jsonschema import properties_from_schema
 from tracklint.plan.model import Event, Plan, Traits
 
 NAME = "mparticle"
-TITLE = "mParticle data plan"
 
 
 def sniff(data: Any) -> bool:

@@ -34,7 +34,6 @@ from tracklint.plan.jsonschema import JSON_TYPES, is_literal_alternation
 from tracklint.plan.model import Event, Plan, PropertySpec, Traits
 
 NAME = "rudderstack"
-TITLE = "RudderStack rudder-cli data catalog (YAML)"
 
 _PLACEHOLDER = re.compile(r"\{\{\s*\.([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 _REF = re.compile(r"^#(?:/([\w-]+)/[^/]+/([^/]+)|([\w-]+):(.+))$")

@@ -35,7 +35,6 @@ from tracklint.plan.jsonschema import (
 from tracklint.plan.model import Event, Plan, Traits
 
 NAME = "segment"
-TITLE = "Segment Protocols tracking plan"
 
 RULE_TYPES = ("TRACK", "IDENTIFY", "GROUP", "PAGE", "SCREEN", "COMMON")
 _PAYLOAD_KEYS = {"context", "traits", "properties"}

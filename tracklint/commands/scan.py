@@ -1,0 +1,81 @@
+"""``tracklint scan``: the inventory, every analytics call site found, planned or not.
+
+Exit codes: 0, or 1 when ``--event`` names an event no call site sends; 2 on errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracklint.commands.common import (
+    Target, emit, note, progress_callback, settings_for, start_listing, stop_listing, use_color,
+)
+from tracklint.errors import EXIT_FINDINGS, EXIT_SUCCESS
+from tracklint.report import resolve_format
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """Everything ``tracklint scan`` needs, parsed from the command line."""
+
+    paths: tuple[Path, ...] = ()
+    event: str | None = None
+    plan: Path | None = None
+    config: Path | None = None
+    isolated: bool = False
+    output_format: str | None = None
+    output_file: Path | None = None
+    color: str = "auto"
+    jobs: int | None = None
+    no_cache: bool = False
+    exclude: tuple[str, ...] = ()
+
+
+def run_scan(options: ScanOptions, target: Target | None = None) -> int:
+    """Run ``tracklint scan``; its exit code."""
+    target = target or Target("scan", output_file=options.output_file)
+    fmt = resolve_format("scan", options.output_format, note=note) or "full"
+    target.format = fmt
+    settings = settings_for(
+        paths=options.paths, config=options.config, isolated=options.isolated,
+        plan=options.plan.resolve() if options.plan else None, jobs=options.jobs,
+        cache=False if options.no_cache else None,
+        extend_exclude=tuple(options.exclude) if options.exclude else None,
+    )
+    result = _run(settings, progress=fmt != "json")
+    calls = result.calls
+    event = options.event
+    if event is not None:
+        from tracklint.diagnostics import normalise_name
+
+        want = normalise_name(event)
+        calls = [c for c in calls if c.event is not None and normalise_name(c.event) == want]
+    from tracklint.report import get_reporter
+
+    reporter = get_reporter(fmt, "scan")(color=use_color(options.color, options.output_file), event=event)
+    emit(lambda stream: reporter.report(calls, result, stream), options.output_file)
+    if event is not None and not calls:
+        note(f"tracklint: no call site sends `{event}`")
+        return EXIT_FINDINGS
+    return EXIT_SUCCESS
+
+
+def _run(settings, *, progress: bool):
+    """Scan the project (against the plan when there is one)."""
+    start_listing(settings)
+    try:
+        the_plan = None
+        if settings.plan is not None and Path(settings.plan).is_file():
+            from tracklint.plan.load import load_plan
+
+            the_plan = load_plan(settings.plan)
+        from tracklint import engine
+
+        update, stop = progress_callback(progress)
+        try:
+            return engine.scan(settings, plan=the_plan, progress=update)
+        finally:
+            stop()
+    finally:
+        stop_listing()
