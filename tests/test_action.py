@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -639,6 +639,7 @@ def _recorder(tmp_path: Path) -> Path:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(args=_INPUT_TEXT, paths=_INPUT_TEXT)
+@example(args="", paths="\x85").via("U+0085 is blank to Python's str.strip, a word to shlex and bash")
 def test_any_args_and_paths_give_the_same_words_or_a_clear_error(runner, tmp_path, args, paths):
     """No text in `args` or `paths` gives a traceback or runs anything: tracklint receives the
     words a shell would split them into, unevaluated, or the step says which input is bad."""
@@ -650,7 +651,7 @@ def test_any_args_and_paths_give_the_same_words_or_a_clear_error(runner, tmp_pat
     assert "Traceback" not in done.stdout + done.stderr
     try:
         words = shlex.split(args)
-        path_words = shlex.split(paths) if paths.strip() else []
+        path_words = shlex.split(paths)
     except ValueError:
         assert done.returncode == 2 and "::error title=tracklint action::cannot parse the '" in done.stdout
         return
