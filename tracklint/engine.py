@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, NamedTuple
 from tracklint import __version__
 from tracklint.config import Settings
 from tracklint.diagnostics import Diagnostic, Location, Severity, assign_occurrences
-from tracklint.extract import extract_file, language_for, languages_of
+from tracklint.extract import extract_file, language_for, languages, languages_of
 from tracklint.extract.base import FileExtraction, Notice, TrackCall
 from tracklint.listing import Listing, list_paths, remembered, stream_paths  # noqa: F401 - remembered: the engine's API too
 from tracklint.plan.model import Plan
@@ -602,9 +602,6 @@ def _isolated(work: _Work, options: _Options) -> tuple[FileExtraction | None, st
 # Cross-file constants and sources
 
 
-_JS_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
-
-
 def complete_exports(settings: Settings, ex: Extraction) -> None:
     """Parse, on demand, the files that the pre-filter skipped but that define constants used
     as event names elsewhere: the modules imported by such calls (JS/TS, Python) and, for Swift
@@ -628,8 +625,8 @@ def complete_exports(settings: Settings, ex: Extraction) -> None:
                             if not target.parsed:  # parsed in windows: exports incomplete
                                 wanted.add(cand)
                             break
-            elif f.language in ("swift", "kotlin"):
-                parts = [p for p in call.event_ref.split(".") if p not in ("rawValue", "value", "eventName")]
+            elif (accessors := _shared_namespace(f.language)) is not None:
+                parts = [p for p in call.event_ref.split(".") if p not in accessors]
                 if parts:
                     needles.setdefault(f.language, set()).add(parts[-1].encode())
     if needles:
@@ -671,22 +668,23 @@ def resolve_constants(files: list[FileExtraction]) -> None:
     by_path = {f.path: f for f in files}
     global_exports: dict[str, dict[str, dict[str, str]]] = {}  # family -> key -> value -> a file
     for f in files:
-        table = global_exports.setdefault(_family(f.language), {})
+        table = global_exports.setdefault(languages.family(f.language), {})
         for key, value in f.exports.items():
             table.setdefault(key, {}).setdefault(value, f.path)
     for f in files:
         for call in f.calls:
             if call.event is not None or not call.event_ref:
                 continue
-            found = _resolve_ref(f, call.event_ref, by_path, global_exports.get(_family(f.language), {}))
+            found = _resolve_ref(f, call.event_ref, by_path, global_exports.get(languages.family(f.language), {}))
             if found is not None:
                 call.event, origin = found
                 call.event_kind = "constant"
                 call.event_from = origin if origin != f.path else None
 
 
-def _family(language: str) -> str:
-    return "js" if language in ("javascript", "typescript", "tsx") else language
+def _shared_namespace(language: str) -> tuple[str, ...] | None:
+    row = languages.get(language)
+    return row.shared_namespace if row is not None else None
 
 
 def _import_targets(f: FileExtraction, imported: tuple[str, str], rest: str) -> list[tuple[str, str]]:
@@ -696,7 +694,8 @@ def _import_targets(f: FileExtraction, imported: tuple[str, str], rest: str) -> 
     if name == "*":
         return [(module, rest)]
     out = [(module, name + ("." + rest if rest else ""))]
-    if f.language == "python" and rest:
+    row = languages.get(f.language)
+    if row is not None and row.submodule_imports and rest:
         out.append((module + name if module.endswith(".") else f"{module}.{name}", rest))
     return out
 
@@ -722,7 +721,7 @@ def _resolve_ref(f: FileExtraction, ref: str, by_path: dict[str, FileExtraction]
             value = target.exports.get(key) if target is not None else None
             if value is not None:
                 return value, target.path
-    if f.language in ("swift", "kotlin"):
+    if _shared_namespace(f.language) is not None:
         for key in (ref, ref.removesuffix(".rawValue"), ".".join(ref.split(".")[-2:])):
             values = global_table.get(key)
             if values is not None and len(values) == 1:
@@ -740,28 +739,10 @@ def _module_file(f: FileExtraction, module: str, by_path: dict[str, FileExtracti
 
 def _module_candidates(f: FileExtraction, module: str) -> list[str]:
     """Repo-relative paths that an import of ``module`` from file ``f`` may refer to."""
-    here = os.path.dirname(f.path)
-    candidates: list[str] = []
-    if f.language in ("javascript", "typescript", "tsx"):
-        if module.startswith("."):
-            base = os.path.normpath(os.path.join(here, module)).replace(os.sep, "/")
-            candidates = [base] + [base + s for s in _JS_SUFFIXES] + [f"{base}/index{s}" for s in _JS_SUFFIXES]
-    elif f.language == "python":
-        if module.startswith("."):
-            dots = len(module) - len(module.lstrip("."))
-            pkg = here
-            for _ in range(dots - 1):
-                pkg = os.path.dirname(pkg)
-            tail = module.lstrip(".").replace(".", "/")
-            base = f"{pkg}/{tail}" if tail else pkg
-            bases = [base.lstrip("/")]
-        else:
-            tail = module.replace(".", "/")
-            # try the module from the repository root and from every ancestor of this file
-            parts = here.split("/") if here else []
-            bases = [tail] + ["/".join(parts[:i] + [tail]) for i in range(len(parts), 0, -1)]
-        for base in bases:
-            candidates += [base + ".py", base + "/__init__.py"]
+    row = languages.get(f.language)
+    if row is None or row.module_paths is None:
+        return []
+    candidates = row.module_paths(os.path.dirname(f.path), module)
     return [c[2:] if c.startswith("./") else c for c in candidates]
 
 
@@ -874,8 +855,8 @@ def _depends_on(f: FileExtraction, call: TrackCall, changed: frozenset[str], fam
         return call.event_from in changed
     if call.event is not None or not call.event_ref:
         return False
-    if f.language in ("swift", "kotlin"):
-        return _family(f.language) in families
+    if _shared_namespace(f.language) is not None:
+        return languages.family(f.language) in families
     imported, rest = _import_of(f, call.event_ref)
     if imported is None:
         return False
@@ -886,7 +867,7 @@ def _depends_on(f: FileExtraction, call: TrackCall, changed: frozenset[str], fam
 def affected(files: list[FileExtraction], scope: ChangeScope) -> tuple[list[TrackCall], set[str]]:
     """The calls whose findings the change can affect (every call in a changed file, and the
     calls elsewhere that resolve through one), and the paths of the files they are in."""
-    families = {_family(language_for(p) or "") for p in scope.changed}
+    families = {languages.family(language_for(p) or "") for p in scope.changed}
     calls: list[TrackCall] = []
     paths: set[str] = set()
     for f in files:

@@ -39,6 +39,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from tracklint.extract import languages
 from tracklint.extract.base import (
     parse_bounded,
     Arg,
@@ -80,7 +81,7 @@ _TRANSPARENT = frozenset(
 )
 _RECEIVER_TRANSPARENT = _TRANSPARENT | {"await_expression"}
 _TYPE_NODES_SUFFIX = ("_type", "type_identifier", "type_arguments", "type_annotation")
-
+_GRAMMARS = languages.of_family("js")
 _GRAMMARS = ("javascript", "typescript", "tsx")
 
 _DECL_PATTERNS = (
@@ -115,17 +116,7 @@ def _grammar(language: str) -> str:
 
 @functools.cache
 def _language(grammar: str) -> Any:
-    from tree_sitter import Language
-
-    if grammar == "javascript":
-        import tree_sitter_javascript
-
-        return Language(tree_sitter_javascript.language())
-    import tree_sitter_typescript
-
-    if grammar == "typescript":
-        return Language(tree_sitter_typescript.language_typescript())
-    return Language(tree_sitter_typescript.language_tsx())
+    return languages.grammar(grammar)
 
 
 @functools.cache

@@ -34,6 +34,7 @@ import re
 
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
+from tracklint.extract import languages
 from tracklint.extract.base import (
     parse_bounded,
     Arg,
@@ -85,9 +86,7 @@ _DECLARATIONS_QUERY = """
 
 @functools.cache
 def _language() -> Language:
-    import tree_sitter_kotlin
-
-    return Language(tree_sitter_kotlin.language())
+    return languages.grammar("kotlin")
 
 
 @functools.cache

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from tracklint.extract import languages
 from tracklint.extract.base import ArgRef, CallSpec
 
-PY = frozenset({"python"})
-JS = frozenset({"javascript", "typescript", "tsx"})
-SWIFT = frozenset({"swift"})
-KOTLIN = frozenset({"kotlin"})
-LANGUAGES = ("python", "javascript", "typescript", "tsx", "swift", "kotlin")
+PY = languages.of_family("python")
+JS = languages.of_family("js")
+SWIFT = languages.of_family("swift")
+KOTLIN = languages.of_family("kotlin")
+LANGUAGES = languages.NAMES
 
 OBJ = ("object",)
 STR = ("string",)

@@ -29,6 +29,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from tracklint.extract import languages
 from tracklint.extract.base import (
     parse_bounded,
     Arg,
@@ -75,10 +76,7 @@ for _close in b")]}":
 
 @functools.cache
 def _language():
-    import tree_sitter
-    import tree_sitter_python
-
-    return tree_sitter.Language(tree_sitter_python.language())
+    return languages.grammar("python")
 
 
 @functools.cache

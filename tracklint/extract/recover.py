@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 
 from tree_sitter import Language, Node, Parser, Range
 
+from tracklint.extract import languages
 from tracklint.extract.base import FileExtraction, Notice, ParseTimeout, SourceText, parse_bounded
 
 #: At most this many unreadable regions are examined per file (the rest are not reported).
@@ -40,10 +41,6 @@ MAX_FRAGMENT = 64 * 1024
 MAX_FRAGMENT_PARSES = 1000
 #: ... reading at most this many bytes in total; past either, hidden calls are reported as lost.
 MAX_REPARSE_BYTES = 8 * 1024 * 1024
-
-#: ``fun track(`` / ``func track(`` / ``override fun <T> Analytics.track(``: a declaration.
-_DECLARATION_RE = re.compile(rb"\bfunc?\b[^\n(){}=;]*$")
-
 
 @functools.cache
 def method_pattern(names: tuple[str, ...]) -> re.Pattern[bytes] | None:
@@ -134,6 +131,7 @@ def recover(
         return
     regions.sort(key=lambda r: (r[0], -r[1]))
     skip_types = frozenset(not_code)
+    declaration = languages.BY_NAME[source.language].declaration
     returned = sorted((c.span.start_byte, c.span.end_byte, c.method) for c in result.calls)
     budget = _Budget()
     attributed: set[int] = set()  # names already counted for an earlier region
@@ -147,7 +145,7 @@ def recover(
         hidden = [
             m for m in pattern.finditer(data, line_start, line_end)
             if not _was_read(m.start(1), covered, doubtful) and m.start(1) not in attributed
-            and _is_call_text(root, data, m, skip_types)
+            and _is_call_text(root, data, m, skip_types, declaration)
         ]
         attributed.update(m.start(1) for m in hidden)
         before = len(result.calls)
@@ -232,13 +230,15 @@ def _enclosing_call(returned: list[tuple[int, int, str]], start: int, end: int) 
     return found
 
 
-def _is_call_text(root: Node, data: bytes, m: re.Match[bytes], skip_types: frozenset[str]) -> bool:
-    """False when the name is inside a string or comment, or names a declared function."""
+def _is_call_text(root: Node, data: bytes, m: re.Match[bytes], skip_types: frozenset[str],
+                  declaration: re.Pattern[bytes] | None) -> bool:
+    """False when the name is inside a string or comment, or names a declared function (the
+    language's ``declaration`` pattern matches the text before it)."""
     start = m.start(1)
     if _in_text(root, start, m.end(1), skip_types):
         return False
     line_start = data.rfind(b"\n", 0, start) + 1
-    return _DECLARATION_RE.search(data, max(line_start, start - 400), start) is None
+    return declaration is None or declaration.search(data, max(line_start, start - 400), start) is None
 
 
 def _in_text(root: Node, start: int, end: int, skip_types: frozenset[str]) -> bool:

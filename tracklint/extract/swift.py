@@ -32,6 +32,7 @@ import re
 
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
+from tracklint.extract import languages
 from tracklint.extract.base import (
     parse_bounded,
     Arg,
@@ -73,9 +74,7 @@ _DECLARATIONS_QUERY = """
 
 @functools.cache
 def _language() -> Language:
-    import tree_sitter_swift
-
-    return Language(tree_sitter_swift.language())
+    return languages.grammar("swift")
 
 
 @functools.cache
