@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, NamedTuple
 from tracklint import __version__
 from tracklint.config import Settings
 from tracklint.diagnostics import Diagnostic, Location, Severity, assign_occurrences
-from tracklint.extract import extract_file, language_for, languages, languages_of
+from tracklint.extract import extract_file, language_for, languages_of, linking
 from tracklint.extract.base import FileExtraction, Notice, TrackCall
 from tracklint.listing import Listing, list_paths, remembered, stream_paths  # noqa: F401 - remembered: the engine's API too
 from tracklint.plan.model import Plan
@@ -604,43 +604,15 @@ def _isolated(work: _Work, options: _Options) -> tuple[FileExtraction | None, st
 
 def complete_exports(settings: Settings, ex: Extraction) -> None:
     """Parse, on demand, the files that the pre-filter skipped but that define constants used
-    as event names elsewhere: the modules imported by such calls (JS/TS, Python) and, for Swift
-    and Kotlin (one namespace per module), the files that mention the constant's name."""
-    by_path = {f.path: f for f in ex.files}
-    wanted: set[str] = set()
-    needles: dict[str, set[bytes]] = {}
-    for f in list(ex.files):
-        for call in f.calls:
-            if call.event is not None or not call.event_ref:
-                continue
-            imported, rest = _import_of(f, call.event_ref)
-            if imported is not None:
-                for module, _key in _import_targets(f, imported, rest):
-                    for cand in _module_candidates(f, module):
-                        if cand in ex.unparsed:
-                            wanted.add(cand)
-                            break
-                        target = by_path.get(cand)
-                        if target is not None:
-                            if not target.parsed:  # parsed in windows: exports incomplete
-                                wanted.add(cand)
-                            break
-            elif (accessors := _shared_namespace(f.language)) is not None:
-                parts = [p for p in call.event_ref.split(".") if p not in accessors]
-                if parts:
-                    needles.setdefault(f.language, set()).add(parts[-1].encode())
-    if needles:
-        candidates = [(path, lang) for path, lang in ex.unparsed.items()]
-        candidates += [(f.path, f.language) for f in ex.files if not f.parsed]
-        for path, language in candidates:
-            if language not in needles:
-                continue
-            try:
-                data = (settings.root / path).read_bytes()
-            except OSError:
-                continue
-            if any(n in data for n in needles[language]):
-                wanted.add(path)
+    as event names elsewhere (see :func:`tracklint.extract.linking.wanted_files`)."""
+
+    def read(path: str) -> bytes | None:
+        try:
+            return (settings.root / path).read_bytes()
+        except OSError:
+            return None
+
+    wanted = linking.wanted_files(ex.files, ex.unparsed, read)
     if not wanted:
         return
     specs = _specs(settings)
@@ -658,92 +630,6 @@ def complete_exports(settings: Settings, ex: Extraction) -> None:
         del ex.unparsed[path]
         ex.files.append(whole(path))
     ex.files.sort(key=lambda f: f.path)
-
-
-def resolve_constants(files: list[FileExtraction]) -> None:
-    """Resolve event names that refer to constants imported from other files of the project
-    (JS/TS and Python imports; Swift and Kotlin share one namespace per module, so a constant
-    defined once in the project is used). Each resolved call records the file its constant came
-    from (``TrackCall.event_from``): PR modes re-check it when that file changes."""
-    by_path = {f.path: f for f in files}
-    global_exports: dict[str, dict[str, dict[str, str]]] = {}  # family -> key -> value -> a file
-    for f in files:
-        table = global_exports.setdefault(languages.family(f.language), {})
-        for key, value in f.exports.items():
-            table.setdefault(key, {}).setdefault(value, f.path)
-    for f in files:
-        for call in f.calls:
-            if call.event is not None or not call.event_ref:
-                continue
-            found = _resolve_ref(f, call.event_ref, by_path, global_exports.get(languages.family(f.language), {}))
-            if found is not None:
-                call.event, origin = found
-                call.event_kind = "constant"
-                call.event_from = origin if origin != f.path else None
-
-
-def _shared_namespace(language: str) -> tuple[str, ...] | None:
-    row = languages.get(language)
-    return row.shared_namespace if row is not None else None
-
-
-def _import_targets(f: FileExtraction, imported: tuple[str, str], rest: str) -> list[tuple[str, str]]:
-    """(module, export key) pairs an imported reference may resolve to: the name inside the
-    module, or, in Python, a submodule of that name (``from app import events``)."""
-    module, name = imported
-    if name == "*":
-        return [(module, rest)]
-    out = [(module, name + ("." + rest if rest else ""))]
-    row = languages.get(f.language)
-    if row is not None and row.submodule_imports and rest:
-        out.append((module + name if module.endswith(".") else f"{module}.{name}", rest))
-    return out
-
-
-def _import_of(f: FileExtraction, ref: str) -> tuple[tuple[str, str] | None, str]:
-    """The import a dotted reference starts with (the longest dotted local name that the file
-    imports: ``import a.b`` is recorded as ``a.b``), and the rest of the reference."""
-    parts = ref.split(".")
-    for n in range(len(parts), 0, -1):
-        imported = f.imports.get(".".join(parts[:n]))
-        if imported is not None:
-            return imported, ".".join(parts[n:])
-    return None, ref
-
-
-def _resolve_ref(f: FileExtraction, ref: str, by_path: dict[str, FileExtraction],
-                 global_table: dict[str, dict[str, str]]) -> tuple[str, str] | None:
-    """(value, path of the file that defines it) for a reference to another file's constant."""
-    imported, rest = _import_of(f, ref)
-    if imported is not None:
-        for module, key in _import_targets(f, imported, rest):
-            target = _module_file(f, module, by_path)
-            value = target.exports.get(key) if target is not None else None
-            if value is not None:
-                return value, target.path
-    if _shared_namespace(f.language) is not None:
-        for key in (ref, ref.removesuffix(".rawValue"), ".".join(ref.split(".")[-2:])):
-            values = global_table.get(key)
-            if values is not None and len(values) == 1:
-                return next(iter(values.items()))
-    return None
-
-
-def _module_file(f: FileExtraction, module: str, by_path: dict[str, FileExtraction]) -> FileExtraction | None:
-    for cand in _module_candidates(f, module):
-        target = by_path.get(cand)
-        if target is not None:
-            return target
-    return None
-
-
-def _module_candidates(f: FileExtraction, module: str) -> list[str]:
-    """Repo-relative paths that an import of ``module`` from file ``f`` may refer to."""
-    row = languages.get(f.language)
-    if row is None or row.module_paths is None:
-        return []
-    candidates = row.module_paths(os.path.dirname(f.path), module)
-    return [c[2:] if c.startswith("./") else c for c in candidates]
 
 
 def assign_sources(calls: list[TrackCall], plan: Plan, root: Path) -> None:
@@ -845,34 +731,15 @@ def _config_changed(settings: Settings, rel: str) -> bool:
     return tables[0] != tables[1]
 
 
-def _depends_on(f: FileExtraction, call: TrackCall, changed: frozenset[str], families: set[str]) -> bool:
-    """Whether ``call`` (in the unchanged file ``f``) resolves through a changed file: its event
-    constant came from one, or it names an imported constant that no longer resolves (the module
-    changed or went away; in Swift and Kotlin, any changed file of the language may have defined
-    it). Receivers and wrapper functions are matched by name, never through another file's
-    content, so importing the client from a changed module is no dependency."""
-    if call.event_from is not None:
-        return call.event_from in changed
-    if call.event is not None or not call.event_ref:
-        return False
-    if _shared_namespace(f.language) is not None:
-        return languages.family(f.language) in families
-    imported, rest = _import_of(f, call.event_ref)
-    if imported is None:
-        return False
-    return any(c in changed for module, _key in _import_targets(f, imported, rest)
-               for c in _module_candidates(f, module))
-
-
 def affected(files: list[FileExtraction], scope: ChangeScope) -> tuple[list[TrackCall], set[str]]:
     """The calls whose findings the change can affect (every call in a changed file, and the
     calls elsewhere that resolve through one), and the paths of the files they are in."""
-    families = {languages.family(language_for(p) or "") for p in scope.changed}
+    families = linking.changed_families(scope.changed)
     calls: list[TrackCall] = []
     paths: set[str] = set()
     for f in files:
         whole = scope.everything or f.path in scope.changed
-        picked = f.calls if whole else [c for c in f.calls if _depends_on(f, c, scope.changed, families)]
+        picked = f.calls if whole else [c for c in f.calls if linking.depends_on(f, c, scope.changed, families)]
         if picked or whole:
             calls.extend(picked)
             paths.add(f.path)
@@ -1057,7 +924,7 @@ def scan(settings: Settings, *, progress: Progress | None = None, plan: Plan | N
     ex = extract_paths(settings, files, progress=progress)
     ex.notices += submodule_notices(settings)
     complete_exports(settings, ex)
-    resolve_constants(ex.files)
+    linking.resolve_constants(ex.files)
     calls = [c for f in ex.files for c in f.calls]
     if plan is not None:
         assign_sources(calls, plan, settings.root)
@@ -1123,7 +990,7 @@ def run(settings: Settings, plan: Plan | Callable[[], Plan], *, progress: Progre
     if memo_checked and changed is None:
         key = memo.memo_key(settings, plan.files, files, stats)  # stats taken before each read
     complete_exports(settings, ex)
-    resolve_constants(ex.files)
+    linking.resolve_constants(ex.files)
     calls = [c for f in ex.files for c in f.calls]
     assign_sources(calls, plan, settings.root)
     scope = change_scope(settings, plan, changed) if changed is not None else None

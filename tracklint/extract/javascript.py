@@ -81,8 +81,8 @@ _TRANSPARENT = frozenset(
 )
 _RECEIVER_TRANSPARENT = _TRANSPARENT | {"await_expression"}
 _TYPE_NODES_SUFFIX = ("_type", "type_identifier", "type_arguments", "type_annotation")
+
 _GRAMMARS = languages.of_family("js")
-_GRAMMARS = ("javascript", "typescript", "tsx")
 
 _DECL_PATTERNS = (
     "(variable_declarator) @decl",
