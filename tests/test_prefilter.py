@@ -1,4 +1,4 @@
-"""Tests for tracklint.prefilter: soundness against the extractors, minified/generated files."""
+"""Tests for tracklint.extract.prefilter: soundness against the extractors, minified/generated files."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tracklint.extract import extract_file, languages
 from tracklint.extract.presets import DEFAULT_PRESETS, build_specs, method_names
-from tracklint.prefilter import Prefilter, generated_marker, is_generated, is_minified
+from tracklint.extract.prefilter import Prefilter, generated_marker, is_generated, is_minified
 
 WRAPPERS = [
     {"function": "trackEvent"},

@@ -25,6 +25,7 @@ from tracklint.config import Settings
 from tracklint.diagnostics import Diagnostic, Location, Severity, assign_occurrences
 from tracklint.extract import extract_file, language_for, languages_of, linking
 from tracklint.extract.base import FileExtraction, Notice, TrackCall
+from tracklint.extract.prefilter import Prefilter, is_generated, is_minified
 from tracklint.listing import Listing, list_paths, remembered, stream_paths  # noqa: F401 - remembered: the engine's API too
 from tracklint.plan.model import Plan
 from tracklint.result import Result, Stats
@@ -119,7 +120,6 @@ def _worker_state(options: _Options) -> tuple:
     state = _WORKER_STATE.get(key)
     if state is None:
         from tracklint.extract.presets import build_specs
-        from tracklint.prefilter import Prefilter
 
         specs = build_specs(options.presets, options.wrappers)
         state = _WORKER_STATE[key] = (specs, Prefilter(specs))
@@ -237,8 +237,6 @@ def _process_one(path: str, rel: str, known_digest: str, specs, prefilter, optio
     """Read one file and extract it, unless the pre-filter rules it out, it is minified or
     generated, or its content is the one the cache already has. Returns (extraction, digest,
     stat taken before reading). Never raises."""
-    from tracklint.prefilter import is_generated, is_minified
-
     try:
         data, info = read_with_stat(path, options.max_size, options.root)
     except OSError as exc:

@@ -15,6 +15,7 @@ import re
 
 from tracklint.extract import languages
 from tracklint.extract.base import CallSpec, FileExtraction, Notice, ParseTimeout, SourceText, spec_index
+from tracklint.extract.prefilter import words_regex
 
 #: Suffix -> language, from the table of languages (:mod:`tracklint.extract.languages`).
 LANGUAGE_BY_SUFFIX = languages.BY_SUFFIX
@@ -57,8 +58,6 @@ def is_binary(data: bytes) -> bool:
 def _needles(names: tuple[str, ...]) -> Any:
     """The tracked method names as whole words, for finditer over a file (the pre-filter's
     pattern; RE2: one linear scan)."""
-    from tracklint.prefilter import words_regex
-
     return words_regex(tuple(n.encode() for n in names))
 
 

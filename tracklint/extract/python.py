@@ -45,6 +45,7 @@ from tracklint.extract.base import (
     parse_directive,
     unknown,
 )
+from tracklint.extract.prefilter import words_regex
 from tracklint.extract.presets import method_names
 
 LANGUAGE = "python"
@@ -93,8 +94,6 @@ def _calls_query():
 
 
 def _word_regex(words: tuple[str, ...]):
-    from tracklint.prefilter import words_regex
-
     return words_regex(tuple(w.encode() for w in words))
 
 
