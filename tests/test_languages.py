@@ -43,3 +43,13 @@ def test_derived_names() -> None:
     assert languages.family("unknown") == "unknown"
     assert languages.language_for("src/App.TSX") == "tsx"
     assert languages.language_for("src/.ts") is None
+
+
+def test_sdk_value_shapes_are_keyed_by_known_languages() -> None:
+    from tracklint.config import Settings
+    from tracklint.extract.presets import DEFAULT_PRESETS, VALUE_SHAPES, value_shapes
+
+    assert set(VALUE_SHAPES) <= set(languages.NAMES)
+    assert value_shapes("tsx") == value_shapes("javascript")
+    assert value_shapes("unknown").factory_methods == frozenset()
+    assert Settings().presets == DEFAULT_PRESETS

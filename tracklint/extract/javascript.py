@@ -57,7 +57,7 @@ from tracklint.extract.base import (
     query_cursor,
     unknown,
 )
-from tracklint.extract.presets import method_names
+from tracklint.extract.presets import method_names, value_shapes
 
 #: Objects/arrays nested deeper than this inside an argument are not analysed (``unknown``).
 MAX_DEPTH = 64
@@ -67,11 +67,6 @@ MAX_TEXT_CHARS = 1000
 MAX_ALIAS_CHAIN = 16
 #: Lines of source text kept per call in ``FileExtraction.lines``.
 MAX_LINES_PER_CALL = 20
-
-#: Static methods that return an SDK instance: ``AnalyticsBrowser.load()``, ``Mixpanel.init()``.
-FACTORY_METHODS = frozenset(
-    {"load", "standalone", "init", "initialize", "create", "createInstance", "getInstance", "instance"}
-)
 
 #: Expression wrappers that do not change the value: ``(x)``, ``x as T``, ``x satisfies T``,
 #: ``x!``, ``<T>x`` (TypeScript only).
@@ -335,9 +330,14 @@ def _instance_origin(source: SourceText, value: Any) -> str | None:
         if fn is not None and fn.type == "member_expression":
             prop = fn.child_by_field_name("property")
             obj = _dotted(source, fn.child_by_field_name("object"))
-            if prop is not None and obj and source.text(prop.start_byte, prop.end_byte) in FACTORY_METHODS:
+            if prop is not None and obj and source.text(prop.start_byte, prop.end_byte) in _factory_methods(source):
                 return "new:" + obj.rsplit(".", 1)[-1]
     return None
+
+
+def _factory_methods(source: SourceText) -> frozenset[str]:
+    """Static methods that return an SDK instance in this file's language (preset data)."""
+    return value_shapes(source.language).factory_methods
 
 
 def _module_instance(source: SourceText, model: "_FileModel", value: Any) -> str | None:
@@ -351,7 +351,7 @@ def _module_instance(source: SourceText, model: "_FileModel", value: Any) -> str
         name = source.text(fn.start_byte, fn.end_byte)
         origin = model.bindings.get(name, "")
         imported = model.aliases.get(name, name)
-        if origin.startswith("import:") and imported in FACTORY_METHODS:
+        if origin.startswith("import:") and imported in _factory_methods(source):
             return origin[len("import:"):]
         return None
     if fn is None or fn.type != "member_expression":
@@ -360,7 +360,7 @@ def _module_instance(source: SourceText, model: "_FileModel", value: Any) -> str
     prop = fn.child_by_field_name("property")
     if obj is None or prop is None or obj.type != "identifier":
         return None
-    if source.text(prop.start_byte, prop.end_byte) not in FACTORY_METHODS:
+    if source.text(prop.start_byte, prop.end_byte) not in _factory_methods(source):
         return None
     return model.namespaces.get(source.text(obj.start_byte, obj.end_byte))
 

@@ -50,7 +50,7 @@ from tracklint.extract.base import (
     parse_directive,
     unknown,
 )
-from tracklint.extract.presets import method_names
+from tracklint.extract.presets import method_names, value_shapes
 from tracklint.extract.recover import method_pattern, recover
 
 LANGUAGE = "kotlin"
@@ -66,10 +66,6 @@ _LIST_BUILDERS = frozenset({"listOf", "mutableListOf", "arrayListOf", "arrayOf",
                             "mutableSetOf", "hashSetOf", "linkedSetOf", "emptyList", "emptyArray",
                             "emptySet", "listOfNotNull", "intArrayOf", "longArrayOf",
                             "doubleArrayOf", "floatArrayOf", "booleanArrayOf"})
-#: Builder objects whose ``put``/``putValue(key, value)`` calls add one property each.
-_PROPERTY_BUILDERS = frozenset({"Properties", "Traits", "RudderProperty", "RudderTraits",
-                                "JSONObject", "ValueMap", "HashMap", "LinkedHashMap",
-                                "JsonObject", "BaseEvent", "EventOptions"})
 _PUT_METHODS = frozenset({"put", "putValue", "set"})
 #: Node types whose text is not code (a method name there is no call).
 _NOT_CODE = ("string_content", "line_comment", "block_comment", "character_literal")
@@ -700,7 +696,7 @@ class _Context:
         if name in ("JsonPrimitive", "JsonObject", "JSONObject", "JsonArray", "JSONArray",
                     "HashMap", "LinkedHashMap") and len(positional) == 1:
             return self.value(positional[0], depth + 1)
-        if name in _PROPERTY_BUILDERS and not positional:
+        if name in value_shapes("kotlin").property_builders and not positional:
             return Value(type="object", properties={}, kind="literal", text=text, span=span,
                          ctor=name)
         result = unknown(text, span=span)
