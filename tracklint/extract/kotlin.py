@@ -67,8 +67,6 @@ _LIST_BUILDERS = frozenset({"listOf", "mutableListOf", "arrayListOf", "arrayOf",
                             "emptySet", "listOfNotNull", "intArrayOf", "longArrayOf",
                             "doubleArrayOf", "floatArrayOf", "booleanArrayOf"})
 _PUT_METHODS = frozenset({"put", "putValue", "set"})
-#: Node types whose text is not code (a method name there is no call).
-_NOT_CODE = ("string_content", "line_comment", "block_comment", "character_literal")
 _DECLARATIONS_QUERY = """
 (property_declaration) @prop
 (class_parameter) @cparam
@@ -132,9 +130,8 @@ def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
         _calls(ctx, query, root, specs, covered, result)
         _deep_calls(ctx, root, specs, names, covered, result)
     if query is not None:
-        recover(source, _language(), root, names, covered, result,
-                lambda tree: _calls(ctx, query, tree, specs, covered, result), _NOT_CODE,
-                ctx.doubtful)
+        recover(source, root, names, covered, result,
+                lambda tree: _calls(ctx, query, tree, specs, covered, result), ctx.doubtful)
     result.calls.sort(key=lambda c: (c.span.start_byte, c.span.end_byte))
     result.directives.sort(key=lambda d: (d.line, d.column))
     return result

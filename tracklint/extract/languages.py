@@ -3,7 +3,8 @@
 A row says which suffixes a language owns, which tree-sitter grammar parses it, which extractor
 module reads it, how its modules name each other (for event names that are constants defined in
 another file, see :mod:`tracklint.extract.linking`), and its declaration syntax (for recovering
-calls from unreadable regions, see :mod:`tracklint.extract.recover`).
+calls from unreadable regions, see :mod:`tracklint.extract.recover`: the text before a name
+that makes it a declaration, and the node types of strings and comments).
 
 This module imports no grammar and no extractor: the engine asks it about every listed file, and
 a run only pays for the grammars it needs (:func:`grammar` loads one on first use).
@@ -48,6 +49,8 @@ class Language:
     shared_namespace: tuple[str, ...] | None = None
     #: Text just before a method name that makes it a declaration, not a call (``func track(``).
     declaration: re.Pattern[bytes] | None = None
+    #: Node types of string contents and comments: a method name there is text, not a call.
+    not_code: frozenset[str] = frozenset()
 
 
 # --- how modules name each other --------------------------------------------------------------
@@ -100,10 +103,14 @@ LANGUAGES: tuple[Language, ...] = (
     Language("tsx", suffixes=(".tsx",), grammar=("tree_sitter_typescript", "language_tsx"), **_JS),
     Language("swift", "swift", (".swift",), ("tree_sitter_swift", "language"),
              "tracklint.extract.swift", shared_namespace=_SWIFT_KOTLIN_ACCESSORS,
-             declaration=_FUNC_DECLARATION),
+             declaration=_FUNC_DECLARATION,
+             not_code=frozenset({"line_str_text", "multi_line_str_text", "raw_str_part",
+                                 "raw_str_end_part", "comment", "multiline_comment"})),
     Language("kotlin", "kotlin", (".kt", ".kts"), ("tree_sitter_kotlin", "language"),
              "tracklint.extract.kotlin", shared_namespace=_SWIFT_KOTLIN_ACCESSORS,
-             declaration=_FUNC_DECLARATION),
+             declaration=_FUNC_DECLARATION,
+             not_code=frozenset({"string_content", "line_comment", "block_comment",
+                                 "character_literal"})),
 )
 
 BY_NAME: dict[str, Language] = {language.name: language for language in LANGUAGES}

@@ -58,9 +58,6 @@ MAX_DEPTH = 48
 
 _STRING_TYPES = ("line_string_literal", "multi_line_string_literal", "raw_string_literal")
 _IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-#: Node types whose text is not code (a method name there is no call).
-_NOT_CODE = ("line_str_text", "multi_line_str_text", "raw_str_part", "raw_str_end_part",
-             "comment", "multiline_comment")
 
 _DECLARATIONS_QUERY = """
 (property_declaration) @prop
@@ -124,9 +121,8 @@ def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
         _calls(ctx, query, root, specs, covered, result)
         for call, method, suffix in _deep_matches(source, root, names, covered, result):
             _read_call(ctx, call, method, suffix, specs, result)
-        recover(source, _language(), root, names, covered, result,
-                lambda tree: _calls(ctx, query, tree, specs, covered, result), _NOT_CODE,
-                ctx.doubtful)
+        recover(source, root, names, covered, result,
+                lambda tree: _calls(ctx, query, tree, specs, covered, result), ctx.doubtful)
     result.calls.sort(key=lambda c: (c.span.start_byte, c.span.end_byte))
     result.directives.sort(key=lambda d: (d.line, d.column))
     return result
