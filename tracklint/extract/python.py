@@ -12,8 +12,9 @@ One parse per file; no walk over the whole tree in Python:
   (``class Events: ORDER = "Order Completed"``, ``Enum`` members).
 
 Names that cannot be resolved here keep their dotted text in ``Value.ref`` (and the file's
-imports are recorded) for the engine's cross-file resolution. Constructors in bindings are named
-as imported (``new:posthog.Client``), so classes that share a name can be told apart.
+imports are recorded) for cross-file resolution (``extract/linking.py``). Constructors in
+bindings are named as imported (``new:posthog.Client``), so classes that share a name can be
+told apart.
 
 tree-sitter's query cursor can take minutes on pathological nesting (100,000 ``(``), so a file
 nested deeper than :data:`DEEP_NESTING` brackets is searched by byte offset only. Argument values
