@@ -1,4 +1,4 @@
-"""Tests for tracklint.prefilter: soundness against the extractors, minified/generated files."""
+"""Tests for tracklint.extract.prefilter: soundness against the extractors, minified/generated files."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracklint.extract import LANGUAGE_BY_SUFFIX, extract_file
+from tracklint.extract import extract_file, languages
 from tracklint.extract.presets import DEFAULT_PRESETS, build_specs, method_names
-from tracklint.prefilter import Prefilter, generated_marker, is_generated, is_minified
+from tracklint.extract.prefilter import Prefilter, generated_marker, is_generated, is_minified
 
 WRAPPERS = [
     {"function": "trackEvent"},
@@ -20,17 +20,16 @@ SPECS = build_specs(DEFAULT_PRESETS, WRAPPERS)
 PREFILTER = Prefilter(SPECS)
 
 
-def _available(suffix: str) -> bool:
-    module = {"python": "python", "javascript": "javascript", "typescript": "javascript",
-              "tsx": "javascript", "swift": "swift", "kotlin": "kotlin"}[LANGUAGE_BY_SUFFIX[suffix]]
+def _available(language: languages.Language) -> bool:
     try:
-        importlib.import_module(f"tracklint.extract.{module}")
+        importlib.import_module(language.extractor)
     except ImportError:
         return False
     return True
 
 
-SUFFIXES = [s for s in (".py", ".js", ".ts", ".tsx", ".swift", ".kt") if _available(s)]
+#: One suffix of each language
+SUFFIXES = [row.suffixes[0] for row in languages.LANGUAGES if _available(row)]
 
 RECEIVERS = ["analytics", "window.analytics", "self.analytics", "this.analytics", "posthog",
              "mixpanel", "mp", "amplitude", "Analytics.shared()", "Analytics.shared", "client",

@@ -16,11 +16,15 @@ import pytest
 
 from tracklint import engine
 from tracklint.config import resolve_settings
+from tracklint.extract import languages
 from tracklint.plan.load import load_plan
 
 RULE_FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 MARK = re.compile(r"tracklint-(expect|ok):\s*([A-Z0-9, ]+)")
-CODE_FILES = {".py", ".js", ".ts", ".tsx", ".swift", ".kt"}
+#: The suffixes of each language family (from the table of languages).
+FAMILY_SUFFIXES: dict[str, set[str]] = {}
+for _row in languages.LANGUAGES:
+    FAMILY_SUFFIXES.setdefault(_row.family, set()).update(_row.suffixes)
 
 
 def _annotations(directory: Path) -> tuple[set, set, set[str]]:
@@ -82,9 +86,9 @@ def test_every_language_has_positive_and_negative_cases(case: str) -> None:
     expected, ok, _ = _annotations(directory)
     suffixes_expected = {Path(p).suffix for p, _, _ in expected}
     suffixes_ok = {Path(p).suffix for p, _, _ in ok} | suffixes_expected
-    for suffix in (".py", ".ts", ".swift", ".kt"):
-        assert suffix in suffixes_expected, f"{case}: no positive case in a {suffix} file"
-        assert suffix in suffixes_ok, f"{case}: no negative case in a {suffix} file"
+    for family, suffixes in sorted(FAMILY_SUFFIXES.items()):
+        assert suffixes & suffixes_expected, f"{case}: no positive case in a {family} file"
+        assert suffixes & suffixes_ok, f"{case}: no negative case in a {family} file"
 
 
 def test_syntax_error_region_is_reported_and_valid_calls_still_checked() -> None:

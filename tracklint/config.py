@@ -20,6 +20,7 @@ from typing import Any
 
 from tracklint.diagnostics import Severity
 from tracklint.errors import ConfigError, PlanError
+from tracklint.extract.presets import DEFAULT_PRESETS
 from tracklint.report import formats
 
 LOG = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class Settings:
     output_file: Path | None = None
     color: str = "auto"
     show_suppressed: bool = False
-    presets: tuple[str, ...] = ("segment", "rudderstack", "posthog", "mixpanel", "amplitude")
+    presets: tuple[str, ...] = DEFAULT_PRESETS
     wrappers: tuple[dict[str, Any], ...] = ()
     jobs: int = 0  # 0: one worker per core
     cache: bool = True

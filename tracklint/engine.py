@@ -23,8 +23,9 @@ from typing import Any, Callable, Iterable, NamedTuple
 from tracklint import __version__
 from tracklint.config import Settings
 from tracklint.diagnostics import Diagnostic, Location, Severity, assign_occurrences
-from tracklint.extract import extract_file, language_for, languages_of
+from tracklint.extract import extract_file, language_for, languages_of, linking
 from tracklint.extract.base import FileExtraction, Notice, TrackCall
+from tracklint.extract.prefilter import Prefilter, is_generated, is_minified
 from tracklint.listing import Listing, list_paths, remembered, stream_paths  # noqa: F401 - remembered: the engine's API too
 from tracklint.plan.model import Plan
 from tracklint.result import Result, Stats
@@ -119,7 +120,6 @@ def _worker_state(options: _Options) -> tuple:
     state = _WORKER_STATE.get(key)
     if state is None:
         from tracklint.extract.presets import build_specs
-        from tracklint.prefilter import Prefilter
 
         specs = build_specs(options.presets, options.wrappers)
         state = _WORKER_STATE[key] = (specs, Prefilter(specs))
@@ -237,8 +237,6 @@ def _process_one(path: str, rel: str, known_digest: str, specs, prefilter, optio
     """Read one file and extract it, unless the pre-filter rules it out, it is minified or
     generated, or its content is the one the cache already has. Returns (extraction, digest,
     stat taken before reading). Never raises."""
-    from tracklint.prefilter import is_generated, is_minified
-
     try:
         data, info = read_with_stat(path, options.max_size, options.root)
     except OSError as exc:
@@ -602,48 +600,17 @@ def _isolated(work: _Work, options: _Options) -> tuple[FileExtraction | None, st
 # Cross-file constants and sources
 
 
-_JS_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
-
-
 def complete_exports(settings: Settings, ex: Extraction) -> None:
     """Parse, on demand, the files that the pre-filter skipped but that define constants used
-    as event names elsewhere: the modules imported by such calls (JS/TS, Python) and, for Swift
-    and Kotlin (one namespace per module), the files that mention the constant's name."""
-    by_path = {f.path: f for f in ex.files}
-    wanted: set[str] = set()
-    needles: dict[str, set[bytes]] = {}
-    for f in list(ex.files):
-        for call in f.calls:
-            if call.event is not None or not call.event_ref:
-                continue
-            imported, rest = _import_of(f, call.event_ref)
-            if imported is not None:
-                for module, _key in _import_targets(f, imported, rest):
-                    for cand in _module_candidates(f, module):
-                        if cand in ex.unparsed:
-                            wanted.add(cand)
-                            break
-                        target = by_path.get(cand)
-                        if target is not None:
-                            if not target.parsed:  # parsed in windows: exports incomplete
-                                wanted.add(cand)
-                            break
-            elif f.language in ("swift", "kotlin"):
-                parts = [p for p in call.event_ref.split(".") if p not in ("rawValue", "value", "eventName")]
-                if parts:
-                    needles.setdefault(f.language, set()).add(parts[-1].encode())
-    if needles:
-        candidates = [(path, lang) for path, lang in ex.unparsed.items()]
-        candidates += [(f.path, f.language) for f in ex.files if not f.parsed]
-        for path, language in candidates:
-            if language not in needles:
-                continue
-            try:
-                data = (settings.root / path).read_bytes()
-            except OSError:
-                continue
-            if any(n in data for n in needles[language]):
-                wanted.add(path)
+    as event names elsewhere (see :func:`tracklint.extract.linking.wanted_files`)."""
+
+    def read(path: str) -> bytes | None:
+        try:
+            return (settings.root / path).read_bytes()
+        except OSError:
+            return None
+
+    wanted = linking.wanted_files(ex.files, ex.unparsed, read)
     if not wanted:
         return
     specs = _specs(settings)
@@ -661,108 +628,6 @@ def complete_exports(settings: Settings, ex: Extraction) -> None:
         del ex.unparsed[path]
         ex.files.append(whole(path))
     ex.files.sort(key=lambda f: f.path)
-
-
-def resolve_constants(files: list[FileExtraction]) -> None:
-    """Resolve event names that refer to constants imported from other files of the project
-    (JS/TS and Python imports; Swift and Kotlin share one namespace per module, so a constant
-    defined once in the project is used). Each resolved call records the file its constant came
-    from (``TrackCall.event_from``): PR modes re-check it when that file changes."""
-    by_path = {f.path: f for f in files}
-    global_exports: dict[str, dict[str, dict[str, str]]] = {}  # family -> key -> value -> a file
-    for f in files:
-        table = global_exports.setdefault(_family(f.language), {})
-        for key, value in f.exports.items():
-            table.setdefault(key, {}).setdefault(value, f.path)
-    for f in files:
-        for call in f.calls:
-            if call.event is not None or not call.event_ref:
-                continue
-            found = _resolve_ref(f, call.event_ref, by_path, global_exports.get(_family(f.language), {}))
-            if found is not None:
-                call.event, origin = found
-                call.event_kind = "constant"
-                call.event_from = origin if origin != f.path else None
-
-
-def _family(language: str) -> str:
-    return "js" if language in ("javascript", "typescript", "tsx") else language
-
-
-def _import_targets(f: FileExtraction, imported: tuple[str, str], rest: str) -> list[tuple[str, str]]:
-    """(module, export key) pairs an imported reference may resolve to: the name inside the
-    module, or, in Python, a submodule of that name (``from app import events``)."""
-    module, name = imported
-    if name == "*":
-        return [(module, rest)]
-    out = [(module, name + ("." + rest if rest else ""))]
-    if f.language == "python" and rest:
-        out.append((module + name if module.endswith(".") else f"{module}.{name}", rest))
-    return out
-
-
-def _import_of(f: FileExtraction, ref: str) -> tuple[tuple[str, str] | None, str]:
-    """The import a dotted reference starts with (the longest dotted local name that the file
-    imports: ``import a.b`` is recorded as ``a.b``), and the rest of the reference."""
-    parts = ref.split(".")
-    for n in range(len(parts), 0, -1):
-        imported = f.imports.get(".".join(parts[:n]))
-        if imported is not None:
-            return imported, ".".join(parts[n:])
-    return None, ref
-
-
-def _resolve_ref(f: FileExtraction, ref: str, by_path: dict[str, FileExtraction],
-                 global_table: dict[str, dict[str, str]]) -> tuple[str, str] | None:
-    """(value, path of the file that defines it) for a reference to another file's constant."""
-    imported, rest = _import_of(f, ref)
-    if imported is not None:
-        for module, key in _import_targets(f, imported, rest):
-            target = _module_file(f, module, by_path)
-            value = target.exports.get(key) if target is not None else None
-            if value is not None:
-                return value, target.path
-    if f.language in ("swift", "kotlin"):
-        for key in (ref, ref.removesuffix(".rawValue"), ".".join(ref.split(".")[-2:])):
-            values = global_table.get(key)
-            if values is not None and len(values) == 1:
-                return next(iter(values.items()))
-    return None
-
-
-def _module_file(f: FileExtraction, module: str, by_path: dict[str, FileExtraction]) -> FileExtraction | None:
-    for cand in _module_candidates(f, module):
-        target = by_path.get(cand)
-        if target is not None:
-            return target
-    return None
-
-
-def _module_candidates(f: FileExtraction, module: str) -> list[str]:
-    """Repo-relative paths that an import of ``module`` from file ``f`` may refer to."""
-    here = os.path.dirname(f.path)
-    candidates: list[str] = []
-    if f.language in ("javascript", "typescript", "tsx"):
-        if module.startswith("."):
-            base = os.path.normpath(os.path.join(here, module)).replace(os.sep, "/")
-            candidates = [base] + [base + s for s in _JS_SUFFIXES] + [f"{base}/index{s}" for s in _JS_SUFFIXES]
-    elif f.language == "python":
-        if module.startswith("."):
-            dots = len(module) - len(module.lstrip("."))
-            pkg = here
-            for _ in range(dots - 1):
-                pkg = os.path.dirname(pkg)
-            tail = module.lstrip(".").replace(".", "/")
-            base = f"{pkg}/{tail}" if tail else pkg
-            bases = [base.lstrip("/")]
-        else:
-            tail = module.replace(".", "/")
-            # try the module from the repository root and from every ancestor of this file
-            parts = here.split("/") if here else []
-            bases = [tail] + ["/".join(parts[:i] + [tail]) for i in range(len(parts), 0, -1)]
-        for base in bases:
-            candidates += [base + ".py", base + "/__init__.py"]
-    return [c[2:] if c.startswith("./") else c for c in candidates]
 
 
 def assign_sources(calls: list[TrackCall], plan: Plan, root: Path) -> None:
@@ -864,34 +729,15 @@ def _config_changed(settings: Settings, rel: str) -> bool:
     return tables[0] != tables[1]
 
 
-def _depends_on(f: FileExtraction, call: TrackCall, changed: frozenset[str], families: set[str]) -> bool:
-    """Whether ``call`` (in the unchanged file ``f``) resolves through a changed file: its event
-    constant came from one, or it names an imported constant that no longer resolves (the module
-    changed or went away; in Swift and Kotlin, any changed file of the language may have defined
-    it). Receivers and wrapper functions are matched by name, never through another file's
-    content, so importing the client from a changed module is no dependency."""
-    if call.event_from is not None:
-        return call.event_from in changed
-    if call.event is not None or not call.event_ref:
-        return False
-    if f.language in ("swift", "kotlin"):
-        return _family(f.language) in families
-    imported, rest = _import_of(f, call.event_ref)
-    if imported is None:
-        return False
-    return any(c in changed for module, _key in _import_targets(f, imported, rest)
-               for c in _module_candidates(f, module))
-
-
 def affected(files: list[FileExtraction], scope: ChangeScope) -> tuple[list[TrackCall], set[str]]:
     """The calls whose findings the change can affect (every call in a changed file, and the
     calls elsewhere that resolve through one), and the paths of the files they are in."""
-    families = {_family(language_for(p) or "") for p in scope.changed}
+    families = linking.changed_families(scope.changed)
     calls: list[TrackCall] = []
     paths: set[str] = set()
     for f in files:
         whole = scope.everything or f.path in scope.changed
-        picked = f.calls if whole else [c for c in f.calls if _depends_on(f, c, scope.changed, families)]
+        picked = f.calls if whole else [c for c in f.calls if linking.depends_on(f, c, scope.changed, families)]
         if picked or whole:
             calls.extend(picked)
             paths.add(f.path)
@@ -1076,7 +922,7 @@ def scan(settings: Settings, *, progress: Progress | None = None, plan: Plan | N
     ex = extract_paths(settings, files, progress=progress)
     ex.notices += submodule_notices(settings)
     complete_exports(settings, ex)
-    resolve_constants(ex.files)
+    linking.resolve_constants(ex.files)
     calls = [c for f in ex.files for c in f.calls]
     if plan is not None:
         assign_sources(calls, plan, settings.root)
@@ -1142,7 +988,7 @@ def run(settings: Settings, plan: Plan | Callable[[], Plan], *, progress: Progre
     if memo_checked and changed is None:
         key = memo.memo_key(settings, memo.PlanSources.of(plan), files, stats)  # stats taken before each read
     complete_exports(settings, ex)
-    resolve_constants(ex.files)
+    linking.resolve_constants(ex.files)
     calls = [c for f in ex.files for c in f.calls]
     assign_sources(calls, plan, settings.root)
     scope = change_scope(settings, plan, changed) if changed is not None else None

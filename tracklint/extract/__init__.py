@@ -9,56 +9,23 @@ grammars it needs. Each language module provides ``extract(source, specs) -> Fil
 from __future__ import annotations
 
 import functools
-from typing import Any, Iterable
+from typing import Any
 import importlib
-import os
 import re
 
+from tracklint.extract import languages
 from tracklint.extract.base import CallSpec, FileExtraction, Notice, ParseTimeout, SourceText, spec_index
+from tracklint.extract.prefilter import words_regex
 
-LANGUAGE_BY_SUFFIX = {
-    ".py": "python",
-    ".pyi": "python",
-    ".js": "javascript",
-    ".mjs": "javascript",
-    ".cjs": "javascript",
-    ".jsx": "javascript",
-    ".ts": "typescript",
-    ".mts": "typescript",
-    ".cts": "typescript",
-    ".tsx": "tsx",
-    ".swift": "swift",
-    ".kt": "kotlin",
-    ".kts": "kotlin",
-}
-
-_MODULE_BY_LANGUAGE = {
-    "python": "tracklint.extract.python",
-    "javascript": "tracklint.extract.javascript",
-    "typescript": "tracklint.extract.javascript",
-    "tsx": "tracklint.extract.javascript",
-    "swift": "tracklint.extract.swift",
-    "kotlin": "tracklint.extract.kotlin",
-}
+#: Suffix -> language, from the table of languages (:mod:`tracklint.extract.languages`).
+LANGUAGE_BY_SUFFIX = languages.BY_SUFFIX
 
 #: Files larger than this are not parsed (reported as skipped). Configurable (max_file_size).
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
 
 
-def language_for(path: str) -> str | None:
-    """The language of a path, from its suffix (``None``: not a language tracklint reads)."""
-    # rfind instead of os.path.splitext: this runs once per listed file on every run
-    dot = path.rfind(".")
-    if dot <= path.rfind("/") + 1 or dot <= path.rfind(os.sep) + 1:
-        return None  # no suffix, or a dot file such as ".ts"
-    return LANGUAGE_BY_SUFFIX.get(path[dot:].lower())
-
-
-def languages_of(paths: Iterable[str]) -> set[str]:
-    """The languages among ``paths`` (one suffix lookup per distinct suffix: the engine asks
-    this of every listed file before it forks its workers)."""
-    suffixes = {path[path.rfind("."):].lower() for path in paths}
-    return {LANGUAGE_BY_SUFFIX[s] for s in suffixes if s in LANGUAGE_BY_SUFFIX}
+language_for = languages.language_for
+languages_of = languages.languages_of
 
 
 _LONE_CR = re.compile(rb"\r(?!\n)")
@@ -91,8 +58,6 @@ def is_binary(data: bytes) -> bool:
 def _needles(names: tuple[str, ...]) -> Any:
     """The tracked method names as whole words, for finditer over a file (the pre-filter's
     pattern; RE2: one linear scan)."""
-    from tracklint.prefilter import words_regex
-
     return words_regex(tuple(n.encode() for n in names))
 
 
@@ -111,16 +76,16 @@ def _normalised(result: FileExtraction, text: bytes) -> FileExtraction:
     return result
 
 
-def prepare(languages: set[str], specs: list[CallSpec]) -> None:
-    """Load the grammars and compile the queries that extracting files of ``languages`` needs,
+def prepare(wanted: set[str], specs: list[CallSpec]) -> None:
+    """Load the grammars and compile the queries that extracting files of ``wanted`` needs,
     in this process. The engine calls it just before it forks its workers, so that they inherit
     them: each worker compiled them itself on its first file of each language, about 0.2 s of
     CPU per worker for five languages. Never raises (a worker will meet the problem itself)."""
     modules: dict[str, set[str]] = {}
-    for language in languages:
-        name = _MODULE_BY_LANGUAGE.get(language)
-        if name is not None:
-            modules.setdefault(name, set()).add(language)
+    for language in wanted:
+        row = languages.get(language)
+        if row is not None:
+            modules.setdefault(row.extractor, set()).add(language)
     for name, langs in sorted(modules.items()):
         try:
             module = importlib.import_module(name)
@@ -159,7 +124,7 @@ def extract_file(
     if is_binary(text):
         result.notices.append(Notice(path, "skipped", "file contains NUL bytes (binary); not parsed"))
         return result
-    module = importlib.import_module(_MODULE_BY_LANGUAGE[language])
+    module = importlib.import_module(languages.BY_NAME[language].extractor)
 
     def run(raw: bytes, ranges: list[tuple[int, int]] | None = None) -> FileExtraction:
         return module.extract(SourceText.from_bytes(path, language, raw, ranges), specs)

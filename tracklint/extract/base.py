@@ -268,7 +268,7 @@ class TrackCall:
     properties: Value | None = None
     source: str | None = None  # the plan source (web, ios...) that the path belongs to
     # The project file the event name's constant was resolved from, when another file defines
-    # it (``engine.resolve_constants``): the edge that makes a change to that file re-check
+    # it (``extract.linking.resolve_constants``): the edge that makes a change to that file re-check
     # this call in PR modes.
     event_from: str | None = None
 

@@ -39,6 +39,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from tracklint.extract import languages
 from tracklint.extract.base import (
     parse_bounded,
     Arg,
@@ -56,7 +57,7 @@ from tracklint.extract.base import (
     query_cursor,
     unknown,
 )
-from tracklint.extract.presets import method_names
+from tracklint.extract.presets import method_names, value_shapes
 
 #: Objects/arrays nested deeper than this inside an argument are not analysed (``unknown``).
 MAX_DEPTH = 64
@@ -67,11 +68,6 @@ MAX_ALIAS_CHAIN = 16
 #: Lines of source text kept per call in ``FileExtraction.lines``.
 MAX_LINES_PER_CALL = 20
 
-#: Static methods that return an SDK instance: ``AnalyticsBrowser.load()``, ``Mixpanel.init()``.
-FACTORY_METHODS = frozenset(
-    {"load", "standalone", "init", "initialize", "create", "createInstance", "getInstance", "instance"}
-)
-
 #: Expression wrappers that do not change the value: ``(x)``, ``x as T``, ``x satisfies T``,
 #: ``x!``, ``<T>x`` (TypeScript only).
 _TRANSPARENT = frozenset(
@@ -81,7 +77,7 @@ _TRANSPARENT = frozenset(
 _RECEIVER_TRANSPARENT = _TRANSPARENT | {"await_expression"}
 _TYPE_NODES_SUFFIX = ("_type", "type_identifier", "type_arguments", "type_annotation")
 
-_GRAMMARS = ("javascript", "typescript", "tsx")
+_GRAMMARS = languages.of_family("js")
 
 _DECL_PATTERNS = (
     "(variable_declarator) @decl",
@@ -115,17 +111,7 @@ def _grammar(language: str) -> str:
 
 @functools.cache
 def _language(grammar: str) -> Any:
-    from tree_sitter import Language
-
-    if grammar == "javascript":
-        import tree_sitter_javascript
-
-        return Language(tree_sitter_javascript.language())
-    import tree_sitter_typescript
-
-    if grammar == "typescript":
-        return Language(tree_sitter_typescript.language_typescript())
-    return Language(tree_sitter_typescript.language_tsx())
+    return languages.grammar(grammar)
 
 
 @functools.cache
@@ -344,9 +330,14 @@ def _instance_origin(source: SourceText, value: Any) -> str | None:
         if fn is not None and fn.type == "member_expression":
             prop = fn.child_by_field_name("property")
             obj = _dotted(source, fn.child_by_field_name("object"))
-            if prop is not None and obj and source.text(prop.start_byte, prop.end_byte) in FACTORY_METHODS:
+            if prop is not None and obj and source.text(prop.start_byte, prop.end_byte) in _factory_methods(source):
                 return "new:" + obj.rsplit(".", 1)[-1]
     return None
+
+
+def _factory_methods(source: SourceText) -> frozenset[str]:
+    """Static methods that return an SDK instance in this file's language (preset data)."""
+    return value_shapes(source.language).factory_methods
 
 
 def _module_instance(source: SourceText, model: "_FileModel", value: Any) -> str | None:
@@ -360,7 +351,7 @@ def _module_instance(source: SourceText, model: "_FileModel", value: Any) -> str
         name = source.text(fn.start_byte, fn.end_byte)
         origin = model.bindings.get(name, "")
         imported = model.aliases.get(name, name)
-        if origin.startswith("import:") and imported in FACTORY_METHODS:
+        if origin.startswith("import:") and imported in _factory_methods(source):
             return origin[len("import:"):]
         return None
     if fn is None or fn.type != "member_expression":
@@ -369,7 +360,7 @@ def _module_instance(source: SourceText, model: "_FileModel", value: Any) -> str
     prop = fn.child_by_field_name("property")
     if obj is None or prop is None or obj.type != "identifier":
         return None
-    if source.text(prop.start_byte, prop.end_byte) not in FACTORY_METHODS:
+    if source.text(prop.start_byte, prop.end_byte) not in _factory_methods(source):
         return None
     return model.namespaces.get(source.text(obj.start_byte, obj.end_byte))
 

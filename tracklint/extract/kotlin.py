@@ -34,6 +34,7 @@ import re
 
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
+from tracklint.extract import languages
 from tracklint.extract.base import (
     parse_bounded,
     Arg,
@@ -49,7 +50,7 @@ from tracklint.extract.base import (
     parse_directive,
     unknown,
 )
-from tracklint.extract.presets import method_names
+from tracklint.extract.presets import method_names, value_shapes
 from tracklint.extract.recover import method_pattern, recover
 
 LANGUAGE = "kotlin"
@@ -65,13 +66,7 @@ _LIST_BUILDERS = frozenset({"listOf", "mutableListOf", "arrayListOf", "arrayOf",
                             "mutableSetOf", "hashSetOf", "linkedSetOf", "emptyList", "emptyArray",
                             "emptySet", "listOfNotNull", "intArrayOf", "longArrayOf",
                             "doubleArrayOf", "floatArrayOf", "booleanArrayOf"})
-#: Builder objects whose ``put``/``putValue(key, value)`` calls add one property each.
-_PROPERTY_BUILDERS = frozenset({"Properties", "Traits", "RudderProperty", "RudderTraits",
-                                "JSONObject", "ValueMap", "HashMap", "LinkedHashMap",
-                                "JsonObject", "BaseEvent", "EventOptions"})
 _PUT_METHODS = frozenset({"put", "putValue", "set"})
-#: Node types whose text is not code (a method name there is no call).
-_NOT_CODE = ("string_content", "line_comment", "block_comment", "character_literal")
 _DECLARATIONS_QUERY = """
 (property_declaration) @prop
 (class_parameter) @cparam
@@ -85,9 +80,7 @@ _DECLARATIONS_QUERY = """
 
 @functools.cache
 def _language() -> Language:
-    import tree_sitter_kotlin
-
-    return Language(tree_sitter_kotlin.language())
+    return languages.grammar("kotlin")
 
 
 @functools.cache
@@ -137,9 +130,8 @@ def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
         _calls(ctx, query, root, specs, covered, result)
         _deep_calls(ctx, root, specs, names, covered, result)
     if query is not None:
-        recover(source, _language(), root, names, covered, result,
-                lambda tree: _calls(ctx, query, tree, specs, covered, result), _NOT_CODE,
-                ctx.doubtful)
+        recover(source, root, names, covered, result,
+                lambda tree: _calls(ctx, query, tree, specs, covered, result), ctx.doubtful)
     result.calls.sort(key=lambda c: (c.span.start_byte, c.span.end_byte))
     result.directives.sort(key=lambda d: (d.line, d.column))
     return result
@@ -701,7 +693,7 @@ class _Context:
         if name in ("JsonPrimitive", "JsonObject", "JSONObject", "JsonArray", "JSONArray",
                     "HashMap", "LinkedHashMap") and len(positional) == 1:
             return self.value(positional[0], depth + 1)
-        if name in _PROPERTY_BUILDERS and not positional:
+        if name in value_shapes("kotlin").property_builders and not positional:
             return Value(type="object", properties={}, kind="literal", text=text, span=span,
                          ctor=name)
         result = unknown(text, span=span)

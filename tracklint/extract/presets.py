@@ -10,15 +10,17 @@ so a call only counts on a receiver the SDK is really used through.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterable
 
+from tracklint.extract import languages
 from tracklint.extract.base import ArgRef, CallSpec
 
-PY = frozenset({"python"})
-JS = frozenset({"javascript", "typescript", "tsx"})
-SWIFT = frozenset({"swift"})
-KOTLIN = frozenset({"kotlin"})
-LANGUAGES = ("python", "javascript", "typescript", "tsx", "swift", "kotlin")
+PY = languages.of_family("python")
+JS = languages.of_family("js")
+SWIFT = languages.of_family("swift")
+KOTLIN = languages.of_family("kotlin")
+LANGUAGES = languages.NAMES
 
 OBJ = ("object",)
 STR = ("string",)
@@ -57,87 +59,117 @@ def _node_object_form(sdk: str, receivers, constructors=()) -> list[CallSpec]:
     ]
 
 
-def _segment_like(sdk: str, *, py, js, swift, kotlin, py_ctors=(), js_ctors=(), swift_ctors=(),
-                  kotlin_ctors=()) -> list[CallSpec]:
-    """Segment's API, shared by RudderStack: the same methods and argument orders."""
-    specs: list[CallSpec] = []
-    pyk = dict(constructors=tuple(py_ctors))
-    # analytics-python: track(user_id, event, properties), keyword forms too.
-    specs += [
-        _spec(sdk, "track", "track", PY, py, [P(keyword="event"), P(1)],
-              [P(keyword="properties"), P(2, types=OBJ)], **pyk),
-        _spec(sdk, "identify", "identify", PY, py, [], [P(keyword="traits"), P(1, types=OBJ)], **pyk),
-        _spec(sdk, "group", "group", PY, py, [], [P(keyword="traits"), P(2, types=OBJ)], **pyk),
-        _spec(sdk, "page", "page", PY, py, [P(keyword="name"), P(2, types=STR)],
-              [P(keyword="properties"), P(3, types=OBJ)], **pyk),
-        _spec(sdk, "screen", "screen", PY, py, [P(keyword="name"), P(2, types=STR)],
-              [P(keyword="properties"), P(3, types=OBJ)], **pyk),
-        _spec(sdk, "alias", "alias", PY, py, [], [], **pyk),
+def _segment_python(sdk: str, receivers: tuple[str, ...], constructors: tuple[str, ...]) -> list[CallSpec]:
+    """analytics-python: track(user_id, event, properties), keyword forms too."""
+    k = dict(constructors=constructors)
+    return [
+        _spec(sdk, "track", "track", PY, receivers, [P(keyword="event"), P(1)],
+              [P(keyword="properties"), P(2, types=OBJ)], **k),
+        _spec(sdk, "identify", "identify", PY, receivers, [], [P(keyword="traits"), P(1, types=OBJ)], **k),
+        _spec(sdk, "group", "group", PY, receivers, [], [P(keyword="traits"), P(2, types=OBJ)], **k),
+        _spec(sdk, "page", "page", PY, receivers, [P(keyword="name"), P(2, types=STR)],
+              [P(keyword="properties"), P(3, types=OBJ)], **k),
+        _spec(sdk, "screen", "screen", PY, receivers, [P(keyword="name"), P(2, types=STR)],
+              [P(keyword="properties"), P(3, types=OBJ)], **k),
+        _spec(sdk, "alias", "alias", PY, receivers, [], [], **k),
     ]
+
+
+def _segment_js(sdk: str, receivers: tuple[str, ...], constructors: tuple[str, ...]) -> list[CallSpec]:
+    """analytics-node's object form, then analytics.js / analytics-next / React Native:
+    track(event, properties, options, callback)."""
     # Server-side object form first: it only matches when the first argument is an object.
-    specs += _node_object_form(sdk, js, js_ctors)
-    jsk = dict(constructors=tuple(js_ctors))
-    # analytics.js / analytics-next / React Native: track(event, properties, options, callback)
-    specs += [
-        _spec(sdk, "track", "track", JS, js, [P(0)], [P(1, types=OBJ)], **jsk),
-        _spec(sdk, "identify", "identify", JS, js, [],
-              [P(1, types=OBJ), P(0, types=OBJ)], **jsk),
-        _spec(sdk, "group", "group", JS, js, [], [P(1, types=OBJ)], **jsk),
+    k = dict(constructors=constructors)
+    return _node_object_form(sdk, receivers, constructors) + [
+        _spec(sdk, "track", "track", JS, receivers, [P(0)], [P(1, types=OBJ)], **k),
+        _spec(sdk, "identify", "identify", JS, receivers, [],
+              [P(1, types=OBJ), P(0, types=OBJ)], **k),
+        _spec(sdk, "group", "group", JS, receivers, [], [P(1, types=OBJ)], **k),
         # page([category], [name], [properties]): the name is the second string if there are two
-        _spec(sdk, "page", "page", JS, js, [P(1, types=STR), P(0, types=STR)],
-              [P(2, types=OBJ), P(1, types=OBJ), P(0, types=OBJ)], **jsk),
-        _spec(sdk, "screen", "screen", JS, js, [P(0, types=STR)], [P(1, types=OBJ)], **jsk),
-        _spec(sdk, "alias", "alias", JS, js, [], [], **jsk),
+        _spec(sdk, "page", "page", JS, receivers, [P(1, types=STR), P(0, types=STR)],
+              [P(2, types=OBJ), P(1, types=OBJ), P(0, types=OBJ)], **k),
+        _spec(sdk, "screen", "screen", JS, receivers, [P(0, types=STR)], [P(1, types=OBJ)], **k),
+        _spec(sdk, "alias", "alias", JS, receivers, [], [], **k),
     ]
-    # analytics-swift: track(name:properties:); analytics-ios: track(_:properties:)
-    swk = dict(constructors=tuple(swift_ctors))
-    specs += [
-        _spec(sdk, "track", "track", SWIFT, swift, [P(keyword="name"), P(0)],
-              [P(keyword="properties")], **swk),
-        _spec(sdk, "identify", "identify", SWIFT, swift, [], [P(keyword="traits")], **swk),
-        _spec(sdk, "group", "group", SWIFT, swift, [], [P(keyword="traits")], **swk),
-        _spec(sdk, "screen", "screen", SWIFT, swift, [P(keyword="title"), P(0)],
-              [P(keyword="properties")], **swk),
-        _spec(sdk, "alias", "alias", SWIFT, swift, [], [], **swk),
+
+
+def _segment_swift(sdk: str, receivers: tuple[str, ...], constructors: tuple[str, ...]) -> list[CallSpec]:
+    """analytics-swift: track(name:properties:); analytics-ios: track(_:properties:)."""
+    k = dict(constructors=constructors)
+    return [
+        _spec(sdk, "track", "track", SWIFT, receivers, [P(keyword="name"), P(0)],
+              [P(keyword="properties")], **k),
+        _spec(sdk, "identify", "identify", SWIFT, receivers, [], [P(keyword="traits")], **k),
+        _spec(sdk, "group", "group", SWIFT, receivers, [], [P(keyword="traits")], **k),
+        _spec(sdk, "screen", "screen", SWIFT, receivers, [P(keyword="title"), P(0)],
+              [P(keyword="properties")], **k),
+        _spec(sdk, "alias", "alias", SWIFT, receivers, [], [], **k),
     ]
-    # analytics-kotlin: track(name, properties); analytics-android: track(name, Properties())
-    ktk = dict(constructors=tuple(kotlin_ctors))
-    specs += [
-        _spec(sdk, "track", "track", KOTLIN, kotlin, [P(keyword="name"), P(0)],
-              [P(keyword="properties"), P(1)], **ktk),
-        _spec(sdk, "identify", "identify", KOTLIN, kotlin, [], [P(keyword="traits"), P(1)], **ktk),
-        _spec(sdk, "group", "group", KOTLIN, kotlin, [], [P(keyword="traits"), P(1)], **ktk),
-        _spec(sdk, "screen", "screen", KOTLIN, kotlin, [P(keyword="title"), P(0)],
-              [P(keyword="properties"), P(1)], **ktk),
-        _spec(sdk, "alias", "alias", KOTLIN, kotlin, [], [], **ktk),
+
+
+def _segment_kotlin(sdk: str, receivers: tuple[str, ...], constructors: tuple[str, ...]) -> list[CallSpec]:
+    """analytics-kotlin: track(name, properties); analytics-android: track(name, Properties())."""
+    k = dict(constructors=constructors)
+    return [
+        _spec(sdk, "track", "track", KOTLIN, receivers, [P(keyword="name"), P(0)],
+              [P(keyword="properties"), P(1)], **k),
+        _spec(sdk, "identify", "identify", KOTLIN, receivers, [], [P(keyword="traits"), P(1)], **k),
+        _spec(sdk, "group", "group", KOTLIN, receivers, [], [P(keyword="traits"), P(1)], **k),
+        _spec(sdk, "screen", "screen", KOTLIN, receivers, [P(keyword="title"), P(0)],
+              [P(keyword="properties"), P(1)], **k),
+        _spec(sdk, "alias", "alias", KOTLIN, receivers, [], [], **k),
     ]
-    return specs
+
+
+#: Segment's call shapes per language family (the order is the order specs are tried in).
+_SEGMENT_FORMS = {
+    "python": _segment_python,
+    "js": _segment_js,
+    "swift": _segment_swift,
+    "kotlin": _segment_kotlin,
+}
+
+
+def _segment_like(sdk: str, receivers: dict[str, tuple[str, ...]],
+                  constructors: dict[str, tuple[str, ...]]) -> list[CallSpec]:
+    """Segment's API, shared by RudderStack: the same methods and argument orders. Receivers
+    and constructors are keyed by language family: a new language is a new key."""
+    return [spec for family, forms in _SEGMENT_FORMS.items() if family in receivers
+            for spec in forms(sdk, receivers[family], constructors.get(family, ()))]
 
 
 SEGMENT = _segment_like(
     "segment",
-    py=("analytics",),
-    # bare when defined locally; module-qualified when imported (see extract/python.py)
-    py_ctors=("Client", "segment.analytics.Client", "segment.analytics.client.Client",
-              "analytics.Client", "analytics.client.Client"),
-    # useAnalytics(): @segment/analytics-react's hook (`const { track } = useAnalytics()`)
-    js=("analytics", "useAnalytics"),
-    js_ctors=("Analytics", "AnalyticsBrowser"),
-    swift=("analytics", "Analytics.shared", "SEGAnalytics.shared", "Analytics.main"),
-    kotlin=("analytics", "Analytics.with"),
-    swift_ctors=("Analytics",),
-    kotlin_ctors=("Analytics",),
+    receivers={
+        "python": ("analytics",),
+        # useAnalytics(): @segment/analytics-react's hook (`const { track } = useAnalytics()`)
+        "js": ("analytics", "useAnalytics"),
+        "swift": ("analytics", "Analytics.shared", "SEGAnalytics.shared", "Analytics.main"),
+        "kotlin": ("analytics", "Analytics.with"),
+    },
+    constructors={
+        # bare when defined locally; module-qualified when imported (see extract/python.py)
+        "python": ("Client", "segment.analytics.Client", "segment.analytics.client.Client",
+                   "analytics.Client", "analytics.client.Client"),
+        "js": ("Analytics", "AnalyticsBrowser"),
+        "swift": ("Analytics",),
+        "kotlin": ("Analytics",),
+    },
 )
 
 RUDDERSTACK = _segment_like(
     "rudderstack",
-    py=("rudder_analytics", "rudderanalytics"),
-    js=("rudderanalytics", "rudderAnalytics", "rudderClient"),
-    js_ctors=("RudderAnalytics",),
-    swift=("RSClient.sharedInstance", "RSClient.getInstance", "rudderClient"),
-    kotlin=("rudderClient", "RudderClient.getInstance"),
-    swift_ctors=("RSClient", "RSClient.sharedInstance"),
-    kotlin_ctors=("RudderClient", "RudderClient.getInstance"),
+    receivers={
+        "python": ("rudder_analytics", "rudderanalytics"),
+        "js": ("rudderanalytics", "rudderAnalytics", "rudderClient"),
+        "swift": ("RSClient.sharedInstance", "RSClient.getInstance", "rudderClient"),
+        "kotlin": ("rudderClient", "RudderClient.getInstance"),
+    },
+    constructors={
+        "js": ("RudderAnalytics",),
+        "swift": ("RSClient", "RSClient.sharedInstance"),
+        "kotlin": ("RudderClient", "RudderClient.getInstance"),
+    },
 )
 
 POSTHOG_RECEIVERS = ("posthog", "PostHog", "posthogClient", "usePostHog")
@@ -242,6 +274,42 @@ PRESETS: dict[str, list[CallSpec]] = {
 }
 
 DEFAULT_PRESETS = tuple(PRESETS)
+
+
+@dataclass(frozen=True)
+class ValueShapes:
+    """How the SDKs of one language build values an extractor must read: names it treats as
+    SDK constructs rather than as unknown calls."""
+
+    #: Objects whose ``put``/``putValue``/``set(key, value)`` calls add one property each, and
+    #: whose empty construction is an empty object (``Properties()``).
+    property_builders: frozenset[str] = frozenset()
+    #: Constructors whose labelled arguments are read as an object (Amplitude's ``BaseEvent``).
+    event_constructors: frozenset[str] = frozenset()
+    #: Static methods that return an SDK instance: ``AnalyticsBrowser.load()``, ``Mixpanel.init()``.
+    factory_methods: frozenset[str] = frozenset()
+
+
+_JS_SHAPES = ValueShapes(factory_methods=frozenset(
+    {"load", "standalone", "init", "initialize", "create", "createInstance", "getInstance", "instance"}))
+
+#: Value shapes per language (a language without SDK constructs has no entry).
+VALUE_SHAPES: dict[str, ValueShapes] = {
+    **{language: _JS_SHAPES for language in sorted(JS)},
+    # Amplitude-Swift's BaseEvent(eventType:eventProperties:)
+    "swift": ValueShapes(event_constructors=frozenset({"BaseEvent"})),
+    # Segment (Properties, Traits), RudderStack (RudderProperty, RudderTraits), Amplitude
+    # (BaseEvent, EventOptions), and the JSON and map types the SDKs accept
+    "kotlin": ValueShapes(property_builders=frozenset(
+        {"Properties", "Traits", "RudderProperty", "RudderTraits", "JSONObject", "ValueMap",
+         "HashMap", "LinkedHashMap", "JsonObject", "BaseEvent", "EventOptions"})),
+}
+_NO_SHAPES = ValueShapes()
+
+
+def value_shapes(language: str) -> ValueShapes:
+    """The SDK value shapes of ``language``."""
+    return VALUE_SHAPES.get(language, _NO_SHAPES)
 
 KINDS = ("track", "identify", "page", "screen", "group", "alias")
 

@@ -12,8 +12,9 @@ One parse per file; no walk over the whole tree in Python:
   (``class Events: ORDER = "Order Completed"``, ``Enum`` members).
 
 Names that cannot be resolved here keep their dotted text in ``Value.ref`` (and the file's
-imports are recorded) for the engine's cross-file resolution. Constructors in bindings are named
-as imported (``new:posthog.Client``), so classes that share a name can be told apart.
+imports are recorded) for cross-file resolution (``extract/linking.py``). Constructors in
+bindings are named as imported (``new:posthog.Client``), so classes that share a name can be
+told apart.
 
 tree-sitter's query cursor can take minutes on pathological nesting (100,000 ``(``), so a file
 nested deeper than :data:`DEEP_NESTING` brackets is searched by byte offset only. Argument values
@@ -29,6 +30,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from tracklint.extract import languages
 from tracklint.extract.base import (
     parse_bounded,
     Arg,
@@ -44,6 +46,7 @@ from tracklint.extract.base import (
     parse_directive,
     unknown,
 )
+from tracklint.extract.prefilter import words_regex
 from tracklint.extract.presets import method_names
 
 LANGUAGE = "python"
@@ -75,10 +78,7 @@ for _close in b")]}":
 
 @functools.cache
 def _language():
-    import tree_sitter
-    import tree_sitter_python
-
-    return tree_sitter.Language(tree_sitter_python.language())
+    return languages.grammar("python")
 
 
 @functools.cache
@@ -95,8 +95,6 @@ def _calls_query():
 
 
 def _word_regex(words: tuple[str, ...]):
-    from tracklint.prefilter import words_regex
-
     return words_regex(tuple(w.encode() for w in words))
 
 

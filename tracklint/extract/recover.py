@@ -26,10 +26,11 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from tree_sitter import Language, Node, Parser, Range
 
+from tracklint.extract import languages
 from tracklint.extract.base import FileExtraction, Notice, ParseTimeout, SourceText, parse_bounded
 
 #: At most this many unreadable regions are examined per file (the rest are not reported).
@@ -40,10 +41,6 @@ MAX_FRAGMENT = 64 * 1024
 MAX_FRAGMENT_PARSES = 1000
 #: ... reading at most this many bytes in total; past either, hidden calls are reported as lost.
 MAX_REPARSE_BYTES = 8 * 1024 * 1024
-
-#: ``fun track(`` / ``func track(`` / ``override fun <T> Analytics.track(``: a declaration.
-_DECLARATION_RE = re.compile(rb"\bfunc?\b[^\n(){}=;]*$")
-
 
 @functools.cache
 def method_pattern(names: tuple[str, ...]) -> re.Pattern[bytes] | None:
@@ -106,25 +103,23 @@ class _Budget:
 
 def recover(
     source: SourceText,
-    language: Language,
     root: Node,
     names: tuple[str, ...],
     covered: set[int],
     result: FileExtraction,
     read_calls: Callable[[Node], object],
-    not_code: Iterable[str] = (),
     doubtful: set[int] | None = None,
 ) -> None:
     """Re-read the calls hidden in ``root``'s unreadable regions and report those regions.
 
     ``covered`` holds the start bytes of the method names of every candidate call seen so far;
     ``read_calls(tree_root)`` must add the candidate calls under a (fragment) tree to ``covered``
-    and the matched ones to ``result.calls``. ``not_code`` names the node types of string
-    contents and comments, where a method name is only text. ``doubtful`` holds the names of
-    candidates that contain an unreadable part and matched no spec: the ``read_calls`` callback
-    keeps it up to date, and such a name counts as hidden until a fragment reads it cleanly.
+    and the matched ones to ``result.calls``. The language's row gives its grammar, the text
+    that makes a name a declaration, and the node types of string contents and comments, where
+    a method name is only text (``not_code``). ``doubtful`` holds the names of candidates that
+    contain an unreadable part and matched no spec: the ``read_calls`` callback keeps it up to
+    date, and such a name counts as hidden until a fragment reads it cleanly.
     """
-    doubtful = set() if doubtful is None else doubtful
     pattern = method_pattern(names)
     if pattern is None:
         return
@@ -133,9 +128,9 @@ def recover(
     if not regions:
         return
     regions.sort(key=lambda r: (r[0], -r[1]))
-    skip_types = frozenset(not_code)
+    reader = _Reader(source, covered, set() if doubtful is None else doubtful, result, read_calls)
+    declaration = languages.BY_NAME[source.language].declaration
     returned = sorted((c.span.start_byte, c.span.end_byte, c.method) for c in result.calls)
-    budget = _Budget()
     attributed: set[int] = set()  # names already counted for an earlier region
     reported: tuple[int, int] | None = None
     for start, end in regions[:MAX_ERROR_REGIONS]:
@@ -146,68 +141,98 @@ def recover(
         line_end = len(data) if line_end == -1 else line_end
         hidden = [
             m for m in pattern.finditer(data, line_start, line_end)
-            if not _was_read(m.start(1), covered, doubtful) and m.start(1) not in attributed
-            and _is_call_text(root, data, m, skip_types)
+            if not reader.was_read(m.start(1)) and m.start(1) not in attributed
+            and _is_call_text(root, data, m, reader.skip_types, declaration)
         ]
         attributed.update(m.start(1) for m in hidden)
         before = len(result.calls)
-        damaged = 0
-        for m in hidden[:MAX_ERROR_REGIONS]:
-            name = m.start(1)
-            candidates = fragments(data, name, m.end() - 1)
-            if not candidates:  # no call to re-read; the line read afresh may show it is text
-                own_start = data.rfind(b"\n", 0, name) + 1
-                own_end = data.find(b"\n", name)
-                own_end = len(data) if own_end == -1 else own_end
-                if own_end - own_start <= MAX_FRAGMENT and budget.take(own_end - own_start):
-                    tree = _parse_fragment(source, language, (own_start, own_end))
-                    if tree is not None and _in_text(tree.root_node, name, m.end(1), skip_types):
-                        covered.add(name)
-                        doubtful.discard(name)
-            for fragment in candidates:
-                if _was_read(name, covered, doubtful) or not budget.take(fragment[1] - fragment[0]):
-                    break
-                covered.discard(name)  # a doubtful candidate: let read_calls look at it again
-                tree = _parse_fragment(source, language, fragment)
-                if tree is None:
-                    continue
-                if _in_text(tree.root_node, name, m.end(1), skip_types):
-                    covered.add(name)  # read afresh, the name is only text
-                    doubtful.discard(name)
-                    break
-                first_new = len(result.calls)
-                read_calls(tree.root_node)
-                if tree.root_node.has_error:
-                    damaged += _calls_with_errors(tree.root_node, result.calls[first_new:])
-        recovered = len(result.calls) - before
-        lost = [m for m in hidden if not _was_read(m.start(1), covered, doubtful)]
+        damaged = sum(reader.reread(m) for m in hidden[:MAX_ERROR_REGIONS])
+        lost = [m for m in hidden if not reader.was_read(m.start(1))]
         inside = _enclosing_call(returned, start, end)
-        if not recovered and not lost and inside is None:
+        if len(result.calls) == before and not lost and inside is None:
             continue  # nothing hidden, or every hidden name was read and is no analytics call
         reported = (start, end)
-        parts: list[str] = []
-        if recovered:
-            methods = ", ".join(sorted({f"`{c.method}`" for c in result.calls[before:]}))
-            parts.append(
-                f"{recovered} call(s) here ({methods}) were recovered by re-reading them on their own"
-            )
-            if damaged:
-                parts.append(f"{damaged} of them with arguments that could not be read in full")
-        if lost:
-            first = source.span(lost[0].start(1), lost[0].end(1))
-            more = f" (and {len(lost) - 1} more)" if len(lost) > 1 else ""
-            parts.append(
-                f"`{lost[0].group(1).decode()}(` at line {first.line}, column {first.column}{more} "
-                "may hide an analytics call that could not be read"
-            )
-        if inside is not None:
-            parts.append(f"the `{inside}` call's arguments here may be incomplete")
         span = source.span(start, end)
         result.notices.append(Notice(
             source.path, "syntax-error",
-            "the parser could not read this region; " + "; ".join(parts),
+            "the parser could not read this region; "
+            + _what_happened(source, result.calls[before:], damaged, lost, inside),
             span.line, span.column, span.end_line, span.end_column,
         ))
+
+
+class _Reader:
+    """Re-reads hidden names on their own, within one file's budget."""
+
+    def __init__(self, source: SourceText, covered: set[int], doubtful: set[int],
+                 result: FileExtraction, read_calls: Callable[[Node], object]) -> None:
+        self.source, self.covered, self.doubtful = source, covered, doubtful
+        self.result, self.read_calls = result, read_calls
+        self.grammar = languages.grammar(source.language)
+        self.skip_types = languages.BY_NAME[source.language].not_code
+        self.budget = _Budget()
+
+    def was_read(self, name: int) -> bool:
+        return _was_read(name, self.covered, self.doubtful)
+
+    def _cover_if_text(self, start: int, end: int, m: re.Match[bytes]) -> None:
+        """Count the name as read when, read afresh in ``start..end``, it is only text."""
+        tree = _parse_fragment(self.source, self.grammar, (start, end))
+        if tree is not None and _in_text(tree.root_node, m.start(1), m.end(1), self.skip_types):
+            self.covered.add(m.start(1))
+            self.doubtful.discard(m.start(1))
+
+    def reread(self, m: re.Match[bytes]) -> int:
+        """Re-read the call whose name ``m`` matched; returns how many calls read from it
+        contain an unreadable part."""
+        data, name = self.source.data, m.start(1)
+        candidates = fragments(data, name, m.end() - 1)
+        if not candidates:  # no call to re-read; the line read afresh may show it is text
+            own_start = data.rfind(b"\n", 0, name) + 1
+            own_end = data.find(b"\n", name)
+            own_end = len(data) if own_end == -1 else own_end
+            if own_end - own_start <= MAX_FRAGMENT and self.budget.take(own_end - own_start):
+                self._cover_if_text(own_start, own_end, m)
+        damaged = 0
+        for fragment in candidates:
+            if self.was_read(name) or not self.budget.take(fragment[1] - fragment[0]):
+                break
+            self.covered.discard(name)  # a doubtful candidate: let read_calls look at it again
+            tree = _parse_fragment(self.source, self.grammar, fragment)
+            if tree is None:
+                continue
+            if _in_text(tree.root_node, name, m.end(1), self.skip_types):
+                self.covered.add(name)  # read afresh, the name is only text
+                self.doubtful.discard(name)
+                break
+            first_new = len(self.result.calls)
+            self.read_calls(tree.root_node)
+            if tree.root_node.has_error:
+                damaged += _calls_with_errors(tree.root_node, self.result.calls[first_new:])
+        return damaged
+
+
+def _what_happened(source: SourceText, recovered: list, damaged: int, lost: list[re.Match[bytes]],
+                   inside: str | None) -> str:
+    """The explanation of a syntax-error notice: what was recovered, what may be lost."""
+    parts: list[str] = []
+    if recovered:
+        methods = ", ".join(sorted({f"`{c.method}`" for c in recovered}))
+        parts.append(
+            f"{len(recovered)} call(s) here ({methods}) were recovered by re-reading them on their own"
+        )
+        if damaged:
+            parts.append(f"{damaged} of them with arguments that could not be read in full")
+    if lost:
+        first = source.span(lost[0].start(1), lost[0].end(1))
+        more = f" (and {len(lost) - 1} more)" if len(lost) > 1 else ""
+        parts.append(
+            f"`{lost[0].group(1).decode()}(` at line {first.line}, column {first.column}{more} "
+            "may hide an analytics call that could not be read"
+        )
+    if inside is not None:
+        parts.append(f"the `{inside}` call's arguments here may be incomplete")
+    return "; ".join(parts)
 
 
 def _was_read(name: int, covered: set[int], doubtful: set[int]) -> bool:
@@ -232,13 +257,15 @@ def _enclosing_call(returned: list[tuple[int, int, str]], start: int, end: int) 
     return found
 
 
-def _is_call_text(root: Node, data: bytes, m: re.Match[bytes], skip_types: frozenset[str]) -> bool:
-    """False when the name is inside a string or comment, or names a declared function."""
+def _is_call_text(root: Node, data: bytes, m: re.Match[bytes], skip_types: frozenset[str],
+                  declaration: re.Pattern[bytes] | None) -> bool:
+    """False when the name is inside a string or comment, or names a declared function (the
+    language's ``declaration`` pattern matches the text before it)."""
     start = m.start(1)
     if _in_text(root, start, m.end(1), skip_types):
         return False
     line_start = data.rfind(b"\n", 0, start) + 1
-    return _DECLARATION_RE.search(data, max(line_start, start - 400), start) is None
+    return declaration is None or declaration.search(data, max(line_start, start - 400), start) is None
 
 
 def _in_text(root: Node, start: int, end: int, skip_types: frozenset[str]) -> bool:

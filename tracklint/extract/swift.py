@@ -32,6 +32,7 @@ import re
 
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
+from tracklint.extract import languages
 from tracklint.extract.base import (
     parse_bounded,
     Arg,
@@ -47,7 +48,7 @@ from tracklint.extract.base import (
     parse_directive,
     unknown,
 )
-from tracklint.extract.presets import method_names
+from tracklint.extract.presets import method_names, value_shapes
 from tracklint.extract.recover import method_pattern, recover
 
 LANGUAGE = "swift"
@@ -57,11 +58,6 @@ MAX_DEPTH = 48
 
 _STRING_TYPES = ("line_string_literal", "multi_line_string_literal", "raw_string_literal")
 _IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-#: Constructors whose labelled arguments are read as an object (Amplitude's event type).
-_EVENT_CONSTRUCTORS = frozenset({"BaseEvent"})
-#: Node types whose text is not code (a method name there is no call).
-_NOT_CODE = ("line_str_text", "multi_line_str_text", "raw_str_part", "raw_str_end_part",
-             "comment", "multiline_comment")
 
 _DECLARATIONS_QUERY = """
 (property_declaration) @prop
@@ -73,9 +69,7 @@ _DECLARATIONS_QUERY = """
 
 @functools.cache
 def _language() -> Language:
-    import tree_sitter_swift
-
-    return Language(tree_sitter_swift.language())
+    return languages.grammar("swift")
 
 
 @functools.cache
@@ -127,9 +121,8 @@ def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
         _calls(ctx, query, root, specs, covered, result)
         for call, method, suffix in _deep_matches(source, root, names, covered, result):
             _read_call(ctx, call, method, suffix, specs, result)
-        recover(source, _language(), root, names, covered, result,
-                lambda tree: _calls(ctx, query, tree, specs, covered, result), _NOT_CODE,
-                ctx.doubtful)
+        recover(source, root, names, covered, result,
+                lambda tree: _calls(ctx, query, tree, specs, covered, result), ctx.doubtful)
     result.calls.sort(key=lambda c: (c.span.start_byte, c.span.end_byte))
     result.directives.sort(key=lambda d: (d.line, d.column))
     return result
@@ -562,7 +555,7 @@ class _Context:
         if kind == "call_expression":
             callee = node.named_children[0] if node.named_children else None
             dotted = self.dotted(callee) if callee is not None else None
-            if dotted and dotted[-1] in _EVENT_CONSTRUCTORS:
+            if dotted and dotted[-1] in value_shapes("swift").event_constructors:
                 return self._labelled_object(node, ".".join(dotted), text, span, depth)
             result = unknown(text, span=span)
             if dotted:

@@ -30,6 +30,7 @@ import re
 from typing import Callable, Iterable
 
 from tracklint.extract.base import FileExtraction, Value
+from tracklint.extract.prefilter import words_regex
 
 #: Files smaller than this are parsed whole (windowing would not pay for its checks).
 MIN_SIZE = 2048
@@ -264,8 +265,6 @@ def _mentions_any(text: bytes, names: set[str]) -> bool:
     next to ``$`` counts as mentioned, which only costs a whole parse)."""
     if not names:
         return False
-    from tracklint.prefilter import words_regex
-
     return words_regex(tuple(sorted(n.encode() for n in names))).search(text) is not None
 
 

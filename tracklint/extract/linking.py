@@ -1,0 +1,180 @@
+"""Cross-file constants: event names that are constants defined in another file of the project.
+
+An extractor records what a file exports (``FileExtraction.exports``: constant name -> value),
+what it imports (``FileExtraction.imports``: local name -> (module, name)) and, for a call whose
+event is a name it cannot read locally, that name (``TrackCall.event_ref``). This module links
+them across files, with the rules of each language taken from its row in
+:mod:`tracklint.extract.languages`:
+
+* languages whose modules import each other by path (Python, JavaScript/TypeScript) follow the
+  import to the file its ``module_paths`` names;
+* languages whose files share one namespace per module (Swift, Kotlin) use the constant if the
+  project defines that name once, with one value, in its family.
+
+A resolved call records the file its constant came from (``TrackCall.event_from``): the edge
+that makes PR modes re-check the call when that file changes (:func:`depends_on`).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable, Iterable, Mapping
+
+from tracklint.extract import languages
+from tracklint.extract.base import FileExtraction, TrackCall
+
+
+def wanted_files(files: list[FileExtraction], unparsed: Mapping[str, str],
+                 read: Callable[[str], bytes | None]) -> set[str]:
+    """The files to parse whole because they may define a constant used as an event name:
+    modules imported by such calls that were not parsed (``unparsed``: path -> language) or
+    parsed only in windows, and, for a shared namespace, the files of the language that mention
+    the constant's name (``read(path)`` gives their bytes, None when unreadable)."""
+    by_path = {f.path: f for f in files}
+    wanted: set[str] = set()
+    needles: dict[str, set[bytes]] = {}
+    for f in files:
+        for call in f.calls:
+            if call.event is not None or not call.event_ref:
+                continue
+            imported, rest = _import_of(f, call.event_ref)
+            if imported is not None:
+                wanted.update(_unread_modules(f, imported, rest, by_path, unparsed))
+            elif (accessors := _shared_namespace(f.language)) is not None:
+                parts = [p for p in call.event_ref.split(".") if p not in accessors]
+                if parts:
+                    needles.setdefault(f.language, set()).add(parts[-1].encode())
+    if needles:
+        candidates = list(unparsed.items()) + [(f.path, f.language) for f in files if not f.parsed]
+        for path, language in candidates:
+            if language not in needles:
+                continue
+            data = read(path)
+            if data is not None and any(n in data for n in needles[language]):
+                wanted.add(path)
+    return wanted
+
+
+def _unread_modules(f: FileExtraction, imported: tuple[str, str], rest: str,
+                    by_path: dict[str, FileExtraction], unparsed: Mapping[str, str]) -> set[str]:
+    """The first existing file of each module an import may name, when it was not read whole."""
+    wanted: set[str] = set()
+    for module, _key in _import_targets(f, imported, rest):
+        for cand in _module_candidates(f, module):
+            if cand in unparsed:
+                wanted.add(cand)
+                break
+            target = by_path.get(cand)
+            if target is not None:
+                if not target.parsed:  # parsed in windows: exports incomplete
+                    wanted.add(cand)
+                break
+    return wanted
+
+
+def resolve_constants(files: list[FileExtraction]) -> None:
+    """Resolve event names that refer to constants defined in other files of the project. Each
+    resolved call records the file its constant came from (``TrackCall.event_from``)."""
+    by_path = {f.path: f for f in files}
+    global_exports: dict[str, dict[str, dict[str, str]]] = {}  # family -> key -> value -> a file
+    for f in files:
+        table = global_exports.setdefault(languages.family(f.language), {})
+        for key, value in f.exports.items():
+            table.setdefault(key, {}).setdefault(value, f.path)
+    for f in files:
+        for call in f.calls:
+            if call.event is not None or not call.event_ref:
+                continue
+            found = _resolve_ref(f, call.event_ref, by_path, global_exports.get(languages.family(f.language), {}))
+            if found is not None:
+                call.event, origin = found
+                call.event_kind = "constant"
+                call.event_from = origin if origin != f.path else None
+
+
+def changed_families(paths: Iterable[str]) -> set[str]:
+    """The language families of changed files (for :func:`depends_on`)."""
+    return {languages.family(languages.language_for(p) or "") for p in paths}
+
+
+def depends_on(f: FileExtraction, call: TrackCall, changed: frozenset[str], families: set[str]) -> bool:
+    """Whether ``call`` (in the unchanged file ``f``) resolves through a changed file: its event
+    constant came from one, or it names an imported constant that no longer resolves (the module
+    changed or went away; in a shared namespace, any changed file of the family may have defined
+    it). Receivers and wrapper functions are matched by name, never through another file's
+    content, so importing the client from a changed module is no dependency."""
+    if call.event_from is not None:
+        return call.event_from in changed
+    if call.event is not None or not call.event_ref:
+        return False
+    if _shared_namespace(f.language) is not None:
+        return languages.family(f.language) in families
+    imported, rest = _import_of(f, call.event_ref)
+    if imported is None:
+        return False
+    return any(c in changed for module, _key in _import_targets(f, imported, rest)
+               for c in _module_candidates(f, module))
+
+
+def _shared_namespace(language: str) -> tuple[str, ...] | None:
+    row = languages.get(language)
+    return row.shared_namespace if row is not None else None
+
+
+def _import_targets(f: FileExtraction, imported: tuple[str, str], rest: str) -> list[tuple[str, str]]:
+    """(module, export key) pairs an imported reference may resolve to: the name inside the
+    module, or, in Python, a submodule of that name (``from app import events``)."""
+    module, name = imported
+    if name == "*":
+        return [(module, rest)]
+    out = [(module, name + ("." + rest if rest else ""))]
+    row = languages.get(f.language)
+    if row is not None and row.submodule_imports and rest:
+        out.append((module + name if module.endswith(".") else f"{module}.{name}", rest))
+    return out
+
+
+def _import_of(f: FileExtraction, ref: str) -> tuple[tuple[str, str] | None, str]:
+    """The import a dotted reference starts with (the longest dotted local name that the file
+    imports: ``import a.b`` is recorded as ``a.b``), and the rest of the reference."""
+    parts = ref.split(".")
+    for n in range(len(parts), 0, -1):
+        imported = f.imports.get(".".join(parts[:n]))
+        if imported is not None:
+            return imported, ".".join(parts[n:])
+    return None, ref
+
+
+def _resolve_ref(f: FileExtraction, ref: str, by_path: dict[str, FileExtraction],
+                 global_table: dict[str, dict[str, str]]) -> tuple[str, str] | None:
+    """(value, path of the file that defines it) for a reference to another file's constant."""
+    imported, rest = _import_of(f, ref)
+    if imported is not None:
+        for module, key in _import_targets(f, imported, rest):
+            target = _module_file(f, module, by_path)
+            value = target.exports.get(key) if target is not None else None
+            if value is not None:
+                return value, target.path
+    if _shared_namespace(f.language) is not None:
+        for key in (ref, ref.removesuffix(".rawValue"), ".".join(ref.split(".")[-2:])):
+            values = global_table.get(key)
+            if values is not None and len(values) == 1:
+                return next(iter(values.items()))
+    return None
+
+
+def _module_file(f: FileExtraction, module: str, by_path: dict[str, FileExtraction]) -> FileExtraction | None:
+    for cand in _module_candidates(f, module):
+        target = by_path.get(cand)
+        if target is not None:
+            return target
+    return None
+
+
+def _module_candidates(f: FileExtraction, module: str) -> list[str]:
+    """Repo-relative paths that an import of ``module`` from file ``f`` may refer to."""
+    row = languages.get(f.language)
+    if row is None or row.module_paths is None:
+        return []
+    candidates = row.module_paths(os.path.dirname(f.path), module)
+    return [c[2:] if c.startswith("./") else c for c in candidates]
