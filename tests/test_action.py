@@ -640,6 +640,7 @@ def _recorder(tmp_path: Path) -> Path:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(args=_INPUT_TEXT, paths=_INPUT_TEXT)
 @example(args="", paths="\x85").via("U+0085 is blank to Python's str.strip, a word to shlex and bash")
+@example(args="", paths="\x1f").via("U+001F too")
 def test_any_args_and_paths_give_the_same_words_or_a_clear_error(runner, tmp_path, args, paths):
     """No text in `args` or `paths` gives a traceback or runs anything: tracklint receives the
     words a shell would split them into, unevaluated, or the step says which input is bad."""
