@@ -36,13 +36,3 @@ object_pairs_hook    # json.decoder's parse_object signature, tracklint/importer
 log_errors           # re2.Options fields, tracklint/plan/patterns.py
 max_mem
 included_ranges      # tree_sitter.Parser attribute, tracklint/extract/base.py
-
-# --- dead, in files owned by other helpers at the time of issue #15 (remove there, then here)
-hits                 # tracklint/cache.py: counters nobody reads
-misses
-is_object            # tracklint/extract/base.py
-is_breaking          # tracklint/plan/diff.py
-cosmetic             # tracklint/plan/diff.py
-join_path            # tracklint/plan/diff.py
-plan_to_schemas      # tracklint/plan/jsonschema.py
-EVENT_KINDS          # tracklint/plan/model.py

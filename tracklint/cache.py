@@ -356,8 +356,6 @@ class Cache:
         self._by_digest: dict[str, str] | None = None
         self._simple: dict[str, dict[str, Any]] = {}  # record text -> scalar-only fields
         self._dirty = False
-        self.hits = 0
-        self.misses = 0
         self.load_problem: str | None = None  # why an existing cache file was ignored
         problem = refusal(self.directory)
         if problem:
@@ -429,17 +427,12 @@ class Cache:
         """The cached result when the file's size and ``mtime_ns`` are unchanged."""
         entry = self._entries.get(relpath)
         if entry is None or entry[_MTIME] is None:
-            self.misses += 1
             return None
         if entry[_SIZE] != st.st_size or entry[_MTIME] != st.st_mtime_ns:
-            self.misses += 1
             return None
         result = self._decode(relpath, entry)
         if result is not None:
             self._touched.add(relpath)
-            self.hits += 1
-        else:
-            self.misses += 1
         return result
 
     def digest_of(self, relpath: str) -> str:
@@ -452,14 +445,12 @@ class Cache:
         path of the same language with that digest (paths rewritten). Does not record a new stat;
         call :meth:`store` afterwards to make the next :meth:`lookup` hit."""
         if not digest:
-            self.misses += 1
             return None
         entry = self._entries.get(relpath)
         if entry is not None and entry[_DIGEST] == digest:
             result = self._decode(relpath, entry)
             if result is not None:
                 self._touched.add(relpath)
-                self.hits += 1
                 return result
         if self._by_digest is None:
             self._by_digest = {}
@@ -472,9 +463,7 @@ class Cache:
             if other is not None and other[_DIGEST] == digest:
                 result = self._decode(other_path, other)
                 if result is not None:
-                    self.hits += 1
                     return _with_path(result, relpath) if result.path != relpath else result
-        self.misses += 1
         return None
 
     def _decode(self, relpath: str, entry: list[Any]) -> FileExtraction | None:

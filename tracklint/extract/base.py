@@ -140,10 +140,6 @@ class Value:
     ref: str | None = None
     ctor: str | None = None  # constructor/function name when the value is a call (e.g. BaseEvent)
 
-    @property
-    def is_object(self) -> bool:
-        return self.properties is not None
-
     def brief(self) -> str:
         text = self.text.replace("\n", " ")
         return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"

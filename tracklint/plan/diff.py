@@ -123,10 +123,6 @@ class Change:
     note: str | None = None
 
     @property
-    def is_breaking(self) -> bool:
-        return self.severity == BREAKING
-
-    @property
     def rank(self) -> int:
         return SEVERITY_RANK[self.severity]
 
@@ -193,10 +189,6 @@ class PlanDiff:
     def non_breaking(self) -> list[Change]:
         return [c for c in self.changes if c.severity == NON_BREAKING]
 
-    @property
-    def cosmetic(self) -> list[Change]:
-        return [c for c in self.changes if c.severity == COSMETIC]
-
     def counts(self) -> dict[str, int]:
         out = {BREAKING: 0, NON_BREAKING: 0, COSMETIC: 0}
         for change in self.changes:
@@ -221,10 +213,6 @@ class PlanDiff:
 def escape_segment(name: str) -> str:
     """Escape one path segment as JSON Pointer does (``~`` -> ``~0``, ``/`` -> ``~1``)."""
     return name.replace("~", "~0").replace("/", "~1")
-
-
-def join_path(*parts: str) -> str:
-    return "/".join(parts)
 
 
 # --------------------------------------------------------------------------- value helpers

@@ -583,17 +583,6 @@ BUNDLE_PAGE_PREFIX = "page:"
 BUNDLE_SCREEN_PREFIX = "screen:"
 
 
-def plan_to_schemas(plan: Plan) -> dict[str, dict[str, Any]]:
-    """One standalone schema per event (track, page, screen), keyed by file-friendly title."""
-    out: dict[str, dict[str, Any]] = {}
-    for event in plan.events.values():
-        out[event.name] = event_to_schema(event, standalone=True)
-    for prefix, table in ((BUNDLE_PAGE_PREFIX, plan.pages), (BUNDLE_SCREEN_PREFIX, plan.screens)):
-        for event in table.values():
-            out[prefix + event.name] = event_to_schema(event, standalone=True)
-    return out
-
-
 def plan_to_schema(plan: Plan) -> dict[str, Any]:
     """The whole plan as one JSON Schema bundle.
 

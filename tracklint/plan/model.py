@@ -29,8 +29,6 @@ SCHEMA_WORDS = (
     "properties",
 )
 
-EVENT_KINDS = ("track", "identify", "group", "page", "screen")
-
 
 @dataclass(frozen=True)
 class PlanLocation:
