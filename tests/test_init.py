@@ -124,3 +124,29 @@ def test_init_force_replaces_a_symlinked_plan_and_leaves_its_target_alone(tmp_pa
     assert outside.read_text() == "do not touch\n"
     plan = repo / "plan.yaml"
     assert not plan.is_symlink() and "Order Completed" in plan.read_text()
+
+
+def test_init_writes_a_plan_it_loads_when_a_receiver_spans_lines(tmp_path: Path, monkeypatch) -> None:
+    # A SwiftUI-style chain or a TS call split over lines: the receiver's text went into the
+    # plan's comment with only its first line commented out, and tracklint refused its own plan.
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "app.ts").write_text(
+        "window\n    .analytics\n    .track(\n        eventName,   {}\n    );\n"
+        'analytics.track("Signed Up", {});\n'
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli_app, ["init", str(tmp_path), "-o", "tracking-plan.yaml"])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "tracking-plan.yaml").read_text()
+    load_plan_text(text, "tracking-plan.yaml")  # raises on the plan tracklint itself refuses
+    assert "app.ts:1: window.analytics.track(eventName)" in text
+
+
+def test_comments_never_end_a_yaml_comment_early() -> None:
+    # Every character YAML (or str.splitlines) takes as a line break stays inside a comment.
+    breaks = ["\n", "\r", "\r\n", "\x85", "\u2028", "\u2029", "\x0b", "\x0c", "\x1c"]
+    comments = [f"before{b}events: {{Injected: {{}}}}" for b in breaks]
+    plan, _ = plan_from_calls([call("A")])
+    text = dump_plan(plan, comments=comments)
+    plan = load_plan_text(text, "plan.yaml")
+    assert list(plan.events) == ["A"]

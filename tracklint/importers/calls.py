@@ -9,6 +9,7 @@ returns the calls whose event name could not be read, for a human to plan by han
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Iterable
 
@@ -170,6 +171,15 @@ def _properties(group: list[TrackCall]) -> tuple[dict[str, PropertySpec], bool]:
     return props, additional
 
 
+def _one_line(text: str) -> str:
+    """``text`` on one line, runs of white space (line breaks included) folded to one space, and
+    none left around a member access (a chain written one member per line reads as ``a.b.c``)."""
+    return _MEMBER_GAP.sub(r"\1", " ".join(text.split()))
+
+
+_MEMBER_GAP = re.compile(r"\s*(\??\.)\s*")
+
+
 def unresolved_comments(unresolved: list[TrackCall]) -> list[str]:
     """Comment lines listing the calls whose event name is unknown, for the plan file."""
     if not unresolved:
@@ -179,8 +189,8 @@ def unresolved_comments(unresolved: list[TrackCall]) -> list[str]:
     ]
     for call in unresolved:
         line = call.span.line if call.span else 0
-        text = (call.event_text or "?").replace("\n", " ")
+        text = _one_line(call.event_text or "?")
         if len(text) > 60:
             text = text[:59] + "…"
-        lines.append(f"  {call.path}:{line}: {call.receiver}.{call.method}({text})")
+        lines.append(f"  {_one_line(call.path)}:{line}: {_one_line(call.receiver)}.{call.method}({text})")
     return lines

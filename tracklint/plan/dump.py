@@ -261,5 +261,8 @@ def dump_plan(plan: Plan, *, comments: list[str] | None = None) -> str:
     text = f"# yaml-language-server: $schema={PLAN_SCHEMA_URL}\n"
     text += dump_yaml(plan_to_yaml_data(plan))
     if comments:
-        text += "\n" + "".join(f"# {line}".rstrip() + "\n" for line in comments)
+        # Every piece of every line is commented: a line break inside a comment (a receiver
+        # written over several lines, U+2028, U+0085, which YAML also ends lines at) must not
+        # let the rest of it become YAML.
+        text += "\n" + "".join(f"# {piece}".rstrip() + "\n" for line in comments for piece in line.splitlines() or [""])
     return text
