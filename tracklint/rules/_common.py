@@ -51,6 +51,9 @@ def closest(name: str, candidates: tuple[str, ...]) -> str | None:
 #: Most candidates the fuzzy "did you mean" compares one unknown name with. Below this (every
 #: plan of normal size) the suggestion is exactly difflib's over every planned name.
 FUZZY_CAP = 500
+#: How much less alike than the best suggestion another planned name may be and still be named
+#: beside it ("`user_signed_in`": `user_signed_up` 0.83, `user_logged_in` 0.75).
+NEAR_TIE = 0.1
 _RARE_BIGRAMS = 4  # how many of a name's rarest bigrams select candidates past the cap
 
 
@@ -65,10 +68,12 @@ class NameIndex:
     shown: dict[str, str]  # normalised planned name -> its last spelling (shown in hints)
     by_length: dict[int, list[str]]  # normalised planned names by length
     bigrams: dict[str, list[str]]  # two-character piece -> normalised names containing it
-    suggestions: dict[str, str | None] = field(default_factory=dict)
+    suggestions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def suggest(self, folded: str) -> str | None:
-        """The normalised planned name most like ``folded`` (difflib ratio >= 0.75), or None."""
+    def suggest(self, folded: str) -> tuple[str, ...]:
+        """The normalised planned names most like ``folded`` (difflib ratio >= 0.75), best
+        first: the best one, and up to two more that are nearly as close (within
+        :data:`NEAR_TIE` of it), so that a guess between look-alikes is shown as one."""
         if folded not in self.suggestions:
             if len(self.suggestions) >= 16 * FUZZY_CAP:
                 self.suggestions.clear()
@@ -86,8 +91,11 @@ class NameIndex:
             for piece in pieces[:_RARE_BIGRAMS]:
                 chosen.update((c, None) for c in self.bigrams.get(piece, ()) if c in window)
             candidates = list(chosen)[:FUZZY_CAP]
-        close = difflib.get_close_matches(folded, candidates, n=1, cutoff=0.75)
-        return close[0] if close else None
+        close = difflib.get_close_matches(folded, candidates, n=3, cutoff=0.75)
+        if len(close) < 2:
+            return tuple(close)
+        ratios = [difflib.SequenceMatcher(None, folded, c).ratio() for c in close]
+        return tuple(c for c, r in zip(close, ratios) if r >= ratios[0] - NEAR_TIE)
 
 
 def name_index(events: dict[str, Event]) -> NameIndex:

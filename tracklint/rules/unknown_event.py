@@ -4,7 +4,9 @@ name is not in the tracking plan.
 
 When the name equals a planned name, or one of its `previous_names`, after folding case,
 separators and spacing, the message names the planned spelling; when it is an old name listed in
-`previous_names`, it says the event was renamed. Otherwise it suggests the closest planned name.
+`previous_names`, it says the event was renamed. Otherwise the hint names the closest planned
+name, or the two or three that are about equally close (a guess between look-alikes such as
+`user_signed_up` and `user_logged_in` is shown as one, not made for you).
 
 ## Why is this bad?
 An unplanned name creates a new event in every destination. A rename such as
@@ -72,12 +74,14 @@ def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
             event=name,
         )
         return
-    close = index.suggest(folded)
-    help_text = (
-        f"the closest planned {noun} is `{index.shown[close]}`; if `{name}` is new, add it to the plan"
-        if close
-        else f"add `{name}` to the tracking plan, or send a planned {noun}"
-    )
+    close = [f"`{index.shown[c]}`" for c in index.suggest(folded)]
+    if len(close) > 1:
+        help_text = (f"the closest planned {noun}s are {', '.join(close[:-1])} and {close[-1]}; "
+                     f"if `{name}` is new, add it to the plan")
+    elif close:
+        help_text = f"the closest planned {noun} is {close[0]}; if `{name}` is new, add it to the plan"
+    else:
+        help_text = f"add `{name}` to the tracking plan, or send a planned {noun}"
     yield Finding(
         f"{noun.capitalize()} `{name}` is not in the tracking plan.{was_text}",
         path=call.path,
