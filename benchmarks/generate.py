@@ -14,6 +14,18 @@ path, line, event, language, sdk) and a ``tracking-plan.yaml`` that plans most p
 
     python benchmarks/generate.py /tmp/tl-bench-20k --files 20000
     python benchmarks/generate.py /tmp/tl-bench-1k --files 1000 --avg-kb 17 --seed 7
+    python benchmarks/generate.py /tmp/tl-bench-real-20k --files 20000 --density real
+
+``--density real`` plants the pre-filter's needles as often as the pinned real repositories hold
+them (``density.json``, measured by ``density.py`` on the "speed" repositories of
+``corpus.toml``): the median share of source files and of source bytes that contain a needle as
+a word, and the median share that contain a call-shaped occurrence (``name(``, ``name<T>(``,
+``name?.(``). Planted SDK calls go down to 1% of files (real code has few); the rest is made up
+of snippets that are not SDK calls: word-only ones (``{ page: 20 }``, comments, string keys) and
+call-shaped ones on other receivers (``m.group(1)``-like). Larger files are chosen more often,
+with a probability ``min(1, c * (size / avg) ** g)`` whose ``c`` and ``g`` are solved so that both
+the file share and the byte share come out at the median. ``--density sparse`` (the default)
+is the tree as before, byte for byte.
 """
 
 from __future__ import annotations
@@ -23,6 +35,7 @@ import json
 import math
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -394,7 +407,109 @@ def write(path: Path, text: str) -> int:
     return len(data)
 
 
-def generate(root: Path, *, files: int, seed: int, avg_kb: float, git: bool = True) -> Tree:
+# --- calibrated density (--density real) -------------------------------------------------------
+
+DENSITY_FILE = Path(__file__).resolve().parent / "density.json"
+REAL_CALL_FILE_SHARE = 0.01
+
+WORD_FRIEND = {  # the needle as a word only: keys, comments, strings (never `name(`)
+    "python": 'def {id}_options(limit=50):\n    # the {n} comes from the request\n    return {{"{n}": {k}, "limit": limit}}\n\n\n',
+    "javascript": "export const {id}Options = {{ {n}: {k}, limit: 50 }}; // default {n}\n\n",
+    "typescript": "export const {id}Options: Record<string, number> = {{ {n}: {k}, limit: 50 }}; // default {n}\n\n",
+    "tsx": "export const {id}Options: Record<string, number> = {{ {n}: {k}, limit: 50 }}; // default {n}\n\n",
+    "swift": 'let {id}Options: [String: Int] = ["{n}": {k}] // default {n}\n\n',
+    "kotlin": 'val {id}Options = mapOf("{n}" to {k}) // default {n}\n\n',
+}
+CALL_FRIEND = {  # call-shaped, on a receiver that is no SDK client
+    "python": "def {id}_lookup(source):\n    {id}_found = PATTERN.search(source)\n    return {id}_found.{n}({k}) if {id}_found else None\n\n\n",
+    "javascript": "export function {id}Lookup(source) {{\n  return {id}Registry.{n}({k}, source);\n}}\n\n",
+    "typescript": "export function {id}Lookup(source: string): number {{\n  return {id}Registry.{n}({k}, source);\n}}\n\n",
+    "tsx": "export function {id}Lookup(source: string): number {{\n  return {id}Registry.{n}({k}, source);\n}}\n\n",
+    "swift": "func {id}Lookup(_ source: String) -> Int {{\n    return {id}Registry.{n}({k}, source)\n}}\n\n",
+    "kotlin": "fun {id}Lookup(source: String): Int {{\n    return {id}Registry.{n}({k}, source)\n}}\n\n",
+}
+
+
+def _solve_share(sizes: list[int], avg: int, files: float, byte_share: float) -> tuple[float, float]:
+    """``c`` and ``g`` such that choosing a file of size ``s`` with probability
+    ``min(1, c * (s / avg) ** g)`` picks ``files`` of the files and ``byte_share`` of the bytes."""
+    total = sum(sizes)
+    rel = [s / avg for s in sizes]
+
+    def shares(c: float, g: float) -> tuple[float, float]:
+        ps = [min(1.0, c * r ** g) for r in rel]
+        return sum(ps) / len(ps), sum(p * s for p, s in zip(ps, sizes)) / total
+
+    def c_for(g: float) -> float:
+        lo, hi = 0.0, 1e6
+        for _ in range(40):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if shares(mid, g)[0] < files else (lo, mid)
+        return (lo + hi) / 2
+
+    if files <= 0:
+        return 0.0, 0.0
+    lo, hi = 0.0, 4.0
+    for _ in range(25):
+        g = (lo + hi) / 2
+        lo, hi = (g, hi) if shares(c_for(g), g)[1] < byte_share else (lo, g)
+    g = (lo + hi) / 2
+    return c_for(g), g
+
+
+_TOP_LEVEL = re.compile(r"(?<=\n\n)[^ \t\n}\])]")
+
+
+class Density:
+    """Where the calibrated needles go (a random stream of its own: the sparse tree is unchanged)."""
+
+    def __init__(self, seed: int, avg: int, data: dict) -> None:
+        med = data["median"]
+        self.rng = random.Random(f"{seed}:density")
+        p = REAL_CALL_FILE_SHARE  # planted files hold call-shaped needles; size-independent
+        net = lambda share: max(0.0, (share - p) / (1 - p))  # noqa: E731 - among the other files
+        sample_rng = random.Random(f"{seed}:density-sizes")
+        sizes = [file_size(sample_rng, avg) for _ in range(4000)]
+        self.avg = avg
+        self.word = _solve_share(sizes, avg, net(med["word_files"]), net(med["word_bytes"]))
+        self.call = _solve_share(sizes, avg, net(med["call_files"]), net(med["call_bytes"]))
+        needles = med["needles"]
+        self.word_needles = sorted(needles)
+        self.word_weights = [max(needles[n]["word_files"], 1e-4) for n in self.word_needles]
+        self.call_weights = [max(needles[n]["call_files"], 1e-4) for n in self.word_needles]
+
+    def _p(self, cg: tuple[float, float], size: int) -> float:
+        c, g = cg
+        return min(1.0, c * (size / self.avg) ** g) if c else 0.0
+
+    def decorate(self, text: str, language: str) -> str:
+        """``text`` with word-only or call-shaped snippets at top-level positions, or unchanged."""
+        rng = self.rng
+        u = rng.random()
+        size = len(text)
+        if u < self._p(self.call, size):
+            kinds = ["call"] + ["word"] * rng.randint(0, 2)
+        elif u < max(self._p(self.word, size), self._p(self.call, size)):
+            kinds = ["word"] * rng.randint(1, 3)
+        else:
+            return text
+        # positions that start a top-level chunk: after a blank line, not indented
+        starts = [m.start() for m in _TOP_LEVEL.finditer(text)]
+        inserts = []
+        for kind in kinds:
+            weights = self.call_weights if kind == "call" else self.word_weights
+            needle = rng.choices(self.word_needles, weights)[0]
+            template = (CALL_FRIEND if kind == "call" else WORD_FRIEND)[language]
+            style = "snake" if language == "python" else "camel"
+            snippet = template.format(id=ident(rng, style) + f"{rng.randint(0, 999)}", n=needle, k=rng.randint(1, 99))
+            inserts.append((rng.choice(starts) if starts else len(text), snippet))
+        for at, snippet in sorted(inserts, reverse=True):
+            text = text[:at] + snippet + text[at:]
+        return text
+
+
+def generate(root: Path, *, files: int, seed: int, avg_kb: float, git: bool = True,
+             density: str = "sparse") -> Tree:
     rng = random.Random(seed)
     make_pools(seed)
     if root.exists():
@@ -402,6 +517,10 @@ def generate(root: Path, *, files: int, seed: int, avg_kb: float, git: bool = Tr
     root.mkdir(parents=True)
     tree = Tree(root)
     avg = int(avg_kb * 1024)
+    real = None
+    if density == "real":
+        real = Density(seed, avg, json.loads(DENSITY_FILE.read_text()))
+    call_share = REAL_CALL_FILE_SHARE if real else CALL_FILE_SHARE
     languages = [lang for lang, _, _ in LANG_SHARE]
     suffix = {lang: suf for lang, suf, _ in LANG_SHARE}
     weights = [share for _, _, share in LANG_SHARE]
@@ -421,11 +540,13 @@ def generate(root: Path, *, files: int, seed: int, avg_kb: float, git: bool = Tr
         if i < len(odd_names):
             directory, name = f"{area}/{odd_names[i].split('/')[0]}", odd_names[i].split("/")[1] + f" {i}"
         rel = f"{directory}/{name}{suffix[language]}"
-        has_calls = rng.random() < CALL_FILE_SHARE
+        has_calls = rng.random() < call_share
         planted = [rng.choice(events) for _ in range(rng.randint(1, 4))] if has_calls else []
         text, calls = build_file(rng, language, file_size(rng, avg), planted)
-        if not has_calls and rng.random() < FALSE_FRIEND_SHARE:
+        if not has_calls and rng.random() < FALSE_FRIEND_SHARE and real is None:
             text += FALSE_FRIENDS[language]
+        if real is not None and not has_calls:
+            text = real.decorate(text, language)
         tree.bytes += write(root / rel, text)
         tree.files += 1
         for line, event, sdk in calls:
@@ -457,6 +578,8 @@ def generate(root: Path, *, files: int, seed: int, avg_kb: float, git: bool = Tr
     meta = {"files": tree.files, "bytes": tree.bytes, "seed": seed, "avg_kb": avg_kb,
             "calls": len(truth), "files_with_calls": len({p["path"] for p in truth}),
             "unplanned_events": UNPLANNED_EVENTS, "ignored_files": ignored}
+    if density != "sparse":
+        meta["density"] = density
     (root / "ground_truth.json").write_text(json.dumps({"meta": meta, "calls": truth}, indent=1))
     if git:
         git_commit(root)
@@ -511,13 +634,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20250101)
     parser.add_argument("--avg-kb", type=float, default=17.0, help="average file size in KB (default 17)")
     parser.add_argument("--no-git", action="store_true", help="do not git init/commit")
+    parser.add_argument("--density", choices=("sparse", "real"), default="sparse",
+                        help="sparse: 5%% of files with calls, 1%% false friends (the tree before #14); "
+                             "real: needle shares of the pinned real repositories (density.json)")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     if root in (Path("/"), Path.home()) or (root / ".git").exists() and not (root / "ground_truth.json").exists():
         print(f"refusing to overwrite {root}: not a generated benchmark tree", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    tree = generate(root, files=args.files, seed=args.seed, avg_kb=args.avg_kb, git=not args.no_git)
+    tree = generate(root, files=args.files, seed=args.seed, avg_kb=args.avg_kb, git=not args.no_git,
+                    density=args.density)
     print(f"{root}: {tree.files:,} files, {tree.bytes / 1e6:,.0f} MB, {len(tree.truth):,} planted calls "
           f"in {len({p.path for p in tree.truth}):,} files ({time.perf_counter() - started:.1f} s)")
     return 0
