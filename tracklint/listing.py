@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 def list_paths(settings: Settings, stats: dict[str, os.stat_result] | None = None) -> list[tuple[str, str]]:
     """The files this run reads, as (absolute path, repo-relative POSIX path) pairs (git-aware;
     excludes). A PR mode (--changed-since, --affected) reads the whole project too: what a
-    change affects is decided after extraction (see ``engine.affected``). ``stats`` receives the stats taken on the way (see
+    change affects is decided after extraction (see ``change.affected``). ``stats`` receives the stats taken on the way (see
     :func:`tracklint.files.list_files_rel`)."""
     from tracklint.files import list_files_rel
 
