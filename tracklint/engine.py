@@ -1,8 +1,11 @@
 """The pipeline: files -> pre-filter -> parse -> call sites -> rules -> suppress/baseline -> Result.
 
-:func:`run` is ``tracklint check``; :func:`scan` stops after extraction (``tracklint scan``,
-``init``, ``diff --check-code``). Both are plain functions over :class:`~tracklint.config.Settings`
-and return a :class:`~tracklint.result.Result`; the CLI turns that into output and an exit code.
+:func:`run` is ``tracklint check`` (the memo wraps it: :func:`tracklint.listing.check`);
+:func:`scan` stops after extraction (``tracklint scan``, ``init``, ``diff --check-code``). Both
+are plain functions over :class:`~tracklint.config.Settings` and return a
+:class:`~tracklint.result.Result`; the CLI turns that into output and an exit code. The steps
+live elsewhere: reading and extracting files in :mod:`tracklint.pool`, rules and suppressions in
+:mod:`tracklint.diagnose`, what a change affects in :mod:`tracklint.change`.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from tracklint.diagnose import assign_sources, diagnose, source_lines
 from tracklint.diagnostics import Diagnostic
 from tracklint.extract import linking
 from tracklint.extract.base import FileExtraction, Notice, TrackCall
-from tracklint.listing import Listing, list_paths, remembered, stream_paths  # noqa: F401 - remembered: the engine's API too
+from tracklint.listing import Listing, list_paths, stream_paths
 from tracklint.plan.model import Plan
 from tracklint.pool import Extraction, Progress, extract_one, extract_paths, specs_of
 from tracklint.result import Result, Stats
@@ -66,14 +69,8 @@ def complete_exports(settings: Settings, ex: Extraction) -> None:
 def scan(settings: Settings, *, progress: Progress | None = None, plan: Plan | None = None) -> Result:
     """Find every call site (no rules): ``tracklint scan``, ``init``, ``diff --check-code``."""
     started = time.perf_counter()
-    files = list_paths(settings)
-    ex = extract_paths(settings, files, progress=progress)
-    ex.notices += submodule_notices(settings)
-    complete_exports(settings, ex)
-    linking.resolve_constants(ex.files)
-    calls = [c for f in ex.files for c in f.calls]
-    if plan is not None:
-        assign_sources(calls, plan, settings.root)
+    ex = extract_paths(settings, list_paths(settings), progress=progress)
+    calls = _call_sites(settings, ex, plan)
     ex.stats.seconds = time.perf_counter() - started
     return Result(root=str(settings.root), plan=plan, calls=calls, notices=ex.notices, stats=ex.stats)
 
@@ -83,62 +80,27 @@ def scan_calls(settings: Settings) -> list[TrackCall]:
     return scan(settings).calls
 
 
+#: Called once a run's files are extracted, with the files, the stats taken before each was read
+#: and the plan (the memo keys the run's result on them: see :func:`tracklint.listing.check`).
+Extracted = Callable[[list[tuple[str, str]], dict[str, os.stat_result], Plan], None]
+
+
 def run(settings: Settings, plan: Plan | Callable[[], Plan], *, progress: Progress | None = None,
-        listing: Listing | None = None, memo_checked: bool = False) -> Result:
-    """``tracklint check``: scan, compare with the plan, suppress, baseline. A run that
-    changes nothing since the last one returns the remembered result (see ``memo.py``).
-    ``plan`` may be a function that loads it: it is then called while the workers extract.
-    ``listing``: the files (and stats) :func:`remembered` already listed; ``memo_checked``: it
-    found no remembered result, so the memo's key is computed after extraction, from the stats
-    the extraction takes anyway (on a cold run, workers start without waiting for a stat pass)."""
-    from tracklint import memo
-
+        listing: Listing | None = None, extracted: Extracted | None = None) -> Result:
+    """``tracklint check``'s pipeline: extract, compare with the plan, suppress, baseline, and in
+    a PR mode keep what the change can affect. ``plan`` may be a function that loads it: it is
+    then called while the workers extract. ``listing``: the files (and stats) already listed (by
+    the memo's look-up, which wraps this run: :func:`tracklint.listing.check`)."""
     started = time.perf_counter()
-    loader = plan if callable(plan) else None
-    the_plan: Plan | None = None if loader is not None else plan
-
-    def load() -> Plan:
-        nonlocal the_plan
-        if the_plan is None:
-            the_plan = loader()
-        return the_plan
-
+    load = _loader(plan)
     changed = changed_paths(settings)
     if changed is not None and not may_matter(settings, changed):
         return _nothing_to_check(settings, load(), started)
-    memo_checked = memo_checked or changed is not None  # a PR mode's result is never remembered
-    stats: dict[str, os.stat_result] = listing.stats if listing is not None else {}
-    stream = stream_paths(settings) if listing is None and memo_checked else None
-    key = None
-    if stream is not None:
-        # No memo to check: workers start on the tracked files while git still looks for
-        # untracked ones, and the plan loads while they work. The stats are the workers'.
-        ex = extract_paths(settings, stream, progress=progress, stats=stats, while_extracting=load,
-                           missing_ok=True)
-        gone = set(ex.gone)
-        files = sorted(pair for pair in stream.collected if pair[0] not in gone)
-    else:
-        if listing is None:
-            taken: dict[str, os.stat_result] = {}
-            listing = Listing(list_paths(settings, None if memo_checked else taken), taken)
-            stats = listing.stats
-        files = listing.files
-        if not memo_checked:
-            key = memo.memo_key(settings, memo.PlanSources.of(load()), files, stats)
-            if key is not None:
-                remembered = memo.load(settings, key, load())
-                if remembered is not None:
-                    remembered.stats.seconds = time.perf_counter() - started
-                    return remembered
-        ex = extract_paths(settings, files, progress=progress, stats=stats, while_extracting=load)
+    ex, files, stats = _extract(settings, listing, load, progress)
     plan = load()
-    ex.notices += submodule_notices(settings)
-    if memo_checked and changed is None:
-        key = memo.memo_key(settings, memo.PlanSources.of(plan), files, stats)  # stats taken before each read
-    complete_exports(settings, ex)
-    linking.resolve_constants(ex.files)
-    calls = [c for f in ex.files for c in f.calls]
-    assign_sources(calls, plan, settings.root)
+    if extracted is not None:
+        extracted(files, stats, plan)
+    calls = _call_sites(settings, ex, plan)
     scope = change_scope(settings, plan, changed) if changed is not None else None
     renamed = renames(settings, ex.files, scope.changed) if settings.changed_since and scope else None
     diagnostics = diagnose(settings, plan, ex.files, ex.notices, calls, scope, renamed)
@@ -150,19 +112,55 @@ def run(settings: Settings, plan: Plan | Callable[[], Plan], *, progress: Progre
         diagnostics = within_scope(diagnostics, scope, calls)
         notices = [n for n in notices if n.path in paths or n.path in scope.changed]
     diagnostics.sort(key=Diagnostic.sort_key)
-    result = Result(
-        root=str(settings.root),
-        plan=plan,
-        diagnostics=diagnostics,
-        calls=calls,
-        notices=notices,
-        stats=ex.stats,
-    )
+    result = Result(root=str(settings.root), plan=plan, diagnostics=diagnostics, calls=calls,
+                    notices=notices, stats=ex.stats)
     result.lines = source_lines(settings.root, diagnostics)
-    if key is not None and not any(n.kind in ("unreadable", "internal") for n in ex.notices):
-        memo.save(settings, key, result, memo.PlanSources.of(plan))
     result.stats.seconds = time.perf_counter() - started
     return result
+
+
+def _loader(plan: Plan | Callable[[], Plan]) -> Callable[[], Plan]:
+    """``plan``, or the function that loads it, as a function that loads it at most once."""
+    if not callable(plan):
+        return lambda: plan
+    loaded: list[Plan] = []
+
+    def load() -> Plan:
+        if not loaded:
+            loaded.append(plan())
+        return loaded[0]
+
+    return load
+
+
+def _extract(settings: Settings, listing: Listing | None, load: Callable[[], Plan],
+             progress: Progress | None) -> tuple[Extraction, list[tuple[str, str]], dict[str, os.stat_result]]:
+    """Extract the run's files, loading the plan meanwhile: the extraction, the files and their
+    stats (taken before each was read). Unless they are listed already, the files of a run over
+    one directory stream to the workers: they start on the tracked files while git still looks
+    for untracked ones, and each file's stat is the worker's."""
+    stream = stream_paths(settings) if listing is None else None
+    if stream is not None:
+        stats: dict[str, os.stat_result] = {}
+        ex = extract_paths(settings, stream, progress=progress, stats=stats, while_extracting=load,
+                           missing_ok=True)
+        gone = set(ex.gone)
+        return ex, sorted(pair for pair in stream.collected if pair[0] not in gone), stats
+    listing = listing or Listing(list_paths(settings))
+    ex = extract_paths(settings, listing.files, progress=progress, stats=listing.stats, while_extracting=load)
+    return ex, listing.files, listing.stats
+
+
+def _call_sites(settings: Settings, ex: Extraction, plan: Plan | None) -> list[TrackCall]:
+    """The run's call sites, constants resolved across files and sources assigned (when there is a
+    plan); submodules and files parsed on demand add their notices to ``ex``."""
+    ex.notices += submodule_notices(settings)
+    complete_exports(settings, ex)
+    linking.resolve_constants(ex.files)
+    calls = [c for f in ex.files for c in f.calls]
+    if plan is not None:
+        assign_sources(calls, plan, settings.root)
+    return calls
 
 
 def _nothing_to_check(settings: Settings, plan: Plan, started: float) -> Result:
