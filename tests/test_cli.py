@@ -251,7 +251,7 @@ def test_project_rules_only_when_the_paths_cover_the_plan(tmp_path: Path) -> Non
 
 
 def test_internal_error_on_a_file_fails_the_gate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import tracklint.engine as engine_module
+    import tracklint.pool as engine_module
 
     real = engine_module.extract_file
 

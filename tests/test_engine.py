@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tracklint import engine
+from tracklint import engine, pool
 from tracklint.config import resolve_settings
 
 
@@ -109,7 +109,7 @@ def test_ambiguous_global_constant_stays_unresolved(tmp_path: Path) -> None:
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_results_do_not_depend_on_parallelism_or_cache(tmp_path: Path, jobs: int, monkeypatch: pytest.MonkeyPatch) -> None:
     files = {f"src/f{i}.js": f'analytics.track("E{i}", {{ n: {i} }});\n' * 3 for i in range(40)}
-    monkeypatch.setattr(engine, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(pool, "PARALLEL_MIN_FILES", 2)
     root = tmp_path
     scan(root, files)
     base = resolve_settings(cwd=root, overrides={"jobs": jobs, "cache": False})
@@ -122,7 +122,7 @@ def test_results_do_not_depend_on_parallelism_or_cache(tmp_path: Path, jobs: int
 
 
 def test_read_file_reads_whole_files_and_stops_at_the_limit(tmp_path) -> None:
-    from tracklint.engine import read_file
+    from tracklint.pool import read_file
 
     small = tmp_path / "a.py"
     small.write_bytes(b"x" * 1000)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tracklint import engine
+from tracklint import engine, listing
 from tracklint.config import resolve_settings
 from tracklint.plan.load import load_plan
 
@@ -38,7 +38,7 @@ def project(tmp_path: Path) -> Path:
 
 def check(root: Path, **overrides):
     settings = resolve_settings(cwd=root, overrides={"jobs": 1, **overrides})
-    return engine.run(settings, load_plan(settings.plan))
+    return listing.check(settings, load_plan(settings.plan))
 
 
 def codes(result) -> list[tuple[str, int, str]]:
@@ -180,9 +180,7 @@ def test_an_unchanged_check_does_not_even_load_the_plan(project: Path, monkeypat
 def test_a_tracked_file_deleted_in_the_work_tree_is_neither_reported_nor_a_memo_miss(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from tracklint import listing
     from tracklint.cli import app
-    from tracklint.config import resolve_settings
 
     root = tmp_path / "repo"
     root.mkdir()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tracklint import engine
+from tracklint import engine, pool
 from tracklint.cli import app
 from tracklint.config import resolve_settings
 from tracklint.extract import extract_file
@@ -153,7 +153,7 @@ def test_file_that_vanishes_or_cannot_be_read(tmp_path: Path) -> None:
     (root / "gone.js").symlink_to(root / "missing-target.js")
     (root / "dir.js").mkdir()
     settings = resolve_settings(cwd=root, overrides={"cache": False, "jobs": 1})
-    ex = engine.extract_paths(settings, [root / "ok.js", root / "gone.js", root / "dir.js", root / "deleted.js"])
+    ex = pool.extract_paths(settings, [root / "ok.js", root / "gone.js", root / "dir.js", root / "deleted.js"])
     assert [c.event for f in ex.files for c in f.calls] == ["Signed Up"]
     bad = {n.path: n.kind for n in ex.notices}
     assert bad == {"gone.js": "unreadable", "dir.js": "unreadable", "deleted.js": "unreadable"}
@@ -163,7 +163,7 @@ def test_fifo_named_explicitly_does_not_hang(tmp_path: Path) -> None:
     root = repo(tmp_path, {"ok.js": CALL["a.js"]})
     os.mkfifo(root / "pipe.js")
     settings = resolve_settings(cwd=root, overrides={"cache": False, "jobs": 1})
-    ex = engine.extract_paths(settings, [root / "pipe.js", root / "ok.js"])
+    ex = pool.extract_paths(settings, [root / "pipe.js", root / "ok.js"])
     assert [n.path for n in ex.notices] == ["pipe.js"]
     assert [c.event for f in ex.files for c in f.calls] == ["Signed Up"]
 
@@ -292,8 +292,8 @@ def _crash_on_poison(batch, *args):
     return _REAL_WORKER(batch, *args)
 
 
-_REAL_WORKER = engine._worker_extract
-_crash_on_poison.__module__ = "tracklint.engine"
+_REAL_WORKER = pool._worker_extract
+_crash_on_poison.__module__ = "tracklint.pool"
 _crash_on_poison.__qualname__ = "_worker_extract"
 
 
@@ -301,8 +301,8 @@ def test_a_dying_worker_loses_no_other_file(tmp_path: Path, monkeypatch: pytest.
     files = {f"src/f{i:03}.js": CALL["a.js"] for i in range(60)}
     files["src/poison.js"] = CALL["a.js"]
     root = repo(tmp_path, files)
-    monkeypatch.setattr(engine, "_worker_extract", _crash_on_poison)
-    monkeypatch.setattr(engine, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(pool, "_worker_extract", _crash_on_poison)
+    monkeypatch.setattr(pool, "PARALLEL_MIN_FILES", 2)
     settings = resolve_settings(cwd=root, overrides={"cache": False, "jobs": 2})
     result = engine.scan(settings)
     assert len(result.calls) == 60

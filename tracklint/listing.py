@@ -1,4 +1,5 @@
-"""The run's file list, and the remembered result of a check that changes nothing.
+"""The run's file list, and the memo around ``check``: :func:`check` is the one place that looks
+up, keys and saves the remembered result of a check that changes nothing.
 
 Kept apart from :mod:`tracklint.engine` so that a check whose answer is remembered imports
 neither the extractors nor the rules nor the worker pool: on a 20,000-file tree such a run is
@@ -10,20 +11,21 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from tracklint.config import Settings
 from tracklint.errors import UsageError
 
 if TYPE_CHECKING:
     from tracklint.files import FileStream
+    from tracklint.plan.model import Plan
     from tracklint.result import Result
 
 
 def list_paths(settings: Settings, stats: dict[str, os.stat_result] | None = None) -> list[tuple[str, str]]:
     """The files this run reads, as (absolute path, repo-relative POSIX path) pairs (git-aware;
     excludes). A PR mode (--changed-since, --affected) reads the whole project too: what a
-    change affects is decided after extraction (see ``engine.affected``). ``stats`` receives the stats taken on the way (see
+    change affects is decided after extraction (see ``change.affected``). ``stats`` receives the stats taken on the way (see
     :func:`tracklint.files.list_files_rel`)."""
     from tracklint.files import list_files_rel
 
@@ -65,14 +67,42 @@ class Listing:
     stats: dict[str, os.stat_result] = field(default_factory=dict)
 
 
+def check(settings: Settings, plan: Plan | Callable[[], Plan], *,
+          progress: Callable[[int, int], None] | None = None) -> Result:
+    """The result of ``check``: the remembered one when nothing changed since the run that made it
+    (neither the plan nor the engine is then loaded), else :func:`tracklint.engine.run`'s,
+    remembered for the next run. ``plan``: see :func:`~tracklint.engine.run`."""
+    result, listing = remembered(settings)
+    if result is not None:
+        return result
+    from tracklint import engine, memo
+
+    keys: list[str | None] = []
+
+    def extracted(files: list[tuple[str, str]], stats: dict[str, os.stat_result], the_plan: Plan) -> None:
+        # keyed on the stats taken before each file was read, so a file written meanwhile misses
+        keys.append(memo.memo_key(settings, memo.PlanSources.of(the_plan), files, stats))
+
+    result = engine.run(settings, plan, progress=progress, listing=listing,
+                        extracted=None if _partial(settings) else extracted)
+    if keys and keys[0] is not None and not any(n.kind in ("unreadable", "internal") for n in result.notices):
+        memo.save(settings, keys[0], result, memo.PlanSources.of(result.plan))
+    return result
+
+
+def _partial(settings: Settings) -> bool:
+    """Whether the run reports part of a check (a PR mode): never the memo's whole result."""
+    return bool(settings.changed_since) or settings.changed_files is not None
+
+
 def remembered(settings: Settings) -> tuple[Result | None, Listing | None]:
     """The remembered result of ``check`` when nothing changed since the run that made it (found
-    without loading the plan), and the listing if one was made, which :func:`tracklint.engine.run`
-    takes on a miss. Without a memo, nothing is listed (so the listing still overlaps the plan's loading)."""
+    without loading the plan), and the listing if one was made, which the run takes on a miss.
+    Without a memo, nothing is listed (so the listing still overlaps the plan's loading)."""
     from tracklint import memo
 
-    if settings.changed_since or settings.changed_files is not None:
-        return None, None  # a PR mode reports part of a run: never the memo's whole result
+    if _partial(settings):
+        return None, None
     started = time.perf_counter()
     if settings.cache:
         from tracklint.cache import probe

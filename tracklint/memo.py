@@ -174,7 +174,7 @@ def _write_doc(settings: Settings, name: str, doc: Any) -> None:
 
 def read(settings: Settings) -> dict[str, Any] | None:
     """The stored memo document, or None (no memo, a damaged one, or a run that keeps none). Not
-    yet to be trusted: :func:`remembered` and :func:`load` ask whether the cache directory may be
+    yet to be trusted: :func:`remembered` asks whether the cache directory may be
     used (git says so while the run lists its files: see :func:`tracklint.cache.probe`)."""
     if not settings.cache or settings.changed_since:
         return None
@@ -199,23 +199,12 @@ def remembered(settings: Settings, doc: dict[str, Any], files: list[tuple[str, s
         key = memo_key(settings, PlanSources(plan_files, globs), files, stats)
         if key is None or doc.get("key") != key or not _trusted(settings):
             return None
-        return _result(doc["result"], settings, None)
+        return _result(doc["result"], settings)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
 _MEMO = "last-check.json"
-
-
-def load(settings: Settings, key: str, plan: Plan | None) -> Result | None:
-    """The remembered result for ``key``, or None."""
-    doc = read(settings)
-    if doc is None or doc.get("key") != key or not _trusted(settings):
-        return None
-    try:
-        return _result(doc["result"], settings, plan)
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return None
 
 
 def save(settings: Settings, key: str, result: Result, plan: PlanSources = PlanSources(())) -> None:
@@ -243,7 +232,7 @@ def _loc(loc: Location) -> list[Any]:
     return [loc.path, loc.line, loc.column, loc.end_line, loc.end_column, loc.column_utf16, loc.end_column_utf16]
 
 
-def _result(data: dict[str, Any], settings: Settings, plan: Plan | None) -> Result:
+def _result(data: dict[str, Any], settings: Settings) -> Result:
     diagnostics = [
         Diagnostic(code=c, name=n, severity=Severity(s), message=m, location=Location(*loc), help=h,
                    event=e, key=k, occurrence=o, suppressed=sup)
@@ -251,7 +240,7 @@ def _result(data: dict[str, Any], settings: Settings, plan: Plan | None) -> Resu
     ]
     notices = [Notice(*n) for n in data["notices"]]
     listed, parsed, cached, skipped, read = data["stats"]
-    result = Result(root=str(settings.root), plan=plan, diagnostics=diagnostics, notices=notices,
+    result = Result(root=str(settings.root), plan=None, diagnostics=diagnostics, notices=notices,
                     stats=Stats(listed, parsed, cached, skipped, read))
     result.stats.files_cached = listed  # nothing was re-read
     result.calls_checked = int(data["calls"])

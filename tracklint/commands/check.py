@@ -110,26 +110,17 @@ def _settings(options: CheckOptions):
 
 
 def _run(settings):
-    """The run's :class:`~tracklint.result.Result`: the remembered one when nothing changed."""
+    """The run's :class:`~tracklint.result.Result`: the remembered one when nothing changed (then
+    neither the plan nor the engine is loaded)."""
     start_listing(settings)  # git lists the files while the plan loads
+    progress, stop = progress_callback(settings.progress and settings.output_format in ("full", "concise"))
     try:
-        from tracklint.listing import remembered
+        from tracklint.listing import check
 
-        # Nothing changed since the last run: its result, without even loading the plan (or
-        # importing the engine).
-        result, listing = remembered(settings)
-        if result is not None:
-            return result
-        from tracklint import engine
-
-        progress, stop = progress_callback(settings.progress and settings.output_format in ("full", "concise"))
-        try:
-            # the plan loads while the workers extract (a broken plan still exits 2)
-            return engine.run(settings, lambda: _load_plan(settings), progress=progress,
-                              listing=listing, memo_checked=True)
-        finally:
-            stop()
+        # the plan loads while the workers extract (a broken plan still exits 2)
+        return check(settings, lambda: _load_plan(settings), progress=progress)
     finally:
+        stop()
         stop_listing()
 
 

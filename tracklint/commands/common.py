@@ -194,15 +194,16 @@ def progress_callback(enabled: bool):
     ``(update(done, total), stop())``."""
     if not enabled or not sys.stderr.isatty():
         return None, lambda: None
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     state: dict[str, Any] = {"start": time.perf_counter(), "bar": None, "task": None}
 
     def update(done: int, total: int) -> None:
         if state["bar"] is None:
             if time.perf_counter() - state["start"] < 0.5 or done >= total:
                 return
+            # imported only now: a remembered check never shows (nor loads) a bar
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
             bar = Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                            console=Console(stderr=True), transient=True)
             bar.start()

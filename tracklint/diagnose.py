@@ -1,0 +1,198 @@
+"""From call sites to diagnostics: which rules a run applies, the rules themselves, notices
+that are findings (a syntax error, a skipped changed file), inline suppressions and the baseline.
+
+:func:`diagnose` is what ``check`` does after extraction; the pipeline around it is
+:mod:`tracklint.engine`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from tracklint import suppress
+from tracklint.change import ChangeScope, project_path, whole_project
+from tracklint.config import Settings
+from tracklint.diagnostics import Diagnostic, Location, Severity, assign_occurrences
+from tracklint.extract import decode
+from tracklint.extract.base import FileExtraction, Notice, TrackCall
+from tracklint.plan.model import Plan
+from tracklint.rules import RULES, skipped_change, syntax_error, unused_suppression
+from tracklint.rules.base import Finding, RuleContext
+
+
+def diagnose(settings: Settings, plan: Plan, files: list[FileExtraction], notices: list[Notice],
+             calls: list[TrackCall], scope: ChangeScope | None = None,
+             renamed: dict[tuple[str, int], str] | None = None) -> list[Diagnostic]:
+    """Rules, notices (and, in a PR mode, changed files that were skipped), then inline
+    suppressions and the baseline. ``renamed``: see :func:`tracklint.change.renames`."""
+    codes = enabled_codes(settings)
+    diagnostics = apply_rules(calls, plan, settings, codes=codes, renamed_from=renamed)
+    diagnostics += _notice_diagnostics(notices, settings, codes)
+    if scope is not None:
+        diagnostics += _skipped_changes(notices, scope, settings, codes)
+    diagnostics = assign_occurrences(diagnostics)
+    directives = {f.path: f.directives for f in files if f.directives}
+    diagnostics, unused = suppress.apply_directives(diagnostics, directives, enabled_codes=codes)
+    if unused_suppression.CODE in codes:
+        sev = settings.severity.get(unused_suppression.CODE)
+        diagnostics += [d.with_(severity=sev) if sev else d for d in unused]
+    if settings.baseline is not None:
+        diagnostics = suppress.apply_baseline(diagnostics, suppress.load_baseline(settings.baseline))
+    return diagnostics
+
+
+def enabled_codes(settings: Settings) -> set[str]:
+    """The rule codes this run applies (select/ignore by code or prefix; project rules only on a
+    whole-project run)."""
+    def listed(code: str, patterns: tuple[str, ...]) -> bool:
+        return any(p == "ALL" or code.startswith(p) for p in patterns)
+
+    codes = set()
+    everything = whole_project(settings)
+    for code, rule in RULES.items():
+        if settings.select and not listed(code, settings.select):
+            continue
+        if listed(code, settings.ignore):
+            continue
+        if rule.SCOPE == "project" and not everything:
+            continue
+        codes.add(code)
+    return codes
+
+
+def apply_rules(
+    calls: list[TrackCall],
+    plan: Plan,
+    settings: Settings,
+    *,
+    codes: set[str],
+    renamed_from: dict[tuple[str, int], str] | None = None,
+) -> list[Diagnostic]:
+    """Run every enabled rule and stamp code, name and severity on its findings."""
+    diagnostics: list[Diagnostic] = []
+    for code in sorted(codes):
+        rule = RULES[code]
+        ctx = RuleContext(
+            plan=plan,
+            options={**getattr(rule, "DEFAULTS", {}), **settings.rule_options.get(code, {})},
+            whole_project=whole_project(settings),
+            renamed_from=renamed_from or {},
+            since_ref=settings.changed_since,
+        )
+        severity = settings.severity.get(code) or Severity.parse(rule.DEFAULT_SEVERITY)
+        if rule.SCOPE == "call":
+            findings = (f for call in calls for f in rule.check(call, ctx))
+        elif rule.SCOPE == "project":
+            findings = rule.check_project(calls, ctx)
+        elif rule.SCOPE == "plan":
+            findings = rule.check_plan(plan, ctx)
+        else:
+            continue
+        for finding in findings:
+            diagnostics.append(_diagnostic(rule, severity, finding, settings.root))
+    return diagnostics
+
+
+def _diagnostic(rule, severity: Severity, finding: Finding, root: Path) -> Diagnostic:
+    if finding.span is not None:
+        s = finding.span
+        loc = Location(finding.path or "", s.line, s.column, s.end_line, s.end_column, s.column_utf16, s.end_column_utf16)
+    else:
+        pl = finding.plan_location
+        path = pl.path if pl else (finding.path or "")
+        path = project_path(path, root)
+        line = pl.line if pl else 1
+        col = pl.column if pl else 1
+        end_line = (pl.end_line if pl and pl.end_line else line)
+        end_col = (pl.end_column if pl and pl.end_column else col + 1)
+        loc = Location(path, line, col, end_line, end_col)
+    return Diagnostic(
+        code=rule.CODE,
+        name=rule.NAME,
+        severity=severity,
+        message=finding.message,
+        location=loc,
+        help=finding.help,
+        event=finding.event,
+        key=finding.key,
+    )
+
+
+def _notice_diagnostics(notices: list[Notice], settings: Settings, codes: set[str]) -> list[Diagnostic]:
+    if syntax_error.CODE not in codes:
+        return []
+    severity = settings.severity.get(syntax_error.CODE) or Severity.parse(syntax_error.DEFAULT_SEVERITY)
+    out = []
+    for n in notices:
+        if n.kind != "syntax-error":
+            continue
+        line = n.line or 1
+        col = n.column or 1
+        out.append(
+            Diagnostic(
+                code=syntax_error.CODE,
+                name=syntax_error.NAME,
+                severity=severity,
+                message=n.message,
+                location=Location(n.path, line, col, n.end_line or line, n.end_column or col + 1),
+                help="fix the syntax error; calls inside this region are not checked",
+            )
+        )
+    return out
+
+
+def _skipped_changes(notices: list[Notice], scope: ChangeScope, settings: Settings, codes: set[str]) -> list[Diagnostic]:
+    """TL014 for each changed file that was skipped unread or unparsed (see the rule's docs)."""
+    rule = skipped_change
+    if not settings.fail_on_skipped_changes or rule.CODE not in codes:
+        return []
+    severity = settings.severity.get(rule.CODE) or Severity.parse(rule.DEFAULT_SEVERITY)
+    return [
+        Diagnostic(code=rule.CODE, name=rule.NAME, severity=severity,
+                   message=f"this change touches a file that was not checked: {n.message}",
+                   location=Location(n.path, 1, 1, 1, 2),
+                   help="keep calls in files tracklint reads, or set fail-on-skipped-changes = false")
+        for n in notices if n.kind == "skipped" and n.path in scope.changed
+    ]
+
+
+def assign_sources(calls: list[TrackCall], plan: Plan, root: Path) -> None:
+    """Set ``call.source`` from the plan's ``sources.*.paths`` globs (relative to the plan)."""
+    if not plan.sources:
+        return
+    import pathspec
+
+    plan_root = Path(plan.root or root).resolve()
+    specs = [
+        (name, pathspec.GitIgnoreSpec.from_lines(list(src.paths)))
+        for name, src in plan.sources.items()
+        if src.paths
+    ]
+    cache: dict[str, str | None] = {}
+    for call in calls:
+        if call.path not in cache:
+            rel = os.path.relpath(root / call.path, plan_root).replace(os.sep, "/")
+            cache[call.path] = next((name for name, spec in specs if spec.match_file(rel)), None)
+        call.source = cache[call.path]
+
+
+def source_lines(root: Path, diagnostics: list[Diagnostic]) -> dict[tuple[str, int], str]:
+    """The text of every line a finding points at (for the terminal reporter)."""
+    wanted: dict[str, set[int]] = {}
+    for d in diagnostics:
+        if d.suppressed is None and d.location.path:
+            wanted.setdefault(d.location.path, set()).add(d.location.line)
+    lines: dict[tuple[str, int], str] = {}
+    for path, numbers in wanted.items():
+        full = Path(path) if os.path.isabs(path) else root / path
+        try:
+            data = full.read_bytes()
+        except OSError:
+            continue
+        data, _ = decode(data)
+        rows = data.split(b"\n")
+        for n in numbers:
+            if 1 <= n <= len(rows):
+                lines[(path, n)] = rows[n - 1].decode("utf-8", "replace").rstrip("\r")
+    return lines
