@@ -3,6 +3,7 @@ lost result. Each test states the outcome a user relies on."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -315,8 +316,10 @@ def test_ctrl_c_exits_promptly_without_traceback(tmp_path: Path) -> None:
     body = "".join(f'analytics.track("Signed Up", {{ n: {i}, s: "{"x" * 40}" }});\n' for i in range(1500))
     files = {f"src/f{i:03}.js": body for i in range(150)}
     root = repo(tmp_path, files)
+    # faulthandler: a run that does not stop is made to print every thread's stack (SIGABRT),
+    # so a failure says where it hung.
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tracklint", "check", "--no-cache", "--jobs", "2", "-f", "concise"],
+        [sys.executable, "-X", "faulthandler", "-m", "tracklint", "check", "--no-cache", "--jobs", "2", "-f", "concise"],
         cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )
     time.sleep(2.0)
@@ -324,7 +327,19 @@ def test_ctrl_c_exits_promptly_without_traceback(tmp_path: Path) -> None:
         pytest.skip("the run finished before the interrupt (machine too fast for this tree)")
     os.killpg(proc.pid, signal.SIGINT)  # like a terminal's Ctrl-C: the whole process group
     started = time.perf_counter()
-    _, err = proc.communicate(timeout=20)
+    try:
+        _, err = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        children = subprocess.run(["ps", "-o", "pid,ppid,stat,wchan:20,cmd", "-g", str(proc.pid)],
+                                  capture_output=True, text=True).stdout
+        os.kill(proc.pid, signal.SIGABRT)
+        try:
+            _, err = proc.communicate(timeout=10)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)  # never leave the run behind for later tests
+            proc.communicate()
+        pytest.fail(f"tracklint did not stop within 20 s of Ctrl-C\n{children}\n{err.decode(errors='replace')}")
     assert time.perf_counter() - started < 5
     assert proc.returncode == 130
     assert b"Traceback" not in err
