@@ -9,6 +9,7 @@ to pay for them. The pipeline around it is :mod:`tracklint.engine`.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import gc
 import hashlib
@@ -19,7 +20,7 @@ import stat
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from tracklint import __version__
 from tracklint.config import Settings
@@ -419,16 +420,17 @@ def extract_paths(settings: Settings, files: Iterable, *, progress: Progress | N
     cache = _open_cache(settings) if use_cache else None
     pool = _Pool(settings, _Options.of(settings, digests=cache is not None), total, languages)
     run = _Extracting(settings, cache, stats, progress, missing_ok)
-    try:
-        run.hand_over(files, pool, total)
-        if while_extracting is not None:
-            while_extracting()
-    except BaseException:
-        # Ctrl-C while git still lists, or the plan fails to load: stop the workers now
-        # (they ignore SIGINT, and the executor would otherwise finish the queued batches).
-        pool.abort()
-        raise
-    run.collect(pool)
+    with _ctrl_c_ends_the_run():
+        try:
+            run.hand_over(files, pool, total)
+            if while_extracting is not None:
+                while_extracting()
+        except BaseException:
+            # The plan fails to load (or Ctrl-C where the handler below is not ours): stop the
+            # workers now (they ignore SIGINT, and the executor would finish the queued batches).
+            pool.abort()
+            raise
+        run.collect(pool)
     out = run.out
     if cache is not None:
         try:
@@ -440,6 +442,35 @@ def extract_paths(settings: Settings, files: Iterable, *, progress: Progress | N
         out.notices.extend(fx.notices)
     out.stats.seconds = time.perf_counter() - started
     return out
+
+
+@contextlib.contextmanager
+def _ctrl_c_ends_the_run() -> Iterator[None]:
+    """While the workers run, Ctrl-C ends the process at once with exit 130.
+
+    A KeyboardInterrupt raised at an arbitrary point of the main thread can land inside the
+    process pool's own bookkeeping (between a lock's acquire and its ``with`` block, or while a
+    future's condition is held), and the cleanup that follows can then wait forever: once in a
+    few hundred interrupts a run did not stop. Nothing is half-written at this stage (the cache
+    is saved after the workers are done, atomically), and the workers die with this process
+    (``_worker_init``). Only the main thread's default handler is replaced, and only meanwhile."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+    signal.signal(signal.SIGINT, _end_now)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _end_now(*_signal: Any) -> None:
+    """The SIGINT handler of :func:`_ctrl_c_ends_the_run`: no locks taken (a raw write, no
+    buffered stream), no exit hooks run."""
+    os.write(2, b"tracklint: interrupted\n")
+    os._exit(130)
 
 
 @dataclass
