@@ -312,15 +312,25 @@ def test_a_dying_worker_loses_no_other_file(tmp_path: Path, monkeypatch: pytest.
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def _as_from_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def test_ctrl_c_exits_promptly_without_traceback(tmp_path: Path) -> None:
     body = "".join(f'analytics.track("Signed Up", {{ n: {i}, s: "{"x" * 40}" }});\n' for i in range(1500))
     files = {f"src/f{i:03}.js": body for i in range(150)}
     root = repo(tmp_path, files)
     # faulthandler: a run that does not stop is made to print every thread's stack (SIGABRT),
     # so a failure says where it hung.
+    # The run gets Ctrl-C as from a terminal: SIGINT at its default and not blocked, whatever
+    # an earlier test left in this process (a child inherits an ignored or blocked SIGINT, and
+    # a Python started that way never raises KeyboardInterrupt: the run then did not stop).
+    inherited = (signal.getsignal(signal.SIGINT), signal.pthread_sigmask(signal.SIG_BLOCK, []))
     proc = subprocess.Popen(
         [sys.executable, "-X", "faulthandler", "-m", "tracklint", "check", "--no-cache", "--jobs", "2", "-f", "concise"],
         cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        preexec_fn=_as_from_a_terminal,
     )
     time.sleep(2.0)
     if proc.poll() is not None:
@@ -339,7 +349,8 @@ def test_ctrl_c_exits_promptly_without_traceback(tmp_path: Path) -> None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)  # never leave the run behind for later tests
             proc.communicate()
-        pytest.fail(f"tracklint did not stop within 20 s of Ctrl-C\n{children}\n{err.decode(errors='replace')}")
+        pytest.fail(f"tracklint did not stop within 20 s of Ctrl-C (this process's SIGINT: {inherited})\n"
+                    f"{children}\n{err.decode(errors='replace')}")
     assert time.perf_counter() - started < 5
     assert proc.returncode == 130
     assert b"Traceback" not in err

@@ -363,9 +363,7 @@ class _Pool:
         failed: list[list[_Work]] = []
         interrupted = False
         try:
-            from concurrent.futures import as_completed
-
-            for future in as_completed(self.futures):
+            for future in _as_completed(self.futures):
                 chunk = self.futures[future]
                 try:
                     results = future.result()
@@ -444,14 +442,31 @@ def extract_paths(settings: Settings, files: Iterable, *, progress: Progress | N
     return out
 
 
+#: How long the main thread waits for a batch before it looks at pending signals again.
+_SIGNAL_POLL_SECONDS = 0.25
+
+
+def _as_completed(futures: Iterable) -> Iterator:
+    """``concurrent.futures.as_completed``, waiting in short slices. A signal delivered to one of
+    the executor's threads rather than the main thread does not wake a main thread blocked on
+    a lock, and Python runs signal handlers only in the main thread: Ctrl-C then waited for the
+    next batch to finish (seen: over 20 s with the workers still busy)."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, timeout=_SIGNAL_POLL_SECONDS, return_when=FIRST_COMPLETED)
+        yield from done
+
+
 @contextlib.contextmanager
 def _ctrl_c_ends_the_run() -> Iterator[None]:
     """While the workers run, Ctrl-C ends the process at once with exit 130.
 
     A KeyboardInterrupt raised at an arbitrary point of the main thread can land inside the
     process pool's own bookkeeping (between a lock's acquire and its ``with`` block, or while a
-    future's condition is held), and the cleanup that follows can then wait forever: once in a
-    few hundred interrupts a run did not stop. Nothing is half-written at this stage (the cache
+    future's condition is held), and the cleanup that follows could then wait forever. Nothing
+    is half-written at this stage (the cache
     is saved after the workers are done, atomically), and the workers die with this process
     (``_worker_init``). Only the main thread's default handler is replaced, and only meanwhile."""
     import threading
