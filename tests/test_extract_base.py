@@ -64,3 +64,30 @@ def test_react_hooks_of_the_sdks() -> None:
         ("posthog", "Cart Opened", 3),
         ("posthog", "Cart Closed", 5),
     ]
+
+
+def _message_call(ctor: str | None):
+    from tracklint.extract.base import Arg, RawCall, Span, Value, literal
+
+    span = Span(1, 1, 1, 2, 1, 2)
+    message = Value(type="object", kind="literal", ctor=ctor,
+                    properties={"Event": literal("Signed Up", text='"Signed Up"', span=span)})
+    return RawCall("Enqueue", ["client"], "client", [Arg(message, position=0)], span, "python")
+
+
+def test_a_message_constructor_decides_the_spec() -> None:
+    """Message-style SDKs send every kind through one method; the first argument's constructor
+    (matched as a dotted suffix) picks the spec, and a message of another type matches none."""
+    from tracklint.extract.base import ArgRef, CallSpec, match_call
+
+    def spec(kind: str, ctor: str) -> CallSpec:
+        return CallSpec("segment", "Enqueue", kind, frozenset({"python"}), ("client",),
+                        event=(ArgRef(position=0, object_key="Event"),), first_arg_ctor=(ctor,))
+
+    specs = [spec("identify", "analytics.Identify"), spec("track", "analytics.Track")]
+    found = match_call(_message_call("analytics.Track"), specs, path="x")
+    assert found is not None and (found.kind, found.event) == ("track", "Signed Up")
+    assert match_call(_message_call("posthog.Track"), specs, path="x") is None
+    assert match_call(_message_call(None), specs, path="x") is None
+    bare = [spec("track", "Track")]  # the SDK's own package writes the type unqualified
+    assert match_call(_message_call("analytics.Track"), bare, path="x").kind == "track"

@@ -216,6 +216,11 @@ class CallSpec:
     # With ``first_arg``: the object must have one of these keys (or hide keys behind a spread).
     # Tells analytics-node's ``identify({userId, traits})`` from analytics.js's ``identify({email})``.
     first_arg_keys: tuple[str, ...] = ()
+    # When set, the first positional argument must be a value built by one of these constructors
+    # (its ``Value.ctor``, matched as a dotted suffix like a receiver): message-style SDKs send
+    # one call for every kind, and the message's type says which (Go's
+    # ``client.Enqueue(analytics.Track{...})``, Java's ``analytics.enqueue(TrackMessage.builder(...))``).
+    first_arg_ctor: tuple[str, ...] = ()
 
 
 @dataclass
@@ -399,6 +404,11 @@ def spec_applies(raw: RawCall, spec: CallSpec, bindings: dict[str, str]) -> bool
         if spec.first_arg_keys and not first.open and not any(
             k in (first.properties or {}) for k in spec.first_arg_keys
         ):
+            return False
+    if spec.first_arg_ctor:
+        first = next((a.value for a in raw.args if a.position == 0), None)
+        ctor = first.ctor.split(".") if first is not None and first.ctor else None
+        if ctor is None or not any(receiver_matches(ctor, p) for p in spec.first_arg_ctor):
             return False
     parts = raw.receiver_parts
     if any(receiver_matches(parts, pattern) for pattern in spec.receivers):

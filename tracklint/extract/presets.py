@@ -311,7 +311,9 @@ def value_shapes(language: str) -> ValueShapes:
     """The SDK value shapes of ``language``."""
     return VALUE_SHAPES.get(language, _NO_SHAPES)
 
-KINDS = ("track", "identify", "page", "screen", "group", "alias")
+#: ``message``: a message-style SDK's send call whose message type is not visible at the call
+#: (``client.Enqueue(msg)``): an SDK call that cannot be checked (TL010 reports it).
+KINDS = ("track", "identify", "page", "screen", "group", "alias", "message")
 
 
 def wrapper_specs(wrappers: Iterable[dict[str, Any]]) -> list[CallSpec]:

@@ -1,7 +1,9 @@
 """## What it does
 Reports an analytics call whose event name cannot be known statically: a variable, a function
 result, a template literal or f-string with substitutions, or a constant tracklint could not
-resolve. The expression is quoted in the message.
+resolve. The expression is quoted in the message. For message-style SDKs (Go's
+`client.Enqueue(msg)`, Java's `analytics.enqueue(builder)`), a message whose type and event
+cannot be read at the call is reported the same way.
 
 ## Why is this bad?
 Every other check depends on the name. A call tracklint cannot read is a call the tracking plan
@@ -36,8 +38,9 @@ SUMMARY = "Event name cannot be known statically."
 OPTIONS: dict[str, type] = {}
 DEFAULTS: dict[str, object] = {}
 
-#: Call kinds whose name tracklint expects (identify/group/alias have no event name).
-_NAMED = ("track",)
+#: Call kinds whose name tracklint expects (identify/group/alias have no event name; a
+#: ``message`` is a send call whose message, and so its event, is not visible at the call).
+_NAMED = ("track", "message")
 
 
 def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
@@ -49,7 +52,8 @@ def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
         expr = call.event_text.replace("\n", " ")
         if len(expr) > 60:
             expr = expr[:59] + "…"
-        message = f"The event name `{expr}` cannot be known statically, so this call cannot be checked against the plan."
+        what = "The message" if call.kind == "message" else "The event name"
+        message = f"{what} `{expr}` cannot be known statically, so this call cannot be checked against the plan."
     yield Finding(
         message,
         path=call.path,
