@@ -137,6 +137,7 @@ def check(
     exclude: ExcludeOpt = None,
     force_exclude: ForceExcludeOpt = False,
     no_prefilter: Annotated[bool, typer.Option("--no-prefilter", help="Parse every file whole (slow; the reference that the pre-filter and windowed parsing must agree with).")] = False,
+    stdin_filename: Annotated[Optional[Path], typer.Option("--stdin-filename", help="Check the text on stdin (path '-') as if it were this file: its configuration, plan and language.")] = None,
 ) -> None:
     """Check the code against the tracking plan: the CI gate.
 
@@ -150,6 +151,7 @@ def check(
         exit_zero=exit_zero, baseline=baseline, write_baseline=write_baseline, changed_since=changed_since,
         affected=affected, show_suppressed=show_suppressed, color=color, jobs=jobs, no_cache=no_cache,
         exclude=tuple(exclude or ()), force_exclude=force_exclude, no_prefilter=no_prefilter,
+        stdin_filename=stdin_filename,
     ))
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 from typing import Callable
 
-from tracklint.change import affected, change_scope, changed_paths, may_matter, renames, within_scope
+from tracklint.change import affected, change_scope, changed_paths, may_matter, project_path, renames, within_scope
 from tracklint.config import Settings
 from tracklint.diagnose import assign_sources, diagnose, source_lines
 from tracklint.diagnostics import Diagnostic
-from tracklint.extract import linking
+from tracklint.extract import decode, language_for, linking
 from tracklint.extract.base import FileExtraction, Notice, TrackCall
 from tracklint.listing import Listing, list_paths, stream_paths
 from tracklint.plan.model import Plan
@@ -166,3 +167,103 @@ def _call_sites(settings: Settings, ex: Extraction, plan: Plan | None) -> list[T
 def _nothing_to_check(settings: Settings, plan: Plan, started: float) -> Result:
     """The result of a PR-mode run whose change touches nothing that can change a finding."""
     return Result(root=str(settings.root), plan=plan, stats=Stats(seconds=time.perf_counter() - started))
+
+
+# ---------------------------------------------------------------------------------------------
+# in-memory checks: ``check --stdin-filename``, the language server
+
+
+def index(settings: Settings, *, progress: Progress | None = None, plan: Plan | None = None) -> Extraction:
+    """Every file of the project extracted, constants resolved across files (and sources assigned
+    when there is a plan): what ``scan`` reads, kept per file. The language server's workspace
+    index (references, and the other files' constants for :func:`check_text`)."""
+    started = time.perf_counter()
+    ex = extract_paths(settings, list_paths(settings), progress=progress)
+    _call_sites(settings, ex, plan)
+    ex.stats.seconds = time.perf_counter() - started
+    return ex
+
+
+def check_text(settings: Settings, plan: Plan, path: str | os.PathLike[str], data: bytes, *,
+               project: Extraction | None = None, plan_rules: bool = True) -> Result:
+    """``check`` of one file whose text is ``data`` (not what is on disk): its language, the
+    configuration and the plan are those of ``path``, which need not exist. Constants it imports
+    from other files resolve as in a whole-project run: through ``project`` (an :func:`index` of
+    the project, on disk) when given, else by reading the files that may define them.
+    ``plan_rules``: also report the plan's own findings (``check PATH`` does; an editor shows
+    them on the plan). Never reads the cache nor remembers the result."""
+    started = time.perf_counter()
+    rel = project_path(os.path.abspath(path), settings.root)
+    fx = _extract_text(settings, rel, data)
+    ex = Extraction(files=[fx], notices=list(fx.notices))
+    ex.stats.files_listed = ex.stats.files_parsed = 1
+    ex.stats.bytes_read = len(data)
+    _link_text(settings, fx, project)
+    calls = list(fx.calls)
+    assign_sources(calls, plan, settings.root)
+    run_settings = settings.with_(files_given=True)
+    if not plan_rules:
+        from tracklint.rules import RULES
+
+        plan_codes = tuple(code for code, rule in RULES.items() if rule.SCOPE == "plan")
+        run_settings = run_settings.with_(ignore=tuple(settings.ignore) + plan_codes)
+    diagnostics = diagnose(run_settings, plan, [fx], ex.notices, calls)
+    diagnostics.sort(key=Diagnostic.sort_key)
+    result = Result(root=str(settings.root), plan=plan, diagnostics=diagnostics, calls=calls,
+                    notices=ex.notices, stats=ex.stats)
+    result.lines = _text_lines(settings.root, diagnostics, rel, data)
+    result.stats.seconds = time.perf_counter() - started
+    return result
+
+
+def _extract_text(settings: Settings, rel: str, data: bytes) -> FileExtraction:
+    """One file's extraction from its text, skipped as a run over the project would skip it."""
+    from tracklint.extract.prefilter import is_generated, is_minified
+
+    language = language_for(rel) or "unknown"
+    if settings.skip_minified and is_minified(data, rel):
+        fx = FileExtraction(path=rel, language=language)
+        fx.notices.append(Notice(rel, "skipped", "looks minified (very long lines); not parsed (set skip-minified = false to parse it)"))
+        return fx
+    if settings.skip_generated and is_generated(data):
+        fx = FileExtraction(path=rel, language=language)
+        fx.notices.append(Notice(rel, "skipped", "marked as generated; not parsed (set skip-generated = false to parse it)"))
+        return fx
+    return extract_one(rel, rel, specs_of(settings), settings.max_file_size, data, windows=settings.prefilter)
+
+
+def _link_text(settings: Settings, fx: FileExtraction, project: Extraction | None) -> None:
+    """Resolve the constants ``fx``'s calls take from other files: those ``project`` knows, then
+    the files that may define the rest, parsed whole from disk. Only ``fx``'s calls change."""
+    if not any(c.event is None and c.event_ref for c in fx.calls):
+        return
+    others = [f for f in (project.files if project else ()) if f.path != fx.path and f.exports]
+    if project is not None:
+        unparsed = {p: lang for p, lang in project.unparsed.items() if p != fx.path}
+    else:
+        listed = list_paths(settings.with_(paths=(), files_given=False))
+        unparsed = {rel: lang for _, rel in listed if rel != fx.path and (lang := language_for(rel))}
+
+    def read(rel: str) -> bytes | None:
+        try:
+            return (settings.root / rel).read_bytes()
+        except OSError:
+            return None
+
+    specs = specs_of(settings)
+    root = os.path.realpath(settings.root)
+    for rel in sorted(linking.wanted_files([fx], unparsed, read)):
+        others.append(extract_one(str(settings.root / rel), rel, specs, settings.max_file_size, windows=False, root=root))
+    # the other files' calls are left alone: only their exports are read
+    linking.resolve_constants([fx, *(FileExtraction(f.path, f.language, exports=f.exports, imports=f.imports) for f in others)])
+
+
+def _text_lines(root: Path, diagnostics: list[Diagnostic], rel: str, data: bytes) -> dict[tuple[str, int], str]:
+    """:func:`~tracklint.diagnose.source_lines`, with the checked file's lines from ``data``."""
+    on_disk = source_lines(root, [d for d in diagnostics if d.location.path != rel])
+    rows = decode(data)[0].split(b"\n")
+    for d in diagnostics:
+        n = d.location.line
+        if d.location.path == rel and d.suppressed is None and 1 <= n <= len(rows):
+            on_disk[(rel, n)] = rows[n - 1].decode("utf-8", "replace").rstrip("\r")
+    return on_disk

@@ -416,3 +416,10 @@ def submodules(root: Path, paths: Sequence[Path] = ()) -> list[str]:
         if len(found) >= MAX_SUBMODULES:
             break
     return sorted(set(found))
+
+
+def excluded(patterns: Sequence[str], root: os.PathLike[str] | str, path: os.PathLike[str] | str) -> bool:
+    """Whether the gitignore-style ``patterns`` (relative to ``root``) exclude ``path``, which
+    need not exist (``check --stdin-filename PATH --force-exclude``)."""
+    excluder = _compile(patterns)
+    return excluder is not None and _excluded(excluder, relpath(os.path.abspath(path), os.path.abspath(root)))

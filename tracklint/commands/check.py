@@ -43,19 +43,21 @@ class CheckOptions:
     exclude: tuple[str, ...] = ()
     force_exclude: bool = False
     no_prefilter: bool = False
+    stdin_filename: Path | None = None  # check stdin's text as this file (paths: "-" or none)
 
 
 def run_check(options: CheckOptions, target: Target | None = None) -> int:
     """Run ``tracklint check``; its exit code. ``target`` learns the report's format and file
     once the configuration is read (a later failure is reported there)."""
     target = target or Target("check")
+    options = _stdin_paths(options)
     settings = _settings(options)
     target.format, target.output_file = settings.output_format, settings.output_file
     if options.affected:
         settings = _as_change(settings, options.paths)
     if settings.baseline is not None and not settings.baseline.is_file() and options.write_baseline is None:
         raise UsageError(f"baseline file not found: {settings.baseline}")
-    result = _run(settings)
+    result = _run_stdin(settings) if options.stdin_filename is not None else _run(settings)
     if options.write_baseline is not None:
         from tracklint.suppress import write_baseline as write
 
@@ -122,6 +124,41 @@ def _run(settings):
     finally:
         stop()
         stop_listing()
+
+
+def _stdin_paths(options: CheckOptions) -> CheckOptions:
+    """With ``--stdin-filename PATH``, the run's one path is PATH (its configuration and plan
+    are found from there); stdin is named ``-`` or not at all. ``-`` needs a name."""
+    from dataclasses import replace
+
+    dash = Path("-")
+    if options.stdin_filename is None:
+        if dash in options.paths:
+            raise UsageError("'-' reads the text to check from stdin: pass --stdin-filename PATH to say what file it is")
+        return options
+    if any(p != dash for p in options.paths):
+        raise UsageError("--stdin-filename checks stdin: give no other path than '-'")
+    if options.affected or options.changed_since:
+        raise UsageError("--stdin-filename checks one text: --affected and --changed-since do not apply")
+    return replace(options, paths=(options.stdin_filename,))
+
+
+def _run_stdin(settings):
+    """``check`` of stdin's text as the run's one path (see :func:`tracklint.engine.check_text`);
+    a path the configuration excludes is not checked with ``--force-exclude``, as in a run
+    over files."""
+    import sys
+
+    from tracklint.engine import check_text
+    from tracklint.files import excluded
+    from tracklint.result import Result
+
+    data = sys.stdin.buffer.read()
+    path = settings.paths[0]
+    plan = _load_plan(settings)
+    if settings.force_exclude and excluded(tuple(settings.exclude) + tuple(settings.extend_exclude), settings.root, path):
+        return Result(root=str(settings.root), plan=plan)
+    return check_text(settings, plan, path, data)
 
 
 def _load_plan(settings):
