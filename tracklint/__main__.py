@@ -23,7 +23,7 @@ def main() -> None:
 VALUE_OPTIONS = frozenset({
     "--plan", "-p", "--config", "--output-format", "-f", "--output-file", "-o", "--color",
     "--jobs", "-j", "--exclude", "--select", "--ignore", "--fail-on", "--baseline",
-    "--write-baseline", "--changed-since", "--event", "-e",
+    "--write-baseline", "--changed-since", "--event", "-e", "--stdin-filename",
 })
 
 

@@ -1,4 +1,4 @@
-"""The command line: ``tracklint check | scan | rule | diff | import | export | init``.
+"""The command line: ``tracklint check | scan | rule | diff | import | export | init | lsp``.
 
 This module only declares each command's typer options and builds its options object; the
 command itself is ``run_x(options)`` in ``tracklint/commands/`` and runs under the one error
@@ -311,6 +311,19 @@ def init_command(
     from tracklint.commands.imports import InitOptions, run_init
 
     guarded("init", run_init, InitOptions(paths=tuple(paths or ()), output=output, force=force, config=config))
+
+
+# ---------------------------------------------------------------------------------------------
+# lsp
+
+
+@app.command("lsp")
+def lsp_command() -> None:
+    """Run the language server (over stdio) for your editor: findings as you type, quick fixes,
+    hover, completion, go to the plan, references. Needs the [bold]tracklint\\[lsp][/] extra."""
+    from tracklint.lsp import LspOptions, run_lsp
+
+    guarded("lsp", run_lsp, LspOptions())
 
 
 def main() -> None:

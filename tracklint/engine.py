@@ -267,3 +267,32 @@ def _text_lines(root: Path, diagnostics: list[Diagnostic], rel: str, data: bytes
         if d.location.path == rel and d.suppressed is None and 1 <= n <= len(rows):
             on_disk[(rel, n)] = rows[n - 1].decode("utf-8", "replace").rstrip("\r")
     return on_disk
+
+
+def check_plan_text(settings: Settings, path: str | os.PathLike[str], text: str) -> tuple[Plan | None, list[Diagnostic]]:
+    """The plan at ``path`` read from ``text`` (not from disk): the plan (None when it cannot be
+    loaded) and its findings: every positioned problem of loading it (code ``plan-error``), or
+    else the enabled plan rules' findings (TL1xx), each located in the file it concerns."""
+    from tracklint.diagnose import apply_rules, enabled_codes
+    from tracklint.diagnostics import Location, Severity
+    from tracklint.errors import PlanError
+    from tracklint.plan.load import load_plan_text
+    from tracklint.rules import RULES
+
+    try:
+        plan = load_plan_text(text, os.path.abspath(path))
+    except PlanError as exc:
+        problems = getattr(exc, "problems", ()) or (exc,)
+        lines = text.split("\n")
+        out = []
+        for p in problems:
+            line, column = p.line or 1, p.column or 1
+            width = len(lines[line - 1].rstrip()) + 1 if line <= len(lines) else column + 1
+            where = project_path(os.path.abspath(p.path or path), settings.root)
+            message = p.message + (f" ({p.hint})" if p.hint else "")
+            out.append(Diagnostic(code=PlanError.CODE, name="plan-error", severity=Severity.ERROR, message=message,
+                                  location=Location(where, line, column, line, max(width, column + 1))))
+        return None, sorted(out, key=Diagnostic.sort_key)
+    codes = {code for code in enabled_codes(settings) if RULES[code].SCOPE == "plan"}
+    diagnostics = apply_rules([], plan, settings, codes=codes)
+    return plan, sorted(diagnostics, key=Diagnostic.sort_key)
