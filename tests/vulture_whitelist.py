@@ -12,6 +12,23 @@ diff_command
 import_command
 export_command
 init_command
+lsp_command
+
+# pygls registers these functions as LSP handlers (@SERVER.feature) and calls them,
+# tracklint/lsp/server.py
+_initialize
+_initialized
+_shutdown
+_did_open
+_did_change
+_did_save
+_did_close
+_watched
+_hover
+_completion
+_definition
+_references
+_code_action
 
 # reporters are looked up by "module:Class" strings in tracklint/report/__init__.REGISTRIES
 ConciseReporter

@@ -185,16 +185,19 @@ def index(settings: Settings, *, progress: Progress | None = None, plan: Plan | 
 
 
 def check_text(settings: Settings, plan: Plan, path: str | os.PathLike[str], data: bytes, *,
-               project: Extraction | None = None, plan_rules: bool = True) -> Result:
+               project: Extraction | None = None, plan_rules: bool = True, windows: bool | None = None) -> Result:
     """``check`` of one file whose text is ``data`` (not what is on disk): its language, the
     configuration and the plan are those of ``path``, which need not exist. Constants it imports
     from other files resolve as in a whole-project run: through ``project`` (an :func:`index` of
     the project, on disk) when given, else by reading the files that may define them.
     ``plan_rules``: also report the plan's own findings (``check PATH`` does; an editor shows
-    them on the plan). Never reads the cache nor remembers the result."""
+    them on the plan). ``windows``: parse a large file only around the tracked names when that
+    gives the same result (default: as ``check`` does); an editor parses whole, which is faster
+    for one file than parsing the windows and proving them equivalent. Never reads the cache
+    nor remembers the result."""
     started = time.perf_counter()
     rel = project_path(os.path.abspath(path), settings.root)
-    fx = _extract_text(settings, rel, data)
+    fx = _extract_text(settings, rel, data, settings.prefilter if windows is None else windows)
     ex = Extraction(files=[fx], notices=list(fx.notices))
     ex.stats.files_listed = ex.stats.files_parsed = 1
     ex.stats.bytes_read = len(data)
@@ -216,7 +219,7 @@ def check_text(settings: Settings, plan: Plan, path: str | os.PathLike[str], dat
     return result
 
 
-def _extract_text(settings: Settings, rel: str, data: bytes) -> FileExtraction:
+def _extract_text(settings: Settings, rel: str, data: bytes, windows: bool) -> FileExtraction:
     """One file's extraction from its text, skipped as a run over the project would skip it."""
     from tracklint.extract.prefilter import is_generated, is_minified
 
@@ -229,7 +232,7 @@ def _extract_text(settings: Settings, rel: str, data: bytes) -> FileExtraction:
         fx = FileExtraction(path=rel, language=language)
         fx.notices.append(Notice(rel, "skipped", "marked as generated; not parsed (set skip-generated = false to parse it)"))
         return fx
-    return extract_one(rel, rel, specs_of(settings), settings.max_file_size, data, windows=settings.prefilter)
+    return extract_one(rel, rel, specs_of(settings), settings.max_file_size, data, windows=windows)
 
 
 def _link_text(settings: Settings, fx: FileExtraction, project: Extraction | None) -> None:

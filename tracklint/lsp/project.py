@@ -143,12 +143,14 @@ def check_document(project: Project, path: str, text: str) -> Checked:
             checked.plan, diagnostics = engine.check_plan_text(settings, settings.plan, plan_text)
             checked.diagnostics = [d for d in diagnostics if d.location.path == rel]
             return checked
+        if language_for(path) is None:
+            return checked  # not a file tracklint reads (an editor may send any YAML file, say)
         if project.plan is None:
             checked.problem = project.plan_problem
             return checked
         checked.plan = project.plan
         checked.result = engine.check_text(settings, project.plan, path, text.encode("utf-8", "surrogatepass"),
-                                           project=project.index, plan_rules=False)
+                                           project=project.index, plan_rules=False, windows=False)
         checked.diagnostics = [d for d in checked.result.diagnostics if d.location.path == rel and d.suppressed is None]
     except Exception as exc:  # noqa: BLE001 - an editor must never lose its server over one text
         LOG.exception("checking %s failed", path)

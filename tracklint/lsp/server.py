@@ -1,9 +1,11 @@
 """``tracklint lsp``: the language server (pygls 2, over stdio).
 
-Open documents are checked from their in-memory text on open and on every change (debounced:
-a burst of keystrokes is checked once, ``initializationOptions.debounceMs``, default
-:data:`DEBOUNCE_SECONDS`), one at a time on one thread (the tree-sitter parsers are shared), and
-their findings published. The plan file gets its own: positioned loading problems, else the plan
+Open documents are checked from their in-memory text on open and on every change, one at a
+time on one thread (the tree-sitter parsers are shared), and their findings published. A
+burst of keystrokes is checked as few times as the checks take: a change that arrives while
+its document is being checked only marks it, and the document is checked once more, with its
+latest text, when that check ends (so the first change is checked at once: no idle wait).
+``initializationOptions.debounceMs`` adds a quiet period before each check, for slow machines. The plan file gets its own: positioned loading problems, else the plan
 rules. Hover, completion, definition, references and code actions read the document's latest
 check (made afresh when the text moved on). The workspace index, for references and for the
 constants other files define, is built in a child process with ``$/progress``. A plan or
@@ -32,8 +34,8 @@ from tracklint.lsp.project import Checked, Project, Projects, build_index, check
 
 LOG = logging.getLogger(__name__)
 
-#: How long a document must stay unchanged before it is checked.
-DEBOUNCE_SECONDS = 0.03
+#: How long a document must stay unchanged before it is checked (``debounceMs``).
+DEBOUNCE_SECONDS = 0.0
 
 #: The files whose change on disk the server wants to hear about.
 WATCHED = [f"**/{name}" for name in (*PLAN_NAMES, *CONFIG_NAMES)]
@@ -48,6 +50,8 @@ class TracklintServer(LanguageServer):
         self.checks = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracklint-check")
         self.indexers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tracklint-index")
         self.pending: dict[str, asyncio.Task] = {}
+        self.running: set[str] = set()  # documents being checked now
+        self.dirty: set[str] = set()  # ... that changed meanwhile
         self.checked: dict[str, Checked] = {}
         self.debounce = DEBOUNCE_SECONDS
         self.indexing: set[int] = set()
@@ -104,8 +108,20 @@ class TracklintServer(LanguageServer):
         return checked
 
     async def publish(self, uri: str, delay: float) -> None:
-        """Check the document once it has been still for ``delay`` seconds; publish its findings."""
+        """After ``delay`` seconds, check the document and publish its findings; again as long
+        as it changed during the check."""
         await asyncio.sleep(delay)
+        self.running.add(uri)
+        try:
+            while True:
+                self.dirty.discard(uri)
+                await self._publish_once(uri)
+                if uri not in self.dirty:
+                    return
+        finally:
+            self.running.discard(uri)
+
+    async def _publish_once(self, uri: str) -> None:
         document = self.workspace.text_documents.get(uri)
         if document is None:
             return
@@ -118,6 +134,11 @@ class TracklintServer(LanguageServer):
             uri=uri, version=version, diagnostics=features.diagnostics(checked, self.lines())))
 
     def schedule(self, uri: str, delay: float) -> None:
+        """Check the document soon: now (after ``delay``), or, while it is being checked, once
+        more when that check ends."""
+        if uri in self.running:
+            self.dirty.add(uri)
+            return
         pending = self.pending.pop(uri, None)
         if pending is not None:
             pending.cancel()
