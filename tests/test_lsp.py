@@ -304,3 +304,30 @@ async def test_add_event_to_the_plan_then_reload_clears_the_finding(client: Lang
         await published(client, uri, lambda: client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(
             changes=[lsp.FileEvent(uri=plan_uri, type=lsp.FileChangeType.Changed)])))
         await close_doc(client, workspace, rel)
+
+
+async def test_a_burst_of_changes_ends_with_the_findings_of_the_last_text(client: LanguageClient, workspace: Path) -> None:
+    rel = DOCS["swift"]
+    uri = uri_of(workspace, rel)
+    text = (workspace / rel).read_text()
+    await open_doc(client, workspace, rel, "swift")
+    names = ["Signed Up", "Nope A", "Nope B", "Cart Viewed", "Last One"]
+    for version, name in enumerate(names, start=2):
+        client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text.replace("Brand New", name))]))
+    last = len(names) + 1
+    async with asyncio.timeout(60):
+        while True:
+            params = await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+            if params.uri == uri and params.version == last:
+                break
+    assert "`Last One` is not in the tracking plan" in " ".join(d.message for d in params.diagnostics)
+    await close_doc(client, workspace, rel)
+
+
+async def test_files_tracklint_does_not_read_get_no_findings(client: LanguageClient, workspace: Path) -> None:
+    assert await open_doc(client, workspace, "notes.yaml", "yaml", "a: 1\nanalytics.track: x\n") == []
+    assert await open_doc(client, workspace, "README.md", "markdown", 'analytics.track("Nope")\n') == []
+    await close_doc(client, workspace, "notes.yaml")
+    await close_doc(client, workspace, "README.md")

@@ -186,12 +186,18 @@ def build_index(settings: Settings, report: Progress) -> Extraction:
 
 
 def _index_child(settings: Settings, send) -> None:
-    """The index process: build the index, sending progress, then the index (or the error)."""
+    """The index process: build the index, sending progress, then the index (or the error).
+    A server that went away meanwhile (the pipe is closed) ends it quietly."""
     try:
-        index = engine.index(settings, progress=lambda done, total: send.send(("progress", done, total)))
-        send.send(("done", _slim(index)))
-    except Exception as exc:  # noqa: BLE001 - reported to the server, which logs it
-        send.send(("error", f"{type(exc).__name__}: {exc}"))
+        try:
+            index = engine.index(settings, progress=lambda done, total: send.send(("progress", done, total)))
+            send.send(("done", _slim(index)))
+        except (BrokenPipeError, EOFError):
+            return
+        except Exception as exc:  # noqa: BLE001 - reported to the server, which logs it
+            send.send(("error", f"{type(exc).__name__}: {exc}"))
+    except (BrokenPipeError, EOFError):
+        return
     finally:
         send.close()
 
