@@ -91,6 +91,14 @@ def _python_module_paths(here: str, module: str) -> list[str]:
 _FUNC_DECLARATION = re.compile(rb"\bfunc?\b[^\n(){}=;]*$")
 _SWIFT_KOTLIN_ACCESSORS = ("rawValue", "value", "eventName")
 
+#: ``void track(`` / ``public static <T> List<T> track(``: a type (not a keyword) right before
+#: the name makes it a declaration; ``return track(`` and ``new Track(`` stay calls.
+_JAVA_DECLARATION = re.compile(
+    rb"(?:^|[\s(){};=,@])(?!(?:return|new|throw|else|case|yield|assert|do)\b)"
+    rb"[A-Za-z_$][\w$.]*(?:<[^\n(){};=]*>)?(?:\s*\[\s*\])*\s+$")
+#: Accessors that may end a reference to an enum constant's value (``Events.SIGNED_UP.value``).
+_JAVA_ACCESSORS = ("value", "eventName", "name", "getValue", "getEventName", "getName")
+
 _JS = dict(family="js", extractor="tracklint.extract.javascript", module_paths=_js_module_paths)
 
 LANGUAGES: tuple[Language, ...] = (
@@ -111,6 +119,11 @@ LANGUAGES: tuple[Language, ...] = (
              declaration=_FUNC_DECLARATION,
              not_code=frozenset({"string_content", "line_comment", "block_comment",
                                  "character_literal"})),
+    Language("java", "java", (".java",), ("tree_sitter_java", "language"),
+             "tracklint.extract.java", shared_namespace=_JAVA_ACCESSORS,
+             declaration=_JAVA_DECLARATION,
+             not_code=frozenset({"string_fragment", "multiline_string_fragment", "escape_sequence",
+                                 "line_comment", "block_comment", "character_literal"})),
 )
 
 BY_NAME: dict[str, Language] = {language.name: language for language in LANGUAGES}
