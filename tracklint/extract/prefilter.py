@@ -39,6 +39,7 @@ import os
 import re
 from typing import Iterable, Sequence
 
+from tracklint.extract import languages
 from tracklint.extract.base import CallSpec
 from tracklint.extract.presets import method_names
 
@@ -80,20 +81,26 @@ class Prefilter:
     ``extra_needles``: wrapper or constant names the engine wants to find)."""
 
     def __init__(self, specs: Iterable[CallSpec], extra_needles: Iterable[str] = ()) -> None:
-        names = set(method_names(specs)) | {n for n in extra_needles if n}
-        self.names: tuple[str, ...] = tuple(sorted(names))
+        specs = list(specs)
+        extra = {n for n in extra_needles if n}
+        self.names: tuple[str, ...] = tuple(sorted(set(method_names(specs)) | extra))
         self.needles: tuple[bytes, ...] = tuple(n.encode("utf-8") for n in self.names)
-        self._search = self._compile()
+        self._search = self._compile(self.names)
+        # a file is searched for the names its own language's specs use
+        self._by_language = {language: self._compile(sorted(method_names(specs, language) | extra))
+                             for language in languages.NAMES}
 
-    def _compile(self):
+    @staticmethod
+    def _compile(names: Iterable[str]):
         # google-re2: one linear-time DFA pass for every needle (see words_regex)
-        pattern = words_regex(self.needles)
+        pattern = words_regex(tuple(n.encode("utf-8") for n in names))
         return pattern.search if pattern is not None else None
 
-    def may_contain(self, data: bytes) -> bool:
+    def may_contain(self, data: bytes, language: str | None = None) -> bool:
         """True unless ``data`` certainly holds no call (sound: never false for a file in
-        which extraction finds a call)."""
-        search = self._search
+        which extraction finds a call). With ``language``, only the names of the specs of that
+        language are searched (the specs of other languages cannot match there)."""
+        search = self._by_language.get(language, self._search) if language else self._search
         if search is None:
             return False
         if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with BOM: the extractor transcodes

@@ -486,6 +486,8 @@ def build_specs(presets: Iterable[str], wrappers: Iterable[dict[str, Any]] = ())
     return specs
 
 
-def method_names(specs: Iterable[CallSpec]) -> set[str]:
-    """Every method/function name the specs can match: the pre-filter's needles."""
-    return {spec.method for spec in specs}
+def method_names(specs: Iterable[CallSpec], language: str | None = None) -> set[str]:
+    """Every method/function name the specs can match (in files of ``language``, when given):
+    the pre-filter's needles. A name one language's SDK uses (mixpanel-java's ``set``,
+    ``append``) is no needle in the files of another."""
+    return {spec.method for spec in specs if language is None or language in spec.languages}
