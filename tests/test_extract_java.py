@@ -104,6 +104,9 @@ def test_rudder_sdk_java_is_told_from_segment_by_the_declared_type():
     field = one("class S {\n    private final RudderAnalytics analytics = RudderAnalytics.builder(k).build();\n"
                 '    void f() { analytics.enqueue(TrackMessage.builder("X")); }\n}\n')
     assert field.sdk == "rudderstack"
+    qualified = one(method('analytics.enqueue(TrackMessage.builder("X"));',
+                           "com.rudderstack.sdk.java.analytics.RudderAnalytics analytics"))
+    assert qualified.sdk == "rudderstack"
 
 
 def test_var_is_bound_by_what_its_initialiser_builds():

@@ -36,19 +36,16 @@ from __future__ import annotations
 import functools
 import re
 
-from tree_sitter import Node, Query, QueryCursor
+from tree_sitter import Node, Query
 
 from tracklint.extract import driver, languages
 from tracklint.extract.base import (
-    Arg,
     CallSpec,
-    Directive,
     FileExtraction,
     RawCall,
     SourceText,
     Value,
     literal,
-    parse_directive,
     spec_index,
     unknown,
 )
@@ -173,46 +170,34 @@ def _type_name(node: Node | None, text) -> str | None:
     name = re.sub(r"\s+", "", text(node))
     if name == "var" or "@" in name:
         return None
-    return re.sub(r"<[^<>]*>", "", name)
+    parts = re.sub(r"<[^<>]*>", "", name).split(".")
+    while len(parts) > 1 and parts[0][:1].islower():  # com.segment.analytics.Analytics
+        parts.pop(0)
+    return ".".join(parts)
 
 
-class _Reader:
+class _Reader(driver.FileReader):
     """Per-file knowledge: constants, locals, bindings, and the expression-to-Value conversion."""
 
     def __init__(self, source: SourceText) -> None:
-        self.source = source
+        super().__init__(source)
         self.shapes = value_shapes(LANGUAGE)
         #: the classes of the message builders (``TrackMessage`` of ``TrackMessage.builder``)
         self.message_types = {k.rsplit(".", 1)[0] for k in self.shapes.message_builders}
-        self.constants: dict[str, str | None] = {}  # qualified name -> value (None: ambiguous)
-        self.members: dict[str, str | None] = {}  # field name -> value, for unqualified use
-        #: (scope start, name) -> the initialiser of a local assigned once (None: reassigned)
-        self.locals: dict[tuple[int, str], Node | None] = {}
-        self.bindings: dict[str, str] = {}
+        #: (scope start, name) -> the initialiser of a local assigned once (None: reassigned);
+        #: Java locals may hold any value, so they are kept as nodes, not as strings
+        self.initialisers: dict[tuple[int, str], Node | None] = {}
         self.imports: dict[str, tuple[str, str]] = {}
-        #: method-name starts of unmatched candidates with an unreadable part (see recover)
-        self.doubtful: set[int] = set()
         self.package = ""
         self._resolving: set[int] = set()  # locals being resolved (a = b; b = a)
-
-    def text(self, node: Node) -> str:
-        return self.source.text(node.start_byte, node.end_byte)
 
     def span(self, node: Node):
         return self.source.span(node.start_byte, node.end_byte)
 
-    @staticmethod
-    def _put(table: dict, key, value) -> None:
-        table[key] = None if key in table and table[key] != value else value
-
     # -- declarations -------------------------------------------------------------------------
 
     def collect(self, root: Node, result: FileExtraction) -> None:
-        captures = {
-            # capture order is not stable between parses: read declarations in source order
-            name: sorted(nodes, key=lambda n: (n.start_byte, n.end_byte))
-            for name, nodes in QueryCursor(_declarations_query()).captures(root).items()
-        }
+        captures = self.captures(_declarations_query(), root)
         for node in captures.get("package", ()):
             name = next((c for c in node.children if c.type in ("scoped_identifier", "identifier")), None)
             if name is not None:
@@ -227,7 +212,7 @@ class _Reader:
         for node in captures.get("assigned", ()):
             key = self._declaring_scope(node, self.text(node))
             if key is not None:
-                self.locals[key] = None
+                self.initialisers[key] = None
         for node in captures.get("entry", ()):
             self._enum_constant(node, result)
         for node in captures.get("param", ()):
@@ -236,10 +221,10 @@ class _Reader:
             if name is not None and bound is not None:
                 self.bindings.setdefault(self.text(name), "new:" + bound)
         for node in captures.get("comment", ()):
-            self._comment(node, result)
+            self.directive(node, result)
 
     def _export(self, key: str, value: str, result: FileExtraction) -> None:
-        self._put(self.constants, key, value)
+        self.put(self.constants, key, value)
         result.exports[key] = value
         if self.package:
             result.exports[f"{self.package}.{key}"] = value
@@ -274,9 +259,9 @@ class _Reader:
             if string is None:
                 continue
             self._export(".".join(names + [name]), string, result)
-            self._put(self.members, name, string)
+            self.put(self.members, name, string)
             if len(names) > 1:
-                self._put(self.constants, ".".join(names[-1:] + [name]), string)
+                self.put(self.constants, ".".join(names[-1:] + [name]), string)
 
     def _local(self, node: Node) -> None:
         type_name = _type_name(node.child_by_field_name("type"), self.text)
@@ -284,7 +269,7 @@ class _Reader:
         for name, value in self._declarators(node):
             self._bind(name, type_name, value)
             key = (scope, name)
-            self.locals[key] = None if key in self.locals else value
+            self.initialisers[key] = None if key in self.initialisers else value
 
     def _bind(self, name: str, type_name: str | None, value: Node | None) -> None:
         """Bind ``name`` to its declared type, or for ``var`` to what its initialiser builds."""
@@ -347,20 +332,6 @@ class _Reader:
                             if p.type == "formal_parameter" and p.child_by_field_name("name")]
         return []
 
-    def _comment(self, node: Node, result: FileExtraction) -> None:
-        text = self.text(node)
-        parsed = parse_directive(text)
-        if parsed is None:
-            return
-        codes, file_level = parsed
-        span = self.span(node)
-        data = self.source.data
-        line_start = data.rfind(b"\n", 0, node.start_byte) + 1
-        result.directives.append(Directive(
-            line=span.line, codes=codes, file_level=file_level, column=span.column,
-            end_column=span.end_column if span.end_line == span.line else span.column + len(text),
-            own_line=not data[line_start:node.start_byte].strip()))
-
     # -- calls --------------------------------------------------------------------------------
 
     def specs_for(self, raw: RawCall, specs: list[CallSpec]) -> tuple[CallSpec, ...]:
@@ -377,15 +348,9 @@ class _Reader:
     def raw_call(self, call: Node, method: Node, arguments: Node) -> RawCall:
         target = call.child_by_field_name("object")
         parts = self.receiver_parts(target) if target is not None else []
-        args = [Arg(self.value(expr), position=i) for i, expr in enumerate(_named(arguments))]
-        return RawCall(
-            method=self.text(method),
-            receiver_parts=parts,
-            receiver_text=re.sub(r"\s+", "", self.text(target)) if target is not None else "",
-            args=args,
-            span=self.span(call),
-            language=LANGUAGE,
-        )
+        receiver_text = re.sub(r"\s+", "", self.text(target)) if target is not None else ""
+        return self.raw(call, method, parts, receiver_text,
+                        self.args((None, expr) for expr in _named(arguments)))
 
     def receiver_parts(self, node: Node) -> list[str]:
         """The receiver chain, outermost name first, with calls and casts removed."""
@@ -524,7 +489,7 @@ class _Reader:
         scope that declares it), or None for a field or parameter."""
         parent = node.parent
         while parent is not None and parent.type not in _TYPES:
-            if parent.type in _SCOPES and (parent.start_byte, name) in self.locals:
+            if parent.type in _SCOPES and (parent.start_byte, name) in self.initialisers:
                 return parent.start_byte, name
             parent = parent.parent
         return None
@@ -535,7 +500,7 @@ class _Reader:
         key = self._declaring_scope(node, name)
         if key is None:
             return None
-        initialiser = self.locals[key]
+        initialiser = self.initialisers[key]
         if initialiser is None or initialiser.start_byte in self._resolving \
                 or initialiser.start_byte <= node.start_byte < initialiser.end_byte:
             return unknown(name, ref=name)
