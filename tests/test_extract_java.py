@@ -349,7 +349,27 @@ def test_open_dynamic_and_null_properties():
     assert got["B"] == ("none", None)
     assert got["C"][0] == "dynamic"  # a copy of an unknown map
     assert got["D"] == ("open", {"...": True})
-    assert got["E"] == ("open", {"...": True})  # a local map may get keys after its declaration
+    assert got["E"] == ("open", {"k": 1, "...": True})  # its puts before the call, and maybe more
+
+
+def test_a_local_map_gets_the_properties_its_puts_add_before_the_call():
+    result = run(method(
+        "        JSONObject props = new JSONObject();\n"
+        "        try {\n"
+        '            props.put("plan", "pro");\n'
+        '            props.put("seats", 3).put("trial", true);\n'
+        "        } catch (JSONException e) { }\n"
+        '        mixpanel.track("Plan Selected", props);\n'
+        '        props.put("after", 1);\n'
+        "        Map<String, Object> other = new HashMap<>();\n"
+        '        other.put("k", 1);\n'
+        "        other = copy;\n"
+        '        mixpanel.track("Copied", other);', "MixpanelAPI mixpanel, Map<String, Object> copy"))
+    got = [(c.event, c.properties_kind, shape(c.properties)) for c in result.calls]
+    assert got == [
+        ("Plan Selected", "open", {"plan": "pro", "seats": 3, "trial": True, "...": True}),
+        ("Copied", "dynamic", "?other"),  # reassigned: its value is not known
+    ]
 
 
 def test_anonymous_classes_are_not_objects():

@@ -80,6 +80,7 @@ _DECLARATIONS_QUERY = """
 (package_declaration) @package
 (assignment_expression left: (identifier) @assigned)
 (update_expression (identifier) @assigned)
+(expression_statement (method_invocation) @statement)
 [(line_comment) (block_comment)] @comment
 """
 
@@ -187,6 +188,8 @@ class _Reader(driver.FileReader):
         #: (scope start, name) -> the initialiser of a local assigned once (None: reassigned);
         #: Java locals may hold any value, so they are kept as nodes, not as strings
         self.initialisers: dict[tuple[int, str], Node | None] = {}
+        #: (scope start, name) -> the ``name.put(k, v)`` statements on that local, in order
+        self.puts: dict[tuple[int, str], list[Node]] = {}
         self.imports: dict[str, tuple[str, str]] = {}
         self.package = ""
         self._resolving: set[int] = set()  # locals being resolved (a = b; b = a)
@@ -213,6 +216,8 @@ class _Reader(driver.FileReader):
             key = self._declaring_scope(node, self.text(node))
             if key is not None:
                 self.initialisers[key] = None
+        for node in captures.get("statement", ()):
+            self._statement(node)
         for node in captures.get("entry", ()):
             self._enum_constant(node, result)
         for node in captures.get("param", ()):
@@ -296,6 +301,21 @@ class _Reader(driver.FileReader):
                 return None
             node = target
         return None
+
+    def _statement(self, call: Node) -> None:
+        """Record ``props.put("k", v);`` (or a chain of puts) on a local variable."""
+        target = call
+        for _ in range(MAX_DEPTH):
+            name = target.child_by_field_name("name")
+            if name is None or self.text(name) not in _PUT_METHODS:
+                return
+            target = target.child_by_field_name("object")
+            if target is None or target.type != "method_invocation":
+                break
+        if target is not None and target.type == "identifier":
+            key = self._declaring_scope(call, self.text(target))
+            if key is not None:
+                self.puts.setdefault(key, []).append(call)
 
     def _constant_string(self, value: Node) -> str | None:
         found = self.value(value)
@@ -495,8 +515,9 @@ class _Reader(driver.FileReader):
         return None
 
     def _local_value(self, node: Node, name: str, depth: int) -> Value | None:
-        """The value of a local variable assigned once, where it is declared. An object may
-        still get properties later (``props.put(k, v)``), so it is open."""
+        """The value of a local variable assigned once, where it is declared, with the
+        properties its ``put`` statements before ``node`` add. The object stays open: a put
+        may be conditional, or the map may change in ways not read here (``putAll``)."""
         key = self._declaring_scope(node, name)
         if key is None:
             return None
@@ -513,8 +534,21 @@ class _Reader(driver.FileReader):
             found.kind = "constant"
         if found.properties is not None:
             found.open = True
+            for put in self.puts.get(key, ()):
+                if initialiser.end_byte <= put.start_byte and put.end_byte <= node.start_byte:
+                    self._puts(put, found.properties, depth)
         found.ref = found.ref or name
         return found
+
+    def _puts(self, statement: Node, properties: dict[str, Value], depth: int) -> None:
+        """Apply ``local.put(k, v).put(k2, v2)`` to ``properties``, innermost call first."""
+        chain = []
+        current: Node | None = statement
+        while current is not None and current.type == "method_invocation" and len(chain) < MAX_DEPTH:
+            chain.append(current)
+            current = current.child_by_field_name("object")
+        for call in reversed(chain):
+            self._put_call(call, properties, depth, bare=False)
 
     def _creation(self, node: Node, text: str, span, depth: int) -> Value:
         """``new X(...)``: a property builder (empty, copied from a map, or double-brace
