@@ -206,6 +206,15 @@ def test_amplitude_shapes(statement: str, expected: tuple) -> None:
     assert summary(one(method(statement, "Amplitude client, Amplitude amplitude"))) == expected
 
 
+def test_amplitude_java_event_fields_set_before_the_call():
+    call = one(method(
+        '        Event event = new Event("Song Played", userId);\n'
+        '        event.eventProperties = new JSONObject().put("genre", "jazz");\n'
+        "        client.logEvent(event);\n"
+        '        event.eventProperties = new JSONObject().put("late", 1);', "Amplitude client, String userId"))
+    assert (call.sdk, call.event, shape(call.properties)) == ("amplitude", "Song Played", {"genre": "jazz"})
+
+
 # -- receivers and lookalikes ------------------------------------------------------------------
 
 

@@ -81,6 +81,8 @@ _DECLARATIONS_QUERY = """
 (assignment_expression left: (identifier) @assigned)
 (update_expression (identifier) @assigned)
 (expression_statement (method_invocation) @statement)
+(expression_statement (assignment_expression
+  left: (field_access object: (identifier) field: (identifier)) operator: "=") @field_set)
 [(line_comment) (block_comment)] @comment
 """
 
@@ -188,8 +190,10 @@ class _Reader(driver.FileReader):
         #: (scope start, name) -> the initialiser of a local assigned once (None: reassigned);
         #: Java locals may hold any value, so they are kept as nodes, not as strings
         self.initialisers: dict[tuple[int, str], Node | None] = {}
-        #: (scope start, name) -> the ``name.put(k, v)`` statements on that local, in order
+        #: (scope start, name) -> the ``name.put(k, v)`` statements on that local, in order, and
+        #: its field assignments ``name.eventProperties = v`` (for keyed constructors' objects)
         self.puts: dict[tuple[int, str], list[Node]] = {}
+        self.field_sets: dict[tuple[int, str], list[Node]] = {}
         self.imports: dict[str, tuple[str, str]] = {}
         self.package = ""
         self._resolving: set[int] = set()  # locals being resolved (a = b; b = a)
@@ -218,6 +222,11 @@ class _Reader(driver.FileReader):
                 self.initialisers[key] = None
         for node in captures.get("statement", ()):
             self._statement(node)
+        for node in captures.get("field_set", ()):
+            target = node.child_by_field_name("left").child_by_field_name("object")
+            key = self._declaring_scope(node, self.text(target))
+            if key is not None:
+                self.field_sets.setdefault(key, []).append(node)
         for node in captures.get("entry", ()):
             self._enum_constant(node, result)
         for node in captures.get("param", ()):
@@ -537,8 +546,21 @@ class _Reader(driver.FileReader):
             for put in self.puts.get(key, ()):
                 if initialiser.end_byte <= put.start_byte and put.end_byte <= node.start_byte:
                     self._puts(put, found.properties, depth)
+            if found.ctor is not None and found.ctor.rsplit(".", 1)[-1] in self.shapes.constructor_keys:
+                for assignment in self.field_sets.get(key, ()):
+                    if initialiser.end_byte <= assignment.start_byte and assignment.end_byte <= node.start_byte:
+                        self._field_set(assignment, found.properties, depth)
         found.ref = found.ref or name
         return found
+
+    def _field_set(self, assignment: Node, properties: dict[str, Value], depth: int) -> None:
+        """``event.eventProperties = v`` on an object of a keyed constructor (``new Event(...)``)."""
+        field = assignment.child_by_field_name("left").child_by_field_name("field")
+        right = assignment.child_by_field_name("right")
+        if field is not None and right is not None:
+            item = self.value(right, depth + 1)
+            item.key_span = self.span(field)
+            properties[self.text(field)] = item
 
     def _puts(self, statement: Node, properties: dict[str, Value], depth: int) -> None:
         """Apply ``local.put(k, v).put(k2, v2)`` to ``properties``, innermost call first."""
@@ -769,7 +791,7 @@ def _unescape(escape: str) -> str | None:
         return chr(int(digits, 16)) if re.fullmatch(r"[0-9A-Fa-f]{4}", digits) else None
     if re.fullmatch(r"[0-7]{1,3}", body) and int(body, 8) < 256:
         return chr(int(body, 8))
-    if body.startswith("\n") or body.startswith("\r"):
+    if body.startswith(("\n", "\r")):
         return ""  # a text block's line continuation
     return None
 
