@@ -1,9 +1,9 @@
 """Java extractor: analytics calls in ``.java`` files, read with tree-sitter-java.
 
-It finds the method invocations whose name is one the specs know (a tree-sitter query with an
-``#any-of?`` predicate), turns their arguments into :class:`~tracklint.extract.base.Value`
-records and lets :func:`~tracklint.extract.base.match_call` decide which SDK they belong to.
-Java specifics handled here:
+The shared driver (:mod:`tracklint.extract.driver`) finds the method invocations whose name is
+one the specs know; this module gives it the calls query, the call-shape hook and the per-file
+reader, which turns arguments into :class:`~tracklint.extract.base.Value` records. Java
+specifics handled here:
 
 * receivers: ``analytics``, ``this.analytics``, ``Analytics.with(context)``,
   ``Amplitude.getInstance()``; a field, parameter or local declared with a type
@@ -22,7 +22,9 @@ Java specifics handled here:
   (``Events.SIGNED_UP``), enum constants' constructor arguments
   (``Events.SIGNED_UP.eventName`` or ``Events.SIGNED_UP.getEventName()``) and ``.name()``,
   local variables assigned once in their method (strings and message builders:
-  ``MessageBuilder b = TrackMessage.builder("X"); analytics.enqueue(b)``);
+  ``MessageBuilder b = TrackMessage.builder("X"); analytics.enqueue(b)``; maps with the
+  ``props.put(k, v)`` statements before the call, left open; keyed constructors' objects with
+  the fields set before the call, ``event.eventProperties = ...``);
 * ``imports``: ``import static com.acme.Events.SIGNED_UP`` ->
   ``{"SIGNED_UP": ("com.acme.Events", "SIGNED_UP")}``; exports are also package-qualified.
 
