@@ -8,6 +8,7 @@ that are findings (a syntax error, a skipped changed file), inline suppressions 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from tracklint import suppress
@@ -40,6 +41,48 @@ def diagnose(settings: Settings, plan: Plan, files: list[FileExtraction], notice
     if settings.baseline is not None:
         diagnostics = suppress.apply_baseline(diagnostics, suppress.load_baseline(settings.baseline))
     return diagnostics
+
+
+#: A plan rule (below error severity) with more findings than this in one run is shown as one
+#: summary finding: a plan written by ``init`` has no descriptions, and one TL103 per event
+#: buried the findings about the code (issue #13).
+GROUP_OVER = 3
+_NAMED = re.compile(r"`([^`]+)`")
+
+
+def group_plan_findings(diagnostics: list[Diagnostic], select: tuple[str, ...]) -> list[Diagnostic]:
+    """``diagnostics`` with each plan rule's findings folded into one summary finding when
+    there are more than :data:`GROUP_OVER` of them, unless ``select`` names the rule by its
+    exact code (``--select TL103`` lists each one). Errors and suppressed findings are kept as
+    they are; a baseline applies to the single findings (before this step)."""
+    groups: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        rule = RULES.get(d.code)
+        if (rule is not None and rule.SCOPE == "plan" and d.suppressed is None
+                and d.severity.rank < Severity.ERROR.rank and d.code not in select):
+            groups.setdefault(d.code, []).append(d)
+    folded = {code: found for code, found in groups.items() if len(found) > GROUP_OVER}
+    if not folded:
+        return diagnostics
+    gone = {id(d) for found in folded.values() for d in found}
+    out = [d for d in diagnostics if id(d) not in gone]
+    for code, found in folded.items():
+        out.append(_summary(RULES[code], sorted(found, key=Diagnostic.sort_key)))
+    return sorted(out, key=Diagnostic.sort_key)
+
+
+def _summary(rule, found: list[Diagnostic]) -> Diagnostic:
+    named = (_NAMED.search(d.message) for d in found)
+    names = list(dict.fromkeys(m.group(1) for m in named if m))
+    shown = ", ".join(f"`{n}`" for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    first = found[0]
+    return first.with_(
+        message=f"{rule.GROUPED.format(count=len(found))}: {shown}.",
+        help=f"list each one with `tracklint check --select {rule.CODE}`",
+        event=None,
+        key="grouped",
+        occurrence=0,
+    )
 
 
 def enabled_codes(settings: Settings) -> set[str]:

@@ -17,6 +17,7 @@ from tracklint.fsutil import write_text
 from tracklint.report.serialize import SCHEMA_VERSION, call_dict, dumps, notice_dict
 from tracklint.report.visible import visible
 from tracklint.result import Result
+from tracklint.wording import plural
 
 _KIND_STYLE = {"literal": "green", "constant": "cyan", "dynamic": "yellow", "none": "yellow"}
 
@@ -101,8 +102,8 @@ class FullScanReporter(_ScanReporter):
         events = {c.event for c in calls if c.event is not None}
         what = f" sending `{visible(self.event)}`" if self.event else ""
         console.print(Text(
-            f"\n{len(calls)} call site{'s' * (len(calls) != 1)}{what} in {len({c.path for c in calls})} file(s): "
-            f"{len(events)} distinct event name(s); "
+            f"\n{plural(len(calls), 'call site')}{what} in {plural(len({c.path for c in calls}), 'file')}: "
+            f"{plural(len(events), 'distinct event name')}; "
             + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-            + f" ({result.stats.files_listed} files listed, {result.stats.seconds:.2f}s)"
+            + f" ({plural(result.stats.files_listed, 'file')} listed, {result.stats.seconds:.2f}s)"
         ))
