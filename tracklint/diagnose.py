@@ -18,7 +18,9 @@ from tracklint.diagnostics import Diagnostic, Location, Severity, assign_occurre
 from tracklint.extract import decode
 from tracklint.extract.base import FileExtraction, Notice, TrackCall
 from tracklint.plan.model import Plan
-from tracklint.rules import RULES, skipped_change, syntax_error, unused_suppression
+from tracklint.rules import (
+    RULES, skipped_change, syntax_error, unused_suppression, unverifiable_event, unverifiable_properties,
+)
 from tracklint.rules.base import Finding, RuleContext
 
 
@@ -104,6 +106,10 @@ def enabled_codes(settings: Settings) -> set[str]:
     return codes
 
 
+#: The rules that do not apply to a wrapper's own forwarding call (TL010, TL011).
+_FORWARDING_RULES = {unverifiable_event.CODE, unverifiable_properties.CODE}
+
+
 def apply_rules(
     calls: list[TrackCall],
     plan: Plan,
@@ -114,6 +120,11 @@ def apply_rules(
 ) -> list[Diagnostic]:
     """Run every enabled rule and stamp code, name and severity on its findings."""
     diagnostics: list[Diagnostic] = []
+    forwarding = frozenset()
+    if codes & _FORWARDING_RULES and settings.wrappers:
+        from tracklint.forwarding import forwarding_calls
+
+        forwarding = forwarding_calls(settings.root, calls, settings.wrappers)
     for code in sorted(codes):
         rule = RULES[code]
         ctx = RuleContext(
@@ -122,6 +133,7 @@ def apply_rules(
             whole_project=whole_project(settings),
             renamed_from=renamed_from or {},
             since_ref=settings.changed_since,
+            forwarding=forwarding,
         )
         severity = settings.severity.get(code) or Severity.parse(rule.DEFAULT_SEVERITY)
         if rule.SCOPE == "call":

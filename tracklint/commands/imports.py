@@ -116,8 +116,8 @@ def run_init(options: InitOptions, target: Any = None) -> int:
 
     if output.exists() and not options.force:
         raise UsageError(f"{output} already exists", hint="pass --force to overwrite it")
-    found = _scan(list(options.paths), options.config)
-    calls, tests = _split_tests(found, options.include_tests)
+    found, named = _scan(list(options.paths), options.config)
+    calls, tests = _split_tests(found, named, options.include_tests)
     plan, unresolved = plan_from_calls(calls)
     from tracklint.plan.dump import dump_plan
 
@@ -132,16 +132,18 @@ def run_init(options: InitOptions, target: Any = None) -> int:
     return EXIT_SUCCESS
 
 
-def _split_tests(calls: list, include: bool) -> tuple[list, list]:
+def _split_tests(calls: list, named: list[str], include: bool) -> tuple[list, list]:
     """The calls to plan and the calls left out because they are in tests (none with
-    ``--include-tests``)."""
+    ``--include-tests``). A path is judged below the directory the command named: ``tracklint
+    init tests/fixtures/app`` asks for that directory, and its calls are planned."""
     from tracklint.testpaths import is_test_path
 
     if include:
         return calls, []
     kept, tests = [], []
     for call in calls:
-        (tests if is_test_path(call.path) else kept).append(call)
+        below = next((call.path[len(d):] for d in named if call.path.startswith(d)), call.path)
+        (tests if is_test_path(below) else kept).append(call)
     return kept, tests
 
 
@@ -162,7 +164,11 @@ def _init_notes(plan: Any, tests: list) -> list[str]:
     return lines
 
 
-def _scan(paths: list[Path], config: Path | None) -> list:
+def _scan(paths: list[Path], config: Path | None) -> tuple[list, list[str]]:
+    """The call sites under ``paths`` (default: the project), and the directories named, as
+    project-relative prefixes ending in ``/`` (longest first)."""
+    import os
+
     from tracklint.config import resolve_settings
     from tracklint.engine import scan_calls
 
@@ -174,4 +180,7 @@ def _scan(paths: list[Path], config: Path | None) -> list:
         overrides["paths"] = tuple(p.resolve() for p in paths)
         overrides["files_given"] = any(p.is_file() for p in paths)
     settings = resolve_settings(config=config, overrides=overrides)
-    return scan_calls(settings)
+    root = os.path.realpath(settings.root)
+    named = [os.path.relpath(os.path.realpath(p), root).replace(os.sep, "/") for p in paths if p.is_dir()]
+    prefixes = sorted((f"{d}/" for d in named if d != "." and not d.startswith("../")), key=len, reverse=True)
+    return scan_calls(settings), prefixes

@@ -9,7 +9,6 @@ returns the calls whose event name could not be read, for a human to plan by han
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Iterable
 
@@ -17,7 +16,7 @@ from tracklint.diagnostics import normalise_name
 from tracklint.extract.base import TrackCall, Value
 from tracklint.naming import STYLES, check_name
 from tracklint.plan.model import Conventions, Event, Plan, PropertySpec, Traits
-from tracklint.wording import plural
+from tracklint.wording import callee, one_line, plural
 
 _EVENT_KINDS = {"track": "events", "page": "pages", "screen": "screens"}
 _TRAIT_KINDS = ("identify", "group")
@@ -204,15 +203,6 @@ def _properties(group: list[TrackCall]) -> tuple[dict[str, PropertySpec], bool]:
     return props, additional
 
 
-def _one_line(text: str) -> str:
-    """``text`` on one line, runs of white space (line breaks included) folded to one space, and
-    none left around a member access (a chain written one member per line reads as ``a.b.c``)."""
-    return _MEMBER_GAP.sub(r"\1", " ".join(text.split()))
-
-
-_MEMBER_GAP = re.compile(r"\s*(\??\.)\s*")
-
-
 def unresolved_comments(unresolved: list[TrackCall]) -> list[str]:
     """Comment lines listing the calls whose event name is unknown, for the plan file."""
     if not unresolved:
@@ -223,8 +213,6 @@ def unresolved_comments(unresolved: list[TrackCall]) -> list[str]:
     ]
     for call in unresolved:
         line = call.span.line if call.span else 0
-        text = _one_line(call.event_text or "?")
-        if len(text) > 60:
-            text = text[:59] + "…"
-        lines.append(f"  {_one_line(call.path)}:{line}: {_one_line(call.receiver)}.{call.method}({text})")
+        text = one_line(call.event_text or "?", 60)
+        lines.append(f"  {one_line(call.path)}:{line}: {callee(call.receiver, call.method)}({text})")
     return lines
