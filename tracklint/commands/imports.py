@@ -116,7 +116,7 @@ def run_init(options: InitOptions, target: Any = None) -> int:
 
     if output.exists() and not options.force:
         raise UsageError(f"{output} already exists", hint="pass --force to overwrite it")
-    found, named = _scan(list(options.paths), options.config)
+    found, named, settings = _scan(list(options.paths), options.config)
     calls, tests = _split_tests(found, named, options.include_tests)
     plan, unresolved = plan_from_calls(calls)
     from tracklint.plan.dump import dump_plan
@@ -129,6 +129,10 @@ def run_init(options: InitOptions, target: Any = None) -> int:
     )
     for line in _init_notes(plan, tests):
         note(f"note: {line}")
+    from tracklint.discover import facade_notes
+
+    for line in facade_notes(settings, found):
+        note(line)
     return EXIT_SUCCESS
 
 
@@ -164,9 +168,9 @@ def _init_notes(plan: Any, tests: list) -> list[str]:
     return lines
 
 
-def _scan(paths: list[Path], config: Path | None) -> tuple[list, list[str]]:
-    """The call sites under ``paths`` (default: the project), and the directories named, as
-    project-relative prefixes ending in ``/`` (longest first)."""
+def _scan(paths: list[Path], config: Path | None) -> tuple[list, list[str], Any]:
+    """The call sites under ``paths`` (default: the project), the directories named, as
+    project-relative prefixes ending in ``/`` (longest first), and the run's settings."""
     import os
 
     from tracklint.config import resolve_settings
@@ -183,4 +187,4 @@ def _scan(paths: list[Path], config: Path | None) -> tuple[list, list[str]]:
     root = os.path.realpath(settings.root)
     named = [os.path.relpath(os.path.realpath(p), root).replace(os.sep, "/") for p in paths if p.is_dir()]
     prefixes = sorted((f"{d}/" for d in named if d != "." and not d.startswith("../")), key=len, reverse=True)
-    return scan_calls(settings), prefixes
+    return scan_calls(settings), prefixes, settings
