@@ -26,11 +26,13 @@ from tracklint.rules.base import Finding, RuleContext
 
 def diagnose(settings: Settings, plan: Plan, files: list[FileExtraction], notices: list[Notice],
              calls: list[TrackCall], scope: ChangeScope | None = None,
-             renamed: dict[tuple[str, int], str] | None = None) -> list[Diagnostic]:
+             renamed: dict[tuple[str, int], str] | None = None, *,
+             base_names: dict[str, dict[str, str]] | None = None) -> list[Diagnostic]:
     """Rules, notices (and, in a PR mode, changed files that were skipped), then inline
-    suppressions and the baseline. ``renamed``: see :func:`tracklint.change.renames`."""
+    suppressions and the baseline. ``renamed``: see :func:`tracklint.change.renames`;
+    ``base_names``: :func:`tracklint.change.planned_at_base`."""
     codes = enabled_codes(settings)
-    diagnostics = apply_rules(calls, plan, settings, codes=codes, renamed_from=renamed)
+    diagnostics = apply_rules(calls, plan, settings, codes=codes, renamed_from=renamed, base_names=base_names)
     diagnostics += _notice_diagnostics(notices, settings, codes)
     if scope is not None:
         diagnostics += _skipped_changes(notices, scope, settings, codes)
@@ -117,6 +119,7 @@ def apply_rules(
     *,
     codes: set[str],
     renamed_from: dict[tuple[str, int], str] | None = None,
+    base_names: dict[str, dict[str, str]] | None = None,
 ) -> list[Diagnostic]:
     """Run every enabled rule and stamp code, name and severity on its findings."""
     diagnostics: list[Diagnostic] = []
@@ -134,6 +137,7 @@ def apply_rules(
             renamed_from=renamed_from or {},
             since_ref=settings.changed_since,
             forwarding=forwarding,
+            base_names=base_names,
         )
         severity = settings.severity.get(code) or Severity.parse(rule.DEFAULT_SEVERITY)
         if rule.SCOPE == "call":
