@@ -39,6 +39,8 @@ _NAME_NODES = ("identifier", "simple_identifier", "property_identifier", "field_
 #: ``{ track: (e) => ... }``, ``exports.track = function (e) {...}``).
 _HOLDER_FIELDS = ("name", "key", "left")
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
+#: Largest file parsed again here (a wrapper's definition lives in a hand-written file).
+_MAX_BYTES = 4_000_000
 #: What an extractor writes for positional arguments hidden by a spread (base.match_call).
 _SPREAD = ("...args", "*args")
 
@@ -77,16 +79,21 @@ def _forwarded_names(call: TrackCall) -> list[str]:
 
 
 def _parse(root: Path, path: str, language: str) -> Any:
+    """The syntax tree of the project file ``path`` (read as extraction reads it), or None."""
     from tracklint.extract import decode
     from tracklint.extract.base import ParseTimeout, parse_bounded
     from tracklint.extract.languages import get, grammar
+    from tracklint.pool import read_with_stat
 
     if get(language) is None:
         return None
     try:
-        data, problem = decode((root / path).read_bytes() if not os.path.isabs(path) else Path(path).read_bytes())
-    except OSError:
+        raw, _ = read_with_stat(str(root / path), _MAX_BYTES, os.path.realpath(root))
+    except OSError:  # gone, not a regular file, a link out of the project
         return None
+    if raw is None:
+        return None
+    data, problem = decode(raw)
     if problem is not None:
         return None
     from tree_sitter import Parser
