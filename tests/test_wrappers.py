@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tracklint import engine
 from tracklint.config import resolve_settings
@@ -200,3 +201,22 @@ def test_a_wrappers_own_forwarding_call_is_not_unverifiable(tmp_path: Path) -> N
         ("web/track.ts", 6, "TL011"),
         ("web/tracker.js", 5, "TL010"),
     ]
+
+
+_FORWARD_TEXT = st.text(alphabet=st.sampled_from(list("fun def function track(e, p) { } => : \n\t.=\"'x")), max_size=120)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_FORWARD_TEXT, suffix=st.sampled_from([".ts", ".py", ".kt", ".swift"]),
+       start=st.integers(0, 130), length=st.integers(0, 20))
+def test_forwarding_never_raises_on_arbitrary_text(tmp_path: Path, text: str, suffix: str, start: int, length: int) -> None:
+    from tracklint.extract.base import Span, TrackCall, unknown
+    from tracklint.extract.languages import language_for
+    from tracklint.forwarding import forwarding_calls
+
+    (tmp_path / f"a{suffix}").write_text(text)
+    span = Span(1, 1, 1, 2, 1, 2, start, start + length)
+    call = TrackCall(f"a{suffix}", language_for(f"a{suffix}"), span, "segment", "analytics", "track", "track",
+                     None, "dynamic", event_text="e", properties=unknown("p"))
+    found = forwarding_calls(tmp_path, [call], [{"function": "track"}])
+    assert found <= {(f"a{suffix}", start)}
