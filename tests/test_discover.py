@@ -47,8 +47,14 @@ def test_facades_are_counted_and_lookalikes_are_not() -> None:
         "PodcastAnalytics.shared.track": (5, 1),
         "tracker.trackEvent": (5, 1),
     }
-    toml = wrapper_toml(discover(files, calls), pyproject=True)
+    facades = discover(files, calls)
+    # Swift passes the properties with a label: the declaration says so
+    assert {f.function: f.where() for f in facades} == {
+        "AnalyticsTracker.track": (0, 1), "PodcastAnalytics.shared.track": (0, "properties"), "tracker.trackEvent": (0, 1),
+    }
+    toml = wrapper_toml(facades, pyproject=True)
     assert toml.startswith('[[tool.tracklint.wrappers]]\nfunction = "AnalyticsTracker.track"\nevent = 0\n')
+    assert 'function = "PodcastAnalytics.shared.track"\nevent = 0\nproperties = "properties"' in toml
 
 
 def test_a_shape_seen_rarely_is_not_proposed() -> None:
@@ -73,6 +79,7 @@ def test_scan_proposes_the_wrapper_and_the_declaration_makes_the_calls_found(tmp
     result = runner.invoke(app, ["scan", "--no-cache", "-f", "concise"])
     assert result.exit_code == 0, result.output
     assert result.stdout.count(" custom track ") == 18 + 4 * 3  # the tests' calls are found, not proposed
+    assert result.stdout.count("ios/Shop/Player.swift") == 5
     assert "in-house tracker" not in result.stderr
 
 

@@ -16,6 +16,7 @@ verb at all, so that it stays a small fraction of the scan it follows.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
@@ -41,6 +42,10 @@ _CALL = re.compile(
 _EVENTISH = re.compile(
     rb"""(?:["'`]|\.[a-z]\w*\b(?!\s*\()|[A-Z]\w*(?:\.[A-Za-z_]\w*)+\b(?!\s*\()|[A-Z][A-Z0-9_]{2,}\b(?![\w(.]))"""
 )
+#: A label or named argument before a value: Swift ``event:``, Kotlin ``event =``, Python ``event=``.
+_LABEL = re.compile(rb"([A-Za-z_]\w*)\s*(?::(?!:)|=(?!=))\s*")
+#: The label of the second argument (after the first comma of the line's first argument).
+_NEXT_LABEL = re.compile(rb"^[^,(\[{]*,\s*([A-Za-z_]\w*)\s*(?::(?!:)|=(?![=>]))")
 _QUICK = re.compile(rb"\.\s*(?:" + _VERBS + rb")\s*\(")
 #: Receiver parts that say nothing about the tracker: the object itself, a singleton accessor.
 _SELF = frozenset({"self", "this", "it", "Self"})
@@ -56,6 +61,16 @@ class Facade:
     calls: int = 0
     files: set[str] = field(default_factory=set)
     first: tuple[str, int] = ("", 0)
+    # how the event and properties are passed at each call: a label (Swift ``properties:``,
+    # a Kotlin or Python named argument) or "" for a position
+    event_labels: Counter = field(default_factory=Counter)
+    property_labels: Counter = field(default_factory=Counter)
+
+    def where(self) -> tuple[str | int, str | int]:
+        """The wrapper's ``event`` and ``properties``: the label most calls use, else 0 and 1."""
+        event = self.event_labels.most_common(1)[0][0] if self.event_labels else ""
+        props = self.property_labels.most_common(1)[0][0] if self.property_labels else ""
+        return event or 0, props or 1
 
 
 def discover(files: Iterable[tuple[str, bytes]], calls: Iterable[TrackCall]) -> list[Facade]:
@@ -70,7 +85,9 @@ def discover(files: Iterable[tuple[str, bytes]], calls: Iterable[TrackCall]) -> 
             continue
         known = matched.get(path, ())
         for match in _CALL.finditer(data):
-            if not _EVENTISH.match(match.group(3)):
+            args = match.group(3)
+            label = _LABEL.match(args)
+            if not _EVENTISH.match(args, label.end() if label else 0):
                 continue
             method = match.group(2).decode()
             line = data.count(b"\n", 0, match.start(2)) + 1
@@ -84,6 +101,9 @@ def discover(files: Iterable[tuple[str, bytes]], calls: Iterable[TrackCall]) -> 
             if not shape.files:
                 shape.first = (path, line)
             shape.files.add(path)
+            shape.event_labels[label.group(1).decode() if label else ""] += 1
+            after = _NEXT_LABEL.search(args)
+            shape.property_labels[after.group(1).decode() if after else ""] += 1
     found = [s for s in shapes.values() if s.calls >= MIN_CALLS]
     return sorted(found, key=lambda s: (-s.calls, s.function))
 
@@ -104,7 +124,10 @@ def _function(receiver: str, method: str) -> str | None:
 def wrapper_toml(facades: list[Facade], *, pyproject: bool) -> str:
     """The wrapper declarations for ``facades``, to paste into the configuration."""
     header = "[[tool.tracklint.wrappers]]" if pyproject else "[[wrappers]]"
-    blocks = [f'{header}\nfunction = "{f.function}"\nevent = 0\nproperties = 1' for f in facades]
+    blocks = []
+    for f in facades:
+        event, props = (f'"{w}"' if isinstance(w, str) else str(w) for w in f.where())
+        blocks.append(f'{header}\nfunction = "{f.function}"\nevent = {event}\nproperties = {props}')
     return "\n\n".join(blocks) + "\n"
 
 
@@ -132,7 +155,7 @@ def facade_notes(settings: Settings, calls: list[TrackCall]) -> list[str]:
              f"reads; declare {'it' if len(facades) == 1 else 'them'} as a wrapper to check "
              f"{'it' if total == 1 else 'them'} (then run again):"]
     lines += [f"  {line}" for line in describe(facades)]
-    lines.append(f"  add to {where} (event and properties are argument positions; adjust if they differ):")
+    lines.append(f"  add to {where} (event and properties: an argument's position or label; adjust if they differ):")
     lines += [f"    {line}" if line else "" for line in wrapper_toml(facades, pyproject=pyproject).splitlines()]
     return lines
 
