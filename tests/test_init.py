@@ -90,6 +90,13 @@ def test_pages_screens_and_traits() -> None:
     assert list(plan.identify.traits) == ["email"] and unresolved == []
 
 
+def test_a_message_that_cannot_be_read_is_listed_for_planning_by_hand() -> None:
+    # Go's client.Enqueue(msg) with msg a parameter: an SDK call whose event init cannot know
+    message = call(None, path="send.go", line=4, kind="message")
+    plan, unresolved = plan_from_calls([message, call("A")])
+    assert list(plan.events) == ["A"] and unresolved == [message]
+
+
 def test_infer_style() -> None:
     assert infer_style(["order_completed", "signed_up"]) == "snake_case"
     # a convention that one planned name breaks is not inferred: the first check would report it

@@ -148,6 +148,9 @@ def plan_from_calls(calls: Iterable[TrackCall]) -> tuple[Plan, list[TrackCall]]:
         if call.kind in _TRAIT_KINDS:
             traits[call.kind].append(call)
             continue
+        if call.kind == "message":  # a send call whose message (so its event) cannot be read
+            unresolved.append(call)
+            continue
         if call.kind not in _EVENT_KINDS:
             continue
         if call.event is None:
