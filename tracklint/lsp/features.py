@@ -356,8 +356,8 @@ def fix_actions(checked: Checked, wanted: list[lsp.Diagnostic], root: str, texts
     for shown in wanted:
         data = shown.data if isinstance(shown.data, dict) else {}
         finding = by_print.get(data.get("fingerprint", ""))
-        fix = getattr(finding, "fix", None)
-        if finding is None or fix is None:
+        fix = finding.fix if finding is not None else None
+        if fix is None:
             continue
         changes: dict[str, list[lsp.TextEdit]] = {}
         for edit in fix.edits:
@@ -415,8 +415,8 @@ def _plan_insertion(plan: Plan, call: TrackCall, texts: Texts) -> lsp.TextEdit |
         return lsp.TextEdit(range=lsp.Range(start=at, end=at), new_text=_entry_text(call, indent))
     if any(re.match(rf"{table}\s*:", r) for r in rows):
         return None  # present but empty or in flow style
-    end = lsp.Position(line=len(rows), character=0)
-    prefix = "" if not rows or rows[-1].endswith("\n") else "\n"
+    end = texts.position(path, len(rows), len(rows[-1]) + 1)
+    prefix = "\n" if rows[-1] else ""  # the last line has no line break yet
     return lsp.TextEdit(range=lsp.Range(start=end, end=end), new_text=f"{prefix}{table}:\n" + _entry_text(call, 2))
 
 
