@@ -20,6 +20,7 @@ from lsprotocol import types as lsp
 from tracklint.diagnostics import Diagnostic, Severity, normalise_name
 from tracklint.extract.base import Span, TrackCall, Value
 from tracklint.lsp.project import Checked
+from tracklint.rules import RULES, docs_url
 from tracklint.plan.model import Event, Plan, PlanLocation, PropertySpec
 
 #: Where each kind of call finds its planned names.
@@ -98,8 +99,7 @@ def _diagnostic(d: Diagnostic, path: str, texts: Texts) -> lsp.Diagnostic:
         message=message,
         severity=_SEVERITY.get(d.severity, lsp.DiagnosticSeverity.Warning),
         code=d.code,
-        code_description=lsp.CodeDescription(href=f"https://github.com/tracklint/tracklint/blob/main/docs/rules/{d.code}.md")
-        if d.code.startswith("TL") else None,
+        code_description=lsp.CodeDescription(href=docs_url(d.code)) if d.code in RULES else None,
         source="tracklint",
         data={"fingerprint": d.fingerprint, "event": d.event},
     )
