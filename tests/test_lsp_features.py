@@ -94,3 +94,24 @@ def test_hover_on_a_property_lists_its_constraints(root: Path) -> None:
     line, column = 2, text.split("\n")[1].index("plan") + 1
     assert features.hover(checked, line, column) == (
         '**plan**: string (optional)\n\nThe plan chosen.\n\none of `"free"`, `"pro"` · PII')
+
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+_PROJECTS: dict[str, Projects] = {}
+
+
+@hsettings(max_examples=40, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list('analytics.track("Purchase Completed", {order_id: 1})\n é🎉\'[]:')), max_size=200),
+       name=st.sampled_from(["a.py", "a.ts", "a.tsx", "A.swift", "A.kt", "tracking-plan.yaml"]),
+       line=st.integers(1, 6), column=st.integers(1, 40))
+def test_any_text_and_any_cursor_give_answers_not_tracebacks(text: str, name: str, line: int, column: int) -> None:
+    projects = _PROJECTS.setdefault("p", Projects(str(FIXTURE)))
+    path = str(FIXTURE / "web" / name) if name != "tracking-plan.yaml" else str(FIXTURE / name)
+    checked = check_document(projects.for_path(path), path, text)
+    assert checked.problem is None or "internal error" not in checked.problem
+    texts = texts_for({path: text})
+    features.diagnostics(checked, texts)
+    features.hover(checked, line, column)
+    features.completion(checked, line, column, texts)
+    features.definition(checked, line, column, texts)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from tracklint import engine
-from tracklint.config import CONFIG_NAMES, Settings, resolve_settings
+from tracklint.config import CONFIG_NAMES, PLAN_NAMES, Settings, resolve_settings
 from tracklint.diagnostics import Diagnostic
 from tracklint.errors import TracklintError
 from tracklint.extract import language_for
@@ -41,6 +41,7 @@ class Checked:
     path: str  # absolute
     rel: str  # relative to the project root (as diagnostics name it)
     text: str
+    root: str = ""  # the project root
     result: Result | None = None
     plan: Plan | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -107,7 +108,8 @@ class Projects:
         with self.lock:
             plans = set().union(*(p.plan_files() for p in self._by_key.values())) if self._by_key else set()
             configs = {os.path.realpath(p.settings.config_file) for p in self._by_key.values() if p.settings.config_file}
-            reload = bool(real & (plans | configs)) or any(os.path.basename(p) in CONFIG_NAMES for p in paths)
+            named = {os.path.basename(p) for p in paths} & {*CONFIG_NAMES, *PLAN_NAMES}
+            reload = bool(real & (plans | configs) or named)
             if reload:
                 self._by_dir.clear()
                 self._by_key.clear()
@@ -132,7 +134,7 @@ def check_document(project: Project, path: str, text: str) -> Checked:
     plan's files. Never raises."""
     settings = project.settings
     rel = engine.project_path(os.path.abspath(path), settings.root)
-    checked = Checked(os.path.abspath(path), rel, text)
+    checked = Checked(os.path.abspath(path), rel, text, str(settings.root))
     try:
         real = os.path.realpath(path)
         if real in project.plan_files():

@@ -101,7 +101,7 @@ class TracklintServer(LanguageServer):
         try:
             project = self.project_of(path)
         except TracklintError as exc:
-            return Checked(path, path, text, problem=f"invalid configuration: {exc}")
+            return Checked(path, path, text, problem=f"invalid configuration: {exc}".replace("\n", " "))
         checked = await asyncio.get_running_loop().run_in_executor(self.checks, check_document, project, path, text)
         if uri in self.workspace.text_documents and self.text_of(uri) == text:
             self.checked[uri] = checked
@@ -345,8 +345,7 @@ async def _code_action(ls: TracklintServer, params: lsp.CodeActionParams) -> lis
         return []
     texts = ls.lines()
     ours = [d for d in params.context.diagnostics if d.source == "tracklint"]
-    root = str(ls.project_of(checked.path).settings.root)
-    return features.fix_actions(checked, ours, root, texts) + features.add_event_actions(checked, ours, texts)
+    return features.fix_actions(checked, ours, checked.root, texts) + features.add_event_actions(checked, ours, texts)
 
 
 def serve() -> None:
