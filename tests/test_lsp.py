@@ -100,6 +100,13 @@ async def close_doc(client: LanguageClient, workspace: Path, rel: str) -> None:
     assert cleared == []
 
 
+async def indexed(client: LanguageClient) -> None:
+    """Wait until the server reports its project index built ($/progress end)."""
+    async with asyncio.timeout(120):
+        while not any(isinstance(r, lsp.WorkDoneProgressEnd) for reports in client.progress_reports.values() for r in reports):
+            await asyncio.sleep(0.05)
+
+
 def tl001(diagnostics: list[lsp.Diagnostic]) -> list[tuple[int, int, str]]:
     return sorted((d.range.start.line, d.range.start.character, d.message.split("\n")[0]) for d in diagnostics if d.code == "TL001")
 
@@ -156,8 +163,11 @@ async def test_the_plan_file_gets_its_lint_and_its_loading_problems(client: Lang
     rel = "tracking-plan.yaml"
     uri = uri_of(workspace, rel)
     text = (workspace / rel).read_text()
+    await indexed(client)
     lint = await open_doc(client, workspace, rel, "yaml")
-    assert [(d.code, d.range.start.line) for d in lint] == [("TL103", at(text, "Cart Viewed").line)]
+    assert [(d.code, d.range.start.line) for d in lint] == [
+        ("TL012", at(text, "Signed Up").line), ("TL012", at(text, "Cart Viewed").line), ("TL103", at(text, "Cart Viewed").line)]
+    assert "is not sent by any call site" in lint[0].message
     broken = text.replace("revenue: {type: number}", "revenue: {type: numbr}")
     problems = await published(client, uri, lambda: client.text_document_did_change(lsp.DidChangeTextDocumentParams(
         text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),

@@ -274,10 +274,12 @@ def _text_lines(root: Path, diagnostics: list[Diagnostic], rel: str, data: bytes
     return on_disk
 
 
-def check_plan_text(settings: Settings, path: str | os.PathLike[str], text: str) -> tuple[Plan | None, list[Diagnostic]]:
+def check_plan_text(settings: Settings, path: str | os.PathLike[str], text: str, *,
+                    calls: list[TrackCall] | None = None) -> tuple[Plan | None, list[Diagnostic]]:
     """The plan at ``path`` read from ``text`` (not from disk): the plan (None when it cannot be
     loaded) and its findings: every positioned problem of loading it (code ``plan-error``), or
-    else the enabled plan rules' findings (TL1xx), each located in the file it concerns."""
+    else the enabled plan rules' findings (TL1xx), each located in the file it concerns, and,
+    given the project's ``calls``, the project rules' (an event no call sends)."""
     from tracklint.diagnose import apply_rules, enabled_codes
     from tracklint.diagnostics import Location, Severity
     from tracklint.errors import PlanError
@@ -298,6 +300,7 @@ def check_plan_text(settings: Settings, path: str | os.PathLike[str], text: str)
             out.append(Diagnostic(code=PlanError.CODE, name="plan-error", severity=Severity.ERROR, message=message,
                                   location=Location(where, line, column, line, max(width, column + 1))))
         return None, sorted(out, key=Diagnostic.sort_key)
-    codes = {code for code in enabled_codes(settings) if RULES[code].SCOPE == "plan"}
-    diagnostics = apply_rules([], plan, settings, codes=codes)
+    scopes = ("plan", "project") if calls is not None else ("plan",)
+    codes = {code for code in enabled_codes(settings) if RULES[code].SCOPE in scopes}
+    diagnostics = apply_rules(calls or [], plan, settings, codes=codes)
     return plan, sorted(diagnostics, key=Diagnostic.sort_key)

@@ -142,7 +142,8 @@ def check_document(project: Project, path: str, text: str) -> Checked:
             # from the plan as saved (its includes are read from disk either way).
             main = settings.plan is not None and real == os.path.realpath(settings.plan)
             plan_text = text if main else Path(settings.plan).read_text(encoding="utf-8", errors="replace")
-            checked.plan, diagnostics = engine.check_plan_text(settings, settings.plan, plan_text)
+            calls = project.calls({}) if project.index is not None else None
+            checked.plan, diagnostics = engine.check_plan_text(settings, settings.plan, plan_text, calls=calls)
             checked.diagnostics = [d for d in diagnostics if d.location.path == rel]
             return checked
         if language_for(path) is None:
