@@ -341,3 +341,24 @@ async def test_files_tracklint_does_not_read_get_no_findings(client: LanguageCli
     assert await open_doc(client, workspace, "README.md", "markdown", 'analytics.track("Nope")\n') == []
     await close_doc(client, workspace, "notes.yaml")
     await close_doc(client, workspace, "README.md")
+
+
+async def test_a_source_file_changed_on_disk_is_read_into_the_index(client: LanguageClient, workspace: Path) -> None:
+    await indexed(client)
+    extra = workspace / "web" / "extra.ts"
+    extra.write_text('analytics.track("Cart Viewed", { items: 2 });\n')
+    try:
+        client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(
+            changes=[lsp.FileEvent(uri=extra.as_uri(), type=lsp.FileChangeType.Created)]))
+        rel = "tracking-plan.yaml"
+        plan = (workspace / rel).read_text()
+        await open_doc(client, workspace, rel, "yaml")
+        found = await client.text_document_references_async(lsp.ReferenceParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri_of(workspace, rel)), position=at(plan, "Cart Viewed"),
+            context=lsp.ReferenceContext(include_declaration=False)))
+        assert [(loc.uri, loc.range.start.line) for loc in found] == [(extra.as_uri(), 0)]
+        await close_doc(client, workspace, rel)
+    finally:
+        extra.unlink()
+        client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(
+            changes=[lsp.FileEvent(uri=extra.as_uri(), type=lsp.FileChangeType.Deleted)]))

@@ -255,7 +255,7 @@ def _did_change(ls: TracklintServer, params: lsp.DidChangeTextDocumentParams) ->
 @SERVER.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
 def _did_save(ls: TracklintServer, params: lsp.DidSaveTextDocumentParams) -> None:
     path = to_fs_path(params.text_document.uri)
-    if path and os.path.basename(path) in (*PLAN_NAMES, *CONFIG_NAMES):
+    if path:  # a plan or configuration reloads; a source file is read again into the index
         ls.files_changed([path])
 
 
