@@ -91,6 +91,11 @@ def _python_module_paths(here: str, module: str) -> list[str]:
 _FUNC_DECLARATION = re.compile(rb"\bfunc?\b[^\n(){}=;]*$")
 _SWIFT_KOTLIN_ACCESSORS = ("rawValue", "value", "eventName")
 
+#: ``def track(`` / ``def self.track(``: a declaration.
+_RUBY_DECLARATION = re.compile(rb"\bdef\s+(?:self\s*\.\s*)?$")
+#: Ruby's constants live in one namespace once loaded (``Events::SIGNED_UP`` from any file).
+_RUBY_ACCESSORS = ("freeze",)
+
 _JS = dict(family="js", extractor="tracklint.extract.javascript", module_paths=_js_module_paths)
 
 LANGUAGES: tuple[Language, ...] = (
@@ -111,6 +116,10 @@ LANGUAGES: tuple[Language, ...] = (
              declaration=_FUNC_DECLARATION,
              not_code=frozenset({"string_content", "line_comment", "block_comment",
                                  "character_literal"})),
+    Language("ruby", "ruby", (".rb", ".rake", ".ru"), ("tree_sitter_ruby", "language"),
+             "tracklint.extract.ruby", shared_namespace=_RUBY_ACCESSORS,
+             declaration=_RUBY_DECLARATION,
+             not_code=frozenset({"string_content", "heredoc_content", "comment"})),
 )
 
 BY_NAME: dict[str, Language] = {language.name: language for language in LANGUAGES}

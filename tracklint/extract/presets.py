@@ -20,6 +20,7 @@ PY = languages.of_family("python")
 JS = languages.of_family("js")
 SWIFT = languages.of_family("swift")
 KOTLIN = languages.of_family("kotlin")
+RUBY = languages.of_family("ruby")
 LANGUAGES = languages.NAMES
 
 OBJ = ("object",)
@@ -121,12 +122,33 @@ def _segment_kotlin(sdk: str, receivers: tuple[str, ...], constructors: tuple[st
     ]
 
 
+def _segment_ruby(sdk: str, receivers: tuple[str, ...], constructors: tuple[str, ...]) -> list[CallSpec]:
+    """analytics-ruby: one hash, ``track(user_id:, event:, properties:)``, braced or bare.
+
+    The Ruby extractor reads a variable bound to ``X.new(...)`` as the receiver ``X.new``, so a
+    Ruby constructor is a receiver here (``Segment.Analytics.new``), not a ``constructors`` entry.
+    """
+    r = tuple(receivers) + tuple(f"{c}.new" for c in constructors)
+    return [
+        _spec(sdk, "track", "track", RUBY, r, [P(0, object_key="event")],
+              [P(0, object_key="properties")]),
+        _spec(sdk, "identify", "identify", RUBY, r, [], [P(0, object_key="traits")]),
+        _spec(sdk, "group", "group", RUBY, r, [], [P(0, object_key="traits")]),
+        _spec(sdk, "page", "page", RUBY, r, [P(0, object_key="name")],
+              [P(0, object_key="properties")]),
+        _spec(sdk, "screen", "screen", RUBY, r, [P(0, object_key="name")],
+              [P(0, object_key="properties")]),
+        _spec(sdk, "alias", "alias", RUBY, r, [], []),
+    ]
+
+
 #: Segment's call shapes per language family (the order is the order specs are tried in).
 _SEGMENT_FORMS = {
     "python": _segment_python,
     "js": _segment_js,
     "swift": _segment_swift,
     "kotlin": _segment_kotlin,
+    "ruby": _segment_ruby,
 }
 
 
@@ -146,6 +168,8 @@ SEGMENT = _segment_like(
         "js": ("analytics", "useAnalytics"),
         "swift": ("analytics", "Analytics.shared", "SEGAnalytics.shared", "Analytics.main"),
         "kotlin": ("analytics", "Analytics.with"),
+        # analytics-ruby's README: `Analytics = Segment::Analytics.new(write_key: ...)`
+        "ruby": ("Analytics",),
     },
     constructors={
         # bare when defined locally; module-qualified when imported (see extract/python.py)
@@ -154,6 +178,7 @@ SEGMENT = _segment_like(
         "js": ("Analytics", "AnalyticsBrowser"),
         "swift": ("Analytics",),
         "kotlin": ("Analytics",),
+        "ruby": ("Segment.Analytics", "Segment.Analytics.Client"),
     },
 )
 
@@ -164,11 +189,13 @@ RUDDERSTACK = _segment_like(
         "js": ("rudderanalytics", "rudderAnalytics", "rudderClient"),
         "swift": ("RSClient.sharedInstance", "RSClient.getInstance", "rudderClient"),
         "kotlin": ("rudderClient", "RudderClient.getInstance"),
+        "ruby": ("rudder_analytics", "rudder"),
     },
     constructors={
         "js": ("RudderAnalytics",),
         "swift": ("RSClient", "RSClient.sharedInstance"),
         "kotlin": ("RudderClient", "RudderClient.getInstance"),
+        "ruby": ("Rudder.Analytics", "Rudder.Analytics.Client"),
     },
 )
 
@@ -209,6 +236,23 @@ POSTHOG = [
           [P(keyword="userProperties"), P(1)]),
 ]
 
+# posthog-ruby: one hash, braced or bare; `PostHog.capture(...)` is the module-level client;
+# `PostHog::Client.new(...)` (a bare `Client.new` inside `module PostHog` too, see extract/ruby.py)
+RUBY_POSTHOG = ("posthog", "PostHog", "PostHog.Client.new")
+_RUBY_POSTHOG_SPECS = [
+    _spec("posthog", "capture", "track", RUBY, RUBY_POSTHOG, [P(0, object_key="event")],
+          [P(0, object_key="properties")]),
+    _spec("posthog", "identify", "identify", RUBY, RUBY_POSTHOG, [],
+          [P(0, object_key="properties")]),
+    _spec("posthog", "group_identify", "group", RUBY, RUBY_POSTHOG, [],
+          [P(0, object_key="properties")]),
+    _spec("posthog", "alias", "alias", RUBY, RUBY_POSTHOG, [], []),
+    # capture_exception(exception, distinct_id, properties): the event is always `$exception`
+    _spec("posthog", "capture_exception", "exception", RUBY, RUBY_POSTHOG, [],
+          [P(2, types=OBJ)]),
+]
+POSTHOG.extend(_RUBY_POSTHOG_SPECS)
+
 MIXPANEL = [
     # mixpanel-python: mp.track(distinct_id, event_name, properties)
     _spec("mixpanel", "track", "track", PY, ("mixpanel", "mp"), [P(keyword="event_name"), P(1)],
@@ -224,6 +268,23 @@ MIXPANEL = [
     _spec("mixpanel", "trackMap", "track", KOTLIN,
           ("mixpanel", "MixpanelAPI.getInstance", "mMixpanel"), [P(0)], [P(1)],
           constructors=("MixpanelAPI", "MixpanelAPI.getInstance")),
+]
+
+# mixpanel-ruby: `tracker = Mixpanel::Tracker.new(token)`; track(distinct_id, event, props),
+# import(api_key, distinct_id, event, props), alias(alias_id, real_id); profile updates on
+# `tracker.people` (a `Mixpanel::People`), group updates on `tracker.groups`
+_RUBY_TRACKERS = ("mixpanel", "Mixpanel.Tracker.new", "Mixpanel.Events.new")
+_RUBY_PEOPLE = ("mixpanel.people", "Mixpanel.Tracker.new.people", "Mixpanel.People.new")
+_RUBY_GROUPS = ("mixpanel.groups", "Mixpanel.Tracker.new.groups", "Mixpanel.Groups.new")
+MIXPANEL += [
+    _spec("mixpanel", "track", "track", RUBY, _RUBY_TRACKERS, [P(1)], [P(2, types=OBJ)]),
+    _spec("mixpanel", "import", "track", RUBY, _RUBY_TRACKERS, [P(2)], [P(3, types=OBJ)]),
+    _spec("mixpanel", "alias", "alias", RUBY, ("mixpanel", "Mixpanel.Tracker.new"), [], []),
+    *[_spec("mixpanel", m, "identify", RUBY, _RUBY_PEOPLE, [], [P(1, types=OBJ)])
+      for m in ("set", "set_once", "increment", "append", "union")],
+    _spec("mixpanel", "track_charge", "identify", RUBY, _RUBY_PEOPLE, [], []),
+    *[_spec("mixpanel", m, "group", RUBY, _RUBY_GROUPS, [], [P(2, types=OBJ)])
+      for m in ("set", "set_once", "union")],
 ]
 
 AMPLITUDE = [
@@ -265,6 +326,18 @@ AMPLITUDE = [
           [P(keyword="userProperties"), P(keyword="identify"), P(0)], constructors=("Amplitude",)),
 ]
 
+# Amplitude ships no Ruby SDK; the community gem amplitude-api is what Ruby apps use:
+# AmplitudeAPI.track(AmplitudeAPI::Event.new(user_id:, event_type:, event_properties:)),
+# AmplitudeAPI.send_event(event_type, user_id, device_id, options),
+# AmplitudeAPI.identify(AmplitudeAPI::Identification.new(user_id:, user_properties:))
+AMPLITUDE += [
+    _spec("amplitude", "track", "track", RUBY, ("AmplitudeAPI",),
+          [P(0, object_key="event_type")], [P(0, object_key="event_properties")]),
+    _spec("amplitude", "send_event", "track", RUBY, ("AmplitudeAPI",), [P(0)], []),
+    _spec("amplitude", "identify", "identify", RUBY, ("AmplitudeAPI",), [],
+          [P(0, object_key="user_properties")]),
+]
+
 PRESETS: dict[str, list[CallSpec]] = {
     "segment": SEGMENT,
     "rudderstack": RUDDERSTACK,
@@ -303,6 +376,9 @@ VALUE_SHAPES: dict[str, ValueShapes] = {
     "kotlin": ValueShapes(property_builders=frozenset(
         {"Properties", "Traits", "RudderProperty", "RudderTraits", "JSONObject", "ValueMap",
          "HashMap", "LinkedHashMap", "JsonObject", "BaseEvent", "EventOptions"})),
+    # amplitude-api's event and identification objects (`X.new(key: value, ...)`)
+    "ruby": ValueShapes(event_constructors=frozenset(
+        {"AmplitudeAPI.Event", "AmplitudeAPI.Identification"})),
 }
 _NO_SHAPES = ValueShapes()
 
@@ -313,7 +389,9 @@ def value_shapes(language: str) -> ValueShapes:
 
 #: ``message``: a message-style SDK's send call whose message type is not visible at the call
 #: (``client.Enqueue(msg)``): an SDK call that cannot be checked (TL010 reports it).
-KINDS = ("track", "identify", "page", "screen", "group", "alias", "message")
+#: ``exception``: an error report whose event name the SDK fixes (posthog-ruby's
+#: ``capture_exception`` sends ``$exception``): listed by ``scan``, checked by no rule.
+KINDS = ("track", "identify", "page", "screen", "group", "alias", "message", "exception")
 
 
 def wrapper_specs(wrappers: Iterable[dict[str, Any]]) -> list[CallSpec]:
