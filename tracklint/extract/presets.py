@@ -282,9 +282,13 @@ MIXPANEL += [
     _spec("mixpanel", "alias", "alias", RUBY, ("mixpanel", "Mixpanel.Tracker.new"), [], []),
     *[_spec("mixpanel", m, "identify", RUBY, _RUBY_PEOPLE, [], [P(1, types=OBJ)])
       for m in ("set", "set_once", "increment", "append", "union")],
-    _spec("mixpanel", "track_charge", "identify", RUBY, _RUBY_PEOPLE, [], []),
+    # profile operations that name properties without values to check
+    *[_spec("mixpanel", m, "identify", RUBY, _RUBY_PEOPLE, [], [])
+      for m in ("track_charge", "clear_charges", "plus_one", "unset", "remove", "delete_user")],
     *[_spec("mixpanel", m, "group", RUBY, _RUBY_GROUPS, [], [P(2, types=OBJ)])
       for m in ("set", "set_once", "union")],
+    *[_spec("mixpanel", m, "group", RUBY, _RUBY_GROUPS, [], [])
+      for m in ("remove", "unset", "delete_group")],
 ]
 
 AMPLITUDE = [

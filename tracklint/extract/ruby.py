@@ -25,7 +25,8 @@ Ruby specifics handled here:
 * string constants: ``EVENT = 'x'`` (``.freeze`` too) at any module/class nesting, found by
   their lexical name (``SIGNED_UP`` inside ``module Events``) or qualified
   (``Events::SIGNED_UP``) and exported for other files; method-local variables (strings and
-  hashes: ``hash = {event: 'X'}; Analytics.track(hash)``) assigned once before the call.
+  hashes: ``hash = {event: 'X'}; Analytics.track(hash)``): the last assignment before the call,
+  when no assignment of the name sits inside a condition or loop.
 
 Regions the parser could not read are re-read call by call by
 :func:`tracklint.extract.recover.recover`, which reports each one that may hide a call.
@@ -73,6 +74,8 @@ _HARD_SCOPES = frozenset({"method", "singleton_method", "class", "module", "sing
                           "program"})
 _SOFT_SCOPES = frozenset({"block", "do_block", "lambda"})
 _NESTING = frozenset({"class", "module"})
+#: Nodes whose children are statements run one after the other.
+_STATEMENT_LISTS = frozenset({"program", "body_statement", "block_body"})
 #: Methods that return their (string) receiver unchanged for our purposes.
 _PASS_THROUGH = frozenset({"freeze", "dup", "to_s", "to_sym", "itself", "to_str"})
 #: RSpec's memoised helpers: ``let(:client) { Client.new }`` binds ``client``.
@@ -259,8 +262,8 @@ class _Reader:
     def __init__(self, source: SourceText) -> None:
         self.source = source
         self.constants: dict[str, str | None] = {}  # qualified name -> value (None: ambiguous)
-        #: (scope node id, name) -> (assignment start, value node), None when assigned twice
-        self.locals: dict[tuple[int, str], tuple[int, Node] | None] = {}
+        #: (scope node id, name) -> [(assignment start, value node, a statement of its own)]
+        self.locals: dict[tuple[int, str], list[tuple[int, Node, bool]]] = {}
         self.mutated: set[tuple[int, str]] = set()  # locals changed after assignment (h[:k] = v)
         self.bindings: dict[str, str] = {}
         #: method-name starts of unmatched candidates with an unreadable part (see _candidate)
@@ -320,8 +323,8 @@ class _Reader:
         if left.type == "identifier" and node.type == "assignment":
             scope = _scope_of(node)
             if scope is not None:
-                key = (scope.id, name)
-                self.locals[key] = None if key in self.locals else (node.start_byte, right)
+                direct = node.parent is not None and node.parent.type in _STATEMENT_LISTS
+                self.locals.setdefault((scope.id, name), []).append((node.start_byte, right, direct))
         elif left.type in ("constant", "scope_resolution") and node.type == "assignment":
             string = self.string_of(right)
             if string is not None:
@@ -337,6 +340,9 @@ class _Reader:
         if left.type == "scope_resolution":
             dotted = self.dotted(left)
             return dotted[-1] if dotted else None
+        if left.type == "call":  # an attribute: `state.client = PostHog::Client.new(...)`
+            method = left.child_by_field_name("method")
+            return self.text(method) if method is not None else None
         return None
 
     def _export(self, parts: list[str], value: str, result: FileExtraction) -> None:
@@ -355,8 +361,12 @@ class _Reader:
             result.exports.setdefault(full, value)
 
     def _bind(self, name: str, value: Node) -> None:
-        """Bind ``name`` when ``value`` constructs something: ``X.new(...)``, ``X.new.tap {}``."""
+        """Bind ``name`` when ``value`` constructs something (``X.new(...)``, ``X.new.tap {}``)
+        or reads a name already bound (``client = state.client`` after
+        ``state.client = PostHog::Client.new``)."""
         origin = self.constructor(value)
+        if origin is None:
+            origin = self._bound_read(value)
         if origin is not None:
             held = self.bindings.get(name)
             # bound to two constructors in one file: neither is sure ("" keeps it undecided)
@@ -385,6 +395,17 @@ class _Reader:
                 dotted = self.nesting(value) + dotted
             return ".".join(dotted)
         return None
+
+    def _bound_read(self, value: Node) -> str | None:
+        """The constructor of a bound name that ``value`` reads: ``x`` or ``a.b.x`` without
+        arguments."""
+        if value.type == "call" and value.child_by_field_name("arguments") is None:
+            method = value.child_by_field_name("method")
+            value = method if method is not None else value
+        if value.type not in ("identifier", "instance_variable"):
+            return None
+        held = self.bindings.get(self.text(value).lstrip("@"))
+        return held[4:] if held else None
 
     def _reader_method(self, node: Node) -> None:
         """``def client; @client ||= X.new; end``: ``client`` is bound like ``@client``."""
@@ -605,10 +626,12 @@ class _Reader:
         while scope is not None:
             key = (scope.id, text)
             if key in self.locals:
-                found = self.locals[key]
-                if found is None or found[0] > node.start_byte or key in self.mutated:
+                # the last assignment before the use, when every assignment is a statement of
+                # its own (one inside an `if` may or may not have run)
+                before = [a for a in self.locals[key] if a[0] < node.start_byte]
+                if not before or key in self.mutated or not all(a[2] for a in self.locals[key]):
                     break
-                value = self.value(found[1], depth + 1)
+                value = self.value(before[-1][1], depth + 1)
                 if value.kind == "literal" and value.type == "string":
                     value.kind = "constant"
                 value.text, value.span, value.ref = text, span, value.ref or text
