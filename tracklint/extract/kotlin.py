@@ -32,33 +32,25 @@ from __future__ import annotations
 import functools
 import re
 
-from tree_sitter import Language, Node, Parser, Query, QueryCursor
+from tree_sitter import Language, Node, Query
 
-from tracklint.extract import languages
+from tracklint.extract import driver, languages
 from tracklint.extract.base import (
-    parse_bounded,
-    Arg,
     CallSpec,
-    Directive,
     FileExtraction,
-    Notice,
     RawCall,
     SourceText,
     Value,
     literal,
-    match_call,
-    parse_directive,
     unknown,
 )
-from tracklint.extract.presets import method_names, value_shapes
-from tracklint.extract.recover import method_pattern, recover
+from tracklint.extract.presets import value_shapes
 
 LANGUAGE = "kotlin"
 
 #: Nesting depth after which an argument expression is reported as unknown instead of analysed.
 MAX_DEPTH = 48
 
-_IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _STRING_TYPES = ("string_literal", "multiline_string_literal")
 _MAP_BUILDERS = frozenset({"mapOf", "mutableMapOf", "hashMapOf", "linkedMapOf", "sortedMapOf",
                            "emptyMap", "mapOfNotNull"})
@@ -84,141 +76,30 @@ def _language() -> Language:
 
 
 @functools.cache
-def _parser() -> Parser:
-    return Parser(_language())
-
-
-@functools.cache
 def _declarations_query() -> Query:
     return Query(_language(), _DECLARATIONS_QUERY)
 
 
-@functools.cache
-def _calls_query(names: tuple[str, ...]) -> Query | None:
-    """The query for calls of ``names``: ``recv.name(...)``, ``recv?.name(...)``, ``name(...)``."""
-    names = tuple(n for n in names if _IDENT_RE.match(n))
-    if not names:
-        return None
-    alternatives = " ".join(f'"{n}"' for n in names)
-    source = f"""
+def _calls_query(alternatives: str) -> str:
+    """Calls of the method names: ``recv.name(...)``, ``recv?.name(...)``, ``name(...)``."""
+    return f"""
 (call_expression . (navigation_expression (identifier) @method .) . (value_arguments) @args
   (#any-of? @method {alternatives})) @call
 (call_expression . (identifier) @method . (value_arguments) @args
   (#any-of? @method {alternatives})) @call
 """
-    return Query(_language(), source)
 
 
 def prepare(specs: list[CallSpec], languages: set[str]) -> None:
     """Load the grammar and compile the queries :func:`extract` uses (see
     ``tracklint.extract.prepare``)."""
-    _parser()
     _declarations_query()
-    _calls_query(tuple(sorted(method_names(specs))))
+    driver.prepare(GRAMMAR, specs)
 
 
 def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
     """Extract the analytics calls, constants, imports, bindings and directives of one file."""
-    result = FileExtraction(path=source.path, language=LANGUAGE)
-    root = parse_bounded(_parser(), source.data, ranges=source.parse_ranges()).root_node
-    ctx = _Context(source)
-    ctx.collect(root, result)
-    names = tuple(sorted(method_names(specs)))
-    query = _calls_query(names)
-    covered: set[int] = set()  # start bytes of the method names of every candidate call
-    if query is not None:
-        _calls(ctx, query, root, specs, covered, result)
-        _deep_calls(ctx, root, specs, names, covered, result)
-    if query is not None:
-        recover(source, root, names, covered, result,
-                lambda tree: _calls(ctx, query, tree, specs, covered, result), ctx.doubtful)
-    result.calls.sort(key=lambda c: (c.span.start_byte, c.span.end_byte))
-    result.directives.sort(key=lambda d: (d.line, d.column))
-    return result
-
-
-def _calls(ctx: "_Context", query: Query, root: Node, specs: list[CallSpec], covered: set[int],
-           result: FileExtraction) -> int:
-    """Match the candidate calls under ``root``; returns how many new candidates were seen."""
-    source = ctx.source
-    seen = 0
-    cursor = QueryCursor(query)
-    # tree-sitter's query cursor slows down quadratically in very deep trees (50,000 nested
-    # `listOf(` took minutes); deeper calls are found by _deep_calls instead
-    cursor.set_max_start_depth(MAX_QUERY_DEPTH)
-    for _, match in cursor.matches(root):
-        call, method = match["call"][0], match["method"][0]
-        if method.start_byte in covered:
-            continue
-        covered.add(method.start_byte)
-        seen += 1
-        try:
-            raw = ctx.raw_call(call, method, match["args"][0])
-        except RecursionError:
-            result.notices.append(
-                _notice(source, call, "internal", "expression nested too deeply to analyse")
-            )
-            continue
-        found = match_call(raw, specs, path=source.path, bindings=ctx.bindings)
-        if found is not None:
-            result.calls.append(found)
-        _doubt(ctx, call, method, found is not None)
-    return seen
-
-
-#: Nesting depth up to which calls are found by the query; deeper ones by their offsets.
-MAX_QUERY_DEPTH = 512
-#: At most this many method-name occurrences per file are checked one by one.
-MAX_DEEP_CHECKS = 2000
-
-
-def _deep_calls(ctx: "_Context", root: Node, specs: list[CallSpec], names: tuple[str, ...],
-                covered: set[int], result: FileExtraction) -> None:
-    """Find the calls the depth-limited query could not reach: jump to each occurrence of a
-    method name that no candidate accounts for and check the call shape around it."""
-    data = ctx.source.data
-    pattern = method_pattern(names)
-    if pattern is None:
-        return
-    checked = 0
-    for m in pattern.finditer(data):
-        start = m.start(1)
-        if start in covered:
-            continue
-        checked += 1
-        if checked > MAX_DEEP_CHECKS:
-            span = ctx.source.span(start, m.end(1))
-            result.notices.append(Notice(
-                ctx.source.path, "skipped",
-                f"more than {MAX_DEEP_CHECKS} deeply nested or unusual `{m.group(1).decode()}(` "
-                "occurrences; the rest of the file was not searched for calls",
-                span.line, span.column, span.end_line, span.end_column))
-            return
-        node = root.descendant_for_byte_range(start, m.end(1))
-        if node is None or node.type != "identifier" or node.start_byte != start:
-            continue
-        shape = _call_shape(node)
-        if shape is None:
-            continue
-        call, arguments = shape
-        covered.add(start)
-        try:
-            raw = ctx.raw_call(call, node, arguments)
-        except RecursionError:
-            continue
-        found = match_call(raw, specs, path=ctx.source.path, bindings=ctx.bindings)
-        if found is not None:
-            result.calls.append(found)
-        _doubt(ctx, call, node, found is not None)
-
-
-def _doubt(ctx: "_Context", call: Node, method: Node, matched: bool) -> None:
-    """A candidate that the parser only partly read and that matched no spec is not taken as
-    read: error recovery can glue a call to the junk before it (``= 3 analytics.track(...)``)."""
-    if not matched and call.has_error:
-        ctx.doubtful.add(method.start_byte)
-    else:
-        ctx.doubtful.discard(method.start_byte)
+    return driver.extract(GRAMMAR, source, specs)
 
 
 def _call_shape(method: Node) -> tuple[Node, Node] | None:
@@ -244,47 +125,22 @@ def _call_shape(method: Node) -> tuple[Node, Node] | None:
     return call, arguments
 
 
-def _notice(source: SourceText, node: Node, kind: str, message: str) -> Notice:
-    span = source.span(node.start_byte, node.end_byte)
-    return Notice(source.path, kind, message, span.line, span.column, span.end_line, span.end_column)
-
-
 def _named(node: Node) -> list[Node]:
     return [c for c in node.children if c.is_named and c.type not in ("line_comment", "block_comment")]
 
 
-class _Context:
+class _Context(driver.FileReader):
     """Per-file knowledge: constants, bindings, and the expression-to-Value conversion."""
 
     def __init__(self, source: SourceText) -> None:
-        self.source = source
-        self.constants: dict[str, str | None] = {}  # qualified name -> value (None: ambiguous)
-        self.locals: dict[str, str | None] = {}
-        self.bindings: dict[str, str] = {}
+        super().__init__(source)
         self.imports: dict[str, tuple[str, str]] = {}
-        #: method-name starts of unmatched candidates with an unreadable part (see _doubt)
-        self.doubtful: set[int] = set()
-        self.members: dict[str, str | None] = {}  # object/companion member name -> value
         self.package = ""
-
-    def text(self, node: Node) -> str:
-        return self.source.text(node.start_byte, node.end_byte)
-
-    @staticmethod
-    def _put(table: dict[str, str | None], key: str, value: str) -> None:
-        if key in table and table[key] != value:
-            table[key] = None
-        else:
-            table[key] = value
 
     # -- declarations -------------------------------------------------------------------------
 
     def collect(self, root: Node, result: FileExtraction) -> None:
-        captures = {
-            # capture order is not stable between parses: read declarations in source order
-            name: sorted(nodes, key=lambda n: (n.start_byte, n.end_byte))
-            for name, nodes in QueryCursor(_declarations_query()).captures(root).items()
-        }
+        captures = self.captures(_declarations_query(), root)
         for node in captures.get("package", ()):
             ident = next((c for c in node.children if c.type == "qualified_identifier"), None)
             if ident is not None:
@@ -299,10 +155,10 @@ class _Context:
         for node in [*captures.get("cparam", ()), *captures.get("param", ())]:
             self._parameter(node)
         for node in captures.get("comment", ()):
-            self._comment(node, result)
+            self.directive(node, result)
 
     def _export(self, key: str, value: str, result: FileExtraction) -> None:
-        self._put(self.constants, key, value)
+        self.put(self.constants, key, value)
         result.exports[key] = value
         if self.package:
             result.exports[f"{self.package}.{key}"] = value
@@ -380,14 +236,14 @@ class _Context:
             return
         names, kind = self._scope(node)
         if kind == "local":
-            self._put(self.locals, name, string)
+            self.put(self.locals, name, string)
         elif kind == "top":
             self._export(name, string, result)
         elif kind == "object" and names:
             self._export(".".join(names + [name]), string, result)
-            self._put(self.members, name, string)
+            self.put(self.members, name, string)
             if len(names) > 1:
-                self._put(self.constants, ".".join(names[-1:] + [name]), string)
+                self.put(self.constants, ".".join(names[-1:] + [name]), string)
 
     def _enum_entry(self, node: Node, result: FileExtraction) -> None:
         body = node.parent
@@ -448,30 +304,7 @@ class _Context:
                 self.bindings[name] = "new:" + ".".join(dotted)
 
     def _binding_from_type(self, name: str, type_node: Node) -> None:
-        text = re.sub(r"[\s?]", "", self.text(type_node))
-        if re.fullmatch(r"[A-Z][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*", text):
-            self.bindings.setdefault(name, "new:" + text)
-
-    def _comment(self, node: Node, result: FileExtraction) -> None:
-        text = self.text(node)
-        parsed = parse_directive(text)
-        if parsed is None:
-            return
-        codes, file_level = parsed
-        span = self.source.span(node.start_byte, node.end_byte)
-        data = self.source.data
-        line_start = data.rfind(b"\n", 0, node.start_byte) + 1
-        own_line = not data[line_start : node.start_byte].strip()
-        result.directives.append(
-            Directive(
-                line=span.line,
-                codes=codes,
-                file_level=file_level,
-                column=span.column,
-                end_column=span.end_column if span.end_line == span.line else span.column + len(text),
-                own_line=own_line,
-            )
-        )
+        self.bind_type(name, re.sub(r"[\s?]", "", self.text(type_node)))
 
     # -- calls --------------------------------------------------------------------------------
 
@@ -492,28 +325,12 @@ class _Context:
             receiver_text = receiver_text[:-1].rstrip() if receiver_text.endswith(".") else receiver_text
         else:
             parts, receiver_text = [], ""
-        args: list[Arg] = []
-        position = 0
         has_splat = any(
             c.type == "value_argument" and any(g.type == "*" for g in c.children)
             for c in arguments.children
         )
-        for label, expr in self._arguments(arguments):
-            value = self.value(expr)
-            if label is not None:
-                args.append(Arg(value, keyword=label))
-            else:
-                args.append(Arg(value, position=position))
-                position += 1
-        return RawCall(
-            method=self.text(method),
-            receiver_parts=parts,
-            receiver_text=receiver_text,
-            args=args,
-            span=self.source.span(call.start_byte, call.end_byte),
-            language=LANGUAGE,
-            has_splat=has_splat,
-        )
+        return self.raw(call, method, parts, receiver_text, self.args(self._arguments(arguments)),
+                        has_splat)
 
     def receiver_parts(self, node: Node) -> list[str]:
         """The receiver chain, outermost name first, with calls, ``?.`` and ``!!`` removed."""
@@ -1023,3 +840,6 @@ def _kotlin_string(text: str) -> str | None:
             out.append(ch)
             i += 1
     return "".join(out)
+
+
+GRAMMAR = driver.Grammar(LANGUAGE, _calls_query, _call_shape, frozenset({"identifier"}), _Context)
