@@ -37,38 +37,26 @@ from __future__ import annotations
 import functools
 import re
 
-from tree_sitter import Language, Node, Parser, Query, QueryCursor
+from tree_sitter import Node, Query
 
-from tracklint.extract import languages
+from tracklint.extract import driver, languages
 from tracklint.extract.base import (
     Arg,
     CallSpec,
-    Directive,
     FileExtraction,
-    Notice,
     RawCall,
     SourceText,
     Span,
     Value,
     literal,
-    match_call,
-    parse_bounded,
-    parse_directive,
     unknown,
 )
-from tracklint.extract.presets import method_names, value_shapes
-from tracklint.extract.recover import method_pattern, recover
+from tracklint.extract.presets import value_shapes
 
 LANGUAGE = "ruby"
 
 #: Nesting depth after which an argument expression is reported as unknown instead of analysed.
 MAX_DEPTH = 48
-#: Nesting depth up to which calls are found by the query; deeper ones by their offsets.
-MAX_QUERY_DEPTH = 512
-#: At most this many method-name occurrences per file are checked one by one.
-MAX_DEEP_CHECKS = 2000
-
-_IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*[?!]?$")
 #: Scopes whose local variables are their own (a block sees its enclosing method's locals).
 _HARD_SCOPES = frozenset({"method", "singleton_method", "class", "module", "singleton_class",
                           "program"})
@@ -92,128 +80,17 @@ _DECLARATIONS_QUERY = """
 
 
 @functools.cache
-def _language() -> Language:
-    return languages.grammar(LANGUAGE)
-
-
-@functools.cache
-def _parser() -> Parser:
-    return Parser(_language())
-
-
-@functools.cache
 def _declarations_query() -> Query:
-    return Query(_language(), _DECLARATIONS_QUERY)
+    return Query(languages.grammar(LANGUAGE), _DECLARATIONS_QUERY)
 
 
-@functools.cache
-def _calls_query(names: tuple[str, ...]) -> Query | None:
-    """The query for calls of ``names`` that have arguments: ``recv.name(...)``,
-    ``recv&.name ...``, ``name(...)``."""
-    names = tuple(n for n in names if _IDENT_RE.match(n))
-    if not names:
-        return None
-    alternatives = " ".join(f'"{n}"' for n in names)
-    source = f"""
+def _calls_query(alternatives: str) -> str:
+    """Calls of the method names that have arguments: ``recv.name(...)``, ``recv&.name ...``,
+    ``name(...)`` (a call without arguments, ``test_queue.track``, is no SDK call)."""
+    return f"""
 (call method: (identifier) @method arguments: (argument_list) @args
   (#any-of? @method {alternatives})) @call
 """
-    return Query(_language(), source)
-
-
-def prepare(specs: list[CallSpec], languages: set[str]) -> None:
-    """Load the grammar and compile the queries :func:`extract` uses (see
-    ``tracklint.extract.prepare``)."""
-    _parser()
-    _declarations_query()
-    _calls_query(tuple(sorted(method_names(specs))))
-
-
-def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
-    """Extract the analytics calls, constants, bindings and directives of one file."""
-    result = FileExtraction(path=source.path, language=LANGUAGE)
-    root = parse_bounded(_parser(), source.data, ranges=source.parse_ranges()).root_node
-    reader = _Reader(source)
-    reader.collect(root, result)
-    names = tuple(sorted(method_names(specs)))
-    query = _calls_query(names)
-    if query is None:
-        return result
-    covered: set[int] = set()  # start bytes of the method names of every candidate call
-    _calls(reader, query, root, specs, covered, result)
-    _deep_calls(reader, root, specs, names, covered, result)
-    recover(source, root, names, covered, result,
-            lambda tree: _calls(reader, query, tree, specs, covered, result), reader.doubtful)
-    result.calls.sort(key=lambda c: (c.span.start_byte, c.span.end_byte))
-    result.directives.sort(key=lambda d: (d.line, d.column))
-    return result
-
-
-def _calls(reader: "_Reader", query: Query, root: Node, specs: list[CallSpec], covered: set[int],
-           result: FileExtraction) -> None:
-    """Match the candidate calls under ``root``."""
-    cursor = QueryCursor(query)
-    # the query cursor slows down quadratically in very deep trees; deeper calls are found by
-    # _deep_calls instead
-    cursor.set_max_start_depth(MAX_QUERY_DEPTH)
-    for _, match in cursor.matches(root):
-        call, method = match["call"][0], match["method"][0]
-        if method.start_byte in covered:
-            continue
-        covered.add(method.start_byte)
-        _candidate(reader, call, method, match["args"][0], specs, result)
-
-
-def _candidate(reader: "_Reader", call: Node, method: Node, arguments: Node,
-               specs: list[CallSpec], result: FileExtraction) -> None:
-    """Read one candidate call, keep it when a spec matches, and note doubtful ones."""
-    try:
-        raw = reader.raw_call(call, method, arguments)
-    except RecursionError:
-        span = reader.source.span(call.start_byte, call.end_byte)
-        result.notices.append(Notice(reader.source.path, "internal",
-                                     "expression nested too deeply to analyse", span.line,
-                                     span.column, span.end_line, span.end_column))
-        return
-    found = match_call(raw, specs, path=reader.source.path, bindings=reader.bindings)
-    if found is not None:
-        result.calls.append(found)
-    # a candidate that the parser only partly read and that matched no spec is not taken as
-    # read: error recovery can glue a call to the junk before it
-    if found is None and call.has_error:
-        reader.doubtful.add(method.start_byte)
-    else:
-        reader.doubtful.discard(method.start_byte)
-
-
-def _deep_calls(reader: "_Reader", root: Node, specs: list[CallSpec], names: tuple[str, ...],
-                covered: set[int], result: FileExtraction) -> None:
-    """Find the calls the depth-limited query could not reach: jump to each occurrence of a
-    method name that no candidate accounts for and check the call shape around it."""
-    pattern = method_pattern(names)
-    if pattern is None:
-        return
-    checked = 0
-    for m in pattern.finditer(reader.source.data):
-        start = m.start(1)
-        if start in covered:
-            continue
-        checked += 1
-        if checked > MAX_DEEP_CHECKS:
-            span = reader.source.span(start, m.end(1))
-            result.notices.append(Notice(
-                reader.source.path, "skipped",
-                f"more than {MAX_DEEP_CHECKS} deeply nested or unusual `{m.group(1).decode()}(` "
-                "occurrences; the rest of the file was not searched for calls",
-                span.line, span.column, span.end_line, span.end_column))
-            return
-        node = root.descendant_for_byte_range(start, m.end(1))
-        if node is None or node.type != "identifier" or node.start_byte != start:
-            continue
-        shape = _call_shape(node)
-        if shape is not None:
-            covered.add(start)
-            _candidate(reader, shape[0], node, shape[1], specs, result)
 
 
 def _call_shape(method: Node) -> tuple[Node, Node] | None:
@@ -256,21 +133,14 @@ def _last_statement(body: Node | None) -> Node | None:
     return statements[-1] if statements else None
 
 
-class _Reader:
+class _Reader(driver.FileReader):
     """Per-file knowledge: constants, locals, bindings, and the expression-to-Value conversion."""
 
     def __init__(self, source: SourceText) -> None:
-        self.source = source
-        self.constants: dict[str, str | None] = {}  # qualified name -> value (None: ambiguous)
+        super().__init__(source)
         #: (scope node id, name) -> [(assignment start, value node, a statement of its own)]
-        self.locals: dict[tuple[int, str], list[tuple[int, Node, bool]]] = {}
+        self.assignments: dict[tuple[int, str], list[tuple[int, Node, bool]]] = {}
         self.mutated: set[tuple[int, str]] = set()  # locals changed after assignment (h[:k] = v)
-        self.bindings: dict[str, str] = {}
-        #: method-name starts of unmatched candidates with an unreadable part (see _candidate)
-        self.doubtful: set[int] = set()
-
-    def text(self, node: Node) -> str:
-        return self.source.text(node.start_byte, node.end_byte)
 
     def span(self, node: Node) -> Span:
         return self.source.span(node.start_byte, node.end_byte)
@@ -278,11 +148,7 @@ class _Reader:
     # -- declarations -------------------------------------------------------------------------
 
     def collect(self, root: Node, result: FileExtraction) -> None:
-        captures = {
-            # capture order is not stable between parses: read declarations in source order
-            name: sorted(nodes, key=lambda n: (n.start_byte, n.end_byte))
-            for name, nodes in QueryCursor(_declarations_query()).captures(root).items()
-        }
+        captures = self.captures(_declarations_query(), root)
         for node in captures.get("assign", ()):
             self._assignment(node, result)
         for node in captures.get("method", ()):
@@ -290,7 +156,7 @@ class _Reader:
         for node in captures.get("let", ()):
             self._let(node)
         for node in captures.get("comment", ()):
-            self._comment(node, result)
+            self.directive(node, result)
 
     def nesting(self, node: Node) -> list[str]:
         """The names of the modules and classes around ``node``, outermost first
@@ -324,7 +190,7 @@ class _Reader:
             scope = _scope_of(node)
             if scope is not None:
                 direct = node.parent is not None and node.parent.type in _STATEMENT_LISTS
-                self.locals.setdefault((scope.id, name), []).append((node.start_byte, right, direct))
+                self.assignments.setdefault((scope.id, name), []).append((node.start_byte, right, direct))
         elif left.type in ("constant", "scope_resolution") and node.type == "assignment":
             string = self.string_of(right)
             if string is not None:
@@ -351,10 +217,7 @@ class _Reader:
         if not parts:
             return
         full = ".".join(parts)
-        if full in self.constants and self.constants[full] != value:
-            self.constants[full] = None  # assigned twice with different values: ambiguous
-        else:
-            self.constants[full] = value
+        self.put(self.constants, full, value)
         for i in range(len(parts) - 1):
             result.exports.setdefault(".".join(parts[i:]), value)
         if len(parts) == 1:
@@ -430,20 +293,6 @@ class _Reader:
         if last is not None:
             self._bind(self.text(first)[1:], last)
 
-    def _comment(self, node: Node, result: FileExtraction) -> None:
-        text = self.text(node)
-        parsed = parse_directive(text)
-        if parsed is None:
-            return
-        codes, file_level = parsed
-        span = self.span(node)
-        data = self.source.data
-        line_start = data.rfind(b"\n", 0, node.start_byte) + 1
-        result.directives.append(Directive(
-            line=span.line, codes=codes, file_level=file_level, column=span.column,
-            end_column=span.end_column if span.end_line == span.line else span.column + len(text),
-            own_line=not data[line_start:node.start_byte].strip()))
-
     # -- calls --------------------------------------------------------------------------------
 
     def raw_call(self, call: Node, method: Node, arguments: Node) -> RawCall:
@@ -455,8 +304,7 @@ class _Reader:
         else:
             parts, receiver_text = [], ""
         args, has_splat = self.arguments(arguments)
-        return RawCall(method=self.text(method), receiver_parts=parts, receiver_text=receiver_text,
-                       args=args, span=self.span(call), language=LANGUAGE, has_splat=has_splat)
+        return self.raw(call, method, parts, receiver_text, args, has_splat)
 
     def arguments(self, arguments: Node, depth: int = 0) -> tuple[list[Arg], bool]:
         """The positional arguments, then the trailing hash as one more positional object and
@@ -625,11 +473,12 @@ class _Reader:
         scope = _scope_of(node)
         while scope is not None:
             key = (scope.id, text)
-            if key in self.locals:
+            if key in self.assignments:
                 # the last assignment before the use, when every assignment is a statement of
                 # its own (one inside an `if` may or may not have run)
-                before = [a for a in self.locals[key] if a[0] < node.start_byte]
-                if not before or key in self.mutated or not all(a[2] for a in self.locals[key]):
+                assignments = self.assignments[key]
+                before = [a for a in assignments if a[0] < node.start_byte]
+                if not before or key in self.mutated or not all(a[2] for a in assignments):
                     break
                 value = self.value(before[-1][1], depth + 1)
                 if value.kind == "literal" and value.type == "string":
@@ -754,3 +603,24 @@ def _number(text: str) -> int | float | None:
         return float(clean) if re.search(r"[.eE]", clean) else int(clean, 10)
     except ValueError:
         return None
+
+
+GRAMMAR = driver.Grammar(
+    language=LANGUAGE,
+    calls_query=_calls_query,
+    call_shape=_call_shape,
+    method_types=frozenset({"identifier"}),
+    reader=_Reader,
+)
+
+
+def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
+    """Extract the analytics calls, constants, bindings and directives of one file."""
+    return driver.extract(GRAMMAR, source, specs)
+
+
+def prepare(specs: list[CallSpec], languages: set[str]) -> None:
+    """Load the grammar and compile the queries :func:`extract` uses (see
+    ``tracklint.extract.prepare``)."""
+    driver.prepare(GRAMMAR, specs)
+    _declarations_query()
