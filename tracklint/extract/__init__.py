@@ -107,7 +107,8 @@ def extract_file(
     become :class:`Notice` records on the result.
 
     With ``windows`` (the default), large files are parsed only around the tracked method names
-    when that provably gives the same result (see :mod:`tracklint.extract.windows`)."""
+    when that provably gives the same result (see :mod:`tracklint.extract.windows`) and the
+    language's row allows it (``Language.windowed``)."""
     language = language or language_for(path)
     result = FileExtraction(path=path, language=language or "unknown")
     if language is None:
@@ -124,13 +125,14 @@ def extract_file(
     if is_binary(text):
         result.notices.append(Notice(path, "skipped", "file contains NUL bytes (binary); not parsed"))
         return result
-    module = importlib.import_module(languages.BY_NAME[language].extractor)
+    row = languages.BY_NAME[language]
+    module = importlib.import_module(row.extractor)
 
     def run(raw: bytes, ranges: list[tuple[int, int]] | None = None) -> FileExtraction:
         return module.extract(SourceText.from_bytes(path, language, raw, ranges), specs)
 
     try:
-        needles = _needles(spec_index(specs).methods) if windows else None
+        needles = _needles(spec_index(specs).methods) if windows and row.windowed else None
         if needles is None:
             return _normalised(run(text), text)
         from tracklint.extract.windows import extract_windowed

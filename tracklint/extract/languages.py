@@ -51,6 +51,11 @@ class Language:
     declaration: re.Pattern[bytes] | None = None
     #: Node types of string contents and comments: a method name there is text, not a call.
     not_code: frozenset[str] = frozenset()
+    #: Whether a large file may be parsed only around the tracked names
+    #: (:mod:`tracklint.extract.windows`). Its proof that the hidden text changes nothing reads
+    #: callees lexically (a name followed by ``(``); a language whose calls need no parentheses
+    #: (Ruby's ``tracker.track 'id', 'X'``) defeats it, and is parsed whole.
+    windowed: bool = True
 
 
 # --- how modules name each other --------------------------------------------------------------
@@ -119,7 +124,8 @@ LANGUAGES: tuple[Language, ...] = (
     Language("ruby", "ruby", (".rb", ".rake", ".ru"), ("tree_sitter_ruby", "language"),
              "tracklint.extract.ruby", shared_namespace=_RUBY_ACCESSORS,
              declaration=_RUBY_DECLARATION,
-             not_code=frozenset({"string_content", "heredoc_content", "comment"})),
+             not_code=frozenset({"string_content", "heredoc_content", "comment"}),
+             windowed=False),
 )
 
 BY_NAME: dict[str, Language] = {language.name: language for language in LANGUAGES}
