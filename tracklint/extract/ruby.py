@@ -421,6 +421,9 @@ class _Reader(driver.FileReader):
             return result
         if kind == "array":
             return self._array(node, text, span, depth)
+        if kind in ("string_array", "symbol_array"):  # %w[a b] / %i[a b]: bare words
+            words = [literal(self.text(c), text=self.text(c), span=self.span(c)) for c in _named(node)]
+            return Value(type="array", items=words, kind="literal", text=text, span=span)
         if kind == "identifier":
             return self._local(node, text, span, depth)
         if kind in ("constant", "scope_resolution"):
@@ -463,8 +466,6 @@ class _Reader(driver.FileReader):
     def _array(self, node: Node, text: str, span: Span, depth: int) -> Value:
         items = [self.value(c, depth + 1) for c in _named(node) if c.type != "splat_argument"]
         is_open = any(c.type == "splat_argument" for c in _named(node))
-        if text.startswith("%"):  # %w[a b] / %i[a b]: bare words
-            items = [literal(self.text(c), text=self.text(c), span=self.span(c)) for c in _named(node)]
         return Value(type="array", items=items, open=is_open, kind="literal", text=text, span=span)
 
     def _local(self, node: Node, text: str, span: Span, depth: int) -> Value:
@@ -588,9 +589,10 @@ def _escape(text: str) -> str | None:
     match = re.fullmatch(r"u([0-9A-Fa-f]{4})|u\{([0-9A-Fa-f ]+)\}|x([0-9A-Fa-f]{1,2})", body)
     if match is None:
         return None
-    if match.group(1) or match.group(3):
-        return chr(int(match.group(1) or match.group(3), 16))
-    return "".join(chr(int(h, 16)) for h in match.group(2).split())
+    codes = [int(h, 16) for h in (match.group(1) or match.group(3) or match.group(2)).split()]
+    if any(code > 0x10FFFF for code in codes):
+        return None  # not a character: Ruby rejects it too
+    return "".join(chr(code) for code in codes)
 
 
 def _number(text: str) -> int | float | None:
