@@ -459,3 +459,46 @@ def test_paren_less_call_on_a_client_bound_far_away_is_found_in_a_large_file():
     data = "".join(BLOCKS[k].format(i=i) for i, k in enumerate(["bind"] + ["filler"] * 40 + ["use"]))
     assert len(data) > 2048
     assert [(c.sdk, c.event) for c in run(data).calls] == [("mixpanel", "U41")]
+
+
+# -- scripts without a suffix --------------------------------------------------------------------
+
+SCRIPT = "#!/usr/bin/env ruby\nrequire 'segment/analytics'\nAnalytics.track(user_id: 'u', event: 'From Bin')\n"
+
+
+@pytest.mark.parametrize("use_git", [False, True])
+def test_ruby_scripts_without_suffix_are_read(tmp_path, use_git):
+    import shutil
+    import subprocess
+
+    from tracklint.files import FileStream, list_files_rel
+
+    if use_git and shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "send").write_text(SCRIPT)
+    (tmp_path / "bin" / "setup").write_text("#!/bin/sh\nAnalytics.track(event: 'shell')\n")
+    (tmp_path / "LICENSE").write_text("Analytics.track(user_id: 'u', event: 'No')\n")
+    (tmp_path / "app.rb").write_text("Analytics.track(user_id: 'u', event: 'From Rb')\n")
+    if use_git:
+        subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+        subprocess.run(["git", "-C", str(tmp_path), "add", "."], check=True)
+    listed = [rel for _, rel in list_files_rel(tmp_path, [])]
+    assert listed == ["app.rb", "bin/send"]
+    assert [rel for _, rel in FileStream(tmp_path, tmp_path)] == ["app.rb", "bin/send"]
+    assert [rel for _, rel in list_files_rel(tmp_path, [tmp_path / "bin" / "send",
+                                                        tmp_path / "bin" / "setup"])] == ["bin/send"]
+    result = extract_file("bin/send", SCRIPT.encode(), SPECS)
+    assert (result.language, [c.event for c in result.calls]) == ("ruby", ["From Bin"])
+
+
+@pytest.mark.parametrize("head, language", [
+    (b"#!/usr/bin/env ruby\n", "ruby"), (b"#!/usr/bin/ruby -w\n", "ruby"),
+    (b"#!/usr/bin/env -S ruby3.3 -W0\n", "ruby"), (b"#! /opt/jruby/bin/jruby\n", "ruby"),
+    (b"#!/bin/sh\n", None), (b"#!/usr/bin/env rubyish\n", None), (b"#!/usr/bin/env\n", None),
+    (b"puts 1\n", None), (b"", None),
+])
+def test_script_language_from_the_shebang(head, language):
+    from tracklint.extract.languages import script_language
+
+    assert script_language(head) == language

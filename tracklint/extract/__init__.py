@@ -109,7 +109,8 @@ def extract_file(
     With ``windows`` (the default), large files are parsed only around the tracked method names
     when that provably gives the same result (see :mod:`tracklint.extract.windows`) and the
     language's row allows it (``Language.windowed``)."""
-    language = language or language_for(path)
+    language = language or language_for(path) or (
+        languages.script_language(data[:languages.SHEBANG_BYTES]) if languages.may_be_script(path) else None)
     result = FileExtraction(path=path, language=language or "unknown")
     if language is None:
         return result

@@ -56,6 +56,9 @@ class Language:
     #: callees lexically (a name followed by ``(``); a language whose calls need no parentheses
     #: (Ruby's ``tracker.track 'id', 'X'``) defeats it, and is parsed whole.
     windowed: bool = True
+    #: Interpreters whose ``#!`` line makes a file without a suffix one of this language's
+    #: (``bin/deploy`` starting with ``#!/usr/bin/env ruby``): see :func:`script_language`.
+    interpreters: tuple[str, ...] = ()
 
 
 # --- how modules name each other --------------------------------------------------------------
@@ -125,12 +128,16 @@ LANGUAGES: tuple[Language, ...] = (
              "tracklint.extract.ruby", shared_namespace=_RUBY_ACCESSORS,
              declaration=_RUBY_DECLARATION,
              not_code=frozenset({"string_content", "heredoc_content", "comment"}),
-             windowed=False),
+             windowed=False, interpreters=("ruby", "jruby", "truffleruby")),
 )
 
 BY_NAME: dict[str, Language] = {language.name: language for language in LANGUAGES}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
 BY_SUFFIX: dict[str, str] = {s: language.name for language in LANGUAGES for s in language.suffixes}
+BY_INTERPRETER: dict[bytes, str] = {i.encode(): row.name for row in LANGUAGES for i in row.interpreters}
+#: How much of a file without a suffix is read to find its ``#!`` line.
+SHEBANG_BYTES = 256
+_INTERPRETER = re.compile(rb"[A-Za-z_-]+")
 
 
 def get(name: str) -> Language | None:
@@ -156,6 +163,41 @@ def language_for(path: str) -> str | None:
     if dot <= path.rfind("/") + 1 or dot <= path.rfind(os.sep) + 1:
         return None  # no suffix, or a dot file such as ".ts"
     return BY_SUFFIX.get(path[dot:].lower())
+
+
+def may_be_script(path: str) -> bool:
+    """Whether ``path`` names a file without a suffix (``bin/deploy``, not ``.envrc`` or
+    ``app.rb``), which :func:`script_language` may find to be a script, when any language has
+    interpreters."""
+    name = path[max(path.rfind("/"), path.rfind(os.sep)) + 1:]
+    return bool(BY_INTERPRETER) and bool(name) and "." not in name
+
+
+def script_language(head: bytes) -> str | None:
+    """The language whose interpreter the ``#!`` line at the start of ``head`` runs
+    (``#!/usr/bin/env ruby``, ``#!/usr/bin/ruby -w``, ``#!/usr/bin/env -S ruby3.3 -W0``), or
+    None."""
+    if not head.startswith(b"#!"):
+        return None
+    words = head[2:].split(b"\n", 1)[0].split()
+    if words and words[0].rsplit(b"/", 1)[-1] == b"env":
+        words = [w for w in words[1:] if not w.startswith(b"-") and b"=" not in w]
+    if not words:
+        return None
+    program = _INTERPRETER.match(words[0].rsplit(b"/", 1)[-1])
+    return BY_INTERPRETER.get(program.group().rstrip(b"-")) if program else None
+
+
+def read_script_language(path: str) -> str | None:
+    """:func:`script_language` of the regular file at ``path`` (None when it is not one or
+    cannot be read: a named pipe would block the reader)."""
+    try:
+        if not os.path.isfile(path):
+            return None
+        with open(path, "rb") as handle:
+            return script_language(handle.read(SHEBANG_BYTES))
+    except OSError:
+        return None
 
 
 def languages_of(paths: Iterable[str]) -> set[str]:
