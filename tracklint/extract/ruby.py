@@ -74,9 +74,9 @@ _DECLARATIONS_QUERY = """
 (assignment) @assign
 (operator_assignment) @assign
 (method) @method
-(call method: (identifier) @let_name (#any-of? @let_name "let" "let!" "subject" "subject!")) @let
+(call method: (identifier) @let_name (#any-of? @let_name {lets})) @let
 (comment) @comment
-"""
+""".format(lets=" ".join(f'"{name}"' for name in sorted(_LET_METHODS)))
 
 
 @functools.cache
