@@ -51,6 +51,11 @@ class Language:
     declaration: re.Pattern[bytes] | None = None
     #: Node types of string contents and comments: a method name there is text, not a call.
     not_code: frozenset[str] = frozenset()
+    #: What may stand between a method name and its arguments in a call, ending with what opens
+    #: the arguments (an RE2 fragment; the pre-filter appends it to the method names, see
+    #: :mod:`tracklint.extract.prefilter`). None: the name alone (languages whose calls need no
+    #: parentheses). It must over-approximate: a call the extractor reads always matches.
+    call_opener: bytes | None = None
     #: Whether a large file may be parsed only around the tracked names
     #: (:mod:`tracklint.extract.windows`). Its proof that the hidden text changes nothing reads
     #: callees lexically (a name followed by ``(``); a language whose calls need no parentheses
@@ -104,11 +109,27 @@ _RUBY_DECLARATION = re.compile(rb"\bdef\s+(?:self\s*\.\s*)?$")
 #: Ruby's constants live in one namespace once loaded (``Events::SIGNED_UP`` from any file).
 _RUBY_ACCESSORS = ("freeze",)
 
-_JS = dict(family="js", extractor="tracklint.extract.javascript", module_paths=_js_module_paths)
+# --- what may follow a method name in a call ---------------------------------------------------
+
+#: Between a method name and its arguments: anything but an identifier character, and comments
+#: (which may hold identifiers). Not only blanks: tree-sitter's error recovery skips stray
+#: characters (``track \\\n(`` in JS is still read as a call), and what the extractor reads
+#: the pre-filter must pass.
+_C_GAP = rb"(?:[^0-9A-Za-z_]|//[^\n]*|/\*(?:[^*]|\*+[^*/])*\*+/)*"
+#: Python: the same with ``#`` comments (inside brackets a call may span lines).
+_PY_OPENER = rb"(?:[^0-9A-Za-z_]|#[^\n]*)*\("
+#: JS/TS: ``track(``, ``track?.(``, ``track!(``, ``track<Props>(``.
+_JS_OPENER = _C_GAP + rb"[(<]"
+#: Swift and Kotlin: ``track(``, ``track<T>(``, and a trailing closure ``track {``.
+_SWIFT_KOTLIN_OPENER = _C_GAP + rb"[(<{]"
+
+_JS = dict(family="js", extractor="tracklint.extract.javascript", module_paths=_js_module_paths,
+           call_opener=_JS_OPENER)
 
 LANGUAGES: tuple[Language, ...] = (
     Language("python", "python", (".py", ".pyi"), ("tree_sitter_python", "language"),
-             "tracklint.extract.python", module_paths=_python_module_paths, submodule_imports=True),
+             "tracklint.extract.python", module_paths=_python_module_paths, submodule_imports=True,
+             call_opener=_PY_OPENER),
     Language("javascript", suffixes=(".js", ".mjs", ".cjs", ".jsx"),
              grammar=("tree_sitter_javascript", "language"), **_JS),
     Language("typescript", suffixes=(".ts", ".mts", ".cts"),
@@ -118,12 +139,14 @@ LANGUAGES: tuple[Language, ...] = (
              "tracklint.extract.swift", shared_namespace=_SWIFT_KOTLIN_ACCESSORS,
              declaration=_FUNC_DECLARATION,
              not_code=frozenset({"line_str_text", "multi_line_str_text", "raw_str_part",
-                                 "raw_str_end_part", "comment", "multiline_comment"})),
+                                 "raw_str_end_part", "comment", "multiline_comment"}),
+             call_opener=_SWIFT_KOTLIN_OPENER),
     Language("kotlin", "kotlin", (".kt", ".kts"), ("tree_sitter_kotlin", "language"),
              "tracklint.extract.kotlin", shared_namespace=_SWIFT_KOTLIN_ACCESSORS,
              declaration=_FUNC_DECLARATION,
              not_code=frozenset({"string_content", "line_comment", "block_comment",
-                                 "character_literal"})),
+                                 "character_literal"}),
+             call_opener=_SWIFT_KOTLIN_OPENER),
     Language("ruby", "ruby", (".rb", ".rake", ".ru"), ("tree_sitter_ruby", "language"),
              "tracklint.extract.ruby", shared_namespace=_RUBY_ACCESSORS,
              declaration=_RUBY_DECLARATION,
