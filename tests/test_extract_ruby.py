@@ -502,3 +502,16 @@ def test_script_language_from_the_shebang(head, language):
     from tracklint.extract.languages import script_language
 
     assert script_language(head) == language
+
+
+def test_ruby_only_method_names_do_not_make_other_languages_parse():
+    # Mixpanel Ruby's people.append / set / remove / import are everyday calls elsewhere: the
+    # pre-filter tests each language's own method names
+    from tracklint.extract.prefilter import Prefilter
+
+    prefilter = Prefilter(SPECS)
+    python = b"items = set()\nitems.append(1)\nitems.remove(1)\n"
+    assert not prefilter.may_contain(python, "python")
+    assert not prefilter.may_contain(b"const m = await import('./m'); a.set(k, v);\n", "typescript")
+    assert prefilter.may_contain(b"tracker.people.append('id', { 'Albums' => 'x' })\n", "ruby")
+    assert prefilter.may_contain(python, None)  # a file of no known language: every name

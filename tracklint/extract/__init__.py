@@ -16,6 +16,7 @@ import re
 from tracklint.extract import languages
 from tracklint.extract.base import CallSpec, FileExtraction, Notice, ParseTimeout, SourceText, spec_index
 from tracklint.extract.prefilter import words_regex
+from tracklint.extract.presets import method_names
 
 #: Suffix -> language, from the table of languages (:mod:`tracklint.extract.languages`).
 LANGUAGE_BY_SUFFIX = languages.BY_SUFFIX
@@ -133,7 +134,7 @@ def extract_file(
         return module.extract(SourceText.from_bytes(path, language, raw, ranges), specs)
 
     try:
-        needles = _needles(spec_index(specs).methods) if windows and row.windowed else None
+        needles = _needles(tuple(sorted(method_names(specs, language)))) if windows and row.windowed else None
         if needles is None:
             return _normalised(run(text), text)
         from tracklint.extract.windows import extract_windowed

@@ -110,7 +110,7 @@ def _calls_query(grammar: Grammar, names: tuple[str, ...]) -> Query | None:
 def prepare(grammar: Grammar, specs: list[CallSpec]) -> None:
     """Load the grammar and compile the calls query (see ``tracklint.extract.prepare``)."""
     _parser(grammar.language)
-    _calls_query(grammar, tuple(sorted(method_names(specs))))
+    _calls_query(grammar, tuple(sorted(method_names(specs, grammar.language))))
 
 
 def extract(grammar: Grammar, source: SourceText, specs: list[CallSpec]) -> FileExtraction:
@@ -120,7 +120,7 @@ def extract(grammar: Grammar, source: SourceText, specs: list[CallSpec]) -> File
                          ranges=source.parse_ranges()).root_node
     reader = grammar.reader(source)
     reader.collect(root, result)
-    names = tuple(sorted(method_names(specs)))
+    names = tuple(sorted(method_names(specs, grammar.language)))
     query = _calls_query(grammar, names)
     if query is not None:
         covered: set[int] = set()  # start bytes of the method names of every candidate call

@@ -92,18 +92,26 @@ class Prefilter:
     ``extra_needles``: wrapper or constant names the engine wants to find)."""
 
     def __init__(self, specs: Iterable[CallSpec], extra_needles: Iterable[str] = ()) -> None:
+        specs = list(specs)
         self.methods: tuple[bytes, ...] = tuple(sorted({n.encode("utf-8") for n in method_names(specs)}))
+        #: The method names of the specs of each language: Mixpanel's Ruby ``people.append``
+        #: must not make every Python file with a ``list.append(`` worth parsing.
+        self.by_language: dict[str, tuple[bytes, ...]] = {
+            language: tuple(sorted(n.encode("utf-8") for n in method_names(specs, language)))
+            for language in languages.NAMES}
         self.extra: tuple[bytes, ...] = tuple(sorted({n.encode("utf-8") for n in extra_needles if n}))
         self._searches: dict[str | None, object] = {}
 
     def _search(self, language: str | None):
-        """One RE2 pass: the method names followed by ``language``'s call opener (the names
-        alone for an unknown language or one without an opener), or any extra needle."""
+        """One RE2 pass: the method names of ``language``'s specs followed by its call opener
+        (every spec's names alone for an unknown language, the names alone for one without an
+        opener), or any extra needle."""
         found = self._searches.get(language)
         if found is None:
             row = languages.get(language) if language is not None else None
             opener = row.call_opener if row is not None else None
-            calls = words_regex(self.methods, opener)
+            methods = self.by_language[row.name] if row is not None else self.methods
+            calls = words_regex(methods, opener)
             extra = words_regex(self.extra)
             searches = [p.search for p in (calls, extra) if p is not None]
             found = self._searches[language] = (

@@ -463,6 +463,9 @@ def build_specs(presets: Iterable[str], wrappers: Iterable[dict[str, Any]] = ())
     return specs
 
 
-def method_names(specs: Iterable[CallSpec]) -> set[str]:
-    """Every method/function name the specs can match: the pre-filter's needles."""
-    return {spec.method for spec in specs}
+def method_names(specs: Iterable[CallSpec], language: str | None = None) -> set[str]:
+    """Every method/function name the specs can match (those of ``language``'s specs when
+    given): the pre-filter's needles. Per language, because SDKs of one language have names
+    that are everyday calls in another (Mixpanel Ruby's ``people.append``/``set``/``remove``
+    next to Python's ``list.append``)."""
+    return {spec.method for spec in specs if language is None or language in spec.languages}
