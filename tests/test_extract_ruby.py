@@ -203,6 +203,8 @@ def test_lookalikes_are_not_calls():
         "# Analytics.track(user_id: 1, event: 'In a comment')\n"
         "puts \"Analytics.track(user_id: 1, event: 'In a string')\"\n"
         "Foo::Tracker.new('t').track('id', 'Other library')\n"
+        "Analytics.track('Clicked', { from: 'an in-house Analytics module' })\n"
+        "PostHog.capture('not the SDK: it takes one hash')\n"
     )
     assert result.calls == []
 

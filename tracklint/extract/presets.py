@@ -25,6 +25,8 @@ LANGUAGES = languages.NAMES
 
 OBJ = ("object",)
 STR = ("string",)
+#: Ruby SDKs whose methods take one hash: a hash, or a value that may be one (a variable).
+RUBY_HASH = ("object", "unknown")
 
 
 def P(position: int | None = None, keyword: str | None = None, **kw: Any) -> ArgRef:
@@ -129,16 +131,19 @@ def _segment_ruby(sdk: str, receivers: tuple[str, ...], constructors: tuple[str,
     Ruby constructor is a receiver here (``Segment.Analytics.new``), not a ``constructors`` entry.
     """
     r = tuple(receivers) + tuple(f"{c}.new" for c in constructors)
+    # The one argument is a hash: an app's own `Analytics.track('Clicked', props)` is not this
+    # SDK (a wrapper declaration reads it), and its first argument tells it apart.
+    k = {"first_arg": RUBY_HASH}
     return [
         _spec(sdk, "track", "track", RUBY, r, [P(0, object_key="event")],
-              [P(0, object_key="properties")]),
-        _spec(sdk, "identify", "identify", RUBY, r, [], [P(0, object_key="traits")]),
-        _spec(sdk, "group", "group", RUBY, r, [], [P(0, object_key="traits")]),
+              [P(0, object_key="properties")], **k),
+        _spec(sdk, "identify", "identify", RUBY, r, [], [P(0, object_key="traits")], **k),
+        _spec(sdk, "group", "group", RUBY, r, [], [P(0, object_key="traits")], **k),
         _spec(sdk, "page", "page", RUBY, r, [P(0, object_key="name")],
-              [P(0, object_key="properties")]),
+              [P(0, object_key="properties")], **k),
         _spec(sdk, "screen", "screen", RUBY, r, [P(0, object_key="name")],
-              [P(0, object_key="properties")]),
-        _spec(sdk, "alias", "alias", RUBY, r, [], []),
+              [P(0, object_key="properties")], **k),
+        _spec(sdk, "alias", "alias", RUBY, r, [], [], **k),
     ]
 
 
@@ -241,12 +246,12 @@ POSTHOG = [
 RUBY_POSTHOG = ("posthog", "PostHog", "PostHog.Client.new")
 _RUBY_POSTHOG_SPECS = [
     _spec("posthog", "capture", "track", RUBY, RUBY_POSTHOG, [P(0, object_key="event")],
-          [P(0, object_key="properties")]),
+          [P(0, object_key="properties")], first_arg=RUBY_HASH),
     _spec("posthog", "identify", "identify", RUBY, RUBY_POSTHOG, [],
-          [P(0, object_key="properties")]),
+          [P(0, object_key="properties")], first_arg=RUBY_HASH),
     _spec("posthog", "group_identify", "group", RUBY, RUBY_POSTHOG, [],
-          [P(0, object_key="properties")]),
-    _spec("posthog", "alias", "alias", RUBY, RUBY_POSTHOG, [], []),
+          [P(0, object_key="properties")], first_arg=RUBY_HASH),
+    _spec("posthog", "alias", "alias", RUBY, RUBY_POSTHOG, [], [], first_arg=RUBY_HASH),
     # capture_exception(exception, distinct_id, properties): the event is always `$exception`
     _spec("posthog", "capture_exception", "exception", RUBY, RUBY_POSTHOG, [],
           [P(2, types=OBJ)]),
