@@ -115,3 +115,11 @@ def test_any_text_and_any_cursor_give_answers_not_tracebacks(text: str, name: st
     features.hover(checked, line, column)
     features.completion(checked, line, column, texts)
     features.definition(checked, line, column, texts)
+
+
+def test_a_script_without_a_suffix_is_read_by_its_shebang(root: Path) -> None:
+    path = str(root / "bin" / "deploy")
+    text = "#!/usr/bin/env ruby\nAnalytics.track(user_id: 'u', event: 'Order Completed')\n"
+    checked = check_document(Projects(str(root)).for_path(path), path, text)
+    assert [d.code for d in checked.diagnostics] == ["TL001"]
+    assert check_document(Projects(str(root)).for_path(path), path, "echo hi\n").diagnostics == []

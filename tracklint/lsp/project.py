@@ -146,7 +146,7 @@ def check_document(project: Project, path: str, text: str) -> Checked:
             checked.plan, diagnostics = engine.check_plan_text(settings, settings.plan, plan_text, calls=calls)
             checked.diagnostics = [d for d in diagnostics if d.location.path == rel]
             return checked
-        if language_for(path) is None:
+        if _language(path, text) is None:
             return checked  # not a file tracklint reads (an editor may send any YAML file, say)
         if project.plan is None:
             checked.problem = project.plan_problem
@@ -159,6 +159,16 @@ def check_document(project: Project, path: str, text: str) -> Checked:
         LOG.exception("checking %s failed", path)
         checked.problem = f"internal error while checking: {type(exc).__name__}: {exc}"
     return checked
+
+
+def _language(path: str, text: str) -> str | None:
+    """The language tracklint reads the document as: from its suffix, or, without one, from
+    its ``#!`` line (``bin/deploy`` running ruby)."""
+    from tracklint.extract import languages
+
+    if languages.may_be_script(path):
+        return languages.script_language(text[:languages.SHEBANG_BYTES].encode("utf-8", "replace"))
+    return language_for(path)
 
 
 def build_index(settings: Settings, report: Progress) -> Extraction:
