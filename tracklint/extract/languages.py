@@ -89,6 +89,8 @@ def _python_module_paths(here: str, module: str) -> list[str]:
 
 #: ``fun track(`` / ``func track(`` / ``override fun <T> Analytics.track(``: a declaration.
 _FUNC_DECLARATION = re.compile(rb"\bfunc?\b[^\n(){}=;]*$")
+#: ``func Track(`` / ``func (c *client) Track(``: a Go function or method declaration.
+_GO_FUNC_DECLARATION = re.compile(rb"\bfunc\s*(?:\([^()\n]*\)\s*)?$")
 _SWIFT_KOTLIN_ACCESSORS = ("rawValue", "value", "eventName")
 
 _JS = dict(family="js", extractor="tracklint.extract.javascript", module_paths=_js_module_paths)
@@ -111,6 +113,12 @@ LANGUAGES: tuple[Language, ...] = (
              declaration=_FUNC_DECLARATION,
              not_code=frozenset({"string_content", "line_comment", "block_comment",
                                  "character_literal"})),
+    # the files of a Go package share one namespace; another package's constant is
+    # `events.SignedUp`, which the defining file also exports under its package's name
+    Language("go", "go", (".go",), ("tree_sitter_go", "language"), "tracklint.extract.go",
+             shared_namespace=(), declaration=_GO_FUNC_DECLARATION,
+             not_code=frozenset({"interpreted_string_literal_content", "raw_string_literal_content",
+                                 "escape_sequence", "rune_literal", "comment"})),
 )
 
 BY_NAME: dict[str, Language] = {language.name: language for language in LANGUAGES}

@@ -20,6 +20,7 @@ PY = languages.of_family("python")
 JS = languages.of_family("js")
 SWIFT = languages.of_family("swift")
 KOTLIN = languages.of_family("kotlin")
+GO = languages.of_family("go")
 LANGUAGES = languages.NAMES
 
 OBJ = ("object",)
@@ -121,12 +122,53 @@ def _segment_kotlin(sdk: str, receivers: tuple[str, ...], constructors: tuple[st
     ]
 
 
+def _go_names(packages: tuple[str, ...], names: tuple[str, ...]) -> tuple[str, ...]:
+    """Go names qualified by package, as the Go extractor writes them: the import path without
+    host and major version (``segmentio/analytics-go.Track``), or the package's own name for
+    the unqualified names of code inside the package (``analytics.Track``)."""
+    return tuple(f"{package}.{name}" for package in packages for name in names)
+
+
+def _go_messages(sdk: str, packages: tuple[str, ...], receivers: tuple[str, ...],
+                 messages: list[tuple[str, str, list[ArgRef], list[ArgRef]]],
+                 clients: tuple[str, ...] = ("New", "NewWithConfig", "Client")) -> list[CallSpec]:
+    """A Go message-style SDK: ``client.Enqueue(pkg.Type{...})``, one spec per message type
+    ``(kind, type, event, properties)`` (any receiver: the literal's type, resolved through
+    the file's imports, names the SDK), then ``client.Enqueue(msg)`` with a message that is
+    not visible at the call on a client made by ``clients`` (or one of ``receivers``): kind
+    ``message``."""
+    specs = [_spec(sdk, "Enqueue", kind, GO, ("*",), event, properties,
+                   first_arg_ctor=_go_names(packages, (type_name,)))
+             for kind, type_name, event, properties in messages]
+    # an unknown message, or a literal of a type no spec knows (a test's own Message type)
+    specs.append(_spec(sdk, "Enqueue", "message", GO, receivers, [P(0)],
+                       constructors=_go_names(packages, clients), first_arg=("unknown", "object")))
+    return specs
+
+
+def _segment_go(sdk: str, receivers: tuple[str, ...], constructors: tuple[str, ...]) -> list[CallSpec]:
+    """analytics-go: ``client.Enqueue(analytics.Track{Event:, Properties:})`` and Identify,
+    Group, Page, Screen, Alias. For Go, ``constructors`` names the SDK's packages (see
+    :func:`_go_names`): its clients come from their ``New``/``NewWithConfig`` or are typed
+    ``Client``."""
+    props, traits = [P(0, object_key="Properties")], [P(0, object_key="Traits")]
+    return _go_messages(sdk, constructors, receivers, [
+        ("track", "Track", [P(0, object_key="Event")], props),
+        ("identify", "Identify", [], traits),
+        ("group", "Group", [], traits),
+        ("page", "Page", [P(0, object_key="Name")], props),
+        ("screen", "Screen", [P(0, object_key="Name")], props),
+        ("alias", "Alias", [], []),
+    ])
+
+
 #: Segment's call shapes per language family (the order is the order specs are tried in).
 _SEGMENT_FORMS = {
     "python": _segment_python,
     "js": _segment_js,
     "swift": _segment_swift,
     "kotlin": _segment_kotlin,
+    "go": _segment_go,
 }
 
 
@@ -146,6 +188,7 @@ SEGMENT = _segment_like(
         "js": ("analytics", "useAnalytics"),
         "swift": ("analytics", "Analytics.shared", "SEGAnalytics.shared", "Analytics.main"),
         "kotlin": ("analytics", "Analytics.with"),
+        "go": ("analyticsClient", "segmentClient"),
     },
     constructors={
         # bare when defined locally; module-qualified when imported (see extract/python.py)
@@ -154,6 +197,8 @@ SEGMENT = _segment_like(
         "js": ("Analytics", "AnalyticsBrowser"),
         "swift": ("Analytics",),
         "kotlin": ("Analytics",),
+        # the SDK's packages (old and new import paths give the same name), and its own tests
+        "go": ("segmentio/analytics-go", "analytics"),
     },
 )
 
@@ -164,11 +209,13 @@ RUDDERSTACK = _segment_like(
         "js": ("rudderanalytics", "rudderAnalytics", "rudderClient"),
         "swift": ("RSClient.sharedInstance", "RSClient.getInstance", "rudderClient"),
         "kotlin": ("rudderClient", "RudderClient.getInstance"),
+        "go": ("rudderClient", "rudderstackClient"),
     },
     constructors={
         "js": ("RudderAnalytics",),
         "swift": ("RSClient", "RSClient.sharedInstance"),
         "kotlin": ("RudderClient", "RudderClient.getInstance"),
+        "go": ("rudderlabs/analytics-go", "analytics"),
     },
 )
 
@@ -207,6 +254,15 @@ POSTHOG = [
           [P(keyword="event"), P(0)], [P(keyword="properties"), P(2)]),
     _spec("posthog", "identify", "identify", KOTLIN, ("PostHog", "posthog"), [],
           [P(keyword="userProperties"), P(1)]),
+    # posthog-go: client.Enqueue(posthog.Capture{DistinctId:, Event:, Properties:}), ...;
+    # Exception sends PostHog's own `$exception` event
+    *_go_messages("posthog", ("posthog/posthog-go", "posthog"), ("posthogClient", "phClient"), [
+        ("track", "Capture", [P(0, object_key="Event")], [P(0, object_key="Properties")]),
+        ("identify", "Identify", [], [P(0, object_key="Properties")]),
+        ("alias", "Alias", [], []),
+        ("group", "GroupIdentify", [], [P(0, object_key="Properties")]),
+        ("builtin", "Exception", [], []),
+    ]),
 ]
 
 MIXPANEL = [
@@ -224,6 +280,10 @@ MIXPANEL = [
     _spec("mixpanel", "trackMap", "track", KOTLIN,
           ("mixpanel", "MixpanelAPI.getInstance", "mMixpanel"), [P(0)], [P(1)],
           constructors=("MixpanelAPI", "MixpanelAPI.getInstance")),
+    # mixpanel-go: mp.Track(ctx, []*mixpanel.Event{mp.NewEvent(name, distinctID, props)}): one
+    # Track sends many events, so each event is reported where it is made
+    _spec("mixpanel", "NewEvent", "track", GO, (), [P(0)], [P(2)],
+          constructors=_go_names(("mixpanel/mixpanel-go", "mixpanel"), ("NewApiClient", "ApiClient"))),
 ]
 
 AMPLITUDE = [
@@ -265,6 +325,19 @@ AMPLITUDE = [
           [P(keyword="userProperties"), P(keyword="identify"), P(0)], constructors=("Amplitude",)),
 ]
 
+# analytics-go: client.Track(amplitude.Event{EventType:, EventProperties:}), Identify(identify,
+# options), GroupIdentify(type, name, identify, options), SetGroup, Revenue (Amplitude's own event)
+_AMPLITUDE_GO = dict(constructors=_go_names(("amplitude/analytics-go/amplitude", "amplitude"),
+                                            ("NewClient", "Client")))
+AMPLITUDE += [
+    _spec("amplitude", "Track", "track", GO, ("amplitudeClient",), [P(0, object_key="EventType")],
+          [P(0, object_key="EventProperties")], **_AMPLITUDE_GO),
+    _spec("amplitude", "Identify", "identify", GO, ("amplitudeClient",), **_AMPLITUDE_GO),
+    _spec("amplitude", "GroupIdentify", "group", GO, ("amplitudeClient",), **_AMPLITUDE_GO),
+    _spec("amplitude", "SetGroup", "group", GO, ("amplitudeClient",), **_AMPLITUDE_GO),
+    _spec("amplitude", "Revenue", "builtin", GO, ("amplitudeClient",), **_AMPLITUDE_GO),
+]
+
 PRESETS: dict[str, list[CallSpec]] = {
     "segment": SEGMENT,
     "rudderstack": RUDDERSTACK,
@@ -288,6 +361,9 @@ class ValueShapes:
     event_constructors: frozenset[str] = frozenset()
     #: Static methods that return an SDK instance: ``AnalyticsBrowser.load()``, ``Mixpanel.init()``.
     factory_methods: frozenset[str] = frozenset()
+    #: Methods of a property builder that add one property, ``(key, value)``: Go's
+    #: ``analytics.NewProperties().Set("plan", "pro")`` (any other method leaves the object open).
+    property_setters: frozenset[str] = frozenset()
 
 
 _JS_SHAPES = ValueShapes(factory_methods=frozenset(
@@ -303,6 +379,11 @@ VALUE_SHAPES: dict[str, ValueShapes] = {
     "kotlin": ValueShapes(property_builders=frozenset(
         {"Properties", "Traits", "RudderProperty", "RudderTraits", "JSONObject", "ValueMap",
          "HashMap", "LinkedHashMap", "JsonObject", "BaseEvent", "EventOptions"})),
+    # analytics-go / posthog-go builders (NewProperties(), NewTraits()) and their map types
+    # (`posthog.Properties{"k": v}`: a literal of these types has keys, not struct fields)
+    "go": ValueShapes(property_builders=frozenset(
+        {"NewProperties", "NewTraits", "NewGroups", "Properties", "Traits", "Groups"}),
+        property_setters=frozenset({"Set"})),
 }
 _NO_SHAPES = ValueShapes()
 
@@ -313,7 +394,9 @@ def value_shapes(language: str) -> ValueShapes:
 
 #: ``message``: a message-style SDK's send call whose message type is not visible at the call
 #: (``client.Enqueue(msg)``): an SDK call that cannot be checked (TL010 reports it).
-KINDS = ("track", "identify", "page", "screen", "group", "alias", "message")
+#: ``builtin``: a call that sends an event the SDK names itself (posthog-go's ``Exception``,
+#: ``$exception``; Amplitude's ``Revenue``): reported by ``scan``, checked by no rule.
+KINDS = ("track", "identify", "page", "screen", "group", "alias", "message", "builtin")
 
 
 def wrapper_specs(wrappers: Iterable[dict[str, Any]]) -> list[CallSpec]:

@@ -1,0 +1,751 @@
+"""Go extractor: analytics calls in ``.go`` files, read with tree-sitter-go.
+
+Go's analytics SDKs are message-style: one send method takes a struct literal whose type says
+what is sent (``client.Enqueue(analytics.Track{Event: "X", Properties: ...})``). This module
+turns such a literal into an object :class:`~tracklint.extract.base.Value` whose ``ctor`` names
+the type *by the package it comes from*, so that the presets can tell Segment's
+``analytics.Track`` from RudderStack's (both packages are called ``analytics``):
+
+* a package-qualified name (``analytics.Track``, ``posthog.NewWithConfig``) is written with the
+  import path of its package, without the host and the major version
+  (``github.com/segmentio/analytics-go/v3`` -> ``segmentio/analytics-go.Track``,
+  ``gopkg.in/segmentio/analytics-go.v3`` the same); the local name of an import without an
+  alias is guessed as ``goimports`` does (``analytics-go`` -> ``analytics``);
+* an unqualified name is in the file's own package: ``Track{...}`` in ``package analytics`` is
+  ``analytics.Track`` (the SDKs' own tests).
+
+Receivers: a variable, parameter, struct field or package variable is bound (``new:...``) to
+the function that made it (``client, _ := posthog.NewWithConfig(...)``, or a function of this
+file whose result type is known) or to its declared type (``client analytics.Client``). Bindings
+made inside a function hold in that function only. Inside a method, its receiver variable is
+written ``this`` (``s.client.Enqueue`` -> ``this.client``), so that a field's binding applies.
+
+Values: struct and map literals (keyed elements), slices, ``&T{...}``, property builders from
+the presets (``analytics.NewProperties().Set("k", v)``), string constants (``const`` at any
+level, typed or not, exported as ``Name`` and ``package.Name`` for other files of the project),
+and function-local variables defined once in their function (``track := analytics.Track{...};
+client.Enqueue(track)``).
+
+Calls the parser could not read are re-read by :func:`tracklint.extract.recover.recover`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+
+from tree_sitter import Language, Node, Parser, Query, QueryCursor
+
+from tracklint.extract import languages
+from tracklint.extract.base import (
+    Arg,
+    CallSpec,
+    Directive,
+    FileExtraction,
+    Notice,
+    RawCall,
+    SourceText,
+    Value,
+    literal,
+    match_call,
+    parse_bounded,
+    parse_directive,
+    unknown,
+)
+from tracklint.extract.presets import method_names, value_shapes
+from tracklint.extract.recover import method_pattern, recover
+
+LANGUAGE = "go"
+
+#: Nesting depth after which an argument expression is reported as unknown instead of analysed.
+MAX_DEPTH = 48
+#: Nesting depth up to which calls are found by the query; deeper ones by their offsets.
+MAX_QUERY_DEPTH = 512
+#: At most this many method-name occurrences per file are checked one by one.
+MAX_DEEP_CHECKS = 2000
+
+_IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_VERSION_RE = re.compile(r"^v[0-9]+$")
+_STRING_TYPES = ("interpreted_string_literal", "raw_string_literal")
+_FUNCTIONS = ("function_declaration", "method_declaration")
+_DECLARATIONS_QUERY = """
+(package_clause (package_identifier) @package)
+(import_spec) @import
+(const_spec) @const
+(var_spec) @var
+(short_var_declaration) @short
+(assignment_statement) @assign
+(parameter_declaration) @param
+(variadic_parameter_declaration) @param
+(field_declaration) @field
+(function_declaration) @func
+(method_declaration) @func
+(range_clause) @range
+(comment) @comment
+"""
+
+
+@functools.cache
+def _language() -> Language:
+    return languages.grammar(LANGUAGE)
+
+
+@functools.cache
+def _parser() -> Parser:
+    return Parser(_language())
+
+
+@functools.cache
+def _declarations_query() -> Query:
+    return Query(_language(), _DECLARATIONS_QUERY)
+
+
+def _calls_query_source(alternatives: str) -> str:
+    """``recv.Name(...)`` and ``Name(...)``; a call read on its own at the top of a fragment
+    parses as a type conversion (``client.Enqueue(x)`` looks like ``pkg.Type(x)``)."""
+    return f"""
+(call_expression function: (selector_expression field: (field_identifier) @method)
+  arguments: (argument_list) @args (#any-of? @method {alternatives})) @call
+(call_expression function: (identifier) @method
+  arguments: (argument_list) @args (#any-of? @method {alternatives})) @call
+(type_conversion_expression type: (qualified_type name: (type_identifier) @method)
+  operand: (_) @args (#any-of? @method {alternatives})) @call
+"""
+
+
+@functools.cache
+def _calls_query(names: tuple[str, ...]) -> Query | None:
+    names = tuple(n for n in names if _IDENT_RE.match(n))
+    if not names:
+        return None
+    return Query(_language(), _calls_query_source(" ".join(f'"{n}"' for n in names)))
+
+
+def prepare(specs: list[CallSpec], languages: set[str]) -> None:
+    """Load the grammar and compile the queries :func:`extract` uses."""
+    _parser()
+    _declarations_query()
+    _calls_query(tuple(sorted(method_names(specs))))
+
+
+def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
+    """Extract the analytics calls, constants, bindings and directives of one file."""
+    result = FileExtraction(path=source.path, language=LANGUAGE)
+    root = parse_bounded(_parser(), source.data, ranges=source.parse_ranges()).root_node
+    reader = _Reader(source)
+    reader.collect(root, result)
+    names = tuple(sorted(method_names(specs)))
+    query = _calls_query(names)
+    if query is None:
+        return result
+    covered: set[int] = set()  # start bytes of the method names of every candidate call
+    _calls(reader, query, root, specs, covered, result)
+    _deep_calls(reader, root, specs, names, covered, result)
+    recover(source, root, names, covered, result,
+            lambda tree: _calls(reader, query, tree, specs, covered, result), reader.doubtful)
+    return result
+
+
+def _match(reader: "_Reader", call: Node, method: Node, args: Node, specs: list[CallSpec],
+           result: FileExtraction) -> None:
+    try:
+        raw = reader.raw_call(call, method, args)
+    except RecursionError:
+        span = reader.source.span(call.start_byte, call.end_byte)
+        result.notices.append(Notice(reader.source.path, "internal",
+                                     "expression nested too deeply to analyse", span.line,
+                                     span.column, span.end_line, span.end_column))
+        return
+    found = match_call(raw, specs, path=reader.source.path, bindings=reader.bindings)
+    if found is not None:
+        result.calls.append(found)
+    # a candidate the parser only partly read that matched nothing is not taken as read
+    if found is None and call.has_error:
+        reader.doubtful.add(method.start_byte)
+    else:
+        reader.doubtful.discard(method.start_byte)
+
+
+def _calls(reader: "_Reader", query: Query, root: Node, specs: list[CallSpec], covered: set[int],
+           result: FileExtraction) -> None:
+    """Match the candidate calls under ``root``."""
+    cursor = QueryCursor(query)
+    cursor.set_max_start_depth(MAX_QUERY_DEPTH)
+    for _, match in cursor.matches(root):
+        call, method = match["call"][0], match["method"][0]
+        if method.start_byte in covered:
+            continue
+        covered.add(method.start_byte)
+        _match(reader, call, method, match["args"][0], specs, result)
+
+
+def _deep_calls(reader: "_Reader", root: Node, specs: list[CallSpec], names: tuple[str, ...],
+                covered: set[int], result: FileExtraction) -> None:
+    """The calls deeper than the query reaches: each occurrence of a method name that no
+    candidate accounts for is checked for the call shape around it."""
+    pattern = method_pattern(names)
+    if pattern is None:
+        return
+    checked = 0
+    for m in pattern.finditer(reader.source.data):
+        start = m.start(1)
+        if start in covered:
+            continue
+        checked += 1
+        if checked > MAX_DEEP_CHECKS:
+            span = reader.source.span(start, m.end(1))
+            result.notices.append(Notice(
+                reader.source.path, "skipped",
+                f"more than {MAX_DEEP_CHECKS} deeply nested or unusual `{m.group(1).decode()}(` "
+                "occurrences; the rest of the file was not searched for calls",
+                span.line, span.column, span.end_line, span.end_column))
+            return
+        node = root.descendant_for_byte_range(start, m.end(1))
+        if node is None or node.start_byte != start or node.type not in ("identifier",
+                                                                          "field_identifier"):
+            continue
+        shape = _call_shape(node)
+        if shape is not None:
+            covered.add(start)
+            _match(reader, shape[0], node, shape[1], specs, result)
+
+
+def _call_shape(method: Node) -> tuple[Node, Node] | None:
+    """(call, argument list) when ``method`` names the function a call calls."""
+    parent = method.parent
+    if parent is None:
+        return None
+    callee = method
+    if parent.type == "selector_expression" and parent.child_by_field_name("field") == method:
+        callee, parent = parent, parent.parent
+    if parent is None or parent.type != "call_expression":
+        return None
+    arguments = parent.child_by_field_name("arguments")
+    if parent.child_by_field_name("function") != callee or arguments is None:
+        return None
+    return parent, arguments
+
+
+def module_key(path: str) -> str:
+    """An import path without its host and major version, lower-cased: the name the presets
+    give a Go package (``github.com/segmentio/analytics-go/v3`` -> ``segmentio/analytics-go``)."""
+    parts = [p for p in path.strip().lower().split("/") if p]
+    if len(parts) > 1 and "." in parts[0]:
+        parts = parts[1:]
+    if len(parts) > 1 and _VERSION_RE.match(parts[-1]):
+        parts = parts[:-1]
+    if parts:
+        parts[-1] = re.sub(r"\.v[0-9]+$", "", parts[-1])
+    return "/".join(parts)
+
+
+def assumed_name(path: str) -> str:
+    """The package name an unaliased import is used by, guessed from its path as goimports
+    does: the last element that is not a major version, without a ``go-`` prefix, up to the
+    first character that cannot be in a name (``analytics-go`` -> ``analytics``)."""
+    parts = [p for p in path.split("/") if p]
+    if not parts:
+        return ""
+    last = parts[-1]
+    if len(parts) > 1 and _VERSION_RE.match(last):
+        last = parts[-2]
+    last = re.sub(r"\.v[0-9]+$", "", last)
+    if last.startswith("go-"):
+        last = last[3:]
+    match = re.match(r"[A-Za-z0-9_]*", last)
+    return match.group() if match else ""
+
+
+def _named(node: Node) -> list[Node]:
+    return [c for c in node.children if c.is_named and c.type != "comment"]
+
+
+def _function_of(node: Node) -> Node | None:
+    """The outermost function or method declaration around ``node`` (None at package level)."""
+    found = None
+    parent = node.parent
+    while parent is not None:
+        if parent.type in _FUNCTIONS:
+            found = parent
+        parent = parent.parent
+    return found
+
+
+_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
+            "\\": "\\", "'": "'", '"': '"'}
+
+
+def go_string(text: str) -> str | None:
+    """The value of a Go string literal's source text (None when it cannot be decoded)."""
+    if len(text) >= 2 and text[0] == text[-1] == "`":
+        return text[1:-1].replace("\r", "")
+    if not (len(text) >= 2 and text[0] == text[-1] == '"'):
+        return None
+    content, out, i = text[1:-1], [], 0
+    while i < len(content):
+        ch = content[i]
+        if ch != "\\":
+            out.append(ch)
+            i += 1
+            continue
+        nxt = content[i + 1:i + 2]
+        if nxt in _ESCAPES:
+            out.append(_ESCAPES[nxt])
+            i += 2
+            continue
+        width = {"x": 2, "u": 4, "U": 8}.get(nxt)
+        digits = content[i + 2:i + 2 + width] if width else content[i + 1:i + 4]
+        base, allowed = (16, "0123456789abcdefABCDEF") if width else (8, "01234567")
+        if len(digits) != (width or 3) or not all(c in allowed for c in digits):
+            return None
+        code = int(digits, base)
+        if code > 0x10FFFF:
+            return None
+        out.append(chr(code))
+        i += 2 + width if width else 4
+    return "".join(out)
+
+
+def _go_number(text: str) -> int | float | None:
+    clean = text.replace("_", "")
+    try:
+        if clean[:2].lower() in ("0x", "0b", "0o"):
+            return int(clean, 0)
+        if clean.isdigit():
+            return int(clean, 8) if len(clean) > 1 and clean[0] == "0" else int(clean)
+        return float(clean)
+    except ValueError:
+        return None
+
+
+class _Reader:
+    """Per-file knowledge: package, imports, constants, local variables and bindings, and the
+    expression-to-Value conversion."""
+
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+        self.package = ""
+        self.imports: dict[str, str] = {}  # local package name -> module key
+        self.constants: dict[str, str | None] = {}  # name -> value (None: defined twice)
+        #: (function start byte or -1, name) -> defining value nodes (None: not readable)
+        self.locals: dict[tuple[int, str], list[Node | None]] = {}
+        self.results: dict[str, str] = {}  # function name -> qualified result type
+        self.file_bindings: dict[str, str] = {}
+        self.function_bindings: dict[int, dict[str, str]] = {}
+        self.receivers: dict[int, str] = {}  # method start byte -> its receiver's name
+        #: the bindings for the call being read (set by raw_call: bindings are per function)
+        self.bindings: dict[str, str] = {}
+        #: method-name starts of unmatched candidates with an unreadable part
+        self.doubtful: set[int] = set()
+        self.shapes = value_shapes(LANGUAGE)
+        self._memo: dict[int, Value] = {}
+
+    def text(self, node: Node) -> str:
+        return self.source.text(node.start_byte, node.end_byte)
+
+    # -- declarations -------------------------------------------------------------------------
+
+    def collect(self, root: Node, result: FileExtraction) -> None:
+        captures = {
+            name: sorted(nodes, key=lambda n: (n.start_byte, n.end_byte))
+            for name, nodes in QueryCursor(_declarations_query()).captures(root).items()
+        }
+        for node in captures.get("package", ()):
+            self.package = self.text(node)
+        for node in captures.get("import", ()):
+            self._import(node)
+        for node in captures.get("func", ()):
+            self._function(node)
+        for node in captures.get("const", ()):
+            self._const(node, result)
+        for kind in ("var", "short", "assign", "range"):
+            for node in captures.get(kind, ()):
+                self._definition(node, kind)
+        for node in captures.get("param", ()):
+            self._parameter(node)
+        for node in captures.get("field", ()):
+            self._field(node)
+        for node in captures.get("comment", ()):
+            self._comment(node, result)
+
+    def _import(self, node: Node) -> None:
+        path_node = node.child_by_field_name("path")
+        path = go_string(self.text(path_node)) if path_node is not None else None
+        if not path:
+            return
+        alias = node.child_by_field_name("name")
+        name = self.text(alias) if alias is not None else assumed_name(path)
+        if name and name not in ("_", "."):
+            self.imports[name] = module_key(path)
+
+    def qualify(self, node: Node | None) -> str | None:
+        """The qualified name of a type or function (see the module docstring), else None."""
+        for _ in range(4):
+            if node is None or node.type not in ("pointer_type", "generic_type",
+                                                 "parenthesized_type"):
+                break
+            node = node.child_by_field_name("type") or (_named(node) or [None])[-1]
+        if node is None:
+            return None
+        if node.type in ("qualified_type", "selector_expression"):
+            first = node.child_by_field_name("package") or node.child_by_field_name("operand")
+            last = node.child_by_field_name("name") or node.child_by_field_name("field")
+            if first is None or last is None or first.type not in ("package_identifier",
+                                                                   "identifier"):
+                return None
+            module = self.imports.get(self.text(first))
+            return f"{module}.{self.text(last)}" if module else None
+        if node.type in ("type_identifier", "identifier") and self.package:
+            return f"{self.package}.{self.text(node)}"
+        return None
+
+    def _function(self, node: Node) -> None:
+        name = node.child_by_field_name("name")
+        result = node.child_by_field_name("result")
+        if result is not None and result.type == "parameter_list":
+            first = next((c for c in result.children if c.type == "parameter_declaration"), None)
+            result = first.child_by_field_name("type") if first is not None else None
+        qualified = self.qualify(result)
+        if name is not None and qualified is not None:
+            self.results[self.text(name)] = qualified
+        receiver = node.child_by_field_name("receiver")
+        param = next((c for c in receiver.children if c.type == "parameter_declaration"),
+                     None) if receiver is not None else None
+        ident = param.child_by_field_name("name") if param is not None else None
+        if ident is not None:
+            self.receivers[node.start_byte] = self.text(ident)
+            origin = self.qualify(param.child_by_field_name("type"))
+            if origin is not None:
+                self.function_bindings.setdefault(node.start_byte, {})["this"] = "new:" + origin
+
+    def _const(self, node: Node, result: FileExtraction) -> None:
+        names = [c for c in node.children if c.type == "identifier"]
+        values = node.child_by_field_name("value")
+        exprs = _named(values) if values is not None else []
+        if len(names) != len(exprs):
+            return
+        function = _function_of(node)
+        for ident, expr in zip(names, exprs):
+            name = self.text(ident)
+            string = go_string(self.text(expr)) if expr.type in _STRING_TYPES else None
+            if function is not None:
+                self.locals.setdefault((function.start_byte, name), []).append(expr)
+                continue
+            if string is None:
+                continue
+            self.constants[name] = string if self.constants.get(name, string) == string else None
+            result.exports[name] = string
+            if self.package:
+                result.exports[f"{self.package}.{name}"] = string
+
+    def _pairs(self, names: list[Node], right: Node | None) -> list[tuple[Node, Node | None]]:
+        """(name, value) pairs of ``a, b := x, y``; ``c, err := f()`` gives ``c`` the call."""
+        values = [] if right is None else (
+            _named(right) if right.type == "expression_list" else [right])
+        if len(values) == len(names):
+            return list(zip(names, values))
+        if names and len(values) == 1 and values[0].type == "call_expression":
+            return [(names[0], values[0])] + [(n, None) for n in names[1:]]
+        return [(n, None) for n in names]
+
+    def _definition(self, node: Node, kind: str) -> None:
+        type_origin = None
+        if kind == "var":
+            names = [c for c in node.children if c.type == "identifier"]
+            pairs = self._pairs(names, node.child_by_field_name("value"))
+            type_origin = self.qualify(node.child_by_field_name("type"))
+        else:
+            left = node.child_by_field_name("left")
+            names = _named(left) if left is not None else []
+            operator = node.child_by_field_name("operator")
+            plain = kind == "short" or (kind == "assign" and operator is not None
+                                        and operator.type == "=")
+            right = node.child_by_field_name("right") if plain else None
+            pairs = self._pairs(names, right) if plain else [(n, None) for n in names]
+        function = _function_of(node)
+        key = function.start_byte if function is not None else -1
+        bindings = (self.function_bindings.setdefault(key, {}) if function is not None
+                    else self.file_bindings)
+        for ident, value in pairs:
+            if ident.type != "identifier" or self.text(ident) == "_":
+                continue
+            name = self.text(ident)
+            if function is not None:
+                self.locals.setdefault((key, name), []).append(value)
+            origin = type_origin or self._origin(value)
+            if origin is not None:
+                bindings.setdefault(name, "new:" + origin)
+
+    def _origin(self, value: Node | None) -> str | None:
+        """What made a value: the qualified function called or the type of a literal."""
+        for _ in range(4):
+            if value is None or value.type not in ("unary_expression", "parenthesized_expression"):
+                break
+            value = value.child_by_field_name("operand") or (_named(value) or [None])[-1]
+        if value is None:
+            return None
+        if value.type == "composite_literal":
+            return self.qualify(value.child_by_field_name("type"))
+        if value.type != "call_expression":
+            return None
+        callee = value.child_by_field_name("function")
+        if callee is None:
+            return None
+        name = callee.child_by_field_name("field") if callee.type == "selector_expression" else callee
+        if name is not None and self.text(name) in self.results and (
+                callee.type != "selector_expression" or self.qualify(callee) is None):
+            return self.results[self.text(name)]
+        return self.qualify(callee)
+
+    def _parameter(self, node: Node) -> None:
+        function = _function_of(node)
+        if function is None:
+            return
+        key = function.start_byte
+        origin = self.qualify(node.child_by_field_name("type"))
+        for ident in node.children:
+            if ident.type != "identifier":
+                continue
+            self.locals.setdefault((key, self.text(ident)), []).append(None)
+            if origin is not None:
+                self.function_bindings.setdefault(key, {}).setdefault(self.text(ident),
+                                                                      "new:" + origin)
+
+    def _field(self, node: Node) -> None:
+        origin = self.qualify(node.child_by_field_name("type"))
+        if origin is None:
+            return
+        for ident in node.children:
+            if ident.type == "field_identifier":
+                self.file_bindings.setdefault(self.text(ident), "new:" + origin)
+
+    def _comment(self, node: Node, result: FileExtraction) -> None:
+        text = self.text(node)
+        parsed = parse_directive(text)
+        if parsed is None:
+            return
+        codes, file_level = parsed
+        span = self.source.span(node.start_byte, node.end_byte)
+        data = self.source.data
+        line_start = data.rfind(b"\n", 0, node.start_byte) + 1
+        result.directives.append(Directive(
+            line=span.line, codes=codes, file_level=file_level, column=span.column,
+            end_column=span.end_column if span.end_line == span.line else span.column + len(text),
+            own_line=not data[line_start:node.start_byte].strip()))
+
+    # -- calls --------------------------------------------------------------------------------
+
+    def raw_call(self, call: Node, method: Node, args: Node) -> RawCall:
+        function = _function_of(call)
+        key = function.start_byte if function is not None else -1
+        self.bindings = {**self.file_bindings, **self.function_bindings.get(key, {})}
+        if call.type == "type_conversion_expression":
+            callee = call.child_by_field_name("type")
+            package = callee.child_by_field_name("package") if callee is not None else None
+            parts = [self.text(package)] if package is not None else []
+            receiver_text = parts[0] if parts else ""
+            expressions = [args]
+        else:
+            callee = call.child_by_field_name("function")
+            target = callee.child_by_field_name("operand") if callee.type == "selector_expression" else None
+            parts = self.receiver_parts(target) if target is not None else []
+            receiver_text = re.sub(r"\s+", "", self.text(target)) if target is not None else ""
+            expressions = [c for c in _named(args)]
+        if parts and parts[0] == self.receivers.get(key):
+            parts[0] = "this"
+        values: list[Arg] = []
+        has_splat = False
+        for position, expr in enumerate(expressions):
+            if expr.type == "variadic_argument":
+                has_splat = True
+                break
+            values.append(Arg(self.value(expr, 0, key), position=position))
+        return RawCall(method=self.text(method), receiver_parts=parts,
+                       receiver_text=receiver_text, args=values,
+                       span=self.source.span(call.start_byte, call.end_byte),
+                       language=LANGUAGE, has_splat=has_splat)
+
+    def receiver_parts(self, node: Node) -> list[str]:
+        """The receiver chain, outermost name first, with calls and indexing removed."""
+        parts: list[str] = []
+        current: Node | None = node
+        for _ in range(MAX_DEPTH * 4):
+            if current is None:
+                break
+            if current.type in ("identifier", "field_identifier", "package_identifier"):
+                parts.append(self.text(current))
+                break
+            if current.type == "selector_expression":
+                field = current.child_by_field_name("field")
+                parts.append(self.text(field) if field is not None else "")
+                current = current.child_by_field_name("operand")
+            elif current.type in ("call_expression", "index_expression"):
+                current = current.child_by_field_name("function") or current.child_by_field_name("operand")
+            elif current.type == "parenthesized_expression" and len(_named(current)) == 1:
+                current = _named(current)[0]
+            else:
+                parts.append(re.sub(r"\s+", "", self.text(current)))
+                break
+        parts.reverse()
+        return parts
+
+    # -- values -------------------------------------------------------------------------------
+
+    def value(self, node: Node, depth: int, function: int) -> Value:
+        """What is statically known about an expression (``function``: the start byte of the
+        function it is in, -1 at package level)."""
+        text = self.text(node)
+        span = self.source.span(node.start_byte, node.end_byte)
+        kind = node.type
+        if depth > MAX_DEPTH:
+            return unknown(text, span=span)
+        if kind in ("literal_element", "parenthesized_expression") and len(_named(node)) == 1:
+            return self.value(_named(node)[0], depth + 1, function)
+        if kind in _STRING_TYPES:
+            string = go_string(text)
+            return literal(string, text=text, span=span) if string is not None else unknown(text, span=span)
+        if kind in ("int_literal", "float_literal"):
+            number = _go_number(text)
+            return literal(number, text=text, span=span) if number is not None else unknown(text, span=span)
+        if kind in ("true", "false"):
+            return literal(kind == "true", text=text, span=span)
+        if kind == "nil":
+            return literal(None, text=text, span=span)
+        if kind == "unary_expression":
+            return self._unary(node, text, span, depth, function)
+        if kind == "identifier":
+            return self._identifier(node, text, span, depth, function)
+        if kind == "selector_expression":
+            return self._selector(node, text, span)
+        if kind in ("composite_literal", "literal_value"):
+            return self._composite(node, text, span, depth, function)
+        if kind == "call_expression":
+            return self._call_value(node, text, span, depth, function)
+        return unknown(text, span=span)
+
+    def _unary(self, node: Node, text: str, span, depth: int, function: int) -> Value:
+        operator = node.child_by_field_name("operator")
+        operand = node.child_by_field_name("operand")
+        op = operator.type if operator is not None else ""
+        if operand is None:
+            return unknown(text, span=span)
+        if op == "&":
+            inner = self.value(operand, depth + 1, function)
+            return dataclasses.replace(inner, text=text, span=span)
+        if op in ("-", "+") and operand.type in ("int_literal", "float_literal"):
+            number = _go_number(self.text(operand))
+            if number is not None:
+                return literal(-number if op == "-" else number, text=text, span=span)
+        return unknown(text, span=span)
+
+    def _identifier(self, node: Node, text: str, span, depth: int, function: int) -> Value:
+        definitions = self.locals.get((function, text))
+        if definitions is not None:
+            value = definitions[0] if len(definitions) == 1 else None
+            if value is None or value.start_byte >= node.start_byte:
+                return unknown(text, span=span)
+            found = self._memo.get(value.id)
+            if found is None:
+                found = self._memo[value.id] = self.value(value, depth + 1, function)
+            copy = dataclasses.replace(found, text=text, span=span, key_span=None)
+            if copy.type == "string" and copy.known:
+                copy.kind, copy.ref = "constant", text
+            return copy
+        found_constant = self.constants.get(text)
+        if found_constant is not None:
+            return Value(type="string", known=True, value=found_constant, kind="constant",
+                         text=text, span=span, ref=text)
+        return unknown(text, span=span, ref=text)
+
+    def _selector(self, node: Node, text: str, span) -> Value:
+        """``events.SignedUp``: another package's constant (resolved across files)."""
+        operand = node.child_by_field_name("operand")
+        field = node.child_by_field_name("field")
+        if operand is not None and field is not None and operand.type == "identifier":
+            return unknown(text, span=span, ref=f"{self.text(operand)}.{self.text(field)}")
+        return unknown(text, span=span)
+
+    def _composite(self, node: Node, text: str, span, depth: int, function: int) -> Value:
+        """A struct, map or slice literal: keyed elements are properties (a struct's field
+        names, a map's keys), other elements items."""
+        type_node = node.child_by_field_name("type") if node.type == "composite_literal" else None
+        body = node.child_by_field_name("body") if node.type == "composite_literal" else node
+        ctor = self.qualify(type_node) if type_node is not None else None
+        type_name = ctor.rsplit(".", 1)[-1] if ctor else ""
+        is_map = type_node is not None and (type_node.type == "map_type"
+                                            or type_name in self.shapes.property_builders)
+        if body is None:
+            return unknown(text, span=span)
+        properties: dict[str, Value] = {}
+        items: list[Value] = []
+        is_open = False
+        for element in _named(body):
+            if element.type != "keyed_element":
+                items.append(self.value(element, depth + 1, function))
+                continue
+            key_node = element.child_by_field_name("key")
+            value_node = element.child_by_field_name("value")
+            inner = _named(key_node)[0] if key_node is not None and _named(key_node) else key_node
+            if inner is None or value_node is None:
+                is_open = True
+                continue
+            if inner.type in ("identifier", "field_identifier") and not is_map:
+                key: str | None = self.text(inner)
+            else:
+                key_value = self.value(inner, depth + 1, function)
+                key = key_value.value if key_value.type == "string" and key_value.known else None
+            if key is None:
+                is_open = True
+                continue
+            item = self.value(value_node, depth + 1, function)
+            item.key_span = self.source.span(inner.start_byte, inner.end_byte)
+            properties[key] = item
+        if type_node is not None and type_node.type in ("slice_type", "array_type",
+                                                        "implicit_length_array_type"):
+            return Value(type="array", items=items, kind="literal", text=text, span=span)
+        if items and not properties:
+            return Value(type="array", items=items, kind="literal", text=text, span=span, ctor=ctor)
+        return Value(type="object", properties=properties, open=is_open or bool(items),
+                     kind="literal", text=text, span=span, ctor=ctor)
+
+    def _call_value(self, node: Node, text: str, span, depth: int, function: int) -> Value:
+        """A property builder chain (``analytics.NewProperties().Set("k", v)``) as an object;
+        any other call is unknown."""
+        steps: list[Node] = []  # the setter calls, outermost first
+        current = node
+        for _ in range(MAX_DEPTH * 4):
+            callee = current.child_by_field_name("function")
+            if callee is None:
+                return unknown(text, span=span)
+            field = callee.child_by_field_name("field") if callee.type == "selector_expression" else None
+            name = self.text(field if field is not None else callee)
+            arguments = current.child_by_field_name("arguments")
+            if name in self.shapes.property_builders:
+                if arguments is not None and _named(arguments):
+                    return unknown(text, span=span)  # a conversion: Properties(m)
+                break
+            operand = callee.child_by_field_name("operand") if field is not None else None
+            if field is None or operand is None or operand.type != "call_expression":
+                return unknown(text, span=span)
+            steps.append(current)
+            current = operand
+        else:
+            return unknown(text, span=span)
+        properties: dict[str, Value] = {}
+        is_open = False
+        for step in reversed(steps):
+            callee = step.child_by_field_name("function")
+            arguments = step.child_by_field_name("arguments")
+            positional = _named(arguments) if arguments is not None else []
+            setter = self.text(callee.child_by_field_name("field"))
+            key = self.value(positional[0], depth + 1, function) if positional else None
+            if (setter not in self.shapes.property_setters or len(positional) != 2
+                    or key is None or key.type != "string" or not key.known):
+                is_open = True
+                continue
+            item = self.value(positional[1], depth + 1, function)
+            item.key_span = self.source.span(positional[0].start_byte, positional[0].end_byte)
+            properties[key.value] = item
+        return Value(type="object", properties=properties, open=is_open, kind="literal",
+                     text=text, span=span)
