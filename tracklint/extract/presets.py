@@ -262,7 +262,8 @@ POSTHOG = [
         ("alias", "Alias", [], []),
         ("group", "GroupIdentify", [], [P(0, object_key="Properties")]),
         ("builtin", "Exception", [], []),
-    ]),
+    ], clients=("New", "NewWithConfig", "Client", "EnqueueClient",
+                "client")),  # `client`: the SDK's own type, in its package
 ]
 
 MIXPANEL = [
