@@ -32,33 +32,28 @@ from __future__ import annotations
 import functools
 import re
 
-from tree_sitter import Language, Node, Parser, Query, QueryCursor
+from tree_sitter import Language, Node, Query, QueryCursor
 
-from tracklint.extract import languages
+from tracklint.extract import driver, languages
 from tracklint.extract.base import (
-    parse_bounded,
     Arg,
     CallSpec,
     Directive,
     FileExtraction,
-    Notice,
     RawCall,
     SourceText,
     Value,
     literal,
-    match_call,
     parse_directive,
     unknown,
 )
-from tracklint.extract.presets import method_names, value_shapes
-from tracklint.extract.recover import method_pattern, recover
+from tracklint.extract.presets import value_shapes
 
 LANGUAGE = "kotlin"
 
 #: Nesting depth after which an argument expression is reported as unknown instead of analysed.
 MAX_DEPTH = 48
 
-_IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _STRING_TYPES = ("string_literal", "multiline_string_literal")
 _MAP_BUILDERS = frozenset({"mapOf", "mutableMapOf", "hashMapOf", "linkedMapOf", "sortedMapOf",
                            "emptyMap", "mapOfNotNull"})
@@ -84,141 +79,30 @@ def _language() -> Language:
 
 
 @functools.cache
-def _parser() -> Parser:
-    return Parser(_language())
-
-
-@functools.cache
 def _declarations_query() -> Query:
     return Query(_language(), _DECLARATIONS_QUERY)
 
 
-@functools.cache
-def _calls_query(names: tuple[str, ...]) -> Query | None:
-    """The query for calls of ``names``: ``recv.name(...)``, ``recv?.name(...)``, ``name(...)``."""
-    names = tuple(n for n in names if _IDENT_RE.match(n))
-    if not names:
-        return None
-    alternatives = " ".join(f'"{n}"' for n in names)
-    source = f"""
+def _calls_query(alternatives: str) -> str:
+    """Calls of the method names: ``recv.name(...)``, ``recv?.name(...)``, ``name(...)``."""
+    return f"""
 (call_expression . (navigation_expression (identifier) @method .) . (value_arguments) @args
   (#any-of? @method {alternatives})) @call
 (call_expression . (identifier) @method . (value_arguments) @args
   (#any-of? @method {alternatives})) @call
 """
-    return Query(_language(), source)
 
 
 def prepare(specs: list[CallSpec], languages: set[str]) -> None:
     """Load the grammar and compile the queries :func:`extract` uses (see
     ``tracklint.extract.prepare``)."""
-    _parser()
     _declarations_query()
-    _calls_query(tuple(sorted(method_names(specs))))
+    driver.prepare(GRAMMAR, specs)
 
 
 def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
     """Extract the analytics calls, constants, imports, bindings and directives of one file."""
-    result = FileExtraction(path=source.path, language=LANGUAGE)
-    root = parse_bounded(_parser(), source.data, ranges=source.parse_ranges()).root_node
-    ctx = _Context(source)
-    ctx.collect(root, result)
-    names = tuple(sorted(method_names(specs)))
-    query = _calls_query(names)
-    covered: set[int] = set()  # start bytes of the method names of every candidate call
-    if query is not None:
-        _calls(ctx, query, root, specs, covered, result)
-        _deep_calls(ctx, root, specs, names, covered, result)
-    if query is not None:
-        recover(source, root, names, covered, result,
-                lambda tree: _calls(ctx, query, tree, specs, covered, result), ctx.doubtful)
-    result.calls.sort(key=lambda c: (c.span.start_byte, c.span.end_byte))
-    result.directives.sort(key=lambda d: (d.line, d.column))
-    return result
-
-
-def _calls(ctx: "_Context", query: Query, root: Node, specs: list[CallSpec], covered: set[int],
-           result: FileExtraction) -> int:
-    """Match the candidate calls under ``root``; returns how many new candidates were seen."""
-    source = ctx.source
-    seen = 0
-    cursor = QueryCursor(query)
-    # tree-sitter's query cursor slows down quadratically in very deep trees (50,000 nested
-    # `listOf(` took minutes); deeper calls are found by _deep_calls instead
-    cursor.set_max_start_depth(MAX_QUERY_DEPTH)
-    for _, match in cursor.matches(root):
-        call, method = match["call"][0], match["method"][0]
-        if method.start_byte in covered:
-            continue
-        covered.add(method.start_byte)
-        seen += 1
-        try:
-            raw = ctx.raw_call(call, method, match["args"][0])
-        except RecursionError:
-            result.notices.append(
-                _notice(source, call, "internal", "expression nested too deeply to analyse")
-            )
-            continue
-        found = match_call(raw, specs, path=source.path, bindings=ctx.bindings)
-        if found is not None:
-            result.calls.append(found)
-        _doubt(ctx, call, method, found is not None)
-    return seen
-
-
-#: Nesting depth up to which calls are found by the query; deeper ones by their offsets.
-MAX_QUERY_DEPTH = 512
-#: At most this many method-name occurrences per file are checked one by one.
-MAX_DEEP_CHECKS = 2000
-
-
-def _deep_calls(ctx: "_Context", root: Node, specs: list[CallSpec], names: tuple[str, ...],
-                covered: set[int], result: FileExtraction) -> None:
-    """Find the calls the depth-limited query could not reach: jump to each occurrence of a
-    method name that no candidate accounts for and check the call shape around it."""
-    data = ctx.source.data
-    pattern = method_pattern(names)
-    if pattern is None:
-        return
-    checked = 0
-    for m in pattern.finditer(data):
-        start = m.start(1)
-        if start in covered:
-            continue
-        checked += 1
-        if checked > MAX_DEEP_CHECKS:
-            span = ctx.source.span(start, m.end(1))
-            result.notices.append(Notice(
-                ctx.source.path, "skipped",
-                f"more than {MAX_DEEP_CHECKS} deeply nested or unusual `{m.group(1).decode()}(` "
-                "occurrences; the rest of the file was not searched for calls",
-                span.line, span.column, span.end_line, span.end_column))
-            return
-        node = root.descendant_for_byte_range(start, m.end(1))
-        if node is None or node.type != "identifier" or node.start_byte != start:
-            continue
-        shape = _call_shape(node)
-        if shape is None:
-            continue
-        call, arguments = shape
-        covered.add(start)
-        try:
-            raw = ctx.raw_call(call, node, arguments)
-        except RecursionError:
-            continue
-        found = match_call(raw, specs, path=ctx.source.path, bindings=ctx.bindings)
-        if found is not None:
-            result.calls.append(found)
-        _doubt(ctx, call, node, found is not None)
-
-
-def _doubt(ctx: "_Context", call: Node, method: Node, matched: bool) -> None:
-    """A candidate that the parser only partly read and that matched no spec is not taken as
-    read: error recovery can glue a call to the junk before it (``= 3 analytics.track(...)``)."""
-    if not matched and call.has_error:
-        ctx.doubtful.add(method.start_byte)
-    else:
-        ctx.doubtful.discard(method.start_byte)
+    return driver.extract(GRAMMAR, source, specs)
 
 
 def _call_shape(method: Node) -> tuple[Node, Node] | None:
@@ -242,11 +126,6 @@ def _call_shape(method: Node) -> tuple[Node, Node] | None:
     if arguments is None or arguments.type != "value_arguments":
         return None
     return call, arguments
-
-
-def _notice(source: SourceText, node: Node, kind: str, message: str) -> Notice:
-    span = source.span(node.start_byte, node.end_byte)
-    return Notice(source.path, kind, message, span.line, span.column, span.end_line, span.end_column)
 
 
 def _named(node: Node) -> list[Node]:
@@ -1023,3 +902,6 @@ def _kotlin_string(text: str) -> str | None:
             out.append(ch)
             i += 1
     return "".join(out)
+
+
+GRAMMAR = driver.Grammar(LANGUAGE, _calls_query, _call_shape, frozenset({"identifier"}), _Context)

@@ -30,26 +30,22 @@ from __future__ import annotations
 import functools
 import re
 
-from tree_sitter import Language, Node, Parser, Query, QueryCursor
+from tree_sitter import Language, Node, Query, QueryCursor
 
-from tracklint.extract import languages
+from tracklint.extract import driver, languages
 from tracklint.extract.base import (
-    parse_bounded,
     Arg,
     CallSpec,
     Directive,
     FileExtraction,
-    Notice,
     RawCall,
     SourceText,
     Value,
     literal,
-    match_call,
     parse_directive,
     unknown,
 )
-from tracklint.extract.presets import method_names, value_shapes
-from tracklint.extract.recover import method_pattern, recover
+from tracklint.extract.presets import value_shapes
 
 LANGUAGE = "swift"
 
@@ -57,7 +53,6 @@ LANGUAGE = "swift"
 MAX_DEPTH = 48
 
 _STRING_TYPES = ("line_string_literal", "multi_line_string_literal", "raw_string_literal")
-_IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 _DECLARATIONS_QUERY = """
 (property_declaration) @prop
@@ -73,132 +68,31 @@ def _language() -> Language:
 
 
 @functools.cache
-def _parser() -> Parser:
-    return Parser(_language())
-
-
-@functools.cache
 def _declarations_query() -> Query:
     return Query(_language(), _DECLARATIONS_QUERY)
 
 
-@functools.cache
-def _calls_query(names: tuple[str, ...]) -> Query | None:
-    """The query for calls of ``names``: ``recv.name(...)`` and bare ``name(...)``."""
-    names = tuple(n for n in names if _IDENT_RE.match(n))
-    if not names:
-        return None
-    alternatives = " ".join(f'"{n}"' for n in names)
-    source = f"""
+def _calls_query(alternatives: str) -> str:
+    """Calls of the method names: ``recv.name(...)`` and bare ``name(...)``."""
+    return f"""
 (call_expression . (navigation_expression
     suffix: (navigation_suffix suffix: (simple_identifier) @method))
-  . (call_suffix) @suffix (#any-of? @method {alternatives})) @call
-(call_expression . (simple_identifier) @method . (call_suffix) @suffix
+  . (call_suffix) @args (#any-of? @method {alternatives})) @call
+(call_expression . (simple_identifier) @method . (call_suffix) @args
   (#any-of? @method {alternatives})) @call
 """
-    return Query(_language(), source)
 
 
 def prepare(specs: list[CallSpec], languages: set[str]) -> None:
     """Load the grammar and compile the queries :func:`extract` uses (see
     ``tracklint.extract.prepare``)."""
-    _parser()
     _declarations_query()
-    _calls_query(tuple(sorted(method_names(specs))))
+    driver.prepare(GRAMMAR, specs)
 
 
 def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
     """Extract the analytics calls, constants, bindings and directives of one Swift file."""
-    result = FileExtraction(path=source.path, language=LANGUAGE)
-    tree = parse_bounded(_parser(), source.data, ranges=source.parse_ranges())
-    root = tree.root_node
-    ctx = _Context(source)
-    ctx.collect(root, result)
-    names = tuple(sorted(method_names(specs)))
-    query = _calls_query(names)
-    covered: set[int] = set()  # start bytes of the method names of every candidate call
-    if query is not None:
-        _calls(ctx, query, root, specs, covered, result)
-        for call, method, suffix in _deep_matches(source, root, names, covered, result):
-            _read_call(ctx, call, method, suffix, specs, result)
-        recover(source, root, names, covered, result,
-                lambda tree: _calls(ctx, query, tree, specs, covered, result), ctx.doubtful)
-    result.calls.sort(key=lambda c: (c.span.start_byte, c.span.end_byte))
-    result.directives.sort(key=lambda d: (d.line, d.column))
-    return result
-
-
-def _calls(ctx: "_Context", query: Query, root: Node, specs: list[CallSpec], covered: set[int],
-           result: FileExtraction) -> None:
-    """Read the candidate calls the (depth-limited) query finds under ``root``."""
-    cursor = QueryCursor(query)
-    # the query cursor slows down quadratically in very deep trees; deeper calls are found
-    # by _deep_matches instead
-    cursor.set_max_start_depth(MAX_QUERY_DEPTH)
-    for _, match in cursor.matches(root):
-        call, method, suffix = match["call"][0], match["method"][0], match["suffix"][0]
-        if method.start_byte in covered:
-            continue
-        covered.add(method.start_byte)
-        _read_call(ctx, call, method, suffix, specs, result)
-
-
-def _read_call(ctx: "_Context", call: Node, method: Node, suffix: Node, specs: list[CallSpec],
-               result: FileExtraction) -> None:
-    try:
-        raw = ctx.raw_call(call, method, suffix)
-    except RecursionError:
-        result.notices.append(
-            _notice(ctx.source, call, "internal", "expression nested too deeply to analyse")
-        )
-        return
-    found = match_call(raw, specs, path=ctx.source.path, bindings=ctx.bindings)
-    if found is not None:
-        result.calls.append(found)
-    # A candidate the parser only partly read that matched no spec is not taken as read: error
-    # recovery can glue a call to the junk before it (`let = = 3 analytics.track(...)`).
-    if found is None and call.has_error:
-        ctx.doubtful.add(method.start_byte)
-    else:
-        ctx.doubtful.discard(method.start_byte)
-
-
-#: Nesting depth up to which calls are found by the query; deeper ones by their offsets.
-MAX_QUERY_DEPTH = 512
-#: At most this many method-name occurrences per file are checked one by one.
-MAX_DEEP_CHECKS = 2000
-
-
-def _deep_matches(source: SourceText, root: Node, names: tuple[str, ...], covered: set[int],
-                  result: FileExtraction) -> list[tuple[Node, Node, Node]]:
-    """The calls the depth-limited query could not reach: jump to each occurrence of a method
-    name that no candidate accounts for and check the call shape around it."""
-    found: list[tuple[Node, Node, Node]] = []
-    pattern = method_pattern(names)
-    if pattern is None:
-        return found
-    checked = 0
-    for m in pattern.finditer(source.data):
-        start = m.start(1)
-        if start in covered:
-            continue
-        checked += 1
-        if checked > MAX_DEEP_CHECKS:
-            span = source.span(start, m.end(1))
-            result.notices.append(Notice(
-                source.path, "skipped",
-                f"more than {MAX_DEEP_CHECKS} deeply nested or unusual `{m.group(1).decode()}(` "
-                "occurrences; the rest of the file was not searched for calls",
-                span.line, span.column, span.end_line, span.end_column))
-            break
-        node = root.descendant_for_byte_range(start, m.end(1))
-        if node is None or node.type != "simple_identifier" or node.start_byte != start:
-            continue
-        shape = _call_shape(node)
-        if shape is not None:
-            covered.add(start)
-            found.append((shape[0], node, shape[1]))
-    return found
+    return driver.extract(GRAMMAR, source, specs)
 
 
 def _call_shape(method: Node) -> tuple[Node, Node] | None:
@@ -221,11 +115,6 @@ def _call_shape(method: Node) -> tuple[Node, Node] | None:
         return None
     suffix = call.named_children[1]
     return (call, suffix) if suffix.type == "call_suffix" else None
-
-
-def _notice(source: SourceText, node: Node, kind: str, message: str) -> Notice:
-    span = source.span(node.start_byte, node.end_byte)
-    return Notice(source.path, kind, message, span.line, span.column, span.end_line, span.end_column)
 
 
 class _Context:
@@ -745,3 +634,7 @@ def _swift_string(text: str) -> str | None:
             out.append(content[i])
             i += 1
     return "".join(out)
+
+
+GRAMMAR = driver.Grammar(LANGUAGE, _calls_query, _call_shape, frozenset({"simple_identifier"}),
+                         _Context)

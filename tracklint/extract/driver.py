@@ -1,0 +1,195 @@
+"""The query-driven extraction driver that languages share.
+
+A language module describes itself with a :class:`Grammar`: a tree-sitter query that captures
+candidate calls of the spec method names (``@call``, ``@method``, ``@args``), a hook that says
+whether a method-name node is the callee of a call (for calls nested deeper than the query may
+look), and a per-file *reader* that collects declarations (constants, imports, bindings,
+directives) and turns one call node into a :class:`~tracklint.extract.base.RawCall`. Everything
+else is here, the same for every language:
+
+1. parse (bounded in time, within the window ranges of :mod:`tracklint.extract.windows`);
+2. the reader collects the file's declarations;
+3. the calls query finds the candidates up to :data:`MAX_QUERY_DEPTH`; deeper ones are found by
+   jumping to each unaccounted occurrence of a method name (:func:`_deep_calls`);
+4. each candidate is matched against the specs (:func:`~tracklint.extract.base.match_call`);
+5. the regions the parser could not read are searched for hidden calls
+   (:func:`~tracklint.extract.recover.recover`), which re-reads them with step 3's reader.
+
+So adding a language is its :class:`Grammar` and reader, one row in
+:mod:`tracklint.extract.languages` and its preset data; nothing here changes.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Callable, Protocol
+
+from tree_sitter import Node, Parser, Query, QueryCursor
+
+from tracklint.extract import languages
+from tracklint.extract.base import (
+    CallSpec,
+    FileExtraction,
+    Notice,
+    RawCall,
+    SourceText,
+    match_call,
+    parse_bounded,
+)
+from tracklint.extract.presets import method_names
+from tracklint.extract.recover import method_pattern, recover
+
+#: Nesting depth up to which calls are found by the query; deeper ones by their offsets
+#: (tree-sitter's query cursor slows down quadratically in very deep trees: 50,000 nested
+#: ``listOf(`` took minutes).
+MAX_QUERY_DEPTH = 512
+#: At most this many method-name occurrences per file are checked one by one.
+MAX_DEEP_CHECKS = 2000
+
+_IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*[?!]?$")
+
+
+class Reader(Protocol):
+    """What the driver needs of a language's per-file reader."""
+
+    source: SourceText
+    #: Local name -> origin (``new:Analytics``, ``import:posthog``), for :func:`match_call`.
+    bindings: dict[str, str]
+    #: Method-name offsets of candidates the parser only partly read and that matched no spec.
+    doubtful: set[int]
+
+    def collect(self, root: Node, result: FileExtraction) -> None:
+        """Record the file's constants, imports, bindings and directives in ``result``."""
+
+    def raw_call(self, call: Node, method: Node, arguments: Node) -> RawCall:
+        """The call as the specs see it (may raise RecursionError on absurd nesting)."""
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """How the driver reads one language."""
+
+    #: The row's name in :mod:`tracklint.extract.languages` (the grammar comes from there).
+    language: str
+    #: ``alternatives`` (the method names, quoted and space-separated, for ``#any-of?``) -> the
+    #: source of a query capturing ``@call``, ``@method`` and ``@args`` of each candidate.
+    calls_query: Callable[[str], str]
+    #: A method-name node -> ``(call, arguments)`` when it names the callee of a call, else None.
+    call_shape: Callable[[Node], "tuple[Node, Node] | None"]
+    #: The node types a method name can be (``identifier``, ``simple_identifier``).
+    method_types: frozenset[str]
+    #: The per-file reader: ``reader(source)``.
+    reader: Callable[[SourceText], Reader]
+
+
+@functools.cache
+def _parser(language: str) -> Parser:
+    return Parser(languages.grammar(language))
+
+
+@functools.cache
+def _calls_query(grammar: Grammar, names: tuple[str, ...]) -> Query | None:
+    names = tuple(n for n in names if _IDENT_RE.match(n))
+    if not names:
+        return None
+    alternatives = " ".join(f'"{n}"' for n in names)
+    return Query(languages.grammar(grammar.language), grammar.calls_query(alternatives))
+
+
+def prepare(grammar: Grammar, specs: list[CallSpec]) -> None:
+    """Load the grammar and compile the calls query (see ``tracklint.extract.prepare``)."""
+    _parser(grammar.language)
+    _calls_query(grammar, tuple(sorted(method_names(specs))))
+
+
+def extract(grammar: Grammar, source: SourceText, specs: list[CallSpec]) -> FileExtraction:
+    """Extract the analytics calls, constants, imports, bindings and directives of one file."""
+    result = FileExtraction(path=source.path, language=grammar.language)
+    root = parse_bounded(_parser(grammar.language), source.data,
+                         ranges=source.parse_ranges()).root_node
+    reader = grammar.reader(source)
+    reader.collect(root, result)
+    names = tuple(sorted(method_names(specs)))
+    query = _calls_query(grammar, names)
+    if query is not None:
+        covered: set[int] = set()  # start bytes of the method names of every candidate call
+        _calls(reader, query, root, specs, covered, result)
+        _deep_calls(grammar, reader, root, specs, names, covered, result)
+        recover(source, root, names, covered, result,
+                lambda tree: _calls(reader, query, tree, specs, covered, result),
+                reader.doubtful)
+    result.calls.sort(key=lambda c: (c.span.start_byte, c.span.end_byte))
+    result.directives.sort(key=lambda d: (d.line, d.column))
+    return result
+
+
+def _calls(reader: Reader, query: Query, root: Node, specs: list[CallSpec], covered: set[int],
+           result: FileExtraction) -> None:
+    """Read the candidate calls the (depth-limited) query finds under ``root``."""
+    cursor = QueryCursor(query)
+    cursor.set_max_start_depth(MAX_QUERY_DEPTH)
+    for _, match in cursor.matches(root):
+        call, method = match["call"][0], match["method"][0]
+        if method.start_byte in covered:
+            continue
+        covered.add(method.start_byte)
+        _read_call(reader, call, method, match["args"][0], specs, result)
+
+
+def _read_call(reader: Reader, call: Node, method: Node, arguments: Node,
+               specs: list[CallSpec], result: FileExtraction) -> None:
+    try:
+        raw = reader.raw_call(call, method, arguments)
+    except RecursionError:
+        result.notices.append(notice(reader.source, call, "internal",
+                                     "expression nested too deeply to analyse"))
+        return
+    found = match_call(raw, specs, path=reader.source.path, bindings=reader.bindings)
+    if found is not None:
+        result.calls.append(found)
+    # A candidate the parser only partly read that matched no spec is not taken as read: error
+    # recovery can glue a call to the junk before it (`= 3 analytics.track(...)`).
+    if found is None and call.has_error:
+        reader.doubtful.add(method.start_byte)
+    else:
+        reader.doubtful.discard(method.start_byte)
+
+
+def _deep_calls(grammar: Grammar, reader: Reader, root: Node, specs: list[CallSpec],
+                names: tuple[str, ...], covered: set[int], result: FileExtraction) -> None:
+    """Read the calls the depth-limited query could not reach: jump to each occurrence of a
+    method name that no candidate accounts for and check the call shape around it."""
+    source = reader.source
+    pattern = method_pattern(names)
+    if pattern is None:
+        return
+    checked = 0
+    for m in pattern.finditer(source.data):
+        start = m.start(1)
+        if start in covered:
+            continue
+        checked += 1
+        if checked > MAX_DEEP_CHECKS:
+            span = source.span(start, m.end(1))
+            result.notices.append(Notice(
+                source.path, "skipped",
+                f"more than {MAX_DEEP_CHECKS} deeply nested or unusual `{m.group(1).decode()}(` "
+                "occurrences; the rest of the file was not searched for calls",
+                span.line, span.column, span.end_line, span.end_column))
+            return
+        node = root.descendant_for_byte_range(start, m.end(1))
+        if node is None or node.type not in grammar.method_types or node.start_byte != start:
+            continue
+        shape = grammar.call_shape(node)
+        if shape is None:
+            continue
+        covered.add(start)
+        _read_call(reader, shape[0], node, shape[1], specs, result)
+
+
+def notice(source: SourceText, node: Node, kind: str, message: str) -> Notice:
+    """A :class:`Notice` positioned on ``node``."""
+    span = source.span(node.start_byte, node.end_byte)
+    return Notice(source.path, kind, message, span.line, span.column, span.end_line, span.end_column)
