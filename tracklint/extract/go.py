@@ -26,7 +26,8 @@ level, typed or not, exported as ``Name`` and ``package.Name`` for other files o
 and function-local variables defined once in their function (``track := analytics.Track{...};
 client.Enqueue(track)``).
 
-Calls the parser could not read are re-read by :func:`tracklint.extract.recover.recover`.
+The shared :mod:`tracklint.extract.driver` runs the calls query, finds deeper calls with
+:func:`_call_shape`, matches the specs and re-reads the calls the parser could not read.
 """
 
 from __future__ import annotations
@@ -35,37 +36,28 @@ import dataclasses
 import functools
 import re
 
-from tree_sitter import Language, Node, Parser, Query, QueryCursor
+from tree_sitter import Node, Query, QueryCursor
 
-from tracklint.extract import languages
+from tracklint.extract import driver, languages
 from tracklint.extract.base import (
     Arg,
     CallSpec,
     Directive,
     FileExtraction,
-    Notice,
     RawCall,
     SourceText,
     Value,
     literal,
-    match_call,
-    parse_bounded,
     parse_directive,
     unknown,
 )
-from tracklint.extract.presets import method_names, value_shapes
-from tracklint.extract.recover import method_pattern, recover
+from tracklint.extract.presets import value_shapes
 
 LANGUAGE = "go"
 
 #: Nesting depth after which an argument expression is reported as unknown instead of analysed.
 MAX_DEPTH = 48
-#: Nesting depth up to which calls are found by the query; deeper ones by their offsets.
-MAX_QUERY_DEPTH = 512
-#: At most this many method-name occurrences per file are checked one by one.
-MAX_DEEP_CHECKS = 2000
 
-_IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _VERSION_RE = re.compile(r"^v[0-9]+$")
 _STRING_TYPES = ("interpreted_string_literal", "raw_string_literal")
 _FUNCTIONS = ("function_declaration", "method_declaration")
@@ -87,18 +79,8 @@ _DECLARATIONS_QUERY = """
 
 
 @functools.cache
-def _language() -> Language:
-    return languages.grammar(LANGUAGE)
-
-
-@functools.cache
-def _parser() -> Parser:
-    return Parser(_language())
-
-
-@functools.cache
 def _declarations_query() -> Query:
-    return Query(_language(), _DECLARATIONS_QUERY)
+    return Query(languages.grammar(LANGUAGE), _DECLARATIONS_QUERY)
 
 
 def _calls_query_source(alternatives: str) -> str:
@@ -114,101 +96,15 @@ def _calls_query_source(alternatives: str) -> str:
 """
 
 
-@functools.cache
-def _calls_query(names: tuple[str, ...]) -> Query | None:
-    names = tuple(n for n in names if _IDENT_RE.match(n))
-    if not names:
-        return None
-    return Query(_language(), _calls_query_source(" ".join(f'"{n}"' for n in names)))
-
-
 def prepare(specs: list[CallSpec], languages: set[str]) -> None:
     """Load the grammar and compile the queries :func:`extract` uses."""
-    _parser()
+    driver.prepare(GRAMMAR, specs)
     _declarations_query()
-    _calls_query(tuple(sorted(method_names(specs))))
 
 
 def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
     """Extract the analytics calls, constants, bindings and directives of one file."""
-    result = FileExtraction(path=source.path, language=LANGUAGE)
-    root = parse_bounded(_parser(), source.data, ranges=source.parse_ranges()).root_node
-    reader = _Reader(source)
-    reader.collect(root, result)
-    names = tuple(sorted(method_names(specs)))
-    query = _calls_query(names)
-    if query is None:
-        return result
-    covered: set[int] = set()  # start bytes of the method names of every candidate call
-    _calls(reader, query, root, specs, covered, result)
-    _deep_calls(reader, root, specs, names, covered, result)
-    recover(source, root, names, covered, result,
-            lambda tree: _calls(reader, query, tree, specs, covered, result), reader.doubtful)
-    return result
-
-
-def _match(reader: "_Reader", call: Node, method: Node, args: Node, specs: list[CallSpec],
-           result: FileExtraction) -> None:
-    try:
-        raw = reader.raw_call(call, method, args)
-    except RecursionError:
-        span = reader.source.span(call.start_byte, call.end_byte)
-        result.notices.append(Notice(reader.source.path, "internal",
-                                     "expression nested too deeply to analyse", span.line,
-                                     span.column, span.end_line, span.end_column))
-        return
-    found = match_call(raw, specs, path=reader.source.path, bindings=reader.bindings)
-    if found is not None:
-        result.calls.append(found)
-    # a candidate the parser only partly read that matched nothing is not taken as read
-    if found is None and call.has_error:
-        reader.doubtful.add(method.start_byte)
-    else:
-        reader.doubtful.discard(method.start_byte)
-
-
-def _calls(reader: "_Reader", query: Query, root: Node, specs: list[CallSpec], covered: set[int],
-           result: FileExtraction) -> None:
-    """Match the candidate calls under ``root``."""
-    cursor = QueryCursor(query)
-    cursor.set_max_start_depth(MAX_QUERY_DEPTH)
-    for _, match in cursor.matches(root):
-        call, method = match["call"][0], match["method"][0]
-        if method.start_byte in covered:
-            continue
-        covered.add(method.start_byte)
-        _match(reader, call, method, match["args"][0], specs, result)
-
-
-def _deep_calls(reader: "_Reader", root: Node, specs: list[CallSpec], names: tuple[str, ...],
-                covered: set[int], result: FileExtraction) -> None:
-    """The calls deeper than the query reaches: each occurrence of a method name that no
-    candidate accounts for is checked for the call shape around it."""
-    pattern = method_pattern(names)
-    if pattern is None:
-        return
-    checked = 0
-    for m in pattern.finditer(reader.source.data):
-        start = m.start(1)
-        if start in covered:
-            continue
-        checked += 1
-        if checked > MAX_DEEP_CHECKS:
-            span = reader.source.span(start, m.end(1))
-            result.notices.append(Notice(
-                reader.source.path, "skipped",
-                f"more than {MAX_DEEP_CHECKS} deeply nested or unusual `{m.group(1).decode()}(` "
-                "occurrences; the rest of the file was not searched for calls",
-                span.line, span.column, span.end_line, span.end_column))
-            return
-        node = root.descendant_for_byte_range(start, m.end(1))
-        if node is None or node.start_byte != start or node.type not in ("identifier",
-                                                                          "field_identifier"):
-            continue
-        shape = _call_shape(node)
-        if shape is not None:
-            covered.add(start)
-            _match(reader, shape[0], node, shape[1], specs, result)
+    return driver.extract(GRAMMAR, source, specs)
 
 
 def _call_shape(method: Node) -> tuple[Node, Node] | None:
@@ -749,3 +645,12 @@ class _Reader:
             properties[key.value] = item
         return Value(type="object", properties=properties, open=is_open, kind="literal",
                      text=text, span=span)
+
+
+GRAMMAR = driver.Grammar(
+    language=LANGUAGE,
+    calls_query=_calls_query_source,
+    call_shape=_call_shape,
+    method_types=frozenset({"identifier", "field_identifier"}),
+    reader=_Reader,
+)
