@@ -436,6 +436,12 @@ class _Reader:
         function = _function_of(call)
         key = function.start_byte if function is not None else -1
         self.bindings = {**self.file_bindings, **self.function_bindings.get(key, {})}
+        if call.type == "type_conversion_expression" and (
+                args.has_error or any(c.is_error for c in call.children)):
+            # a call read on its own parses as a conversion; in a damaged tree the parser can
+            # glue junk into one (`client.Enqueue(` + the next statement): leave that to
+            # recovery, which re-reads the call on its own (an empty method matches no spec)
+            return RawCall("", [], "", [], self.source.span(call.start_byte, call.end_byte), LANGUAGE)
         if call.type == "type_conversion_expression":
             callee = call.child_by_field_name("type")
             package = callee.child_by_field_name("package") if callee is not None else None
