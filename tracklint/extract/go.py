@@ -147,8 +147,7 @@ def assumed_name(path: str) -> str:
     if len(parts) > 1 and _VERSION_RE.match(last):
         last = parts[-2]
     last = re.sub(r"\.v[0-9]+$", "", last)
-    if last.startswith("go-"):
-        last = last[3:]
+    last = last.removeprefix("go-")
     match = re.match(r"[A-Za-z0-9_]*", last)
     return match.group() if match else ""
 

@@ -287,6 +287,10 @@ MIXPANEL = [
           constructors=_go_names(("mixpanel/mixpanel-go", "mixpanel"), ("NewApiClient", "ApiClient"))),
 ]
 
+# Amplitude's analytics-go clients: made by NewClient, or typed Client
+_AMPLITUDE_GO = dict(constructors=_go_names(("amplitude/analytics-go/amplitude", "amplitude"),
+                                            ("NewClient", "Client")))
+
 AMPLITUDE = [
     # amplitude-python: client.track(BaseEvent(event_type=..., event_properties=...))
     _spec("amplitude", "track", "track", PY, ("amplitude", "amplitude_client", "client"),
@@ -324,13 +328,8 @@ AMPLITUDE = [
           [P(keyword="userProperties"), P(keyword="identify")], constructors=("Amplitude",)),
     _spec("amplitude", "identify", "identify", KOTLIN, ("amplitude",), [],
           [P(keyword="userProperties"), P(keyword="identify"), P(0)], constructors=("Amplitude",)),
-]
-
-# analytics-go: client.Track(amplitude.Event{EventType:, EventProperties:}), Identify(identify,
-# options), GroupIdentify(type, name, identify, options), SetGroup, Revenue (Amplitude's own event)
-_AMPLITUDE_GO = dict(constructors=_go_names(("amplitude/analytics-go/amplitude", "amplitude"),
-                                            ("NewClient", "Client")))
-AMPLITUDE += [
+    # analytics-go: client.Track(amplitude.Event{EventType:, EventProperties:}), Identify(identify,
+    # options), GroupIdentify(type, name, identify, options), SetGroup, Revenue (Amplitude's own event)
     _spec("amplitude", "Track", "track", GO, ("amplitudeClient",), [P(0, object_key="EventType")],
           [P(0, object_key="EventProperties")], **_AMPLITUDE_GO),
     _spec("amplitude", "Identify", "identify", GO, ("amplitudeClient",), **_AMPLITUDE_GO),
