@@ -219,7 +219,7 @@ def test_constants_typed_constants_and_local_constants():
               "\tclient.Enqueue(analytics.Track{Event: local})\n}\n")
     result = run(source)
     assert [(c.event, c.event_kind) for c in result.calls] == [
-        ("Signed Up", "constant"), (None, "dynamic"), ("Order Completed", "constant"),
+        ("Signed Up", "constant"), ("Order Completed", "constant"), ("Order Completed", "constant"),
         ("Local Event", "constant")]
     assert result.exports == {"EventSignedUp": "Signed Up", "app.EventSignedUp": "Signed Up",
                               "OrderDone": "Order Completed", "app.OrderDone": "Order Completed"}
@@ -468,3 +468,15 @@ def test_check_scan_init_and_sarif_read_go_files(tmp_path: Path):
                 for r in results if r["ruleId"] == "TL001"] == [("TL001", "main.go")]
     finally:
         os.chdir(old)
+
+
+@pytest.mark.parametrize("damage", ["var = \n", "`\n"])
+def test_a_call_re_read_on_its_own_keeps_the_bindings_and_locals_of_its_function(damage: str):
+    source = go(SEGMENT, (
+        'client := analytics.New("k")\n' + damage +
+        'client.Enqueue(msg)\nt := analytics.Track{Event: "Local"}\nclient.Enqueue(t)'),
+        "msg analytics.Message")
+    result = run(source)
+    assert [(c.kind, c.span.line) for c in result.calls][:1] == [("message", 8)]
+    assert [n.kind for n in result.notices] == ["syntax-error"]
+    assert "recovered by re-reading" in result.notices[0].message

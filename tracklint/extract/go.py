@@ -235,6 +235,7 @@ class _Reader:
         self.doubtful: set[int] = set()
         self.shapes = value_shapes(LANGUAGE)
         self._memo: dict[int, Value] = {}
+        self.root: Node | None = None
 
     def text(self, node: Node) -> str:
         return self.source.text(node.start_byte, node.end_byte)
@@ -242,6 +243,7 @@ class _Reader:
     # -- declarations -------------------------------------------------------------------------
 
     def collect(self, root: Node, result: FileExtraction) -> None:
+        self.root = root
         captures = {
             name: sorted(nodes, key=lambda n: (n.start_byte, n.end_byte))
             for name, nodes in QueryCursor(_declarations_query()).captures(root).items()
@@ -254,9 +256,10 @@ class _Reader:
             self._function(node)
         for node in captures.get("const", ()):
             self._const(node, result)
-        for kind in ("var", "short", "assign", "range"):
-            for node in captures.get(kind, ()):
-                self._definition(node, kind)
+        definitions = [(node.start_byte, kind, node) for kind in ("var", "short", "assign", "range")
+                       for node in captures.get(kind, ())]
+        for _, kind, node in sorted(definitions, key=lambda d: d[0]):  # the first binding wins
+            self._definition(node, kind)
         for node in captures.get("param", ()):
             self._parameter(node)
         for node in captures.get("field", ()):
@@ -432,7 +435,10 @@ class _Reader:
     # -- calls --------------------------------------------------------------------------------
 
     def raw_call(self, call: Node, method: Node, args: Node) -> RawCall:
-        function = _function_of(call)
+        # the function is looked up in the file's tree: a call re-read on its own (recovery)
+        # comes in a tree of its own, and its locals and bindings are those of the file
+        anchor = self.root.descendant_for_byte_range(call.start_byte, call.end_byte) if self.root else None
+        function = _function_of(anchor if anchor is not None else call)
         key = function.start_byte if function is not None else -1
         self.bindings = {**self.file_bindings, **self.function_bindings.get(key, {})}
         if call.type == "type_conversion_expression" and (
@@ -611,8 +617,14 @@ class _Reader:
                      kind="literal", text=text, span=span, ctor=ctor)
 
     def _call_value(self, node: Node, text: str, span, depth: int, function: int) -> Value:
-        """A property builder chain (``analytics.NewProperties().Set("k", v)``) as an object;
-        any other call is unknown."""
+        """A property builder chain (``analytics.NewProperties().Set("k", v)``) as an object,
+        ``string(x)`` as ``x``; any other call is unknown."""
+        callee = node.child_by_field_name("function")
+        arguments = node.child_by_field_name("arguments")
+        if callee is not None and arguments is not None and self.text(callee) == "string" \
+                and len(_named(arguments)) == 1:
+            inner = self.value(_named(arguments)[0], depth + 1, function)
+            return dataclasses.replace(inner, text=text, span=span)
         steps: list[Node] = []  # the setter calls, outermost first
         current = node
         for _ in range(MAX_DEPTH * 4):
