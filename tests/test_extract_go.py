@@ -259,6 +259,12 @@ def test_literal_values_and_escapes():
         "nested": {"n": 1}, "dyn": "?user.ID", "...": True}
 
 
+def test_a_builder_chain_may_start_from_a_literal_of_the_builder_type():
+    call = one(go(POSTHOG, 'client.Enqueue(posthog.Capture{Event: "A", Properties: '
+                           'posthog.Properties{"a": 1}.Set("b", 2)})', "client posthog.Client"))
+    assert shape(call.properties) == {"a": 1, "b": 2}
+
+
 def test_a_builder_setter_the_presets_do_not_know_leaves_the_object_open():
     call = one(go(SEGMENT, 'client.Enqueue(analytics.Track{Event: "A", Properties: '
                            'analytics.NewProperties().SetRevenue(10).Set("k", "v")})',
@@ -268,7 +274,7 @@ def test_a_builder_setter_the_presets_do_not_know_leaves_the_object_open():
 
 @pytest.mark.parametrize("literal, expected", [
     ('"plain"', "plain"), ('"a\\nb"', "a\nb"), ('"\\101"', "A"), ('"\\U0001F600"', "😀"),
-    ("`raw\\n`", "raw\\n"), ('"\\q"', None), ('"\\x4"', None), ('"\\UFFFFFFFF"', None), ("x", None),
+    ("`raw\\n`", "raw\\n"), ('"\\ud800"', None), ('"\\q"', None), ('"\\x4"', None), ('"\\UFFFFFFFF"', None), ("x", None),
 ])
 def test_go_string_literals(literal: str, expected: str | None):
     assert go_string(literal) == expected
@@ -289,8 +295,8 @@ def test_import_paths_name_packages(path: str, key: str, name: str):
 def test_constants_of_another_package_and_of_another_file_of_the_package():
     events = extract_file("events/events.go", b'package events\n\nconst SignedUp = "Signed Up"\n', SPECS)
     same = extract_file("app/names.go", b'package app\n\nconst Paid = "Order Paid"\n', SPECS)
-    app = extract_file("app/app.go", go(SEGMENT + 'import "github.com/acme/shop/events"\n', (
-        "client.Enqueue(analytics.Track{Event: events.SignedUp})\n"
+    app = extract_file("app/app.go", go(SEGMENT + 'import ev "github.com/acme/shop/events"\n', (
+        "client.Enqueue(analytics.Track{Event: ev.SignedUp})\n"
         "client.Enqueue(analytics.Track{Event: Paid})"), "client analytics.Client").encode(), SPECS)
     resolve_constants([events, same, app])
     assert [(c.event, c.event_kind, c.event_from) for c in app.calls] == [

@@ -195,8 +195,8 @@ def go_string(text: str) -> str | None:
         if len(digits) != (width or 3) or not all(c in allowed for c in digits):
             return None
         code = int(digits, base)
-        if code > 0x10FFFF:
-            return None
+        if code > 0x10FFFF or (width and 0xD800 <= code <= 0xDFFF):
+            return None  # not a character (Go rejects surrogate halves too)
         out.append(chr(code))
         i += 2 + width if width else 4
     return "".join(out)
@@ -566,12 +566,16 @@ class _Reader:
         return unknown(text, span=span, ref=text)
 
     def _selector(self, node: Node, text: str, span) -> Value:
-        """``events.SignedUp``: another package's constant (resolved across files)."""
+        """``events.SignedUp``: another package's constant, resolved across files by the name of
+        its package (an import's alias is not: ``ev.SignedUp`` is ``events.SignedUp``)."""
         operand = node.child_by_field_name("operand")
         field = node.child_by_field_name("field")
-        if operand is not None and field is not None and operand.type == "identifier":
-            return unknown(text, span=span, ref=f"{self.text(operand)}.{self.text(field)}")
-        return unknown(text, span=span)
+        if operand is None or field is None or operand.type != "identifier":
+            return unknown(text, span=span)
+        name = self.text(operand)
+        module = self.imports.get(name)
+        package = assumed_name(module) if module is not None else name
+        return unknown(text, span=span, ref=f"{package}.{self.text(field)}")
 
     def _composite(self, node: Node, text: str, span, depth: int, function: int) -> Value:
         """A struct, map or slice literal: keyed elements are properties (a struct's field
@@ -625,28 +629,12 @@ class _Reader:
                 and len(_named(arguments)) == 1:
             inner = self.value(_named(arguments)[0], depth + 1, function)
             return dataclasses.replace(inner, text=text, span=span)
-        steps: list[Node] = []  # the setter calls, outermost first
-        current = node
-        for _ in range(MAX_DEPTH * 4):
-            callee = current.child_by_field_name("function")
-            if callee is None:
-                return unknown(text, span=span)
-            field = callee.child_by_field_name("field") if callee.type == "selector_expression" else None
-            name = self.text(field if field is not None else callee)
-            arguments = current.child_by_field_name("arguments")
-            if name in self.shapes.property_builders:
-                if arguments is not None and _named(arguments):
-                    return unknown(text, span=span)  # a conversion: Properties(m)
-                break
-            operand = callee.child_by_field_name("operand") if field is not None else None
-            if field is None or operand is None or operand.type != "call_expression":
-                return unknown(text, span=span)
-            steps.append(current)
-            current = operand
-        else:
+        chain = self._builder_chain(node, depth, function)
+        if chain is None:
             return unknown(text, span=span)
-        properties: dict[str, Value] = {}
-        is_open = False
+        steps, base = chain
+        properties = dict(base.properties or {})
+        is_open = base.open
         for step in reversed(steps):
             callee = step.child_by_field_name("function")
             arguments = step.child_by_field_name("arguments")
@@ -662,6 +650,35 @@ class _Reader:
             properties[key.value] = item
         return Value(type="object", properties=properties, open=is_open, kind="literal",
                      text=text, span=span)
+
+    def _builder_chain(self, node: Node, depth: int, function: int) -> tuple[list[Node], Value] | None:
+        """(the method calls of a chain, outermost first; the value it starts from) when the
+        chain starts with a property builder: ``NewProperties()`` (empty) or a literal of a
+        builder's type (``analytics.Properties{"k": v}``); None for any other call."""
+        steps: list[Node] = []
+        current = node
+        for _ in range(MAX_DEPTH * 4):
+            if current.type == "composite_literal":
+                base = self.value(current, depth + 1, function)
+                type_name = (base.ctor or "").rsplit(".", 1)[-1]
+                if base.properties is None or type_name not in self.shapes.property_builders:
+                    return None
+                return steps, base
+            callee = current.child_by_field_name("function")
+            if callee is None:
+                return None
+            field = callee.child_by_field_name("field") if callee.type == "selector_expression" else None
+            if self.text(field if field is not None else callee) in self.shapes.property_builders:
+                arguments = current.child_by_field_name("arguments")
+                if arguments is not None and _named(arguments):
+                    return None  # a conversion: Properties(m)
+                return steps, Value(type="object", properties={}, kind="literal")
+            operand = callee.child_by_field_name("operand") if field is not None else None
+            if operand is None or operand.type not in ("call_expression", "composite_literal"):
+                return None
+            steps.append(current)
+            current = operand
+        return None
 
 
 GRAMMAR = driver.Grammar(
