@@ -77,9 +77,10 @@ def main() -> int:
             for args in commands:
                 before = _run(base, args, tree)
                 after = _run(HERE, args, tree)
-                calls = before.count('"method"')
+                what = "calls" if args[0] == "scan" else "findings"
+                count = before.count('"method"' if what == "calls" else '"code"')
                 if before == after:
-                    print(f"same      {args[0]:5} {tree} ({len(before):,} bytes, {calls:,} calls)")
+                    print(f"same      {args[0]:5} {tree} ({len(before):,} bytes, {count:,} {what})")
                     continue
                 differ += 1
                 print(f"DIFFERENT {args[0]:5} {tree}")

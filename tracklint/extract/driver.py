@@ -24,19 +24,23 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Callable, Iterable, Protocol
 
 from tree_sitter import Node, Parser, Query, QueryCursor
 
 from tracklint.extract import languages
 from tracklint.extract.base import (
+    Arg,
     CallSpec,
+    Directive,
     FileExtraction,
     Notice,
     RawCall,
     SourceText,
+    Value,
     match_call,
     parse_bounded,
+    parse_directive,
 )
 from tracklint.extract.presets import method_names
 from tracklint.extract.recover import method_pattern, recover
@@ -193,3 +197,86 @@ def notice(source: SourceText, node: Node, kind: str, message: str) -> Notice:
     """A :class:`Notice` positioned on ``node``."""
     span = source.span(node.start_byte, node.end_byte)
     return Notice(source.path, kind, message, span.line, span.column, span.end_line, span.end_column)
+
+
+#: A type name a binding can come from: ``Analytics``, ``com.segment.Analytics``.
+_TYPE_NAME = re.compile(r"[A-Z][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+
+class FileReader:
+    """The tables and helpers every language's reader keeps for one file (a base class: the
+    language adds what its declarations and expressions look like)."""
+
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+        self.constants: dict[str, str | None] = {}  # qualified name -> value (None: ambiguous)
+        self.locals: dict[str, str | None] = {}  # function-local constant -> value
+        self.members: dict[str, str | None] = {}  # bare member name -> value
+        self.bindings: dict[str, str] = {}
+        #: method-name starts of unmatched candidates with an unreadable part (see _read_call)
+        self.doubtful: set[int] = set()
+
+    def text(self, node: Node) -> str:
+        return self.source.text(node.start_byte, node.end_byte)
+
+    @staticmethod
+    def put(table: dict[str, str | None], key: str, value: str) -> None:
+        """Record ``key = value``; a key defined twice with different values is ambiguous."""
+        if key in table and table[key] != value:
+            table[key] = None
+        else:
+            table[key] = value
+
+    @staticmethod
+    def captures(query: Query, root: Node) -> dict[str, list[Node]]:
+        """The query's captures under ``root``, each list in source order (capture order is not
+        stable between parses)."""
+        return {name: sorted(nodes, key=lambda n: (n.start_byte, n.end_byte))
+                for name, nodes in QueryCursor(query).captures(root).items()}
+
+    def bind_type(self, name: str, type_text: str) -> None:
+        """Bind ``name`` to an SDK type when its declared type is a plain type name (nullable
+        and optional marks removed by the caller)."""
+        if _TYPE_NAME.fullmatch(type_text):
+            self.bindings.setdefault(name, "new:" + type_text)
+
+    def directive(self, node: Node, result: FileExtraction) -> None:
+        """Record the ``tracklint: ignore[...]`` directive in the comment ``node``, if any."""
+        text = self.text(node)
+        parsed = parse_directive(text)
+        if parsed is None:
+            return
+        codes, file_level = parsed
+        span = self.source.span(node.start_byte, node.end_byte)
+        data = self.source.data
+        line_start = data.rfind(b"\n", 0, node.start_byte) + 1
+        result.directives.append(Directive(
+            line=span.line, codes=codes, file_level=file_level, column=span.column,
+            end_column=span.end_column if span.end_line == span.line else span.column + len(text),
+            own_line=not data[line_start:node.start_byte].strip(),
+        ))
+
+    def value(self, node: Node, depth: int = 0) -> Value:
+        """What is statically known about an expression (the language's reader says)."""
+        raise NotImplementedError
+
+    def args(self, labelled: Iterable[tuple[str | None, Node]]) -> list[Arg]:
+        """Arguments as ``(label or None, expression)`` in order -> :class:`Arg` records
+        (positions count the unlabelled ones only)."""
+        args: list[Arg] = []
+        position = 0
+        for label, node in labelled:
+            value = self.value(node)
+            if label is not None:
+                args.append(Arg(value, keyword=label))
+            else:
+                args.append(Arg(value, position=position))
+                position += 1
+        return args
+
+    def raw(self, call: Node, method: Node, parts: list[str], receiver_text: str,
+            args: list[Arg], has_splat: bool = False) -> RawCall:
+        """The :class:`RawCall` of ``call``."""
+        return RawCall(method=self.text(method), receiver_parts=parts, receiver_text=receiver_text,
+                       args=args, span=self.source.span(call.start_byte, call.end_byte),
+                       language=self.source.language, has_splat=has_splat)

@@ -36,19 +36,17 @@ import dataclasses
 import functools
 import re
 
-from tree_sitter import Node, Query, QueryCursor
+from tree_sitter import Node, Query
 
 from tracklint.extract import driver, languages
 from tracklint.extract.base import (
     Arg,
     CallSpec,
-    Directive,
     FileExtraction,
     RawCall,
     SourceText,
     Value,
     literal,
-    parse_directive,
     unknown,
 )
 from tracklint.extract.presets import value_shapes
@@ -214,40 +212,31 @@ def _go_number(text: str) -> int | float | None:
         return None
 
 
-class _Reader:
+class _Reader(driver.FileReader):
     """Per-file knowledge: package, imports, constants, local variables and bindings, and the
     expression-to-Value conversion."""
 
     def __init__(self, source: SourceText) -> None:
-        self.source = source
+        super().__init__(source)
         self.package = ""
         self.imports: dict[str, str] = {}  # local package name -> module key
-        self.constants: dict[str, str | None] = {}  # name -> value (None: defined twice)
-        #: (function start byte or -1, name) -> defining value nodes (None: not readable)
-        self.locals: dict[tuple[int, str], list[Node | None]] = {}
+        #: (function start byte, name) -> the values a function's variable is given, in order
+        #: (None: a parameter, a range variable or an unreadable value)
+        self.definitions: dict[tuple[int, str], list[Node | None]] = {}
         self.results: dict[str, str] = {}  # function name -> qualified result type
         self.file_bindings: dict[str, str] = {}
         self.function_bindings: dict[int, dict[str, str]] = {}
         self.receivers: dict[int, str] = {}  # method start byte -> its receiver's name
-        #: the bindings for the call being read (set by raw_call: bindings are per function)
-        self.bindings: dict[str, str] = {}
-        #: method-name starts of unmatched candidates with an unreadable part
-        self.doubtful: set[int] = set()
+        # self.bindings: those of the call being read (raw_call sets them: they are per function)
         self.shapes = value_shapes(LANGUAGE)
         self._memo: dict[int, Value] = {}
         self.root: Node | None = None
-
-    def text(self, node: Node) -> str:
-        return self.source.text(node.start_byte, node.end_byte)
 
     # -- declarations -------------------------------------------------------------------------
 
     def collect(self, root: Node, result: FileExtraction) -> None:
         self.root = root
-        captures = {
-            name: sorted(nodes, key=lambda n: (n.start_byte, n.end_byte))
-            for name, nodes in QueryCursor(_declarations_query()).captures(root).items()
-        }
+        captures = self.captures(_declarations_query(), root)
         for node in captures.get("package", ()):
             self.package = self.text(node)
         for node in captures.get("import", ()):
@@ -265,7 +254,7 @@ class _Reader:
         for node in captures.get("field", ()):
             self._field(node)
         for node in captures.get("comment", ()):
-            self._comment(node, result)
+            self.directive(node, result)
 
     def _import(self, node: Node) -> None:
         path_node = node.child_by_field_name("path")
@@ -328,7 +317,7 @@ class _Reader:
             name = self.text(ident)
             string = go_string(self.text(expr)) if expr.type in _STRING_TYPES else None
             if function is not None:
-                self.locals.setdefault((function.start_byte, name), []).append(expr)
+                self.definitions.setdefault((function.start_byte, name), []).append(expr)
                 continue
             if string is None:
                 continue
@@ -370,7 +359,7 @@ class _Reader:
                 continue
             name = self.text(ident)
             if function is not None:
-                self.locals.setdefault((key, name), []).append(value)
+                self.definitions.setdefault((key, name), []).append(value)
             origin = type_origin or self._origin(value)
             if origin is not None:
                 bindings.setdefault(name, "new:" + origin)
@@ -405,7 +394,7 @@ class _Reader:
         for ident in node.children:
             if ident.type != "identifier":
                 continue
-            self.locals.setdefault((key, self.text(ident)), []).append(None)
+            self.definitions.setdefault((key, self.text(ident)), []).append(None)
             if origin is not None:
                 self.function_bindings.setdefault(key, {}).setdefault(self.text(ident),
                                                                       "new:" + origin)
@@ -417,20 +406,6 @@ class _Reader:
         for ident in node.children:
             if ident.type == "field_identifier":
                 self.file_bindings.setdefault(self.text(ident), "new:" + origin)
-
-    def _comment(self, node: Node, result: FileExtraction) -> None:
-        text = self.text(node)
-        parsed = parse_directive(text)
-        if parsed is None:
-            return
-        codes, file_level = parsed
-        span = self.source.span(node.start_byte, node.end_byte)
-        data = self.source.data
-        line_start = data.rfind(b"\n", 0, node.start_byte) + 1
-        result.directives.append(Directive(
-            line=span.line, codes=codes, file_level=file_level, column=span.column,
-            end_column=span.end_column if span.end_line == span.line else span.column + len(text),
-            own_line=not data[line_start:node.start_byte].strip()))
 
     # -- calls --------------------------------------------------------------------------------
 
@@ -468,10 +443,7 @@ class _Reader:
                 has_splat = True
                 break
             values.append(Arg(self.value(expr, 0, key), position=position))
-        return RawCall(method=self.text(method), receiver_parts=parts,
-                       receiver_text=receiver_text, args=values,
-                       span=self.source.span(call.start_byte, call.end_byte),
-                       language=LANGUAGE, has_splat=has_splat)
+        return self.raw(call, method, parts, receiver_text, values, has_splat)
 
     def receiver_parts(self, node: Node) -> list[str]:
         """The receiver chain, outermost name first, with calls and indexing removed."""
@@ -499,7 +471,7 @@ class _Reader:
 
     # -- values -------------------------------------------------------------------------------
 
-    def value(self, node: Node, depth: int, function: int) -> Value:
+    def value(self, node: Node, depth: int = 0, function: int = -1) -> Value:
         """What is statically known about an expression (``function``: the start byte of the
         function it is in, -1 at package level)."""
         text = self.text(node)
@@ -547,7 +519,7 @@ class _Reader:
         return unknown(text, span=span)
 
     def _identifier(self, node: Node, text: str, span, depth: int, function: int) -> Value:
-        definitions = self.locals.get((function, text))
+        definitions = self.definitions.get((function, text))
         if definitions is not None:
             value = definitions[0] if len(definitions) == 1 else None
             if value is None or value.start_byte >= node.start_byte:

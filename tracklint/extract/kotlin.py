@@ -32,19 +32,16 @@ from __future__ import annotations
 import functools
 import re
 
-from tree_sitter import Language, Node, Query, QueryCursor
+from tree_sitter import Language, Node, Query
 
 from tracklint.extract import driver, languages
 from tracklint.extract.base import (
-    Arg,
     CallSpec,
-    Directive,
     FileExtraction,
     RawCall,
     SourceText,
     Value,
     literal,
-    parse_directive,
     unknown,
 )
 from tracklint.extract.presets import value_shapes
@@ -132,38 +129,18 @@ def _named(node: Node) -> list[Node]:
     return [c for c in node.children if c.is_named and c.type not in ("line_comment", "block_comment")]
 
 
-class _Context:
+class _Context(driver.FileReader):
     """Per-file knowledge: constants, bindings, and the expression-to-Value conversion."""
 
     def __init__(self, source: SourceText) -> None:
-        self.source = source
-        self.constants: dict[str, str | None] = {}  # qualified name -> value (None: ambiguous)
-        self.locals: dict[str, str | None] = {}
-        self.bindings: dict[str, str] = {}
+        super().__init__(source)
         self.imports: dict[str, tuple[str, str]] = {}
-        #: method-name starts of unmatched candidates with an unreadable part (see _doubt)
-        self.doubtful: set[int] = set()
-        self.members: dict[str, str | None] = {}  # object/companion member name -> value
         self.package = ""
-
-    def text(self, node: Node) -> str:
-        return self.source.text(node.start_byte, node.end_byte)
-
-    @staticmethod
-    def _put(table: dict[str, str | None], key: str, value: str) -> None:
-        if key in table and table[key] != value:
-            table[key] = None
-        else:
-            table[key] = value
 
     # -- declarations -------------------------------------------------------------------------
 
     def collect(self, root: Node, result: FileExtraction) -> None:
-        captures = {
-            # capture order is not stable between parses: read declarations in source order
-            name: sorted(nodes, key=lambda n: (n.start_byte, n.end_byte))
-            for name, nodes in QueryCursor(_declarations_query()).captures(root).items()
-        }
+        captures = self.captures(_declarations_query(), root)
         for node in captures.get("package", ()):
             ident = next((c for c in node.children if c.type == "qualified_identifier"), None)
             if ident is not None:
@@ -178,10 +155,10 @@ class _Context:
         for node in [*captures.get("cparam", ()), *captures.get("param", ())]:
             self._parameter(node)
         for node in captures.get("comment", ()):
-            self._comment(node, result)
+            self.directive(node, result)
 
     def _export(self, key: str, value: str, result: FileExtraction) -> None:
-        self._put(self.constants, key, value)
+        self.put(self.constants, key, value)
         result.exports[key] = value
         if self.package:
             result.exports[f"{self.package}.{key}"] = value
@@ -259,14 +236,14 @@ class _Context:
             return
         names, kind = self._scope(node)
         if kind == "local":
-            self._put(self.locals, name, string)
+            self.put(self.locals, name, string)
         elif kind == "top":
             self._export(name, string, result)
         elif kind == "object" and names:
             self._export(".".join(names + [name]), string, result)
-            self._put(self.members, name, string)
+            self.put(self.members, name, string)
             if len(names) > 1:
-                self._put(self.constants, ".".join(names[-1:] + [name]), string)
+                self.put(self.constants, ".".join(names[-1:] + [name]), string)
 
     def _enum_entry(self, node: Node, result: FileExtraction) -> None:
         body = node.parent
@@ -327,30 +304,7 @@ class _Context:
                 self.bindings[name] = "new:" + ".".join(dotted)
 
     def _binding_from_type(self, name: str, type_node: Node) -> None:
-        text = re.sub(r"[\s?]", "", self.text(type_node))
-        if re.fullmatch(r"[A-Z][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*", text):
-            self.bindings.setdefault(name, "new:" + text)
-
-    def _comment(self, node: Node, result: FileExtraction) -> None:
-        text = self.text(node)
-        parsed = parse_directive(text)
-        if parsed is None:
-            return
-        codes, file_level = parsed
-        span = self.source.span(node.start_byte, node.end_byte)
-        data = self.source.data
-        line_start = data.rfind(b"\n", 0, node.start_byte) + 1
-        own_line = not data[line_start : node.start_byte].strip()
-        result.directives.append(
-            Directive(
-                line=span.line,
-                codes=codes,
-                file_level=file_level,
-                column=span.column,
-                end_column=span.end_column if span.end_line == span.line else span.column + len(text),
-                own_line=own_line,
-            )
-        )
+        self.bind_type(name, re.sub(r"[\s?]", "", self.text(type_node)))
 
     # -- calls --------------------------------------------------------------------------------
 
@@ -371,28 +325,12 @@ class _Context:
             receiver_text = receiver_text[:-1].rstrip() if receiver_text.endswith(".") else receiver_text
         else:
             parts, receiver_text = [], ""
-        args: list[Arg] = []
-        position = 0
         has_splat = any(
             c.type == "value_argument" and any(g.type == "*" for g in c.children)
             for c in arguments.children
         )
-        for label, expr in self._arguments(arguments):
-            value = self.value(expr)
-            if label is not None:
-                args.append(Arg(value, keyword=label))
-            else:
-                args.append(Arg(value, position=position))
-                position += 1
-        return RawCall(
-            method=self.text(method),
-            receiver_parts=parts,
-            receiver_text=receiver_text,
-            args=args,
-            span=self.source.span(call.start_byte, call.end_byte),
-            language=LANGUAGE,
-            has_splat=has_splat,
-        )
+        return self.raw(call, method, parts, receiver_text, self.args(self._arguments(arguments)),
+                        has_splat)
 
     def receiver_parts(self, node: Node) -> list[str]:
         """The receiver chain, outermost name first, with calls, ``?.`` and ``!!`` removed."""

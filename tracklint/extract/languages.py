@@ -51,6 +51,11 @@ class Language:
     declaration: re.Pattern[bytes] | None = None
     #: Node types of string contents and comments: a method name there is text, not a call.
     not_code: frozenset[str] = frozenset()
+    #: What may stand between a method name and its arguments in a call, ending with what opens
+    #: the arguments (an RE2 fragment; the pre-filter appends it to the method names, see
+    #: :mod:`tracklint.extract.prefilter`). None: the name alone (languages whose calls need no
+    #: parentheses). It must over-approximate: a call the extractor reads always matches.
+    call_opener: bytes | None = None
 
 
 # --- how modules name each other --------------------------------------------------------------
@@ -93,11 +98,29 @@ _FUNC_DECLARATION = re.compile(rb"\bfunc?\b[^\n(){}=;]*$")
 _GO_FUNC_DECLARATION = re.compile(rb"\bfunc\s*(?:\([^()\n]*\)\s*)?$")
 _SWIFT_KOTLIN_ACCESSORS = ("rawValue", "value", "eventName")
 
-_JS = dict(family="js", extractor="tracklint.extract.javascript", module_paths=_js_module_paths)
+# --- what may follow a method name in a call ---------------------------------------------------
+
+#: Between a method name and its arguments: anything but an identifier character, and comments
+#: (which may hold identifiers). Not only blanks: tree-sitter's error recovery skips stray
+#: characters (``track \\\n(`` in JS is still read as a call), and what the extractor reads
+#: the pre-filter must pass.
+_C_GAP = rb"(?:[^0-9A-Za-z_]|//[^\n]*|/\*(?:[^*]|\*+[^*/])*\*+/)*"
+#: Python: the same with ``#`` comments (inside brackets a call may span lines).
+_PY_OPENER = rb"(?:[^0-9A-Za-z_]|#[^\n]*)*\("
+#: JS/TS: ``track(``, ``track?.(``, ``track!(``, ``track<Props>(``.
+_JS_OPENER = _C_GAP + rb"[(<]"
+#: Swift and Kotlin: ``track(``, ``track<T>(``, and a trailing closure ``track {``.
+_SWIFT_KOTLIN_OPENER = _C_GAP + rb"[(<{]"
+#: Go: ``Enqueue(`` and a generic function's ``Track[T](``.
+_GO_OPENER = _C_GAP + rb"[(\[]"
+
+_JS = dict(family="js", extractor="tracklint.extract.javascript", module_paths=_js_module_paths,
+           call_opener=_JS_OPENER)
 
 LANGUAGES: tuple[Language, ...] = (
     Language("python", "python", (".py", ".pyi"), ("tree_sitter_python", "language"),
-             "tracklint.extract.python", module_paths=_python_module_paths, submodule_imports=True),
+             "tracklint.extract.python", module_paths=_python_module_paths, submodule_imports=True,
+             call_opener=_PY_OPENER),
     Language("javascript", suffixes=(".js", ".mjs", ".cjs", ".jsx"),
              grammar=("tree_sitter_javascript", "language"), **_JS),
     Language("typescript", suffixes=(".ts", ".mts", ".cts"),
@@ -107,18 +130,21 @@ LANGUAGES: tuple[Language, ...] = (
              "tracklint.extract.swift", shared_namespace=_SWIFT_KOTLIN_ACCESSORS,
              declaration=_FUNC_DECLARATION,
              not_code=frozenset({"line_str_text", "multi_line_str_text", "raw_str_part",
-                                 "raw_str_end_part", "comment", "multiline_comment"})),
+                                 "raw_str_end_part", "comment", "multiline_comment"}),
+             call_opener=_SWIFT_KOTLIN_OPENER),
     Language("kotlin", "kotlin", (".kt", ".kts"), ("tree_sitter_kotlin", "language"),
              "tracklint.extract.kotlin", shared_namespace=_SWIFT_KOTLIN_ACCESSORS,
              declaration=_FUNC_DECLARATION,
              not_code=frozenset({"string_content", "line_comment", "block_comment",
-                                 "character_literal"})),
+                                 "character_literal"}),
+             call_opener=_SWIFT_KOTLIN_OPENER),
     # the files of a Go package share one namespace; another package's constant is
     # `events.SignedUp`, which the defining file also exports under its package's name
     Language("go", "go", (".go",), ("tree_sitter_go", "language"), "tracklint.extract.go",
              shared_namespace=(), declaration=_GO_FUNC_DECLARATION,
              not_code=frozenset({"interpreted_string_literal_content", "raw_string_literal_content",
-                                 "escape_sequence", "rune_literal", "comment"})),
+                                 "escape_sequence", "rune_literal", "comment"}),
+             call_opener=_GO_OPENER),
 )
 
 BY_NAME: dict[str, Language] = {language.name: language for language in LANGUAGES}

@@ -29,20 +29,18 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Iterator
 
-from tree_sitter import Language, Node, Query, QueryCursor
+from tree_sitter import Language, Node, Query
 
 from tracklint.extract import driver, languages
 from tracklint.extract.base import (
-    Arg,
     CallSpec,
-    Directive,
     FileExtraction,
     RawCall,
     SourceText,
     Value,
     literal,
-    parse_directive,
     unknown,
 )
 from tracklint.extract.presets import value_shapes
@@ -117,26 +115,13 @@ def _call_shape(method: Node) -> tuple[Node, Node] | None:
     return (call, suffix) if suffix.type == "call_suffix" else None
 
 
-class _Context:
+class _Context(driver.FileReader):
     """Per-file knowledge: constants, bindings, and the expression-to-Value conversion."""
-
-    def __init__(self, source: SourceText) -> None:
-        self.source = source
-        self.constants: dict[str, str | None] = {}  # qualified name -> value (None: ambiguous)
-        self.locals: dict[str, str | None] = {}  # function-local let -> value (None: ambiguous)
-        self.members: dict[str, str | None] = {}  # bare member name -> value, for `.member`
-        self.bindings: dict[str, str] = {}
-        #: method-name starts of unmatched candidates with an unreadable part (see _read_call)
-        self.doubtful: set[int] = set()
 
     # -- declarations -------------------------------------------------------------------------
 
     def collect(self, root: Node, result: FileExtraction) -> None:
-        captures = {
-            # capture order is not stable between parses: read declarations in source order
-            name: sorted(nodes, key=lambda n: (n.start_byte, n.end_byte))
-            for name, nodes in QueryCursor(_declarations_query()).captures(root).items()
-        }
+        captures = self.captures(_declarations_query(), root)
         for node in captures.get("prop", ()):
             self._property(node, result)
         for node in captures.get("entry", ()):
@@ -144,17 +129,7 @@ class _Context:
         for node in captures.get("param", ()):
             self._parameter(node)
         for node in captures.get("comment", ()):
-            self._comment(node, result)
-
-    def text(self, node: Node) -> str:
-        return self.source.text(node.start_byte, node.end_byte)
-
-    @staticmethod
-    def _put(table: dict[str, str | None], key: str, value: str) -> None:
-        if key in table and table[key] != value:
-            table[key] = None
-        else:
-            table[key] = value
+            self.directive(node, result)
 
     def _scope(self, node: Node) -> tuple[list[str], bool]:
         """(enclosing type names outermost first, whether inside a function/closure body)."""
@@ -210,9 +185,9 @@ class _Context:
                 continue
             types, local = self._scope(node)
             if local:
-                self._put(self.locals, name, string)
+                self.put(self.locals, name, string)
             elif not types:
-                self._put(self.constants, name, string)
+                self.put(self.constants, name, string)
                 result.exports[name] = string
             elif is_static:
                 self._export_member(types, name, string, result)
@@ -225,10 +200,10 @@ class _Context:
         if inner != qualified:
             keys.append(inner)
         for key in keys:
-            self._put(self.constants, key, value)
+            self.put(self.constants, key, value)
             if extra:
-                self._put(self.constants, key + extra, value)
-        self._put(self.members, name, value)
+                self.put(self.constants, key + extra, value)
+        self.put(self.members, name, value)
         result.exports[qualified] = value
         # `.orderCompleted` (an implicit member) is looked up by this key in other files
         result.exports["." + name] = value
@@ -282,30 +257,7 @@ class _Context:
             self.bindings[name] = "new:" + ".".join(dotted)
 
     def _binding_from_type(self, name: str, annotation: Node) -> None:
-        text = re.sub(r"[\s?!]", "", self.text(annotation)).lstrip(":")
-        if re.fullmatch(r"[A-Z][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*", text):
-            self.bindings.setdefault(name, "new:" + text)
-
-    def _comment(self, node: Node, result: FileExtraction) -> None:
-        text = self.text(node)
-        parsed = parse_directive(text)
-        if parsed is None:
-            return
-        codes, file_level = parsed
-        span = self.source.span(node.start_byte, node.end_byte)
-        data = self.source.data
-        line_start = data.rfind(b"\n", 0, node.start_byte) + 1
-        own_line = not data[line_start : node.start_byte].strip()
-        result.directives.append(
-            Directive(
-                line=span.line,
-                codes=codes,
-                file_level=file_level,
-                column=span.column,
-                end_column=span.end_column if span.end_line == span.line else span.column + len(text),
-                own_line=own_line,
-            )
-        )
+        self.bind_type(name, re.sub(r"[\s?!]", "", self.text(annotation)).lstrip(":"))
 
     # -- calls --------------------------------------------------------------------------------
 
@@ -319,32 +271,22 @@ class _Context:
             receiver_text = self.source.text(callee.start_byte, end).strip()
         else:
             parts, receiver_text = [], ""
-        args: list[Arg] = []
-        position = 0
+        return self.raw(call, method, parts, receiver_text, self.args(self._labelled(suffix)))
+
+    def _labelled(self, suffix: Node) -> Iterator[tuple[str | None, Node]]:
+        """The value arguments of a call suffix as (label or None, expression); trailing
+        closures carry no event data."""
         for arguments in suffix.named_children:
             if arguments.type != "value_arguments":
-                continue  # trailing closures carry no event data
+                continue
             for argument in arguments.named_children:
                 if argument.type != "value_argument":
                     continue
                 label = argument.child_by_field_name("name")
                 value_node = argument.child_by_field_name("value")
-                if value_node is None:
-                    continue
-                value = self.value(value_node)
-                if label is not None:
-                    args.append(Arg(value, keyword=self.text(label).strip().strip("`")))
-                else:
-                    args.append(Arg(value, position=position))
-                    position += 1
-        return RawCall(
-            method=self.text(method),
-            receiver_parts=parts,
-            receiver_text=receiver_text,
-            args=args,
-            span=self.source.span(call.start_byte, call.end_byte),
-            language=LANGUAGE,
-        )
+                if value_node is not None:
+                    yield (self.text(label).strip().strip("`") if label is not None else None,
+                           value_node)
 
     def receiver_parts(self, node: Node) -> list[str]:
         """The receiver chain, outermost name first, with calls and ``?``/``!`` removed."""
