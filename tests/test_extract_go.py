@@ -265,9 +265,19 @@ def test_a_builder_chain_may_start_from_a_literal_of_the_builder_type():
     assert shape(call.properties) == {"a": 1, "b": 2}
 
 
-def test_a_builder_setter_the_presets_do_not_know_leaves_the_object_open():
+def test_typed_setters_set_their_own_keys():
+    calls = run(go(SEGMENT, (
+        'client.Enqueue(analytics.Track{Event: "A", Properties: analytics.NewProperties().'
+        'SetRevenue(10).SetProductId("p1").SetURL("/x").Set("k", "v")})\n'
+        'client.Enqueue(analytics.Identify{UserId: "u", Traits: analytics.NewTraits().'
+        'SetFirstName("Ada").SetCreatedAt(now)})'), "client analytics.Client")).calls
+    assert [shape(c.properties) for c in calls] == [
+        {"revenue": 10, "id": "p1", "url": "/x", "k": "v"}, {"firstName": "Ada", "createdAt": "?now"}]
+
+
+def test_a_builder_method_the_presets_do_not_know_leaves_the_object_open():
     call = one(go(SEGMENT, 'client.Enqueue(analytics.Track{Event: "A", Properties: '
-                           'analytics.NewProperties().SetRevenue(10).Set("k", "v")})',
+                           'analytics.NewProperties().SetSomething(10).Set("k", "v")})',
                   "client analytics.Client"))
     assert shape(call.properties) == {"k": "v", "...": True}
 

@@ -229,6 +229,7 @@ class _Reader(driver.FileReader):
         self.receivers: dict[int, str] = {}  # method start byte -> its receiver's name
         # self.bindings: those of the call being read (raw_call sets them: they are per function)
         self.shapes = value_shapes(LANGUAGE)
+        self.named_setters = dict(self.shapes.named_setters)
         self._memo: dict[int, Value] = {}
         self.root: Node | None = None
 
@@ -612,6 +613,11 @@ class _Reader(driver.FileReader):
             arguments = step.child_by_field_name("arguments")
             positional = _named(arguments) if arguments is not None else []
             setter = self.text(callee.child_by_field_name("field"))
+            if setter in self.named_setters and len(positional) == 1:
+                item = self.value(positional[0], depth + 1, function)
+                item.key_span = self.source.span(callee.start_byte, callee.end_byte)
+                properties[self.named_setters[setter]] = item
+                continue
             key = self.value(positional[0], depth + 1, function) if positional else None
             if (setter not in self.shapes.property_setters or len(positional) != 2
                     or key is None or key.type != "string" or not key.known):

@@ -364,7 +364,23 @@ class ValueShapes:
     #: Methods of a property builder that add one property, ``(key, value)``: Go's
     #: ``analytics.NewProperties().Set("plan", "pro")`` (any other method leaves the object open).
     property_setters: frozenset[str] = frozenset()
+    #: Methods of a property builder that add one property under a key of their own, ``(value)``:
+    #: ``(method, key)`` pairs (analytics-go's ``NewProperties().SetRevenue(10)`` sets ``revenue``).
+    named_setters: tuple[tuple[str, str], ...] = ()
 
+
+#: analytics-go's (and RudderStack's fork's) typed setters of Properties and Traits: the key
+#: each one sets is its name without ``Set``, first letter lower-cased, but for these
+_ANALYTICS_GO_KEYS = {"URL": "url", "SKU": "sku", "ProductId": "id"}
+_ANALYTICS_GO_SETTERS = tuple(
+    ("Set" + name, _ANALYTICS_GO_KEYS.get(name, name[0].lower() + name[1:])) for name in (
+        # Properties
+        "Revenue", "Currency", "Value", "Path", "Referrer", "Title", "URL", "Name", "Category",
+        "SKU", "Price", "ProductId", "OrderId", "Total", "Subtotal", "Shipping", "Tax",
+        "Discount", "Coupon", "Products", "Repeat",
+        # Traits (Name and Title are shared)
+        "Address", "Age", "Avatar", "Birthday", "CreatedAt", "Description", "Email",
+        "FirstName", "Gender", "LastName", "Phone", "Username", "Website"))
 
 _JS_SHAPES = ValueShapes(factory_methods=frozenset(
     {"load", "standalone", "init", "initialize", "create", "createInstance", "getInstance", "instance"}))
@@ -383,7 +399,8 @@ VALUE_SHAPES: dict[str, ValueShapes] = {
     # (`posthog.Properties{"k": v}`: a literal of these types has keys, not struct fields)
     "go": ValueShapes(property_builders=frozenset(
         {"NewProperties", "NewTraits", "NewGroups", "Properties", "Traits", "Groups"}),
-        property_setters=frozenset({"Set"})),
+        property_setters=frozenset({"Set"}),
+        named_setters=_ANALYTICS_GO_SETTERS),
 }
 _NO_SHAPES = ValueShapes()
 
