@@ -33,6 +33,7 @@ The shared :mod:`tracklint.extract.driver` runs the calls query, finds deeper ca
 from __future__ import annotations
 
 import dataclasses
+import bisect
 import functools
 import re
 
@@ -154,17 +155,6 @@ def _named(node: Node) -> list[Node]:
     return [c for c in node.children if c.is_named and c.type != "comment"]
 
 
-def _function_of(node: Node) -> Node | None:
-    """The outermost function or method declaration around ``node`` (None at package level)."""
-    found = None
-    parent = node.parent
-    while parent is not None:
-        if parent.type in _FUNCTIONS:
-            found = parent
-        parent = parent.parent
-    return found
-
-
 _ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
             "\\": "\\", "'": "'", '"': '"'}
 
@@ -231,13 +221,25 @@ class _Reader(driver.FileReader):
         self.shapes = value_shapes(LANGUAGE)
         self.named_setters = dict(self.shapes.named_setters)
         self._memo: dict[int, Value] = {}
-        self.root: Node | None = None
+        #: the byte ranges of the file's functions and methods (all at the top level in Go)
+        self._function_starts: list[int] = []
+        self._function_ends: list[int] = []
+
+    def function_at(self, offset: int) -> int:
+        """The start byte of the function or method declaration around ``offset``, -1 at package
+        level (by offset, not by walking up the tree: ``Node.parent`` costs the node's depth,
+        and a call re-read on its own during recovery comes in a tree of its own)."""
+        i = bisect.bisect_right(self._function_starts, offset) - 1
+        return self._function_starts[i] if i >= 0 and offset < self._function_ends[i] else -1
 
     # -- declarations -------------------------------------------------------------------------
 
     def collect(self, root: Node, result: FileExtraction) -> None:
-        self.root = root
         captures = self.captures(_declarations_query(), root)
+        for node in captures.get("func", ()):  # in source order: an outer one comes first
+            if not self._function_ends or node.start_byte >= self._function_ends[-1]:
+                self._function_starts.append(node.start_byte)
+                self._function_ends.append(node.end_byte)
         for node in captures.get("package", ()):
             self.package = self.text(node)
         for node in captures.get("import", ()):
@@ -313,12 +315,12 @@ class _Reader(driver.FileReader):
         exprs = _named(values) if values is not None else []
         if len(names) != len(exprs):
             return
-        function = _function_of(node)
+        function = self.function_at(node.start_byte)
         for ident, expr in zip(names, exprs):
             name = self.text(ident)
             string = go_string(self.text(expr)) if expr.type in _STRING_TYPES else None
-            if function is not None:
-                self.definitions.setdefault((function.start_byte, name), []).append(expr)
+            if function != -1:
+                self.definitions.setdefault((function, name), []).append(expr)
                 continue
             if string is None:
                 continue
@@ -351,15 +353,13 @@ class _Reader(driver.FileReader):
                                         and operator.type == "=")
             right = node.child_by_field_name("right") if plain else None
             pairs = self._pairs(names, right) if plain else [(n, None) for n in names]
-        function = _function_of(node)
-        key = function.start_byte if function is not None else -1
-        bindings = (self.function_bindings.setdefault(key, {}) if function is not None
-                    else self.file_bindings)
+        key = self.function_at(node.start_byte)
+        bindings = self.function_bindings.setdefault(key, {}) if key != -1 else self.file_bindings
         for ident, value in pairs:
             if ident.type != "identifier" or self.text(ident) == "_":
                 continue
             name = self.text(ident)
-            if function is not None:
+            if key != -1:
                 self.definitions.setdefault((key, name), []).append(value)
             origin = type_origin or self._origin(value)
             if origin is not None:
@@ -387,10 +387,9 @@ class _Reader(driver.FileReader):
         return self.qualify(callee)
 
     def _parameter(self, node: Node) -> None:
-        function = _function_of(node)
-        if function is None:
+        key = self.function_at(node.start_byte)
+        if key == -1:
             return
-        key = function.start_byte
         origin = self.qualify(node.child_by_field_name("type"))
         for ident in node.children:
             if ident.type != "identifier":
@@ -411,11 +410,7 @@ class _Reader(driver.FileReader):
     # -- calls --------------------------------------------------------------------------------
 
     def raw_call(self, call: Node, method: Node, args: Node) -> RawCall:
-        # the function is looked up in the file's tree: a call re-read on its own (recovery)
-        # comes in a tree of its own, and its locals and bindings are those of the file
-        anchor = self.root.descendant_for_byte_range(call.start_byte, call.end_byte) if self.root else None
-        function = _function_of(anchor if anchor is not None else call)
-        key = function.start_byte if function is not None else -1
+        key = self.function_at(call.start_byte)
         self.bindings = {**self.file_bindings, **self.function_bindings.get(key, {})}
         if call.type == "type_conversion_expression" and (
                 args.has_error or any(c.is_error for c in call.children)):
