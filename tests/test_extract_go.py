@@ -509,3 +509,33 @@ def test_definitions_deep_in_nested_function_literals_cost_no_walk_up_the_tree()
     started = time.monotonic()
     assert [c.event for c in run(source).calls] == ["Deep"]
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize("body", [
+    'client.Enqueue(analytics.Track{Event: "A"})',
+    'client.Enqueue(msg)',
+    'x := analytics.New("k").Enqueue(analytics.Page{Name: "P"})',
+])
+def test_calls_found_from_name_offsets_equal_those_the_query_finds(body: str):
+    # a few occurrences of the method names are looked up by offset (Grammar.call_shape), many
+    # by the calls query: both must find the same calls
+    few = go(SEGMENT, body, "client analytics.Client, msg analytics.Message")
+    many = few + "// Enqueue Track Identify\n" * 80
+    assert key_calls(run(few)) == key_calls(run(many))
+    assert run(few).calls
+
+
+def test_a_call_read_on_its_own_as_a_conversion_is_found_by_offset_and_by_query():
+    from tracklint.extract.go import _call_shape
+    from tree_sitter import Parser
+
+    from tracklint.extract import languages
+
+    tree = Parser(languages.grammar("go")).parse(b'client.Enqueue(analytics.Track{Event: "A"})')
+    method = tree.root_node.descendant_for_byte_range(7, 14)
+    call, operand = _call_shape(method)
+    assert (call.type, operand.type) == ("type_conversion_expression", "composite_literal")
+
+
+def key_calls(result: FileExtraction) -> list[tuple]:
+    return [(c.span.start_byte, c.kind, c.event, c.receiver) for c in result.calls]

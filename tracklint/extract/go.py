@@ -107,10 +107,19 @@ def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
 
 
 def _call_shape(method: Node) -> tuple[Node, Node] | None:
-    """(call, argument list) when ``method`` names the function a call calls."""
+    """(call, argument list) when ``method`` names the function a call calls; for a call read
+    as a type conversion (see :func:`_calls_query_source`), (conversion, operand)."""
     parent = method.parent
     if parent is None:
         return None
+    if method.type == "type_identifier":
+        conversion = parent.parent if parent.type == "qualified_type" else None
+        if (conversion is None or conversion.type != "type_conversion_expression"
+                or conversion.child_by_field_name("type") != parent
+                or parent.child_by_field_name("name") != method):
+            return None
+        operand = conversion.child_by_field_name("operand")
+        return (conversion, operand) if operand is not None else None
     callee = method
     if parent.type == "selector_expression" and parent.child_by_field_name("field") == method:
         callee, parent = parent, parent.parent
@@ -658,6 +667,6 @@ GRAMMAR = driver.Grammar(
     language=LANGUAGE,
     calls_query=_calls_query_source,
     call_shape=_call_shape,
-    method_types=frozenset({"identifier", "field_identifier"}),
+    method_types=frozenset({"identifier", "field_identifier", "type_identifier"}),
     reader=_Reader,
 )
