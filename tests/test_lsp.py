@@ -1,5 +1,5 @@
 """``tracklint lsp`` end to end: a real LSP client (pytest-lsp) talks to the server over stdio,
-with TypeScript, Python, Swift and Kotlin documents and the plan file of
+with TypeScript, Python, Swift, Kotlin, Java, Go and Ruby documents and the plan file of
 ``tests/fixtures/lsp/`` (copied, because some tests change the plan)."""
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "lsp"
-DOCS = {"typescript": "web/checkout.ts", "python": "server/app.py", "swift": "ios/App.swift", "kotlin": "android/App.kt"}
-LANGUAGE_IDS = {"typescript": "typescript", "python": "python", "swift": "swift", "kotlin": "kotlin"}
+DOCS = {"typescript": "web/checkout.ts", "python": "server/app.py", "swift": "ios/App.swift", "kotlin": "android/App.kt",
+        "java": "java/Pay.java", "go": "go/pay.go", "ruby": "ruby/app.rb"}
+LANGUAGE_IDS = {language: language for language in DOCS}
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

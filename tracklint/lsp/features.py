@@ -293,6 +293,8 @@ def _key_text(key: str, language: str) -> str:
     """A property key as the language writes it in an object literal."""
     if language in ("javascript", "typescript", "tsx") and re.fullmatch(r"[A-Za-z_$][A-Za-z0-9_$]*", key):
         return key
+    if language == "ruby" and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+        return key + ":"  # a symbol key, as Ruby hashes of properties are usually written
     return json.dumps(key, ensure_ascii=False)
 
 
