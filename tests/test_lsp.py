@@ -363,3 +363,19 @@ async def test_a_source_file_changed_on_disk_is_read_into_the_index(client: Lang
         extra.unlink()
         client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(
             changes=[lsp.FileEvent(uri=extra.as_uri(), type=lsp.FileChangeType.Deleted)]))
+
+
+@pytest.mark.parametrize("language, value, written", [
+    ("typescript", "orderId", "revenue"), ("python", "order.id", '"revenue"'), ("ruby", "order.id", "revenue:")])
+async def test_a_key_completed_after_the_last_key_is_written_as_the_language_writes_keys(
+        client: LanguageClient, workspace: Path, language: str, value: str, written: str) -> None:
+    rel = DOCS[language]
+    uri = uri_of(workspace, rel)
+    text = (workspace / rel).read_text()
+    first = text.index(value, text.index("Order Completed"))
+    typing = text[:first + len(value)] + ", " + text[first + len(value):]  # the user typed ", "
+    await open_doc(client, workspace, rel, language, typing)
+    keys = await client.text_document_completion_async(lsp.CompletionParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), position=at(typing, value + ", ", len(value) + 2)))
+    assert [(i.label, i.insert_text) for i in keys.items] == [("revenue", written)]  # order_id is given already
+    await close_doc(client, workspace, rel)
