@@ -20,6 +20,8 @@ JsonReporter
 SarifReporter
 GithubReporter
 MarkdownReporter
+GitlabReporter
+JunitReporter
 FullScanReporter
 ConciseScanReporter
 JsonScanReporter

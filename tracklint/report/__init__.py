@@ -33,6 +33,8 @@ REGISTRIES: dict[str, dict[str, str]] = {
         "sarif": "tracklint.report.sarif:SarifReporter",
         "github": "tracklint.report.github:GithubReporter",
         "markdown": "tracklint.report.markdown:MarkdownReporter",
+        "gitlab": "tracklint.report.gitlab:GitlabReporter",
+        "junit": "tracklint.report.junit:JunitReporter",
     },
     "scan": {
         "full": "tracklint.report.scan:FullScanReporter",
