@@ -49,6 +49,9 @@ REGISTRIES: dict[str, dict[str, str]] = {
     },
 }
 
+# ``validate`` reports its findings exactly as ``check`` does.
+REGISTRIES["validate"] = REGISTRIES["check"]
+
 #: The environment variable that picks the format of every command's report.
 ENV_VAR = "TRACKLINT_OUTPUT_FORMAT"
 

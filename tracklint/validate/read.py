@@ -1,0 +1,269 @@
+"""Records from event files, streamed: JSON Lines, a JSON array, or JSON values one after the
+other (pretty-printed exports), each optionally gzip-compressed (detected by its magic bytes,
+not its name).
+
+Memory stays flat whatever the file's size: JSON Lines are read a line at a time, and the other
+layouts through a window that holds at most the record being read (a single record larger than
+:data:`MAX_RECORD` is reported, not buffered). A record that cannot be read (broken JSON, bytes
+that are not UTF-8, a gzip stream cut short) is yielded as a :class:`BadRecord` with its line
+and the reading goes on with the next line; only a broken gzip stream ends its file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import json
+import zlib
+from dataclasses import dataclass
+from typing import IO, Any, Iterator, Union
+
+#: Bytes read at a time from a file that is not JSON Lines.
+CHUNK = 1 << 20
+#: A single record longer than this (outside JSON Lines) is reported instead of buffered.
+MAX_RECORD = 64 << 20
+
+_WHITESPACE = " \t\r\n"
+_decoder = json.JSONDecoder()
+
+
+@dataclass
+class Record:
+    """One JSON value read from a file: where it starts and its text (for positions)."""
+
+    line: int
+    value: Any
+    text: str | bytes
+
+
+@dataclass
+class BadRecord:
+    """A record that could not be read, and why."""
+
+    line: int
+    message: str
+
+
+Item = Union[Record, BadRecord]
+
+
+class Source:
+    """An open event file: :meth:`records` yields its records; :attr:`done` and :attr:`size`
+    give the progress in bytes of the file on disk (compressed bytes for a gzip file)."""
+
+    def __init__(self, path: str) -> None:
+        self.raw: IO[bytes] = open(path, "rb")  # noqa: SIM115 - closed by close()
+        self.size = _size(self.raw)
+        self.gzip = self.raw.read(2) == b"\x1f\x8b"
+        self.raw.seek(0)
+        self.stream: IO[bytes] = gzip.GzipFile(fileobj=self.raw, mode="rb") if self.gzip else self.raw
+
+    @property
+    def done(self) -> int:
+        try:
+            return self.raw.tell()
+        except (OSError, ValueError):
+            return 0
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def records(self) -> Iterator[Item]:
+        """Every record of the file, in order (bad ones included)."""
+        line_no = 0
+        try:
+            for raw in self.stream:
+                line_no += 1
+                if raw.strip(b"\xef\xbb\xbf \t\r\n"):
+                    break
+            else:
+                return
+            text = raw.lstrip(b"\xef\xbb\xbf \t\r\n")
+            if not text.startswith(b"[") and _whole_value(text):
+                yield from self._lines(line_no, raw)
+            else:
+                yield from _values(self.stream, line_no, raw)
+        except _BrokenStream as broken:
+            yield BadRecord(broken.line, broken.message)
+        except (EOFError, OSError, zlib.error) as exc:
+            yield BadRecord(line_no + 1, _broken_stream(exc))
+
+    def _lines(self, line_no: int, head: bytes) -> Iterator[Item]:
+        """JSON Lines: one record per line, blank lines skipped."""
+        loads = json.loads
+        record = Record
+        if head.startswith(b"\xef\xbb\xbf"):
+            head = head[3:]
+        yield _line_record(head, line_no)
+        try:
+            for raw in self.stream:
+                line_no += 1
+                try:
+                    yield record(line_no, loads(raw), raw)
+                except ValueError:
+                    if raw.strip():
+                        yield _line_record(raw, line_no)
+        except (EOFError, OSError, zlib.error) as exc:
+            raise _BrokenStream(line_no + 1, _broken_stream(exc)) from None
+
+
+class _BrokenStream(Exception):
+    """The stream cannot be read on (a truncated or corrupt gzip file), at ``line``."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def _line_record(raw: bytes, line_no: int) -> Item:
+    try:
+        return Record(line_no, json.loads(raw), raw)
+    except UnicodeDecodeError as exc:
+        return BadRecord(line_no, f"the record is not UTF-8 text (byte {exc.start + 1} of the line)")
+    except ValueError as exc:
+        message = getattr(exc, "msg", str(exc))
+        col = getattr(exc, "colno", None)
+        return BadRecord(line_no, f"the record is not valid JSON: {message}" + (f" (column {col})" if col else ""))
+
+
+def _whole_value(text: bytes) -> bool:
+    """Whether ``text`` (a first line) is one complete JSON value: the file is JSON Lines."""
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _values(stream: IO[bytes], line_no: int, head: bytes) -> Iterator[Item]:
+    """A JSON array of records, or JSON values one after another (pretty-printed or not)."""
+    window = _Window(stream, head, line_no)
+    text = window.text.lstrip("\ufeff" + _WHITESPACE)
+    window.pos = len(window.text) - len(text)
+    in_array = text.startswith("[")
+    if in_array:
+        window.pos += 1
+    while True:
+        if not window.skip(",]" if in_array else ""):
+            return
+        item = window.value()
+        if item is None:
+            return
+        yield item
+
+
+class _Window:
+    """Decoded text of a stream, kept from the current record on, with its line number."""
+
+    def __init__(self, stream: IO[bytes], head: bytes, line_no: int) -> None:
+        self.stream = stream
+        self.decoder = codecs.getincrementaldecoder("utf-8")()
+        self.text = self.decoder.decode(head)
+        self.pos = 0
+        self.line = line_no  # the line of self.pos
+        self.eof = False
+        self.bad_bytes = False
+
+    def more(self) -> bool:
+        """Read the next chunk; False at the end of the stream."""
+        if self.eof:
+            return False
+        try:
+            data = self.stream.read(CHUNK)
+        except (EOFError, OSError, zlib.error) as exc:
+            raise _BrokenStream(self.line, _broken_stream(exc)) from None
+        if not data:
+            self.eof = True
+            return False
+        try:
+            self.text = self.text[self.pos:] + self.decoder.decode(data)
+        except UnicodeDecodeError:
+            self.text = self.text[self.pos:] + data.decode("utf-8", "replace")
+            self.decoder.reset()
+            self.bad_bytes = True
+        self.pos = 0
+        return True
+
+    def advance(self, end: int) -> None:
+        self.line += self.text.count("\n", self.pos, end)
+        self.pos = end
+
+    def skip(self, separators: str) -> bool:
+        """Move past whitespace and ``separators``; False at the end of the stream."""
+        while True:
+            text, pos, n = self.text, self.pos, len(self.text)
+            while pos < n and (text[pos] in _WHITESPACE or text[pos] in separators):
+                pos += 1
+            self.advance(pos)
+            if pos < n:
+                return True
+            if not self.more():
+                return False
+
+    def value(self) -> Item | None:
+        """The record at the current position (read on as far as it needs)."""
+        while True:
+            try:
+                value, end = _decoder.raw_decode(self.text, self.pos)
+            except json.JSONDecodeError as exc:
+                if len(self.text) - self.pos < MAX_RECORD and self.more():
+                    continue
+                return self._bad(exc)
+            start, line = self.pos, self.line
+            record = Record(line, value, self.text[start:end])
+            self.advance(end)
+            if self.bad_bytes:
+                self.bad_bytes = False
+                return BadRecord(line, "the record is not UTF-8 text")
+            return record
+
+    def _bad(self, exc: json.JSONDecodeError) -> BadRecord:
+        line = self.line
+        if len(self.text) - self.pos >= MAX_RECORD:
+            message = f"the record is larger than {MAX_RECORD >> 20} MB or not valid JSON"
+        else:
+            message = f"the record is not valid JSON: {exc.msg} (line {line + exc.lineno - 1})"
+        # Go on at the next line that starts a value.
+        nxt = self.text.find("\n", self.pos)
+        self.advance(len(self.text) if nxt < 0 else nxt + 1)
+        self._resync()
+        return BadRecord(line, message)
+
+    def _resync(self) -> None:
+        """Move to the next line whose first character (after blanks) starts an object or array."""
+        while True:
+            text = self.text
+            while self.pos < len(text):
+                end = text.find("\n", self.pos)
+                line = text[self.pos:] if end < 0 else text[self.pos:end]
+                if line.lstrip(_WHITESPACE)[:1] in ("{", "["):
+                    return
+                if end < 0:
+                    break
+                self.advance(end + 1)
+            if not self.more():
+                self.advance(len(self.text))
+                return
+
+
+def _broken_stream(exc: BaseException) -> str:
+    if isinstance(exc, EOFError):
+        return "the gzip stream ends before its end marker (a truncated file): the records after this line are missing"
+    return f"the file cannot be read on from here ({exc})"
+
+
+def _size(raw: IO[bytes]) -> int:
+    try:
+        raw.seek(0, 2)
+        size = raw.tell()
+        raw.seek(0)
+        return size
+    except OSError:
+        return 0
+
+
+def open_source(path: str) -> Source:
+    """Open an event file for :meth:`Source.records` (OSError when it cannot be opened)."""
+    return Source(path)
+
