@@ -31,6 +31,7 @@ FORMATS = {
     "check": ("full", "concise", "json", "sarif", "github", "markdown", "gitlab", "junit"),
     "scan": ("full", "concise", "json"),
     "diff": ("full", "json", "markdown", "github"),
+    "validate": ("full", "concise", "json", "sarif", "github", "markdown", "gitlab", "junit"),
 }
 ALL_FORMATS = FORMATS["check"]
 

@@ -12,8 +12,9 @@ and the reading goes on with the next line; only a broken gzip stream ends its f
 from __future__ import annotations
 
 import codecs
-import gzip
+import io
 import json
+import re
 import zlib
 from dataclasses import dataclass
 from typing import IO, Any, Iterator, Union
@@ -24,6 +25,7 @@ CHUNK = 1 << 20
 MAX_RECORD = 64 << 20
 
 _WHITESPACE = " \t\r\n"
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
 _decoder = json.JSONDecoder()
 
 
@@ -56,7 +58,7 @@ class Source:
         self.size = _size(self.raw)
         self.gzip = self.raw.read(2) == b"\x1f\x8b"
         self.raw.seek(0)
-        self.stream: IO[bytes] = gzip.GzipFile(fileobj=self.raw, mode="rb") if self.gzip else self.raw
+        self.stream: IO[bytes] = io.BufferedReader(_Gunzip(self.raw), CHUNK) if self.gzip else self.raw
 
     @property
     def done(self) -> int:
@@ -105,6 +107,40 @@ class Source:
                         yield _line_record(raw, line_no)
         except (EOFError, OSError, zlib.error) as exc:
             raise _BrokenStream(line_no + 1, _broken_stream(exc)) from None
+
+
+class _Gunzip(io.RawIOBase):
+    """The decompressed bytes of a gzip stream (every member of it). Unlike ``gzip.GzipFile``,
+    everything that could be decompressed is returned before a truncated stream raises
+    ``EOFError``, so no complete line before the cut is lost."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.inflate = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        self.pending = b""
+        self.started = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self.pending:
+            data = self.inflate.unused_data if self.inflate.eof else b""
+            if self.inflate.eof:
+                # the next member of a multi-member file, if any
+                self.inflate = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+                self.started = False
+            data = data or self.raw.read(CHUNK)
+            if not data:
+                if self.started and not self.inflate.eof:
+                    raise EOFError("compressed file ended before the end-of-stream marker was reached")
+                return 0
+            self.started = True
+            self.pending = self.inflate.decompress(data)
+        n = min(len(buffer), len(self.pending))
+        buffer[:n] = self.pending[:n]
+        self.pending = self.pending[n:]
+        return n
 
 
 class _BrokenStream(Exception):
@@ -158,12 +194,16 @@ class _Window:
 
     def __init__(self, stream: IO[bytes], head: bytes, line_no: int) -> None:
         self.stream = stream
-        self.decoder = codecs.getincrementaldecoder("utf-8")()
-        self.text = self.decoder.decode(head)
+        # Bytes that are not UTF-8 become lone surrogates (U+DC80-U+DCFF), which no UTF-8 text
+        # decodes to: the record that holds them is reported, its neighbours are not.
+        self.decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+        self.text = self._decode(head)
         self.pos = 0
         self.line = line_no  # the line of self.pos
         self.eof = False
-        self.bad_bytes = False
+
+    def _decode(self, data: bytes) -> str:
+        return self.decoder.decode(data)
 
     def more(self) -> bool:
         """Read the next chunk; False at the end of the stream."""
@@ -176,12 +216,7 @@ class _Window:
         if not data:
             self.eof = True
             return False
-        try:
-            self.text = self.text[self.pos:] + self.decoder.decode(data)
-        except UnicodeDecodeError:
-            self.text = self.text[self.pos:] + data.decode("utf-8", "replace")
-            self.decoder.reset()
-            self.bad_bytes = True
+        self.text = self.text[self.pos:] + self._decode(data)
         self.pos = 0
         return True
 
@@ -211,12 +246,11 @@ class _Window:
                     continue
                 return self._bad(exc)
             start, line = self.pos, self.line
-            record = Record(line, value, self.text[start:end])
+            text = self.text[start:end]
             self.advance(end)
-            if self.bad_bytes:
-                self.bad_bytes = False
+            if _NOT_UTF8.search(text):
                 return BadRecord(line, "the record is not UTF-8 text")
-            return record
+            return Record(line, value, text)
 
     def _bad(self, exc: json.JSONDecodeError) -> BadRecord:
         line = self.line
