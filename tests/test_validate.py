@@ -302,3 +302,13 @@ def test_bytes_that_are_not_utf8_fail_only_their_own_record_in_an_array(tmp_path
     _, doc = findings(tmp_path, "a.json")
     assert codes_by_line(doc) == {3: {"TL000"}}
     assert doc["validate"]["events"] == 2
+
+
+def test_records_on_one_line_have_their_columns_counted_from_the_line_start(tmp_path):
+    bad = {**GOOD, "properties": {"product_id": "p", "quantity": "2"}}
+    text = "[" + line(GOOD) + ", " + line(bad) + "]\n"
+    (tmp_path / "one.json").write_text(text)
+    _, doc = findings(tmp_path, "one.json")
+    [d] = doc["diagnostics"]
+    assert d["line"] == 1
+    assert text[d["column"] - 1:d["end_column"] - 1] == '"2"'

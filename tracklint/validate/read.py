@@ -36,6 +36,7 @@ class Record:
     line: int
     value: Any
     text: str | bytes
+    column: int = 1  # where the record starts on its line (several records on one line)
 
 
 @dataclass
@@ -200,6 +201,7 @@ class _Window:
         self.text = self._decode(head)
         self.pos = 0
         self.line = line_no  # the line of self.pos
+        self.carry = 0  # the column of the window's first character, less one
         self.eof = False
 
     def _decode(self, data: bytes) -> str:
@@ -216,9 +218,15 @@ class _Window:
         if not data:
             self.eof = True
             return False
+        self.carry = self.column(self.pos) - 1
         self.text = self.text[self.pos:] + self._decode(data)
         self.pos = 0
         return True
+
+    def column(self, pos: int) -> int:
+        """The 1-based column of ``pos`` on its line (the line may begin before the window)."""
+        newline = self.text.rfind("\n", 0, pos)
+        return pos - newline if newline >= 0 else self.carry + pos + 1
 
     def advance(self, end: int) -> None:
         self.line += self.text.count("\n", self.pos, end)
@@ -247,10 +255,11 @@ class _Window:
                 return self._bad(exc)
             start, line = self.pos, self.line
             text = self.text[start:end]
+            column = self.column(start)
             self.advance(end)
             if _NOT_UTF8.search(text):
                 return BadRecord(line, "the record is not UTF-8 text")
-            return Record(line, value, text)
+            return Record(line, value, text, column)
 
     def _bad(self, exc: json.JSONDecodeError) -> BadRecord:
         line = self.line

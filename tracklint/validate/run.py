@@ -146,6 +146,9 @@ def _findings(run: _Run, shown: str, record: Record, payload: Payload, tally: Ta
     pointers = Pointers()
     call = exact_call(payload, shown, record.line, pointers)
     text = record.text.decode("utf-8", "replace") if isinstance(record.text, bytes) else record.text
+    # A record that starts inside its line (several on one line) is padded to its column, so
+    # that columns count from the start of the line.
+    text = " " * (record.column - 1) + text
     examples = run.summary.examples
     for rule, ctx, severity in run.rules:
         for finding in rule.check(call, ctx):
@@ -167,7 +170,10 @@ def _findings(run: _Run, shown: str, record: Record, payload: Payload, tally: Ta
 def _diagnostic(rule: Any, severity: Severity, finding: Finding, shown: str, line: int, text: str,
                 pointers: Pointers) -> Diagnostic:
     pointer, is_key = pointers.of(finding.span) if finding.span is not None else ("", False)
-    found = locate(text, pointer, key=is_key)
+    found = locate(text.lstrip(" "), pointer, key=is_key)
+    if found is not None:
+        pad = len(text) - len(text.lstrip(" "))
+        found = (found[0] + pad, found[1] + pad)
     if found is None:
         loc = Location(shown, line, 1, line, 2)
     else:
