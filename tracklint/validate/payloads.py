@@ -62,6 +62,8 @@ def payloads(value: Any, planned: Any) -> Iterator[Payload | Skipped]:
     """The events of one record. ``planned(name) -> bool`` says whether the plan has a track
     event of that name (to map Snowplow schema URIs)."""
     if isinstance(value, dict) and isinstance(value.get("batch"), list):
+        if not value["batch"]:
+            yield Skipped("an empty batch")
         for i, message in enumerate(value["batch"]):
             yield _one(message, f"/batch/{i}", planned)
     else:

@@ -107,7 +107,7 @@ def _file(run: _Run, shown: str, path: Path, done: int, total: int, progress: Pr
                     _event(run, shown, item, payload)
             count += 1
             if progress is not None and count % _EVERY == 0:
-                progress(done + source.done, total)
+                progress((done + source.done) >> 20, total >> 20)  # in MiB
         return done + source.size
     finally:
         source.close()
