@@ -349,3 +349,19 @@ def test_any_json_record_is_checked_or_counted_never_a_crash(records):
     assert summary.records == len(records)
     assert summary.events + sum(summary.skipped.values()) >= len(records)
     assert all(d.location.line >= 1 for d in result.diagnostics)
+
+
+def test_an_array_on_one_line_longer_than_the_read_chunk_is_streamed(tmp_path, monkeypatch):
+    from tracklint.validate import read
+
+    monkeypatch.setattr(read, "CHUNK", 64)  # every record spans several chunks
+    bad = {**GOOD, "properties": {"product_id": "p"}}
+    (tmp_path / "one.json").write_text("[" + ",".join(line(r) for r in [GOOD, GOOD, bad, GOOD]) + "]")
+    source = open_source(str(tmp_path / "one.json"))
+    try:
+        items = list(source.records())
+    finally:
+        source.close()
+    assert [type(i).__name__ for i in items] == ["Record"] * 4
+    assert items[2].value == bad
+    assert items[2].column == 2 + 2 * (len(line(GOOD)) + 1)

@@ -75,14 +75,17 @@ class Source:
         """Every record of the file, in order (bad ones included)."""
         line_no = 0
         try:
-            for raw in self.stream:
+            while True:
+                # at most a chunk: a JSON array written on one line can be gigabytes long
+                raw = self.stream.readline(CHUNK)
+                if not raw:
+                    return
                 line_no += 1
                 if raw.strip(b"\xef\xbb\xbf \t\r\n"):
                     break
-            else:
-                return
             text = raw.lstrip(b"\xef\xbb\xbf \t\r\n")
-            if not text.startswith(b"[") and _whole_value(text):
+            whole_line = raw.endswith(b"\n") or len(raw) < CHUNK
+            if whole_line and not text.startswith(b"[") and _whole_value(text):
                 yield from self._lines(line_no, raw)
             else:
                 yield from _values(self.stream, line_no, raw)
