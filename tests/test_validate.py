@@ -365,3 +365,15 @@ def test_an_array_on_one_line_longer_than_the_read_chunk_is_streamed(tmp_path, m
     assert [type(i).__name__ for i in items] == ["Record"] * 4
     assert items[2].value == bad
     assert items[2].column == 2 + 2 * (len(line(GOOD)) + 1)
+
+
+def test_sarif_of_a_validate_run_is_schema_valid(tmp_path, sarif_schema):
+    import jsonschema
+
+    (tmp_path / "e.jsonl").write_text(line({**GOOD, "properties": {"product_id": "p", "quantity": "x"}}) + "\n{\n")
+    result = run(tmp_path, "e.jsonl", "-f", "sarif")
+    log = json.loads(result.stdout)
+    validator = jsonschema.validators.validator_for(sarif_schema)
+    assert not list(validator(sarif_schema).iter_errors(log))
+    regions = [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in log["runs"][0]["results"]]
+    assert sorted(regions) == [1, 2]
