@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from tracklint.cli import app
 from tracklint.validate.locate import locate
-from tracklint.validate.read import BadRecord, Record, open_source
+from tracklint.validate.read import BadRecord, Record, open_source, records
 
 REPO = Path(__file__).resolve().parent.parent
 PLAN = REPO / "examples" / "acme" / "tracking-plan.yaml"
@@ -283,15 +283,20 @@ def test_locate_finds_the_text_of_every_value(doc, indent, data):
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.binary(max_size=400), st.booleans())
-def test_the_reader_never_raises_on_arbitrary_bytes(tmp_path, data, packed):
+@given(st.binary(max_size=400), st.sampled_from(["plain", "gzip", "zip"]))
+def test_the_reader_never_raises_on_arbitrary_bytes(tmp_path, data, packing):
     path = tmp_path / "any.bin"
-    path.write_bytes(gzip.compress(data)[: max(1, len(data))] if packed else data)
+    if packing == "gzip":
+        data = gzip.compress(data)[: max(1, len(data))]
+    elif packing == "zip":
+        data = b"PK\x03\x04" + data
+    path.write_bytes(data)
     source = open_source(str(path))
     try:
-        for item in source.records():
-            assert isinstance(item, (Record, BadRecord))
-            assert item.line >= 1
+        for _member, items in source.parts():
+            for item in items:
+                assert isinstance(item, (Record, BadRecord))
+                assert item.line >= 1
     finally:
         source.close()
 
@@ -357,11 +362,8 @@ def test_an_array_on_one_line_longer_than_the_read_chunk_is_streamed(tmp_path, m
     monkeypatch.setattr(read, "CHUNK", 64)  # every record spans several chunks
     bad = {**GOOD, "properties": {"product_id": "p"}}
     (tmp_path / "one.json").write_text("[" + ",".join(line(r) for r in [GOOD, GOOD, bad, GOOD]) + "]")
-    source = open_source(str(tmp_path / "one.json"))
-    try:
-        items = list(source.records())
-    finally:
-        source.close()
+    with (tmp_path / "one.json").open("rb") as raw:
+        items = list(records(raw))
     assert [type(i).__name__ for i in items] == ["Record"] * 4
     assert items[2].value == bad
     assert items[2].column == 2 + 2 * (len(line(GOOD)) + 1)
@@ -377,3 +379,17 @@ def test_sarif_of_a_validate_run_is_schema_valid(tmp_path, sarif_schema):
     assert not list(validator(sarif_schema).iter_errors(log))
     regions = [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in log["runs"][0]["results"]]
     assert sorted(regions) == [1, 2]
+
+
+def test_an_amplitude_export_zip_of_gzip_files_is_read_member_by_member(tmp_path):
+    import zipfile
+
+    good = {"event_type": "Checkout Started", "user_id": "u", "event_properties": {"cart_value": 3}}
+    bad = {"event_type": "Checkout Started", "user_id": "u", "event_properties": {"cart_value": "3"}}
+    with zipfile.ZipFile(tmp_path / "export.zip", "w") as archive:
+        archive.writestr("123/123_2026-11-30_5#0.json.gz", gzip.compress((line(good) + "\n" + line(bad) + "\n").encode()))
+        archive.writestr("123/123_2026-11-30_6#0.json.gz", gzip.compress((line(good) + "\n").encode()))
+    _, doc = findings(tmp_path, "export.zip")
+    [d] = doc["diagnostics"]
+    assert (d["path"], d["line"], d["code"]) == ("export.zip/123/123_2026-11-30_5#0.json.gz", 2, "TL006")
+    assert doc["validate"]["events"] == 3

@@ -1,6 +1,7 @@
 """Records from event files, streamed: JSON Lines, a JSON array, or JSON values one after the
-other (pretty-printed exports), each optionally gzip-compressed (detected by its magic bytes,
-not its name).
+other (pretty-printed exports), each optionally gzip-compressed, and zip archives of such files
+(an Amplitude export), each member read on its own; compression is told by magic bytes, not by
+the file's name.
 
 Memory stays flat whatever the file's size: JSON Lines are read a line at a time, and the other
 layouts through a window that holds at most the record being read (a single record larger than
@@ -15,6 +16,7 @@ import codecs
 import io
 import json
 import re
+import zipfile
 import zlib
 from dataclasses import dataclass
 from typing import IO, Any, Iterator, Union
@@ -51,15 +53,14 @@ Item = Union[Record, BadRecord]
 
 
 class Source:
-    """An open event file: :meth:`records` yields its records; :attr:`done` and :attr:`size`
-    give the progress in bytes of the file on disk (compressed bytes for a gzip file)."""
+    """An open event file: :meth:`parts` yields its records, per member of a zip archive;
+    :attr:`done` and :attr:`size` give the progress in bytes of the file on disk."""
 
     def __init__(self, path: str) -> None:
         self.raw: IO[bytes] = open(path, "rb")  # noqa: SIM115 - closed by close()
         self.size = _size(self.raw)
-        self.gzip = self.raw.read(2) == b"\x1f\x8b"
+        self.zip = self.raw.read(4) == b"PK\x03\x04"
         self.raw.seek(0)
-        self.stream: IO[bytes] = io.BufferedReader(_Gunzip(self.raw), CHUNK) if self.gzip else self.raw
 
     @property
     def done(self) -> int:
@@ -71,46 +72,76 @@ class Source:
     def close(self) -> None:
         self.raw.close()
 
-    def records(self) -> Iterator[Item]:
-        """Every record of the file, in order (bad ones included)."""
-        line_no = 0
+    def parts(self) -> Iterator[tuple[str, Iterator[Item]]]:
+        """(member name, its records): one part named "" for a plain or gzip file, one per file
+        of a zip archive (an Amplitude export: a zip of gzip JSON Lines files)."""
+        if not self.zip:
+            yield "", records(self.raw)
+            return
         try:
-            while True:
-                # at most a chunk: a JSON array written on one line can be gigabytes long
-                raw = self.stream.readline(CHUNK)
-                if not raw:
-                    return
-                line_no += 1
-                if raw.strip(b"\xef\xbb\xbf \t\r\n"):
-                    break
-            text = raw.lstrip(b"\xef\xbb\xbf \t\r\n")
-            whole_line = raw.endswith(b"\n") or len(raw) < CHUNK
-            if whole_line and not text.startswith(b"[") and _whole_value(text):
-                yield from self._lines(line_no, raw)
-            else:
-                yield from _values(self.stream, line_no, raw)
-        except _BrokenStream as broken:
-            yield BadRecord(broken.line, broken.message)
-        except (EOFError, OSError, zlib.error) as exc:
-            yield BadRecord(line_no + 1, _broken_stream(exc))
+            archive = zipfile.ZipFile(self.raw)
+            members = [info for info in archive.infolist() if not info.is_dir()]
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            yield "", iter([BadRecord(1, f"the zip archive cannot be read ({exc})")])
+            return
+        for info in members:
+            try:
+                with archive.open(info) as member:
+                    yield info.filename, records(member)
+            except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as exc:
+                yield info.filename, iter([BadRecord(1, f"this member of the zip archive cannot be read ({exc})")])
 
-    def _lines(self, line_no: int, head: bytes) -> Iterator[Item]:
-        """JSON Lines: one record per line, blank lines skipped."""
-        loads = json.loads
-        record = Record
-        if head.startswith(b"\xef\xbb\xbf"):
-            head = head[3:]
-        yield _line_record(head, line_no)
-        try:
-            for raw in self.stream:
-                line_no += 1
-                try:
-                    yield record(line_no, loads(raw), raw)
-                except ValueError:
-                    if raw.strip():
-                        yield _line_record(raw, line_no)
-        except (EOFError, OSError, zlib.error) as exc:
-            raise _BrokenStream(line_no + 1, _broken_stream(exc)) from None
+
+def records(raw: IO[bytes]) -> Iterator[Item]:
+    """Every record of a stream, gzip or not, in order (bad ones included)."""
+    line_no = 0
+    try:
+        stream = _maybe_gunzip(raw)
+        while True:
+            # at most a chunk: a JSON array written on one line can be gigabytes long
+            head = stream.readline(CHUNK)
+            if not head:
+                return
+            line_no += 1
+            if head.strip(b"\xef\xbb\xbf \t\r\n"):
+                break
+        text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        whole_line = head.endswith(b"\n") or len(head) < CHUNK
+        if whole_line and not text.startswith(b"[") and _whole_value(text):
+            yield from _lines(stream, line_no, head)
+        else:
+            yield from _values(stream, line_no, head)
+    except _BrokenStream as broken:
+        yield BadRecord(broken.line, broken.message)
+    except (EOFError, OSError, zlib.error, zipfile.BadZipFile) as exc:
+        yield BadRecord(line_no + 1, _broken_stream(exc))
+
+
+def _maybe_gunzip(raw: IO[bytes]) -> IO[bytes]:
+    """``raw`` decompressed when it is gzip (by its magic bytes), else buffered as it is."""
+    stream = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw, CHUNK)  # type: ignore[arg-type]
+    if stream.peek(2)[:2] == b"\x1f\x8b":
+        return io.BufferedReader(_Gunzip(stream), CHUNK)
+    return stream
+
+
+def _lines(stream: IO[bytes], line_no: int, head: bytes) -> Iterator[Item]:
+    """JSON Lines: one record per line, blank lines skipped."""
+    loads = json.loads
+    record = Record
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    yield _line_record(head, line_no)
+    try:
+        for raw in stream:
+            line_no += 1
+            try:
+                yield record(line_no, loads(raw), raw)
+            except ValueError:
+                if raw.strip():
+                    yield _line_record(raw, line_no)
+    except (EOFError, OSError, zlib.error, zipfile.BadZipFile) as exc:
+        raise _BrokenStream(line_no + 1, _broken_stream(exc)) from None
 
 
 class _Gunzip(io.RawIOBase):

@@ -91,26 +91,31 @@ def _file(run: _Run, shown: str, path: Path, done: int, total: int, progress: Pr
     except OSError as exc:
         run.notices.append(Notice(shown, "unreadable", f"cannot read the file: {exc.strerror or exc}"))
         return done
-    planned = run.plan.events.__contains__
-    summary = run.summary
     count = 0
     try:
-        for item in source.records():
-            if type(item) is BadRecord:
-                _bad_record(run, shown, item)
-                continue
-            summary.records += 1
-            for payload in payloads(item.value, planned):
-                if type(payload) is Skipped:
-                    summary.skipped[payload.reason] += 1
-                else:
-                    _event(run, shown, item, payload)
-            count += 1
-            if progress is not None and count % _EVERY == 0:
-                progress((done + source.done) >> 20, total >> 20)  # in MiB
+        for member, items in source.parts():
+            # a member of a zip archive is shown as a path inside it: export.zip/123_2026-11-30_5#0.json.gz
+            where = f"{shown}/{member}" if member else shown
+            for item in items:
+                _record(run, where, item)
+                count += 1
+                if progress is not None and count % _EVERY == 0:
+                    progress((done + source.done) >> 20, total >> 20)  # in MiB
         return done + source.size
     finally:
         source.close()
+
+
+def _record(run: _Run, shown: str, item: Record | BadRecord) -> None:
+    if type(item) is BadRecord:
+        _bad_record(run, shown, item)
+        return
+    run.summary.records += 1
+    for payload in payloads(item.value, run.plan.events.__contains__):
+        if type(payload) is Skipped:
+            run.summary.skipped[payload.reason] += 1
+        else:
+            _event(run, shown, item, payload)
 
 
 def _bad_record(run: _Run, shown: str, bad: BadRecord) -> None:
