@@ -190,7 +190,7 @@ def scan(
 
 @app.command()
 def validate(
-    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Event files: JSON Lines, JSON arrays or exports, gzip or not.", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Event files: JSON Lines, JSON arrays or exports; plain, gzip or zip.", show_default=False)],
     plan: PlanOpt = None,
     config: ConfigOpt = None,
     isolated: IsolatedOpt = False,

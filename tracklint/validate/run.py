@@ -164,7 +164,7 @@ def _findings(run: _Run, shown: str, record: Record, payload: Payload, tally: Ta
             if examples and violation.count > examples:
                 continue
             diag = _diagnostic(rule, severity, finding, shown, record.line, text, pointers)
-            if len(violation.examples) < max(examples, 1):
+            if len(violation.examples) < (examples or 3):
                 violation.examples.append(f"{shown}:{diag.location.line}")
             run.diagnostics.append(diag)
             line = diag.location.line
