@@ -149,3 +149,23 @@ def test_junit_stays_valid_xml_whatever_the_code_contains(junit_schema, event, p
 def test_both_formats_are_registered_for_check():
     assert get_reporter("gitlab") is GitlabReporter
     assert get_reporter("junit") is JunitReporter
+
+
+def test_check_on_the_example_writes_valid_reports_with_the_rename(gitlab_schema, junit_schema, tmp_path):
+    """End to end: the bundled example's rename, as both CI formats carry it."""
+    from typer.testing import CliRunner
+
+    from tracklint.cli import app
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "acme"
+    env = {"TRACKLINT_OUTPUT_FORMAT": None, "CI_PROJECT_DIR": None}
+    for fmt in ("gitlab", "junit"):
+        out = tmp_path / f"report.{fmt}"
+        result = CliRunner().invoke(app, ["check", str(example), "--no-cache", "-f", fmt, "-o", str(out)], env=env)
+        assert result.exit_code == 1, result.output
+        text = out.read_text()
+        assert "purchase_completed" in text
+        if fmt == "gitlab":
+            check_gitlab(json.loads(text), gitlab_schema)
+        else:
+            junit_schema.validate(text)
