@@ -21,10 +21,13 @@ JS = languages.of_family("js")
 SWIFT = languages.of_family("swift")
 KOTLIN = languages.of_family("kotlin")
 JAVA = languages.of_family("java")
+RUBY = languages.of_family("ruby")
 LANGUAGES = languages.NAMES
 
 OBJ = ("object",)
 STR = ("string",)
+#: Ruby SDKs whose methods take one hash: a hash, or a value that may be one (a variable).
+RUBY_HASH = ("object", "unknown")
 
 
 def P(position: int | None = None, keyword: str | None = None, **kw: Any) -> ArgRef:
@@ -158,6 +161,29 @@ def _segment_java(sdk: str, receivers: tuple[str, ...], constructors: tuple[str,
     ]
 
 
+def _segment_ruby(sdk: str, receivers: tuple[str, ...], constructors: tuple[str, ...]) -> list[CallSpec]:
+    """analytics-ruby: one hash, ``track(user_id:, event:, properties:)``, braced or bare.
+
+    The Ruby extractor reads a variable bound to ``X.new(...)`` as the receiver ``X.new``, so a
+    Ruby constructor is a receiver here (``Segment.Analytics.new``), not a ``constructors`` entry.
+    """
+    r = tuple(receivers) + tuple(f"{c}.new" for c in constructors)
+    # The one argument is a hash: an app's own `Analytics.track('Clicked', props)` is not this
+    # SDK (a wrapper declaration reads it), and its first argument tells it apart.
+    k = {"first_arg": RUBY_HASH}
+    return [
+        _spec(sdk, "track", "track", RUBY, r, [P(0, object_key="event")],
+              [P(0, object_key="properties")], **k),
+        _spec(sdk, "identify", "identify", RUBY, r, [], [P(0, object_key="traits")], **k),
+        _spec(sdk, "group", "group", RUBY, r, [], [P(0, object_key="traits")], **k),
+        _spec(sdk, "page", "page", RUBY, r, [P(0, object_key="name")],
+              [P(0, object_key="properties")], **k),
+        _spec(sdk, "screen", "screen", RUBY, r, [P(0, object_key="name")],
+              [P(0, object_key="properties")], **k),
+        _spec(sdk, "alias", "alias", RUBY, r, [], [], **k),
+    ]
+
+
 #: Segment's call shapes per language family (the order is the order specs are tried in).
 _SEGMENT_FORMS = {
     "python": _segment_python,
@@ -165,6 +191,7 @@ _SEGMENT_FORMS = {
     "swift": _segment_swift,
     "kotlin": _segment_kotlin,
     "java": _segment_java,
+    "ruby": _segment_ruby,
 }
 
 
@@ -185,6 +212,8 @@ SEGMENT = _segment_like(
         "swift": ("analytics", "Analytics.shared", "SEGAnalytics.shared", "Analytics.main"),
         "kotlin": ("analytics", "Analytics.with"),
         "java": ("analytics", "Analytics.with"),
+        # analytics-ruby's README: `Analytics = Segment::Analytics.new(write_key: ...)`
+        "ruby": ("Analytics",),
     },
     constructors={
         # bare when defined locally; module-qualified when imported (see extract/python.py)
@@ -195,6 +224,7 @@ SEGMENT = _segment_like(
         "kotlin": ("Analytics",),
         # `Analytics analytics = Analytics.builder(key).build()`, `var a = Analytics.with(ctx)`
         "java": ("Analytics", "Analytics.builder", "Analytics.with"),
+        "ruby": ("Segment.Analytics", "Segment.Analytics.Client"),
     },
 )
 
@@ -206,6 +236,7 @@ RUDDERSTACK = _segment_like(
         "swift": ("RSClient.sharedInstance", "RSClient.getInstance", "rudderClient"),
         "kotlin": ("rudderClient", "RudderClient.getInstance"),
         "java": ("rudderClient", "rudderAnalytics", "RudderClient.getInstance"),
+        "ruby": ("rudder_analytics", "rudder"),
     },
     constructors={
         "js": ("RudderAnalytics",),
@@ -214,6 +245,7 @@ RUDDERSTACK = _segment_like(
         # rudder-sdk-java's entry class (`RudderAnalytics analytics = RudderAnalytics.builder(key).build()`)
         "java": ("RudderAnalytics", "RudderAnalytics.builder", "RudderClient",
                  "RudderClient.getInstance"),
+        "ruby": ("Rudder.Analytics", "Rudder.Analytics.Client"),
     },
 )
 
@@ -272,6 +304,22 @@ _MIXPANEL_JAVA_PEOPLE_PROPS = ("set", "setOnce")
 _MIXPANEL_JAVA_PEOPLE = ("increment", "append", "remove", "union", "unset", "delete", "trackCharge",
                          "peopleMessage")
 _MIXPANEL_JAVA_GROUPS = ("groupDelete", "groupRemove", "groupUnion", "groupUnset", "groupMessage")
+# posthog-ruby: one hash, braced or bare; `PostHog.capture(...)` is the module-level client;
+# `PostHog::Client.new(...)` (a bare `Client.new` inside `module PostHog` too, see extract/ruby.py)
+RUBY_POSTHOG = ("posthog", "PostHog", "PostHog.Client.new")
+_RUBY_POSTHOG_SPECS = [
+    _spec("posthog", "capture", "track", RUBY, RUBY_POSTHOG, [P(0, object_key="event")],
+          [P(0, object_key="properties")], first_arg=RUBY_HASH),
+    _spec("posthog", "identify", "identify", RUBY, RUBY_POSTHOG, [],
+          [P(0, object_key="properties")], first_arg=RUBY_HASH),
+    _spec("posthog", "group_identify", "group", RUBY, RUBY_POSTHOG, [],
+          [P(0, object_key="properties")], first_arg=RUBY_HASH),
+    _spec("posthog", "alias", "alias", RUBY, RUBY_POSTHOG, [], [], first_arg=RUBY_HASH),
+    # capture_exception(exception, distinct_id, properties): the event is always `$exception`
+    _spec("posthog", "capture_exception", "exception", RUBY, RUBY_POSTHOG, [],
+          [P(2, types=OBJ)]),
+]
+POSTHOG.extend(_RUBY_POSTHOG_SPECS)
 
 MIXPANEL = [
     # mixpanel-python: mp.track(distinct_id, event_name, properties)
@@ -301,6 +349,27 @@ MIXPANEL = [
         *[(m, "identify", [], []) for m in _MIXPANEL_JAVA_PEOPLE],
         *[(m, "group", [], [P(2)]) for m in ("groupSet", "groupSetOnce")],
         *[(m, "group", [], []) for m in _MIXPANEL_JAVA_GROUPS])],
+]
+
+# mixpanel-ruby: `tracker = Mixpanel::Tracker.new(token)`; track(distinct_id, event, props),
+# import(api_key, distinct_id, event, props), alias(alias_id, real_id); profile updates on
+# `tracker.people` (a `Mixpanel::People`), group updates on `tracker.groups`
+_RUBY_TRACKERS = ("mixpanel", "Mixpanel.Tracker.new", "Mixpanel.Events.new")
+_RUBY_PEOPLE = ("mixpanel.people", "Mixpanel.Tracker.new.people", "Mixpanel.People.new")
+_RUBY_GROUPS = ("mixpanel.groups", "Mixpanel.Tracker.new.groups", "Mixpanel.Groups.new")
+MIXPANEL += [
+    _spec("mixpanel", "track", "track", RUBY, _RUBY_TRACKERS, [P(1)], [P(2, types=OBJ)]),
+    _spec("mixpanel", "import", "track", RUBY, _RUBY_TRACKERS, [P(2)], [P(3, types=OBJ)]),
+    _spec("mixpanel", "alias", "alias", RUBY, ("mixpanel", "Mixpanel.Tracker.new"), [], []),
+    *[_spec("mixpanel", m, "identify", RUBY, _RUBY_PEOPLE, [], [P(1, types=OBJ)])
+      for m in ("set", "set_once", "increment", "append", "union")],
+    # profile operations that name properties without values to check
+    *[_spec("mixpanel", m, "identify", RUBY, _RUBY_PEOPLE, [], [])
+      for m in ("track_charge", "clear_charges", "plus_one", "unset", "remove", "delete_user")],
+    *[_spec("mixpanel", m, "group", RUBY, _RUBY_GROUPS, [], [P(2, types=OBJ)])
+      for m in ("set", "set_once", "union")],
+    *[_spec("mixpanel", m, "group", RUBY, _RUBY_GROUPS, [], [])
+      for m in ("remove", "unset", "delete_group")],
 ]
 
 AMPLITUDE = [
@@ -350,6 +419,18 @@ AMPLITUDE = [
           [P(0)], [P(1)], constructors=("AmplitudeClient", "Amplitude.getInstance")),
     _spec("amplitude", "track", "track", JAVA, ("amplitude",), [P(0)], [P(1)],
           constructors=("Amplitude",)),
+]
+
+# Amplitude ships no Ruby SDK; the community gem amplitude-api is what Ruby apps use:
+# AmplitudeAPI.track(AmplitudeAPI::Event.new(user_id:, event_type:, event_properties:)),
+# AmplitudeAPI.send_event(event_type, user_id, device_id, options),
+# AmplitudeAPI.identify(AmplitudeAPI::Identification.new(user_id:, user_properties:))
+AMPLITUDE += [
+    _spec("amplitude", "track", "track", RUBY, ("AmplitudeAPI",),
+          [P(0, object_key="event_type")], [P(0, object_key="event_properties")]),
+    _spec("amplitude", "send_event", "track", RUBY, ("AmplitudeAPI",), [P(0)], []),
+    _spec("amplitude", "identify", "identify", RUBY, ("AmplitudeAPI",), [],
+          [P(0, object_key="user_properties")]),
 ]
 
 PRESETS: dict[str, list[CallSpec]] = {
@@ -408,6 +489,9 @@ VALUE_SHAPES: dict[str, ValueShapes] = {
         message_builders={f"{message}.builder": (key,) if key else ()
                           for message, _kind, key, _event, _props in _JAVA_MESSAGES},
         constructor_keys={"Event": ("eventType", "userId")}),
+    # amplitude-api's event and identification objects (`X.new(key: value, ...)`)
+    "ruby": ValueShapes(event_constructors=frozenset(
+        {"AmplitudeAPI.Event", "AmplitudeAPI.Identification"})),
 }
 _NO_SHAPES = ValueShapes()
 
@@ -418,7 +502,9 @@ def value_shapes(language: str) -> ValueShapes:
 
 #: ``message``: a message-style SDK's send call whose message type is not visible at the call
 #: (``client.Enqueue(msg)``): an SDK call that cannot be checked (TL010 reports it).
-KINDS = ("track", "identify", "page", "screen", "group", "alias", "message")
+#: ``exception``: an error report whose event name the SDK fixes (posthog-ruby's
+#: ``capture_exception`` sends ``$exception``): listed by ``scan``, checked by no rule.
+KINDS = ("track", "identify", "page", "screen", "group", "alias", "message", "exception")
 
 
 def wrapper_specs(wrappers: Iterable[dict[str, Any]]) -> list[CallSpec]:
@@ -488,6 +574,7 @@ def build_specs(presets: Iterable[str], wrappers: Iterable[dict[str, Any]] = ())
 
 def method_names(specs: Iterable[CallSpec], language: str | None = None) -> set[str]:
     """Every method/function name the specs can match (in files of ``language``, when given):
-    the pre-filter's needles. A name one language's SDK uses (mixpanel-java's ``set``,
-    ``append``) is no needle in the files of another."""
+    the pre-filter's needles. Per language, because SDKs of one language have names that are
+    everyday calls in another (mixpanel-java's and Mixpanel Ruby's ``set``, ``append``,
+    ``remove`` next to Python's ``list.append``)."""
     return {spec.method for spec in specs if language is None or language in spec.languages}
