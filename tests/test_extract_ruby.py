@@ -148,7 +148,7 @@ def test_posthog_shapes():
     assert [(c.kind, c.event, shape(c.properties)) for c in result.calls] == [
         ("track", "Braced", {"a": 1}), ("track", "Bare", None), ("track", "Module Level", None),
         ("identify", None, {"email": "x@y.z"}), ("alias", None, None),
-        ("group", None, {"size": 2}), ("exception", None, {"path": "/x"}),
+        ("group", None, {"size": 2}), ("builtin", None, {"path": "/x"}),
     ]
 
 

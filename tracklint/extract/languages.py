@@ -102,6 +102,8 @@ def _python_module_paths(here: str, module: str) -> list[str]:
 
 #: ``fun track(`` / ``func track(`` / ``override fun <T> Analytics.track(``: a declaration.
 _FUNC_DECLARATION = re.compile(rb"\bfunc?\b[^\n(){}=;]*$")
+#: ``func Track(`` / ``func (c *client) Track(``: a Go function or method declaration.
+_GO_FUNC_DECLARATION = re.compile(rb"\bfunc\s*(?:\([^()\n]*\)\s*)?$")
 _SWIFT_KOTLIN_ACCESSORS = ("rawValue", "value", "eventName")
 
 #: ``def track(`` / ``def self.track(``: a declaration.
@@ -122,6 +124,8 @@ _PY_OPENER = rb"(?:[^0-9A-Za-z_]|#[^\n]*)*\("
 _JS_OPENER = _C_GAP + rb"[(<]"
 #: Swift and Kotlin: ``track(``, ``track<T>(``, and a trailing closure ``track {``.
 _SWIFT_KOTLIN_OPENER = _C_GAP + rb"[(<{]"
+#: Go: ``Enqueue(`` and a generic function's ``Track[T](``.
+_GO_OPENER = _C_GAP + rb"[(\[]"
 
 _JS = dict(family="js", extractor="tracklint.extract.javascript", module_paths=_js_module_paths,
            call_opener=_JS_OPENER)
@@ -168,6 +172,13 @@ LANGUAGES: tuple[Language, ...] = (
              declaration=_RUBY_DECLARATION,
              not_code=frozenset({"string_content", "heredoc_content", "comment"}),
              windowed=False, interpreters=("ruby", "jruby", "truffleruby")),
+    # the files of a Go package share one namespace; another package's constant is
+    # `events.SignedUp`, which the defining file also exports under its package's name
+    Language("go", "go", (".go",), ("tree_sitter_go", "language"), "tracklint.extract.go",
+             shared_namespace=(), declaration=_GO_FUNC_DECLARATION,
+             not_code=frozenset({"interpreted_string_literal_content", "raw_string_literal_content",
+                                 "escape_sequence", "rune_literal", "comment"}),
+             call_opener=_GO_OPENER),
 )
 
 BY_NAME: dict[str, Language] = {language.name: language for language in LANGUAGES}

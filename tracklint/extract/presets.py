@@ -22,6 +22,7 @@ SWIFT = languages.of_family("swift")
 KOTLIN = languages.of_family("kotlin")
 JAVA = languages.of_family("java")
 RUBY = languages.of_family("ruby")
+GO = languages.of_family("go")
 LANGUAGES = languages.NAMES
 
 OBJ = ("object",)
@@ -98,16 +99,19 @@ def _segment_js(sdk: str, receivers: tuple[str, ...], constructors: tuple[str, .
 
 
 def _segment_swift(sdk: str, receivers: tuple[str, ...], constructors: tuple[str, ...]) -> list[CallSpec]:
-    """analytics-swift: track(name:properties:); analytics-ios: track(_:properties:)."""
+    """analytics-swift: track(name:properties:); analytics-ios: track(_:properties:options:).
+    Only these labels: an app's own `analytics.track(screen: .home)` is not the SDK's."""
     k = dict(constructors=constructors)
     return [
         _spec(sdk, "track", "track", SWIFT, receivers, [P(keyword="name"), P(0)],
-              [P(keyword="properties")], **k),
-        _spec(sdk, "identify", "identify", SWIFT, receivers, [], [P(keyword="traits")], **k),
-        _spec(sdk, "group", "group", SWIFT, receivers, [], [P(keyword="traits")], **k),
+              [P(keyword="properties")], labels=("name", "properties", "options"), **k),
+        _spec(sdk, "identify", "identify", SWIFT, receivers, [], [P(keyword="traits")],
+              labels=("userId", "traits", "options"), **k),
+        _spec(sdk, "group", "group", SWIFT, receivers, [], [P(keyword="traits")],
+              labels=("groupId", "traits", "options"), **k),
         _spec(sdk, "screen", "screen", SWIFT, receivers, [P(keyword="title"), P(0)],
-              [P(keyword="properties")], **k),
-        _spec(sdk, "alias", "alias", SWIFT, receivers, [], [], **k),
+              [P(keyword="properties")], labels=("title", "category", "properties", "options"), **k),
+        _spec(sdk, "alias", "alias", SWIFT, receivers, [], [], labels=("newId", "options"), **k),
     ]
 
 
@@ -159,6 +163,44 @@ def _segment_java(sdk: str, receivers: tuple[str, ...], constructors: tuple[str,
               [P(2, types=OBJ), P(1, types=OBJ)], **k),
         _spec(sdk, "alias", "alias", JAVA, receivers, [], [], **k),
     ]
+def _go_names(packages: tuple[str, ...], names: tuple[str, ...]) -> tuple[str, ...]:
+    """Go names qualified by package, as the Go extractor writes them: the import path without
+    host and major version (``segmentio/analytics-go.Track``), or the package's own name for
+    the unqualified names of code inside the package (``analytics.Track``)."""
+    return tuple(f"{package}.{name}" for package in packages for name in names)
+
+
+def _go_messages(sdk: str, packages: tuple[str, ...], receivers: tuple[str, ...],
+                 messages: list[tuple[str, str, list[ArgRef], list[ArgRef]]],
+                 clients: tuple[str, ...] = ("New", "NewWithConfig", "Client")) -> list[CallSpec]:
+    """A Go message-style SDK: ``client.Enqueue(pkg.Type{...})``, one spec per message type
+    ``(kind, type, event, properties)`` (any receiver: the literal's type, resolved through
+    the file's imports, names the SDK), then ``client.Enqueue(msg)`` with a message that is
+    not visible at the call on a client made by ``clients`` (or one of ``receivers``): kind
+    ``message``."""
+    specs = [_spec(sdk, "Enqueue", kind, GO, ("*",), event, properties,
+                   first_arg_ctor=_go_names(packages, (type_name,)))
+             for kind, type_name, event, properties in messages]
+    # an unknown message, or a literal of a type no spec knows (a test's own Message type)
+    specs.append(_spec(sdk, "Enqueue", "message", GO, receivers, [P(0)],
+                       constructors=_go_names(packages, clients), first_arg=("unknown", "object")))
+    return specs
+
+
+def _segment_go(sdk: str, receivers: tuple[str, ...], constructors: tuple[str, ...]) -> list[CallSpec]:
+    """analytics-go: ``client.Enqueue(analytics.Track{Event:, Properties:})`` and Identify,
+    Group, Page, Screen, Alias. For Go, ``constructors`` names the SDK's packages (see
+    :func:`_go_names`): its clients come from their ``New``/``NewWithConfig`` or are typed
+    ``Client``."""
+    props, traits = [P(0, object_key="Properties")], [P(0, object_key="Traits")]
+    return _go_messages(sdk, constructors, receivers, [
+        ("track", "Track", [P(0, object_key="Event")], props),
+        ("identify", "Identify", [], traits),
+        ("group", "Group", [], traits),
+        ("page", "Page", [P(0, object_key="Name")], props),
+        ("screen", "Screen", [P(0, object_key="Name")], props),
+        ("alias", "Alias", [], []),
+    ])
 
 
 def _segment_ruby(sdk: str, receivers: tuple[str, ...], constructors: tuple[str, ...]) -> list[CallSpec]:
@@ -192,6 +234,7 @@ _SEGMENT_FORMS = {
     "kotlin": _segment_kotlin,
     "java": _segment_java,
     "ruby": _segment_ruby,
+    "go": _segment_go,
 }
 
 
@@ -214,6 +257,7 @@ SEGMENT = _segment_like(
         "java": ("analytics", "Analytics.with"),
         # analytics-ruby's README: `Analytics = Segment::Analytics.new(write_key: ...)`
         "ruby": ("Analytics",),
+        "go": ("analyticsClient", "segmentClient"),
     },
     constructors={
         # bare when defined locally; module-qualified when imported (see extract/python.py)
@@ -225,6 +269,8 @@ SEGMENT = _segment_like(
         # `Analytics analytics = Analytics.builder(key).build()`, `var a = Analytics.with(ctx)`
         "java": ("Analytics", "Analytics.builder", "Analytics.with"),
         "ruby": ("Segment.Analytics", "Segment.Analytics.Client"),
+        # the SDK's packages (old and new import paths give the same name), and its own tests
+        "go": ("segmentio/analytics-go", "analytics"),
     },
 )
 
@@ -237,6 +283,7 @@ RUDDERSTACK = _segment_like(
         "kotlin": ("rudderClient", "RudderClient.getInstance"),
         "java": ("rudderClient", "rudderAnalytics", "RudderClient.getInstance"),
         "ruby": ("rudder_analytics", "rudder"),
+        "go": ("rudderClient", "rudderstackClient"),
     },
     constructors={
         "js": ("RudderAnalytics",),
@@ -246,6 +293,7 @@ RUDDERSTACK = _segment_like(
         "java": ("RudderAnalytics", "RudderAnalytics.builder", "RudderClient",
                  "RudderClient.getInstance"),
         "ruby": ("Rudder.Analytics", "Rudder.Analytics.Client"),
+        "go": ("rudderlabs/analytics-go", "analytics"),
     },
 )
 
@@ -273,6 +321,34 @@ POSTHOG = [
           [P(0, object_key="properties")], constructors=("PostHog",), first_arg=OBJ),
     _spec("posthog", "identify", "identify", JS, POSTHOG_RECEIVERS, [], [P(1, types=OBJ)],
           constructors=("PostHog",)),
+    # posthog-python: alias(previous_id, distinct_id), group_identify(group_type, group_key,
+    # properties)
+    _spec("posthog", "alias", "alias", PY, POSTHOG_RECEIVERS, [], [],
+          constructors=PY_POSTHOG_CTORS, modules=("posthog",)),
+    _spec("posthog", "group_identify", "group", PY, POSTHOG_RECEIVERS, [],
+          [P(keyword="properties"), P(2, types=OBJ)], constructors=PY_POSTHOG_CTORS,
+          modules=("posthog",)),
+    # posthog-node: groupIdentify({groupType, groupKey, properties}), alias({distinctId, alias});
+    # posthog-js: group(groupType, groupKey, properties), alias(alias)
+    _spec("posthog", "groupIdentify", "group", JS, POSTHOG_RECEIVERS + ("client",), [],
+          [P(0, object_key="properties")], constructors=("PostHog",), first_arg=OBJ),
+    _spec("posthog", "group", "group", JS, POSTHOG_RECEIVERS, [], [P(2, types=OBJ)],
+          constructors=("PostHog",)),
+    _spec("posthog", "alias", "alias", JS, POSTHOG_RECEIVERS + ("client",), [], [],
+          constructors=("PostHog",)),
+    # posthog-ios: screen(_:properties:), alias(_:), group(type:key:groupProperties:)
+    _spec("posthog", "screen", "screen", SWIFT, ("PostHogSDK.shared", "posthog"), [P(0)],
+          [P(keyword="properties")], constructors=("PostHogSDK", "PostHogSDK.with")),
+    _spec("posthog", "alias", "alias", SWIFT, ("PostHogSDK.shared", "posthog"), [], [],
+          constructors=("PostHogSDK", "PostHogSDK.with")),
+    _spec("posthog", "group", "group", SWIFT, ("PostHogSDK.shared", "posthog"), [],
+          [P(keyword="groupProperties")], constructors=("PostHogSDK", "PostHogSDK.with")),
+    # posthog-android: screen(screenTitle, properties), alias(alias), group(type, key, groupProperties)
+    _spec("posthog", "screen", "screen", KOTLIN, ("PostHog", "posthog"),
+          [P(keyword="screenTitle"), P(0)], [P(keyword="properties"), P(1)]),
+    _spec("posthog", "alias", "alias", KOTLIN, ("PostHog", "posthog"), [], []),
+    _spec("posthog", "group", "group", KOTLIN, ("PostHog", "posthog"), [],
+          [P(keyword="groupProperties"), P(2)]),
     # posthog-ios: capture(_:properties:), identify(_:userProperties:); PostHogSDK.with(config)
     _spec("posthog", "capture", "track", SWIFT, ("PostHogSDK.shared", "posthog"),
           [P(keyword="event"), P(0)], [P(keyword="properties")],
@@ -296,6 +372,16 @@ POSTHOG = [
     _spec("posthog", "capture", "track", JAVA, ("PostHog",), [P(0)], [P(2)]),
     _spec("posthog", "capture", "track", JAVA, ("PostHog.with",), [P(0)], [P(1)]),
     _spec("posthog", "identify", "identify", JAVA, ("PostHog", "PostHog.with"), [], [P(1)]),
+    # posthog-go: client.Enqueue(posthog.Capture{DistinctId:, Event:, Properties:}), ...;
+    # Exception sends PostHog's own `$exception` event
+    *_go_messages("posthog", ("posthog/posthog-go", "posthog"), ("posthogClient", "phClient"), [
+        ("track", "Capture", [P(0, object_key="Event")], [P(0, object_key="Properties")]),
+        ("identify", "Identify", [], [P(0, object_key="Properties")]),
+        ("alias", "Alias", [], []),
+        ("group", "GroupIdentify", [], [P(0, object_key="Properties")]),
+        ("builtin", "Exception", [], []),
+    ], clients=("New", "NewWithConfig", "Client", "EnqueueClient",
+                "client")),  # `client`: the SDK's own type, in its package
 ]
 
 #: mixpanel-java's people updates whose second argument is profile properties, and the others
@@ -316,7 +402,7 @@ _RUBY_POSTHOG_SPECS = [
           [P(0, object_key="properties")], first_arg=RUBY_HASH),
     _spec("posthog", "alias", "alias", RUBY, RUBY_POSTHOG, [], [], first_arg=RUBY_HASH),
     # capture_exception(exception, distinct_id, properties): the event is always `$exception`
-    _spec("posthog", "capture_exception", "exception", RUBY, RUBY_POSTHOG, [],
+    _spec("posthog", "capture_exception", "builtin", RUBY, RUBY_POSTHOG, [],
           [P(2, types=OBJ)]),
 ]
 POSTHOG.extend(_RUBY_POSTHOG_SPECS)
@@ -332,6 +418,35 @@ MIXPANEL = [
           constructors=("MixpanelInstance", "Mixpanel.initialize")),
     _spec("mixpanel", "track", "track", KOTLIN, ("mixpanel", "MixpanelAPI.getInstance", "mMixpanel"),
           [P(0)], [P(1)], constructors=("MixpanelAPI", "MixpanelAPI.getInstance")),
+    # mixpanel-python: alias(alias_id, original), people_set(distinct_id, properties),
+    # group_set(group_key, group_id, properties)
+    _spec("mixpanel", "alias", "alias", PY, ("mixpanel", "mp"), [], [],
+          constructors=("Mixpanel", "mixpanel.Mixpanel")),
+    _spec("mixpanel", "people_set", "identify", PY, ("mixpanel", "mp"), [],
+          [P(keyword="properties"), P(1, types=OBJ)], constructors=("Mixpanel", "mixpanel.Mixpanel")),
+    _spec("mixpanel", "group_set", "group", PY, ("mixpanel", "mp"), [],
+          [P(keyword="properties"), P(2, types=OBJ)], constructors=("Mixpanel", "mixpanel.Mixpanel")),
+    # mixpanel-js: identify(id), alias(alias), track_with_groups(event, properties, groups)
+    _spec("mixpanel", "identify", "identify", JS, ("mixpanel", "Mixpanel"), [], [],
+          constructors=("Mixpanel",)),
+    _spec("mixpanel", "alias", "alias", JS, ("mixpanel", "Mixpanel"), [], [], constructors=("Mixpanel",)),
+    _spec("mixpanel", "track_with_groups", "track", JS, ("mixpanel", "Mixpanel"), [P(0)],
+          [P(1, types=OBJ)], constructors=("Mixpanel",)),
+    # mixpanel-swift: identify(distinctId:), trackWithGroups(event:properties:groups:),
+    # createAlias(_:distinctId:) on any MixpanelInstance
+    _spec("mixpanel", "identify", "identify", SWIFT, ("Mixpanel.mainInstance", "mixpanel"), [], [],
+          constructors=("MixpanelInstance", "Mixpanel.initialize")),
+    _spec("mixpanel", "trackWithGroups", "track", SWIFT, ("Mixpanel.mainInstance", "mixpanel"),
+          [P(keyword="event"), P(0)], [P(keyword="properties")],
+          constructors=("MixpanelInstance", "Mixpanel.initialize")),
+    _spec("mixpanel", "createAlias", "alias", SWIFT, ("Mixpanel.mainInstance", "mixpanel"), [], [],
+          constructors=("MixpanelInstance", "Mixpanel.initialize")),
+    # mixpanel-android: identify(distinctId), alias(alias, original),
+    # trackWithGroups(eventName, properties, groups)
+    *[_spec("mixpanel", method, kind, KOTLIN, ("mixpanel", "MixpanelAPI.getInstance", "mMixpanel"),
+            event, props, constructors=("MixpanelAPI", "MixpanelAPI.getInstance"))
+      for method, kind, event, props in (("identify", "identify", [], []), ("alias", "alias", [], []),
+                                         ("trackWithGroups", "track", [P(0)], [P(1)]))],
     # mixpanel-android: trackMap(eventName, Map<String, Any>)
     _spec("mixpanel", "trackMap", "track", KOTLIN,
           ("mixpanel", "MixpanelAPI.getInstance", "mMixpanel"), [P(0)], [P(1)],
@@ -349,6 +464,10 @@ MIXPANEL = [
         *[(m, "identify", [], []) for m in _MIXPANEL_JAVA_PEOPLE],
         *[(m, "group", [], [P(2)]) for m in ("groupSet", "groupSetOnce")],
         *[(m, "group", [], []) for m in _MIXPANEL_JAVA_GROUPS])],
+    # mixpanel-go: mp.Track(ctx, []*mixpanel.Event{mp.NewEvent(name, distinctID, props)}): one
+    # Track sends many events, so each event is reported where it is made
+    _spec("mixpanel", "NewEvent", "track", GO, (), [P(0)], [P(2)],
+          constructors=_go_names(("mixpanel/mixpanel-go", "mixpanel"), ("NewApiClient", "ApiClient"))),
 ]
 
 # mixpanel-ruby: `tracker = Mixpanel::Tracker.new(token)`; track(distinct_id, event, props),
@@ -371,6 +490,9 @@ MIXPANEL += [
     *[_spec("mixpanel", m, "group", RUBY, _RUBY_GROUPS, [], [])
       for m in ("remove", "unset", "delete_group")],
 ]
+# Amplitude's analytics-go clients: made by NewClient, or typed Client
+_AMPLITUDE_GO = dict(constructors=_go_names(("amplitude/analytics-go/amplitude", "amplitude"),
+                                            ("NewClient", "Client")))
 
 AMPLITUDE = [
     # amplitude-python: client.track(BaseEvent(event_type=..., event_properties=...))
@@ -419,6 +541,14 @@ AMPLITUDE = [
           [P(0)], [P(1)], constructors=("AmplitudeClient", "Amplitude.getInstance")),
     _spec("amplitude", "track", "track", JAVA, ("amplitude",), [P(0)], [P(1)],
           constructors=("Amplitude",)),
+    # analytics-go: client.Track(amplitude.Event{EventType:, EventProperties:}), Identify(identify,
+    # options), GroupIdentify(type, name, identify, options), SetGroup, Revenue (Amplitude's own event)
+    _spec("amplitude", "Track", "track", GO, ("amplitudeClient",), [P(0, object_key="EventType")],
+          [P(0, object_key="EventProperties")], **_AMPLITUDE_GO),
+    _spec("amplitude", "Identify", "identify", GO, ("amplitudeClient",), **_AMPLITUDE_GO),
+    _spec("amplitude", "GroupIdentify", "group", GO, ("amplitudeClient",), **_AMPLITUDE_GO),
+    _spec("amplitude", "SetGroup", "group", GO, ("amplitudeClient",), **_AMPLITUDE_GO),
+    _spec("amplitude", "Revenue", "builtin", GO, ("amplitudeClient",), **_AMPLITUDE_GO),
 ]
 
 # Amplitude ships no Ruby SDK; the community gem amplitude-api is what Ruby apps use:
@@ -464,7 +594,26 @@ class ValueShapes:
     #: Constructors whose positional arguments are read as these keys of an object
     #: (Amplitude's Java ``new Event("X", userId)`` -> ``{eventType: "X", userId: ...}``).
     constructor_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Methods of a property builder that add one property, ``(key, value)``: Go's
+    #: ``analytics.NewProperties().Set("plan", "pro")`` (any other method leaves the object open).
+    property_setters: frozenset[str] = frozenset()
+    #: Methods of a property builder that add one property under a key of their own, ``(value)``:
+    #: ``(method, key)`` pairs (analytics-go's ``NewProperties().SetRevenue(10)`` sets ``revenue``).
+    named_setters: tuple[tuple[str, str], ...] = ()
 
+
+#: analytics-go's (and RudderStack's fork's) typed setters of Properties and Traits: the key
+#: each one sets is its name without ``Set``, first letter lower-cased, but for these
+_ANALYTICS_GO_KEYS = {"URL": "url", "SKU": "sku", "ProductId": "id"}
+_ANALYTICS_GO_SETTERS = tuple(
+    ("Set" + name, _ANALYTICS_GO_KEYS.get(name, name[0].lower() + name[1:])) for name in (
+        # Properties
+        "Revenue", "Currency", "Value", "Path", "Referrer", "Title", "URL", "Name", "Category",
+        "SKU", "Price", "ProductId", "OrderId", "Total", "Subtotal", "Shipping", "Tax",
+        "Discount", "Coupon", "Products", "Repeat",
+        # Traits (Name and Title are shared)
+        "Address", "Age", "Avatar", "Birthday", "CreatedAt", "Description", "Email",
+        "FirstName", "Gender", "LastName", "Phone", "Username", "Website"))
 
 _JS_SHAPES = ValueShapes(factory_methods=frozenset(
     {"load", "standalone", "init", "initialize", "create", "createInstance", "getInstance", "instance"}))
@@ -492,6 +641,12 @@ VALUE_SHAPES: dict[str, ValueShapes] = {
     # amplitude-api's event and identification objects (`X.new(key: value, ...)`)
     "ruby": ValueShapes(event_constructors=frozenset(
         {"AmplitudeAPI.Event", "AmplitudeAPI.Identification"})),
+    # analytics-go / posthog-go builders (NewProperties(), NewTraits()) and their map types
+    # (`posthog.Properties{"k": v}`: a literal of these types has keys, not struct fields)
+    "go": ValueShapes(property_builders=frozenset(
+        {"NewProperties", "NewTraits", "NewGroups", "Properties", "Traits", "Groups"}),
+        property_setters=frozenset({"Set"}),
+        named_setters=_ANALYTICS_GO_SETTERS),
 }
 _NO_SHAPES = ValueShapes()
 
@@ -502,9 +657,10 @@ def value_shapes(language: str) -> ValueShapes:
 
 #: ``message``: a message-style SDK's send call whose message type is not visible at the call
 #: (``client.Enqueue(msg)``): an SDK call that cannot be checked (TL010 reports it).
-#: ``exception``: an error report whose event name the SDK fixes (posthog-ruby's
-#: ``capture_exception`` sends ``$exception``): listed by ``scan``, checked by no rule.
-KINDS = ("track", "identify", "page", "screen", "group", "alias", "message", "exception")
+#: ``builtin``: a call that sends an event the SDK names itself (posthog-go's ``Exception`` and
+#: posthog-ruby's ``capture_exception``, ``$exception``; Amplitude's ``Revenue``): reported by
+#: ``scan``, checked by no rule.
+KINDS = ("track", "identify", "page", "screen", "group", "alias", "message", "builtin")
 
 
 def wrapper_specs(wrappers: Iterable[dict[str, Any]]) -> list[CallSpec]:
