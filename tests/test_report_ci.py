@@ -169,3 +169,29 @@ def test_check_on_the_example_writes_valid_reports_with_the_rename(gitlab_schema
             check_gitlab(json.loads(text), gitlab_schema)
         else:
             junit_schema.validate(text)
+
+
+# ----------------------------------------------------------------------------- failures
+
+
+def test_a_broken_plan_is_reported_in_the_ci_formats(tmp_path, gitlab_schema, junit_schema):
+    """CI reads the report file, not stderr: a plan error becomes an issue / a failing test case
+    on the plan's line (exit 2), valid against each format's published schema."""
+    import subprocess
+    import sys
+
+    (tmp_path / "tracking-plan.yaml").write_text("version: 1\nevents:\n  A:\n    format: emial\n")
+    (tmp_path / "app.py").write_text("analytics.track('u', 'A')\n")
+    outputs = {}
+    for fmt in ("gitlab", "junit"):
+        out = tmp_path / f"report.{fmt}"
+        done = subprocess.run([sys.executable, "-m", "tracklint", "check", "-f", fmt, "-o", str(out),
+                               "--no-cache"], cwd=tmp_path, capture_output=True, text=True)
+        assert done.returncode == 2, done.stderr
+        outputs[fmt] = out.read_text()
+    report = json.loads(outputs["gitlab"])
+    check_gitlab(report, gitlab_schema)
+    assert [(e["location"]["path"], e["location"]["lines"]["begin"]) for e in report] == [("tracking-plan.yaml", 4)]
+    junit_schema.validate(outputs["junit"])
+    failure = ET.fromstring(outputs["junit"]).find("./testsuite/testcase/failure")
+    assert failure is not None and "tracking-plan.yaml:4:" in failure.text

@@ -32,6 +32,9 @@ SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.NOTE: "
 class GitlabReporter:
     """The active findings as a Code Quality JSON array. ``environ`` replaces ``os.environ``."""
 
+    #: A broken plan or config is reported as one error finding on the file (report/failure.py).
+    REPORTS_FAILURES = True
+
     def __init__(self, *, color: bool = False, show_suppressed: bool = False,
                  environ: Mapping[str, str] | None = None, **_: Any) -> None:
         self.environ = os.environ if environ is None else environ

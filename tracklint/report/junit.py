@@ -29,6 +29,9 @@ from tracklint.result import Result
 class JunitReporter:
     """The active findings as JUnit XML test failures."""
 
+    #: A broken plan or config is reported as one error finding on the file (report/failure.py).
+    REPORTS_FAILURES = True
+
     def __init__(self, *, color: bool = False, show_suppressed: bool = False, **_: Any) -> None:
         self.stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
 
