@@ -1,4 +1,4 @@
-"""Calls hidden in the regions tree-sitter could not parse, for the Swift and Kotlin extractors.
+"""Calls hidden in the regions tree-sitter could not parse, for every language's extractor.
 
 tree-sitter's error recovery is local most of the time, but not always: one unclosed ``(`` can
 turn the rest of a file into a single ERROR node, and the shape of what it keeps differs between
@@ -7,8 +7,10 @@ core releases (a Swift call after a broken ``func`` survives on core 0.25.2 and 
 
 * a spec method name on the region's lines (or in text the parser skipped without an ERROR
   node, see :func:`unparsed_gaps`) (``track(``) that no candidate call accounts for,
-  that is not inside a string or comment and that is not a declaration (``func track(``), is
-  re-read on its own: its call text is found by matching brackets in the bytes, and a parser is
+  that is not inside a string or comment and that is not a declaration (``func track(``,
+  ``def track(``, a JavaScript method ``track(event) {``), is re-read on its own: its call text
+  is found by matching brackets in the bytes (skipping strings and comments as the language's
+  row writes them, :class:`~tracklint.extract.languages.TextSyntax`), and a parser is
   pointed at just that text with ``Parser.included_ranges``, so the positions in the new tree
   are those of the file. The language module's own ``read_calls`` turns that tree into calls;
 * each region that hides such a name, or that lies inside the arguments of a returned call,
@@ -37,10 +39,15 @@ from tracklint.extract.base import FileExtraction, Notice, ParseTimeout, SourceT
 MAX_ERROR_REGIONS = 200
 #: A call longer than this is not re-read on its own.
 MAX_FRAGMENT = 64 * 1024
+#: A call further than this from the start of its line is re-read from the start of its
+#: statement (the last ``;``, ``{`` or ``}`` before it), not of the line.
+MAX_CONTEXT = 2048
 #: At most this many fragment parses per file ...
 MAX_FRAGMENT_PARSES = 1000
 #: ... reading at most this many bytes in total; past either, hidden calls are reported as lost.
 MAX_REPARSE_BYTES = 8 * 1024 * 1024
+
+_SWIFT_KOTLIN = languages.TextSyntax()
 
 @functools.cache
 def method_pattern(names: tuple[str, ...]) -> re.Pattern[bytes] | None:
@@ -124,31 +131,35 @@ def recover(
     if pattern is None:
         return
     data = source.data
-    regions = [(n.start_byte, n.end_byte) for n in error_regions(root)] + unparsed_gaps(root, data)
+    regions = [_region(n) for n in error_regions(root)] \
+        + [(s, e, s, e) for s, e in unparsed_gaps(root, data)]
     if not regions:
         return
     regions.sort(key=lambda r: (r[0], -r[1]))
     reader = _Reader(source, covered, set() if doubtful is None else doubtful, result, read_calls)
-    declaration = languages.BY_NAME[source.language].declaration
     returned = sorted((c.span.start_byte, c.span.end_byte, c.method) for c in result.calls)
     attributed: set[int] = set()  # names already counted for an earlier region
+    scanned: set[tuple[int, int]] = set()  # line ranges already searched for hidden names
     reported: tuple[int, int] | None = None
-    for start, end in regions[:MAX_ERROR_REGIONS]:
+    for start, end, extent_start, extent_end in regions[:MAX_ERROR_REGIONS]:
         if reported is not None and reported[0] <= start and end <= reported[1]:
             continue
         line_start = data.rfind(b"\n", 0, start) + 1
         line_end = data.find(b"\n", end)
         line_end = len(data) if line_end == -1 else line_end
-        hidden = [
+        # The same lines searched again (many regions on one minified line) find nothing new:
+        # every name there was attributed or read the first time.
+        hidden = [] if (line_start, line_end) in scanned else [
             m for m in pattern.finditer(data, line_start, line_end)
             if not reader.was_read(m.start(1)) and m.start(1) not in attributed
-            and _is_call_text(root, data, m, reader.skip_types, declaration)
+            and _is_call_text(root, data, m, reader.row)
         ]
+        scanned.add((line_start, line_end))
         attributed.update(m.start(1) for m in hidden)
         before = len(result.calls)
         damaged = sum(reader.reread(m) for m in hidden[:MAX_ERROR_REGIONS])
         lost = [m for m in hidden if not reader.was_read(m.start(1))]
-        inside = _enclosing_call(returned, start, end)
+        inside = _enclosing_call(returned, extent_start, extent_end)
         if len(result.calls) == before and not lost and inside is None:
             continue  # nothing hidden, or every hidden name was read and is no analytics call
         reported = (start, end)
@@ -161,6 +172,16 @@ def recover(
         ))
 
 
+def _region(node: Node) -> tuple[int, int, int, int]:
+    """An unreadable region: its bytes, and the bytes of what it belongs to (for a MISSING
+    token, its parent: a ``)`` missing just after a call closes a bracket around the call, not
+    the call's own arguments)."""
+    parent = node.parent if node.is_missing else None
+    if parent is None:
+        return node.start_byte, node.end_byte, node.start_byte, node.end_byte
+    return node.start_byte, node.end_byte, parent.start_byte, parent.end_byte
+
+
 class _Reader:
     """Re-reads hidden names on their own, within one file's budget."""
 
@@ -169,7 +190,7 @@ class _Reader:
         self.source, self.covered, self.doubtful = source, covered, doubtful
         self.result, self.read_calls = result, read_calls
         self.grammar = languages.grammar(source.language)
-        self.skip_types = languages.BY_NAME[source.language].not_code
+        self.row = languages.BY_NAME[source.language]
         self.budget = _Budget()
 
     def was_read(self, name: int) -> bool:
@@ -178,7 +199,8 @@ class _Reader:
     def _cover_if_text(self, start: int, end: int, m: re.Match[bytes]) -> None:
         """Count the name as read when, read afresh in ``start..end``, it is only text."""
         tree = _parse_fragment(self.source, self.grammar, (start, end))
-        if tree is not None and _in_text(tree.root_node, m.start(1), m.end(1), self.skip_types):
+        if tree is not None and _in_text(tree.root_node, self.source.data, m.start(1), m.end(1),
+                                         self.row.not_code):
             self.covered.add(m.start(1))
             self.doubtful.discard(m.start(1))
 
@@ -186,7 +208,13 @@ class _Reader:
         """Re-read the call whose name ``m`` matched; returns how many calls read from it
         contain an unreadable part."""
         data, name = self.source.data, m.start(1)
-        candidates = fragments(data, name, m.end() - 1)
+        if self.budget.parses <= 0:
+            return 0
+        candidates = fragments(data, name, m.end() - 1, self.row.text_syntax)
+        line_start = candidates[0][0] if candidates else -1
+        if (line_start == 0 or data[line_start - 1:line_start] == b"\n") \
+                and _lexically_in_text(data, line_start, name, self.row.text_syntax):
+            return 0  # in a string or comment when its line is read from its start: lost
         if not candidates:  # no call to re-read; the line read afresh may show it is text
             own_start = data.rfind(b"\n", 0, name) + 1
             own_end = data.find(b"\n", name)
@@ -201,10 +229,11 @@ class _Reader:
             tree = _parse_fragment(self.source, self.grammar, fragment)
             if tree is None:
                 continue
-            if _in_text(tree.root_node, name, m.end(1), self.skip_types):
+            if _in_text(tree.root_node, data, name, m.end(1), self.row.not_code):
                 self.covered.add(name)  # read afresh, the name is only text
                 self.doubtful.discard(name)
                 break
+
             first_new = len(self.result.calls)
             self.read_calls(tree.root_node)
             if tree.root_node.has_error:
@@ -257,23 +286,39 @@ def _enclosing_call(returned: list[tuple[int, int, str]], start: int, end: int) 
     return found
 
 
-def _is_call_text(root: Node, data: bytes, m: re.Match[bytes], skip_types: frozenset[str],
-                  declaration: re.Pattern[bytes] | None) -> bool:
+def _is_call_text(root: Node, data: bytes, m: re.Match[bytes], row: languages.Language) -> bool:
     """False when the name is inside a string or comment, or names a declared function (the
-    language's ``declaration`` pattern matches the text before it)."""
+    row's ``declaration`` pattern matches the text before it, or its ``definition_tail`` the
+    text after the ``)`` of a name without receiver)."""
     start = m.start(1)
-    if _in_text(root, start, m.end(1), skip_types):
+    if _in_text(root, data, start, m.end(1), row.not_code,
+                call_end=lambda: closing_paren(data, m.end() - 1, row.text_syntax)):
         return False
     line_start = data.rfind(b"\n", 0, start) + 1
-    return declaration is None or declaration.search(data, max(line_start, start - 400), start) is None
+    if row.declaration is not None \
+            and row.declaration.search(data, max(line_start, start - 400), start) is not None:
+        return False
+    return row.definition_tail is None or not _is_definition(data, m, row)
 
 
-def _in_text(root: Node, start: int, end: int, skip_types: frozenset[str]) -> bool:
+def _is_definition(data: bytes, m: re.Match[bytes], row: languages.Language) -> bool:
+    """Whether the name, with no receiver, is followed by parameters and the row's
+    ``definition_tail`` (``track(event) {``)."""
+    before = data[max(0, m.start(1) - 80):m.start(1)].rstrip()
+    if before.endswith(b".") or row.definition_tail is None:
+        return False  # `x.track(a) {` is no definition
+    close = closing_paren(data, m.end() - 1, row.text_syntax)
+    return close is not None and row.definition_tail.match(data, close) is not None
+
+
+def _in_text(root: Node, data: bytes, start: int, end: int, skip_types: frozenset[str], *,
+             call_end: Callable[[], int | None] | None = None) -> bool:
     """Whether ``start..end`` lies in a string's text or a comment that the parser read well.
 
     Near an unreadable region the lexer can lose track of which quotes open and which close a
     string, and then code reads as string text: a one-line string literal spanning lines, or one
-    with an unreadable part in it or in its nearest ancestors, is not trusted.
+    with an unreadable part in it or in its nearest ancestors, is not trusted, unless it holds
+    the whole call up to its ``)`` (``call_end()``: a docstring's example ``analytics.track("X")``).
     """
     node = root.descendant_for_byte_range(start, end)
     if node is None or node.type not in skip_types:
@@ -281,9 +326,16 @@ def _in_text(root: Node, start: int, end: int, skip_types: frozenset[str]) -> bo
     if "comment" in node.type:
         return True
     literal = node.parent
-    if literal is not None and literal.start_point[0] != literal.end_point[0]:
-        if "multi" not in literal.type and "raw" not in literal.type:
-            return False  # a one-line string literal that spans lines: quotes out of step
+    if literal is None:
+        return True
+    if literal.is_error:
+        return False  # string text outside a literal: an unterminated quote swallowed code
+    if literal.start_point[0] != literal.end_point[0] and not _multi_line_literal(literal, data):
+        return False  # a one-line string literal that spans lines: quotes out of step
+    if call_end is not None and not literal.has_error:
+        close = call_end()
+        if close is not None and literal.end_byte >= close:
+            return True  # the whole call is text inside one well-formed literal
     current = literal
     for _ in range(3):
         if current is None or current.parent is None:  # the root's flag says nothing here
@@ -294,11 +346,25 @@ def _in_text(root: Node, start: int, end: int, skip_types: frozenset[str]) -> bo
     return True
 
 
-def fragments(data: bytes, method_start: int, paren: int) -> list[tuple[int, int]]:
+#: Prefixes before a string's quotes (Python's ``rb"..."``, ``f'''...'''``).
+_STRING_PREFIX = b"rRbBuUfFtT"
+
+
+def _multi_line_literal(literal: Node, data: bytes) -> bool:
+    """Whether a string literal may span lines as written: its type says so (Swift's
+    ``multi_line_string_literal``, raw strings) or it opens with three quotes or a backtick."""
+    if "multi" in literal.type or "raw" in literal.type:
+        return True
+    head = data[literal.start_byte:literal.start_byte + 6].lstrip(_STRING_PREFIX)
+    return head.startswith((b'"""', b"'''", b"`"))
+
+
+def fragments(data: bytes, method_start: int, paren: int,
+              syntax: languages.TextSyntax = _SWIFT_KOTLIN) -> list[tuple[int, int]]:
     """Candidate byte ranges for the call whose method name starts at ``method_start`` and whose
     ``(`` is at ``paren``: from the start of its line (the line before when the call continues a
     chain: ``analytics\\n  .track(``), then from the start of its receiver."""
-    end = closing_paren(data, paren)
+    end = closing_paren(data, paren, syntax)
     if end is None:
         return []
     line_start = data.rfind(b"\n", 0, method_start) + 1
@@ -307,6 +373,9 @@ def fragments(data: bytes, method_start: int, paren: int) -> list[tuple[int, int
     receiver = method_start
     while receiver > line_start and _receiver_byte(data[receiver - 1]):
         receiver -= 1
+    if receiver - line_start > MAX_CONTEXT:  # a long (minified) line: from the statement's start
+        boundary = max(data.rfind(b, receiver - MAX_CONTEXT, receiver) for b in (b";", b"{", b"}"))
+        line_start = receiver if boundary == -1 else boundary + 1
     ranges = [(line_start, end)]
     if receiver != line_start:
         ranges.append((receiver, end))
@@ -314,41 +383,28 @@ def fragments(data: bytes, method_start: int, paren: int) -> list[tuple[int, int
 
 
 def _receiver_byte(byte: int) -> bool:
-    return byte >= 0x80 or chr(byte).isalnum() or byte in b"_.?!`"
+    return byte >= 0x80 or chr(byte).isalnum() or byte in b"_$.?!`"
 
 
 _CLOSERS = {0x29: 0x28, 0x5D: 0x5B, 0x7D: 0x7B}  # ) ] } -> ( [ {
 
 
-def closing_paren(data: bytes, paren: int) -> int | None:
+def closing_paren(data: bytes, paren: int, syntax: languages.TextSyntax = _SWIFT_KOTLIN) -> int | None:
     """The offset just after the ``)`` matching the ``(`` at ``paren``, or None when the
     brackets do not match (``(... [ }``) within :data:`MAX_FRAGMENT` bytes.
 
-    Strings (``"..."``, ``\"\"\"...\"\"\"``, Swift's ``#"..."#``), character literals and
-    comments (``//``, nested ``/* */``) are skipped; string interpolations are not followed.
+    Strings, character literals and comments, as the language writes them (``syntax``), are
+    skipped; string interpolations are not followed.
     """
     limit = min(len(data), paren + MAX_FRAGMENT)
     stack: list[int] = []
     i = paren
     while i < limit:
-        ch = data[i]
-        if ch == 0x22 or (ch == 0x23 and _raw_string_start(data, i, limit)):  # " or #"
-            i = _skip_string(data, i, limit)
+        after = _skip_text(data, i, limit, syntax)
+        if after is not None:
+            i = after
             continue
-        if ch == 0x27:  # 'x', '\n', '\u0041'
-            close = data.find(b"'", i + 1, min(limit, i + 10))
-            if close != -1 and b"\n" not in data[i:close]:
-                i = close + 1
-                continue
-        if ch == 0x2F and i + 1 < limit:  # comments
-            after = data[i + 1]
-            if after == 0x2F:
-                newline = data.find(b"\n", i, limit)
-                i = limit if newline == -1 else newline + 1
-                continue
-            if after == 0x2A:
-                i = _skip_block_comment(data, i, limit)
-                continue
+        ch = data[i]
         if ch in b"([{":
             stack.append(ch)
         elif ch in _CLOSERS:
@@ -360,6 +416,38 @@ def closing_paren(data: bytes, paren: int) -> int | None:
     return None
 
 
+def _lexically_in_text(data: bytes, start: int, name: int, syntax: languages.TextSyntax) -> bool:
+    """Whether the bytes at ``name`` lie in a string or comment when the text is read from
+    ``start`` (the start of the name's statement, where quotes are surely in step)."""
+    limit = min(len(data), name + MAX_FRAGMENT)
+    i = start
+    while i < name:
+        after = _skip_text(data, i, limit, syntax)
+        if after is not None and after > name:
+            return True
+        i = i + 1 if after is None else after
+    return False
+
+
+def _skip_text(data: bytes, i: int, limit: int, syntax: languages.TextSyntax) -> int | None:
+    """The offset after the string, character literal or comment that starts at ``i`` (at
+    most ``limit``), or None when none starts there."""
+    ch = data[i]
+    if ch in syntax.quotes or ch in syntax.multi_line_quotes \
+            or (ch == 0x23 and syntax.raw_strings and _raw_string_start(data, i, limit)):
+        return _skip_string(data, i, limit, syntax)
+    if ch == 0x27 and syntax.char_literals:  # 'x', '\n', '\u0041'
+        close = data.find(b"'", i + 1, min(limit, i + 10))
+        if close != -1 and b"\n" not in data[i:close]:
+            return close + 1
+    if data.startswith(syntax.line_comment, i):
+        newline = data.find(b"\n", i, limit)
+        return limit if newline == -1 else newline + 1
+    if syntax.block_comments and data.startswith(b"/*", i):
+        return _skip_block_comment(data, i, limit, syntax.nested_comments)
+    return None
+
+
 def _raw_string_start(data: bytes, i: int, limit: int) -> bool:
     j = i
     while j < limit and data[j] == 0x23:
@@ -367,32 +455,44 @@ def _raw_string_start(data: bytes, i: int, limit: int) -> bool:
     return j < limit and data[j] == 0x22
 
 
-def _skip_string(data: bytes, i: int, limit: int) -> int:
+def _skip_string(data: bytes, i: int, limit: int, syntax: languages.TextSyntax) -> int:
     """The offset after the string literal starting at ``i`` (or ``limit``)."""
     hashes = 0
-    while i < limit and data[i] == 0x23:
+    while syntax.raw_strings and i < limit and data[i] == 0x23:
         hashes += 1
         i += 1
+    quote = data[i:i + 1]
     tail = b"#" * hashes
-    if data.startswith(b'"""', i):
-        close = data.find(b'"""' + tail, i + 3, limit)
+    if quote and quote in syntax.multi_line_quotes:  # a template literal runs to its closing quote
+        return _skip_to_quote(data, i + 1, limit, quote, multi_line=True)
+    if data.startswith(quote * 3, i):
+        close = data.find(quote * 3 + tail, i + 3, limit)
         return limit if close == -1 else close + 3 + hashes
-    i += 1
-    escape = b"\\" + tail
+    return _skip_to_quote(data, i + 1, limit, quote + tail, multi_line=False)
+
+
+def _skip_to_quote(data: bytes, i: int, limit: int, close: bytes, multi_line: bool) -> int:
+    """The offset after ``close`` (a quote and the raw string's hashes), escapes skipped; an
+    unterminated one-line string ends with its line."""
+    escape = b"\\" + close[1:]
     while i < limit:
         if data.startswith(escape, i):
             i += len(escape) + 1
-        elif data[i] == 0x0A:
-            return i  # an unterminated one-line string ends with its line
-        elif data.startswith(b'"' + tail, i):
-            return i + 1 + hashes
+        elif data[i] == 0x0A and not multi_line:
+            return i
+        elif data.startswith(close, i):
+            return i + len(close)
         else:
             i += 1
     return limit
 
 
-def _skip_block_comment(data: bytes, i: int, limit: int) -> int:
-    """The offset after the (possibly nested) block comment starting at ``i`` (or ``limit``)."""
+def _skip_block_comment(data: bytes, i: int, limit: int, nested: bool) -> int:
+    """The offset after the block comment starting at ``i`` (or ``limit``); ``nested``: an inner
+    ``/*`` opens a comment that needs its own ``*/``."""
+    if not nested:
+        close = data.find(b"*/", i + 2, limit)
+        return limit if close == -1 else close + 2
     depth = 0
     while i < limit:
         if data.startswith(b"/*", i):
