@@ -61,7 +61,7 @@ from tracklint.extract.base import (
     unknown,
 )
 from tracklint.extract.presets import method_names, value_shapes
-from tracklint.extract.recover import recover
+from tracklint.extract.recover import is_declared, recover
 
 #: Objects/arrays nested deeper than this inside an argument are not analysed (``unknown``).
 MAX_DEPTH = 64
@@ -1118,6 +1118,10 @@ class _Calls:
             if name is None or name.start_byte in self.covered:
                 continue
             self.covered.add(name.start_byte)
+            arguments = call.child_by_field_name("arguments")
+            if root.has_error and arguments is not None \
+                    and is_declared(source, name.start_byte, arguments.start_byte):
+                continue  # `function track(` / `track(e) {` that an error nearby made a call
             try:
                 found = _extract_call(source, self.model, call, self.specs)
             except RecursionError:

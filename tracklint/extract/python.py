@@ -50,7 +50,7 @@ from tracklint.extract.base import (
 )
 from tracklint.extract.prefilter import words_regex
 from tracklint.extract.presets import method_names
-from tracklint.extract.recover import recover
+from tracklint.extract.recover import is_declared, recover
 
 LANGUAGE = "python"
 
@@ -224,6 +224,8 @@ class _Calls:
             if name is None or name.start_byte in self.covered:
                 continue
             self.covered.add(name.start_byte)
+            if root.has_error and _declares(self.state.source, call, name):
+                continue  # `def track(` that an error nearby turned into a call
             self._read(call, name.start_byte)
 
     def _by_query(self, root) -> list:
@@ -276,6 +278,11 @@ class _Calls:
         span = track.span
         for line in range(span.line, min(span.end_line, span.line + MAX_CALL_LINES - 1) + 1):
             result.lines.setdefault(line, source.index.line_text(line))
+
+
+def _declares(source: SourceText, call, name) -> bool:
+    arguments = call.child_by_field_name("arguments")
+    return arguments is not None and is_declared(source, name.start_byte, arguments.start_byte)
 
 
 def _callee(call):

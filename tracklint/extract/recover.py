@@ -46,6 +46,15 @@ MAX_CONTEXT = 2048
 MAX_FRAGMENT_PARSES = 1000
 #: ... reading at most this many bytes in total; past either, hidden calls are reported as lost.
 MAX_REPARSE_BYTES = 8 * 1024 * 1024
+#: Bytes read in all when matching brackets in raw text, per file (past it, a hidden name's
+#: call text is not looked for, and the name is reported as lost).
+MAX_SCAN_BYTES = 4 * 1024 * 1024
+#: At most this many names per file are checked for being call text (in a string? a
+#: declaration?); the rest are reported as lost (each check descends the tree: on a pathological
+#: nesting 50,000 deep, 0.5 ms).
+MAX_NAME_CHECKS = 2000
+#: Brackets nested deeper than this inside one call's arguments: the call is not re-read.
+MAX_CALL_NESTING = 256
 
 _SWIFT_KOTLIN = languages.TextSyntax()
 
@@ -94,11 +103,12 @@ def unparsed_gaps(root: Node, data: bytes) -> list[tuple[int, int]]:
 
 
 class _Budget:
-    """What is left of the per-file allowance for fragment parses."""
+    """What is left of the per-file allowance for fragment parses and bracket matching."""
 
     def __init__(self) -> None:
         self.parses = MAX_FRAGMENT_PARSES
         self.bytes = MAX_REPARSE_BYTES
+        self.scan = MAX_SCAN_BYTES
 
     def take(self, size: int) -> bool:
         if self.parses <= 0 or self.bytes < size:
@@ -152,7 +162,7 @@ def recover(
         hidden = [] if (line_start, line_end) in scanned else [
             m for m in pattern.finditer(data, line_start, line_end)
             if not reader.was_read(m.start(1)) and m.start(1) not in attributed
-            and _is_call_text(root, data, m, reader.row)
+            and reader.is_call_text(root, m)
         ]
         scanned.add((line_start, line_end))
         attributed.update(m.start(1) for m in hidden)
@@ -192,9 +202,34 @@ class _Reader:
         self.grammar = languages.grammar(source.language)
         self.row = languages.BY_NAME[source.language]
         self.budget = _Budget()
+        self._closing: dict[int, int | None] = {}
+        self.checks = MAX_NAME_CHECKS
 
     def was_read(self, name: int) -> bool:
         return _was_read(name, self.covered, self.doubtful)
+
+    def closing(self, m: re.Match[bytes]) -> int | None:
+        """:func:`closing_paren` of the name's ``(``, once per name, within the file's budget
+        (None: the brackets do not match, or the budget is spent)."""
+        paren = m.end() - 1
+        if paren not in self._closing:
+            end = closing_paren(self.source.data, paren, self.row.text_syntax) \
+                if self.budget.scan > 0 else None
+            self.budget.scan -= (end if end is not None else paren + MAX_FRAGMENT) - paren
+            self._closing[paren] = end
+        return self._closing[paren]
+
+    def is_call_text(self, root: Node, m: re.Match[bytes]) -> bool:
+        """False when the name is inside a string or comment, or names a declared function
+        (the row's ``declaration`` pattern matches the text before it, or its
+        ``definition_tail`` the text after the ``)`` of a name without receiver)."""
+        data, row, start = self.source.data, self.row, m.start(1)
+        self.checks -= 1
+        if self.checks < 0:
+            return True  # past the allowance: reported as possibly hiding a call
+        if _in_text(root, data, start, m.end(1), row.not_code, call_end=lambda: self.closing(m)):
+            return False
+        return not _declared(data, row, start, lambda: self.closing(m))
 
     def _cover_if_text(self, start: int, end: int, m: re.Match[bytes]) -> None:
         """Count the name as read when, read afresh in ``start..end``, it is only text."""
@@ -210,7 +245,8 @@ class _Reader:
         data, name = self.source.data, m.start(1)
         if self.budget.parses <= 0:
             return 0
-        candidates = fragments(data, name, m.end() - 1, self.row.text_syntax)
+        end = self.closing(m)
+        candidates = [] if end is None else fragment_ranges(data, name, end)
         line_start = candidates[0][0] if candidates else -1
         if (line_start == 0 or data[line_start - 1:line_start] == b"\n") \
                 and _lexically_in_text(data, line_start, name, self.row.text_syntax):
@@ -239,6 +275,29 @@ class _Reader:
             if tree.root_node.has_error:
                 damaged += _calls_with_errors(tree.root_node, self.result.calls[first_new:])
         return damaged
+
+
+def is_declared(source: SourceText, name: int, paren: int) -> bool:
+    """Whether the name starting at ``name``, whose ``(`` is at ``paren``, declares a function
+    rather than calls one (``def track(``, a JavaScript method ``track(event) {``): for
+    extractors, whose parser can read a declaration broken by a nearby error as a call."""
+    row = languages.BY_NAME[source.language]
+    return _declared(source.data, row, name,
+                     lambda: closing_paren(source.data, paren, row.text_syntax))
+
+
+def _declared(data: bytes, row: languages.Language, start: int,
+              close: Callable[[], int | None]) -> bool:
+    """The row's ``declaration`` pattern matches the text before the name, or its
+    ``definition_tail`` the text after the ``)`` (``close()``) of a name without receiver."""
+    line_start = data.rfind(b"\n", max(0, start - 400), start) + 1
+    if row.declaration is not None \
+            and row.declaration.search(data, max(line_start, start - 400), start) is not None:
+        return True
+    if row.definition_tail is None or data[max(0, start - 80):start].rstrip().endswith(b"."):
+        return False  # `x.track(a) {` is no definition
+    end = close()
+    return end is not None and row.definition_tail.match(data, end) is not None
 
 
 def _what_happened(source: SourceText, recovered: list, damaged: int, lost: list[re.Match[bytes]],
@@ -284,31 +343,6 @@ def _enclosing_call(returned: list[tuple[int, int, str]], start: int, end: int) 
         if call_start <= start and end <= call_end:
             found = method
     return found
-
-
-def _is_call_text(root: Node, data: bytes, m: re.Match[bytes], row: languages.Language) -> bool:
-    """False when the name is inside a string or comment, or names a declared function (the
-    row's ``declaration`` pattern matches the text before it, or its ``definition_tail`` the
-    text after the ``)`` of a name without receiver)."""
-    start = m.start(1)
-    if _in_text(root, data, start, m.end(1), row.not_code,
-                call_end=lambda: closing_paren(data, m.end() - 1, row.text_syntax)):
-        return False
-    line_start = data.rfind(b"\n", 0, start) + 1
-    if row.declaration is not None \
-            and row.declaration.search(data, max(line_start, start - 400), start) is not None:
-        return False
-    return row.definition_tail is None or not _is_definition(data, m, row)
-
-
-def _is_definition(data: bytes, m: re.Match[bytes], row: languages.Language) -> bool:
-    """Whether the name, with no receiver, is followed by parameters and the row's
-    ``definition_tail`` (``track(event) {``)."""
-    before = data[max(0, m.start(1) - 80):m.start(1)].rstrip()
-    if before.endswith(b".") or row.definition_tail is None:
-        return False  # `x.track(a) {` is no definition
-    close = closing_paren(data, m.end() - 1, row.text_syntax)
-    return close is not None and row.definition_tail.match(data, close) is not None
 
 
 def _in_text(root: Node, data: bytes, start: int, end: int, skip_types: frozenset[str], *,
@@ -362,11 +396,16 @@ def _multi_line_literal(literal: Node, data: bytes) -> bool:
 def fragments(data: bytes, method_start: int, paren: int,
               syntax: languages.TextSyntax = _SWIFT_KOTLIN) -> list[tuple[int, int]]:
     """Candidate byte ranges for the call whose method name starts at ``method_start`` and whose
-    ``(`` is at ``paren``: from the start of its line (the line before when the call continues a
-    chain: ``analytics\\n  .track(``), then from the start of its receiver."""
+    ``(`` is at ``paren`` (see :func:`fragment_ranges`)."""
     end = closing_paren(data, paren, syntax)
-    if end is None:
-        return []
+    return [] if end is None else fragment_ranges(data, method_start, end)
+
+
+def fragment_ranges(data: bytes, method_start: int, end: int) -> list[tuple[int, int]]:
+    """Candidate byte ranges for the call whose method name starts at ``method_start`` and whose
+    ``)`` ends at ``end``: from the start of its line (the line before when the call continues
+    a chain: ``analytics\\n  .track(``; the start of its statement on a long minified line),
+    then from the start of its receiver."""
     line_start = data.rfind(b"\n", 0, method_start) + 1
     if data[line_start:method_start].strip().startswith((b".", b"?.")):
         line_start = data.rfind(b"\n", 0, max(line_start - 1, 0)) + 1
@@ -391,21 +430,29 @@ _CLOSERS = {0x29: 0x28, 0x5D: 0x5B, 0x7D: 0x7B}  # ) ] } -> ( [ {
 
 def closing_paren(data: bytes, paren: int, syntax: languages.TextSyntax = _SWIFT_KOTLIN) -> int | None:
     """The offset just after the ``)`` matching the ``(`` at ``paren``, or None when the
-    brackets do not match (``(... [ }``) within :data:`MAX_FRAGMENT` bytes.
+    brackets do not match (``(... [ }``) within :data:`MAX_FRAGMENT` bytes and
+    :data:`MAX_CALL_NESTING` levels.
 
     Strings, character literals and comments, as the language writes them (``syntax``), are
     skipped; string interpolations are not followed.
     """
     limit = min(len(data), paren + MAX_FRAGMENT)
+    special = _specials(syntax)
     stack: list[int] = []
     i = paren
     while i < limit:
+        found = special.search(data, i, limit)  # jump to the next bracket, quote or comment
+        if found is None:
+            return None
+        i = found.start()
         after = _skip_text(data, i, limit, syntax)
         if after is not None:
             i = after
             continue
         ch = data[i]
         if ch in b"([{":
+            if len(stack) >= MAX_CALL_NESTING:
+                return None
             stack.append(ch)
         elif ch in _CLOSERS:
             if not stack or stack.pop() != _CLOSERS[ch]:
@@ -420,13 +467,32 @@ def _lexically_in_text(data: bytes, start: int, name: int, syntax: languages.Tex
     """Whether the bytes at ``name`` lie in a string or comment when the text is read from
     ``start`` (the start of the name's statement, where quotes are surely in step)."""
     limit = min(len(data), name + MAX_FRAGMENT)
+    special = _specials(syntax)
     i = start
     while i < name:
-        after = _skip_text(data, i, limit, syntax)
+        found = special.search(data, i, name)
+        if found is None:
+            return False
+        after = _skip_text(data, found.start(), limit, syntax)
         if after is not None and after > name:
             return True
-        i = i + 1 if after is None else after
+        i = found.start() + 1 if after is None else after
     return False
+
+
+@functools.cache
+def _specials(syntax: languages.TextSyntax) -> re.Pattern[bytes]:
+    """The bytes where a bracket, string, character literal or comment may start."""
+    chars = set(b"()[]{}") | set(syntax.quotes) | set(syntax.multi_line_quotes)
+    if syntax.line_comment:
+        chars.add(syntax.line_comment[0])
+    if syntax.block_comments:
+        chars.add(0x2F)  # /
+    if syntax.char_literals:
+        chars.add(0x27)  # '
+    if syntax.raw_strings:
+        chars.add(0x23)  # #
+    return re.compile(b"[" + b"".join(re.escape(bytes([c])) for c in sorted(chars)) + b"]")
 
 
 def _skip_text(data: bytes, i: int, limit: int, syntax: languages.TextSyntax) -> int | None:
@@ -475,7 +541,12 @@ def _skip_to_quote(data: bytes, i: int, limit: int, close: bytes, multi_line: bo
     """The offset after ``close`` (a quote and the raw string's hashes), escapes skipped; an
     unterminated one-line string ends with its line."""
     escape = b"\\" + close[1:]
+    stops = _string_stops(close[0])
     while i < limit:
+        found = stops.search(data, i, limit)  # jump to the next backslash, line end or quote
+        if found is None:
+            return limit
+        i = found.start()
         if data.startswith(escape, i):
             i += len(escape) + 1
         elif data[i] == 0x0A and not multi_line:
@@ -487,6 +558,14 @@ def _skip_to_quote(data: bytes, i: int, limit: int, close: bytes, multi_line: bo
     return limit
 
 
+_COMMENT_MARKS = re.compile(rb"/\*|\*/")
+
+
+@functools.cache
+def _string_stops(quote: int) -> re.Pattern[bytes]:
+    return re.compile(b"[\\\\\n" + re.escape(bytes([quote])) + b"]")
+
+
 def _skip_block_comment(data: bytes, i: int, limit: int, nested: bool) -> int:
     """The offset after the block comment starting at ``i`` (or ``limit``); ``nested``: an inner
     ``/*`` opens a comment that needs its own ``*/``."""
@@ -495,16 +574,13 @@ def _skip_block_comment(data: bytes, i: int, limit: int, nested: bool) -> int:
         return limit if close == -1 else close + 2
     depth = 0
     while i < limit:
-        if data.startswith(b"/*", i):
-            depth += 1
-            i += 2
-        elif data.startswith(b"*/", i):
-            depth -= 1
-            i += 2
-            if depth == 0:
-                return i
-        else:
-            i += 1
+        found = _COMMENT_MARKS.search(data, i, limit)
+        if found is None:
+            return limit
+        i = found.end()
+        depth += 1 if found.group() == b"/*" else -1
+        if depth == 0:
+            return i
     return limit
 
 
