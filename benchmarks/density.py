@@ -35,7 +35,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from tracklint.extract import LANGUAGE_BY_SUFFIX  # noqa: E402
 from tracklint.extract.presets import DEFAULT_PRESETS, build_specs, method_names  # noqa: E402
-from tracklint.prefilter import is_minified  # noqa: E402
+from tracklint.extract.prefilter import is_minified  # noqa: E402
 
 NEEDLES = tuple(sorted(set(method_names(build_specs(DEFAULT_PRESETS)))))
 SKIP_DIRS = {"node_modules", "build", "dist", "vendor", ".git", ".tracklint_cache"}

@@ -8,7 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracklint.extract import extract_file, languages
+from tree_sitter import Parser
+
+from tracklint.extract import decode, extract_file, languages
 from tracklint.extract.presets import DEFAULT_PRESETS, build_specs, method_names
 from tracklint.extract.prefilter import Prefilter, generated_marker, is_generated, is_minified
 
@@ -37,16 +39,29 @@ RECEIVERS = ["analytics", "window.analytics", "self.analytics", "this.analytics"
 NEAR_MISSES = ["tracking", "Track", "_track", "track_", "trackX", "pageview", "groups", "$track",
                "tr\\u0061ck", "`track`", "TRACK", "logevent"]
 METHODS = sorted(method_names(SPECS)) + NEAR_MISSES
-GAPS = ["", " ", "\n", "\n    ", "/* c */", "<T>", "?.", " \\\n", "!!", "?"]
+#: What may stand between a method name and its arguments, in some language or other; a
+#: generated call puts a random sequence of these there.
+GAP_PARTS = ["", " ", "\t", "\n", "\r\n", "\n    ", "/* c */", "/* a /* nested */ */", "// c\n",
+             "# c\n", "<T>", "<Map<String, Int>>", "?.", " \\\n", "\\\r\n", "!!", "?", "!", "::",
+             "`", "{ $0 }", " {", "\f"]
+GAPS = st.lists(st.sampled_from(GAP_PARTS), max_size=4).map("".join)
 EVENTS = ["Order Completed", "page", "track", "x", "Ü", "e\u2028f", "", "a'b"]
 QUOTES = ['"', "'", "`"]
+
+
+def _parses_cleanly(path: str, data: bytes) -> bool:
+    """Whether the file parses without an error anywhere. The call-shaped test is sound for
+    these; in broken text, tree-sitter's error recovery may glue a name to a bracket across
+    anything (``track$0(`` in Python reads as a call), and only the name is sure to be there."""
+    text, _ = decode(data)
+    return not Parser(languages.grammar(languages.language_for(path))).parse(text).root_node.has_error
 
 
 @st.composite
 def calls(draw) -> str:
     receiver = draw(st.sampled_from(RECEIVERS))
     method = draw(st.sampled_from(sorted(method_names(SPECS))) | st.sampled_from(METHODS))
-    gap = draw(st.sampled_from(GAPS))
+    gap = draw(GAPS)
     quote = draw(st.sampled_from(QUOTES))
     event = draw(st.sampled_from(EVENTS) | st.text(max_size=12))
     first = draw(st.sampled_from(["", '"user", ', "distinct_id=1, ", "name: ", "event="]))
@@ -73,7 +88,9 @@ def sources(draw) -> tuple[str, bytes]:
 def test_prefilter_is_sound(case: tuple[str, bytes]) -> None:
     path, data = case
     extraction = extract_file(path, data, SPECS)
-    if extraction.calls:
+    if extraction.calls and _parses_cleanly(path, data):
+        assert PREFILTER.may_contain(data, languages.language_for(path)), (path, data, extraction.calls)
+    if extraction.calls:  # a call the parser pieced together from broken text: the name passes
         assert PREFILTER.may_contain(data), (path, data, extraction.calls)
 
 
@@ -87,33 +104,62 @@ def test_prefilter_sound_under_noise(suffix: str, noise: str, where: int) -> Non
         ".tsx": 'analytics.track("Order Completed", {total: 1});\n',
         ".swift": 'analytics.track(name: "Order Completed", properties: ["total": 1])\n',
         ".kt": 'analytics.track("Order Completed", buildJsonObject { put("total", 1) })\n',
+        ".java": 'analytics.track("Order Completed", Map.of("total", 1));\n',
+        ".rb": "Analytics.track(user_id: 'u1', event: 'Order Completed', properties: { total: 1 })\n",
+        ".go": 'import analytics "github.com/segmentio/analytics-go/v3"\n'
+               'func f(c analytics.Client) { c.Enqueue(analytics.Track{Event: "Order Completed"}) }\n',
     }[suffix]
     pos = where % (len(base) + 1)
     data = (base[:pos] + noise + base[pos:]).encode("utf-8", "surrogatepass")
-    if extract_file(f"x{suffix}", data, SPECS).calls:
-        assert PREFILTER.may_contain(data)
+    if extract_file(f"x{suffix}", data, SPECS).calls and _parses_cleanly(f"x{suffix}", data):
+        assert PREFILTER.may_contain(data, languages.language_for(f"x{suffix}"))
 
 
 @pytest.mark.parametrize(
-    "source",
+    ("language", "source"),
     [
-        b"analytics.track /* why */ ('x')",
-        b"analytics.track\n  ('x')",
-        b"analytics.track?.('x')",
-        b"analytics.track<Props>('x')",
-        b"analytics.track`x`",
-        b"Analytics.shared().track(name: \"x\")",
-        b"posthog.capture('x')",
-        b"amplitude.getInstance().logEvent('x')",
-        b"trackEvent('x')",
-        b"tracker.logAction('x')",
-        b"x=1;analytics.track('x')",
-        "analytics.track('Ünïcode')".encode("utf-16"),
-        "\ufeffanalytics.track('x')".encode("utf-8"),
+        ("typescript", b"analytics.track /* why */ ('x')"),
+        ("javascript", b"analytics.track\n  ('x')"),
+        ("javascript", b"analytics.track // why\n  ('x')"),
+        ("typescript", b"analytics.track?.('x')"),
+        ("typescript", b"analytics.track!('x')"),
+        ("typescript", b"analytics.track<Props>('x')"),
+        ("swift", b"Analytics.shared().track(name: \"x\")"),
+        ("swift", b"analytics.track { $0 }"),
+        ("swift", b"analytics.track /* a /* b */ */ (name: \"x\")"),
+        ("kotlin", b"analytics.track<Event>(\"x\")"),
+        ("kotlin", b"analytics!!.track {\n}"),
+        ("python", b"posthog.capture \\\n ('x')"),
+        ("python", b"f(posthog.capture  # why\n ('x'))"),
+        ("javascript", b"amplitude.getInstance().logEvent('x')"),
+        ("python", b"trackEvent('x')"),
+        ("javascript", b"tracker.logAction('x')"),
+        ("javascript", b"x=1;analytics.track('x')"),
+        ("python", "analytics.track('Ünïcode')".encode("utf-16")),
+        ("python", "\ufeffanalytics.track('x')".encode("utf-8")),
+        (None, b"analytics.track"),  # a language without an opener: the name alone
     ],
 )
-def test_prefilter_passes_call_shapes(source: bytes) -> None:
-    assert PREFILTER.may_contain(source)
+def test_prefilter_passes_call_shapes(language: str | None, source: bytes) -> None:
+    assert PREFILTER.may_contain(source, language)
+
+
+@pytest.mark.parametrize(
+    ("language", "source"),
+    [
+        ("python", b"for group in groups:  # track them\n    size = page.size\n"),
+        ("python", b'"""Track the page: group them, then identify."""\n'),
+        ("javascript", b"const { page, group } = params; // track it\nrender(page)"),
+        ("typescript", b"type Props = { track: Track; screen: string }"),
+        ("kotlin", b"val page = 1 // track it\n"),
+        ("swift", b"let group = DispatchGroup() /* track x */"),
+    ],
+)
+def test_a_name_that_is_not_called_is_not_worth_parsing(language: str, source: bytes) -> None:
+    """The call-shaped test rejects what the word test passes: the names as plain words,
+    in comments and strings that do not call them."""
+    assert PREFILTER.may_contain(source)  # the words are there
+    assert not PREFILTER.may_contain(source, language)
 
 
 @pytest.mark.parametrize(
@@ -174,3 +220,11 @@ def test_not_generated() -> None:
     late = b"x = 1\n" * 40 + b"// @" + b"generated\n"
     assert not is_generated(late)  # only the first lines count
     assert not is_generated(b"# auto-generated ids are used below\nx = 1\n")
+
+
+def test_a_name_only_another_languages_sdk_uses_does_not_pass_a_file() -> None:
+    # mixpanel-java's MessageBuilder has `append`/`set`; Python's list.append is no call of it
+    data = b"items = []\nitems.append(1)\nsettings.set('a', 1)\n"
+    assert PREFILTER.may_contain(data)  # by name, any language
+    assert not PREFILTER.may_contain(data, "python")
+    assert PREFILTER.may_contain(b"messageBuilder.append(id, props);", "java")

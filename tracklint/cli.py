@@ -304,11 +304,13 @@ def init_command(
     output: Annotated[Path, typer.Option("--output", "--output-file", "-o", help="Where to write the plan.")] = Path("tracking-plan.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing plan.")] = False,
     config: Annotated[Optional[Path], typer.Option("--config", help="Configuration file.")] = None,
+    include_tests: Annotated[bool, typer.Option("--include-tests", help="Also plan the calls in tests and fixtures (left out by default).")] = False,
 ) -> None:
     """Write a starting tracking plan from the calls found in the code."""
     from tracklint.commands.imports import InitOptions, run_init
 
-    guarded("init", run_init, InitOptions(paths=tuple(paths or ()), output=output, force=force, config=config))
+    guarded("init", run_init, InitOptions(paths=tuple(paths or ()), output=output, force=force, config=config,
+                                          include_tests=include_tests))
 
 
 def main() -> None:

@@ -48,6 +48,44 @@ class Location:
             object.__setattr__(self, "end_column_utf16", self.end_column)
 
 
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace the bytes ``[start_byte, end_byte)`` of the file at ``path`` with ``replacement``.
+
+    ``line``/``column`` .. ``end_line``/``end_column`` give the same span as a :class:`Location`
+    does (1-based, code points, end exclusive); ``*_utf16`` the columns in UTF-16 code units
+    (SARIF, LSP). Offsets are into the file's bytes as read (UTF-8), so an edit applies only to
+    the text it was computed from."""
+
+    path: str
+    start_byte: int
+    end_byte: int
+    replacement: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    column_utf16: int = 0
+    end_column_utf16: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.column_utf16:
+            object.__setattr__(self, "column_utf16", self.column)
+        if not self.end_column_utf16:
+            object.__setattr__(self, "end_column_utf16", self.end_column)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What would resolve a finding: every edit applies together or not at all. ``safe`` fixes
+    are applied by ``check --fix``; the others need ``--unsafe-fixes`` too. ``description``
+    says what the fix does, e.g. ``Rename "signup" to "user_signed_up"``."""
+
+    edits: tuple[Edit, ...]
+    safe: bool
+    description: str
+
+
 @functools.lru_cache(maxsize=4096)
 def normalise_name(name: str) -> str:
     """Fold case, separators and spacing: ``"Purchase Completed"``, ``"purchase_completed"``,
@@ -72,6 +110,7 @@ class Diagnostic:
     key: str = ""
     occurrence: int = 0
     suppressed: str | None = None  # None, "inSource" or "external" (baseline)
+    fix: Fix | None = None
 
     @property
     def fingerprint(self) -> str:

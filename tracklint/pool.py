@@ -251,7 +251,7 @@ def _process_one(path: str, rel: str, known_digest: str, specs, prefilter, optio
         result = FileExtraction(path=rel, language=language_for(path) or "unknown")
         result.notices.append(_too_big(rel, info.st_size, options.max_size))
         return result, "", info
-    if options.prefilter and not prefilter.may_contain(data):
+    if options.prefilter and not prefilter.may_contain(data, language_for(path)):
         # Most files end here: no hash needed, the stat alone makes the next run hit.
         return NO_CALLS, "", info
     digest = hashlib.blake2b(data, digest_size=16).hexdigest() if options.digests else ""

@@ -9,8 +9,9 @@ else is here, the same for every language:
 
 1. parse (bounded in time, within the window ranges of :mod:`tracklint.extract.windows`);
 2. the reader collects the file's declarations;
-3. the calls query finds the candidates up to :data:`MAX_QUERY_DEPTH`; deeper ones are found by
-   jumping to each unaccounted occurrence of a method name (:func:`_deep_calls`);
+3. the candidate calls are found at the offsets of the method names when they occur a few
+   times (:func:`_offset_calls`), else by the calls query, up to :data:`MAX_QUERY_DEPTH`, and
+   by jumping to each unaccounted occurrence of a method name deeper than that (:func:`_deep_calls`);
 4. each candidate is matched against the specs (:func:`~tracklint.extract.base.match_call`);
 5. the regions the parser could not read are searched for hidden calls
    (:func:`~tracklint.extract.recover.recover`), which re-reads them with step 3's reader.
@@ -42,6 +43,7 @@ from tracklint.extract.base import (
     parse_bounded,
     parse_directive,
 )
+from tracklint.extract.prefilter import words_regex
 from tracklint.extract.presets import method_names
 from tracklint.extract.recover import method_pattern, recover
 
@@ -51,6 +53,9 @@ from tracklint.extract.recover import method_pattern, recover
 MAX_QUERY_DEPTH = 512
 #: At most this many method-name occurrences per file are checked one by one.
 MAX_DEEP_CHECKS = 2000
+#: Up to this many occurrences of the method names, candidates are found from their offsets
+#: rather than by the calls query (see :func:`_offset_calls`).
+MAX_OFFSET_LOOKUPS = 64
 
 _IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*[?!]?$")
 
@@ -69,6 +74,9 @@ class Reader(Protocol):
 
     def raw_call(self, call: Node, method: Node, arguments: Node) -> RawCall:
         """The call as the specs see it (may raise RecursionError on absurd nesting)."""
+
+    # Optional: ``specs_for(raw, specs) -> Sequence[CallSpec]``, the specs a call may match
+    # (Java: a receiver declared with a type is not the client of an SDK whose types differ).
 
 
 @dataclass(frozen=True)
@@ -105,7 +113,7 @@ def _calls_query(grammar: Grammar, names: tuple[str, ...]) -> Query | None:
 def prepare(grammar: Grammar, specs: list[CallSpec]) -> None:
     """Load the grammar and compile the calls query (see ``tracklint.extract.prepare``)."""
     _parser(grammar.language)
-    _calls_query(grammar, tuple(sorted(method_names(specs))))
+    _calls_query(grammar, tuple(sorted(method_names(specs, grammar.language))))
 
 
 def extract(grammar: Grammar, source: SourceText, specs: list[CallSpec]) -> FileExtraction:
@@ -115,12 +123,16 @@ def extract(grammar: Grammar, source: SourceText, specs: list[CallSpec]) -> File
                          ranges=source.parse_ranges()).root_node
     reader = grammar.reader(source)
     reader.collect(root, result)
-    names = tuple(sorted(method_names(specs)))
+    names = tuple(sorted(method_names(specs, grammar.language)))
     query = _calls_query(grammar, names)
     if query is not None:
         covered: set[int] = set()  # start bytes of the method names of every candidate call
-        _calls(reader, query, root, specs, covered, result)
-        _deep_calls(grammar, reader, root, specs, names, covered, result)
+        hits = _name_hits(names, source)
+        if hits is not None:
+            _offset_calls(grammar, reader, root, specs, hits, covered, result)
+        else:
+            _calls(reader, query, root, specs, covered, result)
+            _deep_calls(grammar, reader, root, specs, names, covered, result)
         recover(source, root, names, covered, result,
                 lambda tree: _calls(reader, query, tree, specs, covered, result),
                 reader.doubtful)
@@ -150,7 +162,9 @@ def _read_call(reader: Reader, call: Node, method: Node, arguments: Node,
         result.notices.append(notice(reader.source, call, "internal",
                                      "expression nested too deeply to analyse"))
         return
-    found = match_call(raw, specs, path=reader.source.path, bindings=reader.bindings)
+    narrow = getattr(reader, "specs_for", None)
+    found = match_call(raw, narrow(raw, specs) if narrow is not None else specs,
+                       path=reader.source.path, bindings=reader.bindings)
     if found is not None:
         result.calls.append(found)
     # A candidate the parser only partly read that matched no spec is not taken as read: error
@@ -159,6 +173,40 @@ def _read_call(reader: Reader, call: Node, method: Node, arguments: Node,
         reader.doubtful.add(method.start_byte)
     else:
         reader.doubtful.discard(method.start_byte)
+
+
+def _name_hits(names: tuple[str, ...], source: SourceText) -> list[tuple[int, int]] | None:
+    """Where the method names occur as words in the parsed text, or None when they occur more
+    than :data:`MAX_OFFSET_LOOKUPS` times (the query is then cheaper than one lookup each)."""
+    pattern = words_regex(tuple(n.encode() for n in names))
+    if pattern is None:
+        return []
+    hits: list[tuple[int, int]] = []
+    for start, end in source.ranges or ((0, len(source.data)),):
+        for m in pattern.finditer(source.data, start, end):
+            hits.append(m.span())
+            if len(hits) > MAX_OFFSET_LOOKUPS:
+                return None
+    return hits
+
+
+def _offset_calls(grammar: Grammar, reader: Reader, root: Node, specs: list[CallSpec],
+                  hits: list[tuple[int, int]], covered: set[int], result: FileExtraction) -> None:
+    """The candidates the calls query would find, found from the names' offsets instead: the
+    node at each occurrence, when it is a whole method name that heads a call
+    (``Grammar.call_shape``, which must agree with the query). In a file that passes the
+    pre-filter the names occur a few times, and a query walks the whole tree (it cost more than
+    the parse on real Kotlin)."""
+    for start, end in hits:
+        node = root.descendant_for_byte_range(start, end)
+        if (node is None or node.type not in grammar.method_types or node.start_byte != start
+                or node.end_byte != end or start in covered):
+            continue
+        shape = grammar.call_shape(node)
+        if shape is None:
+            continue
+        covered.add(start)
+        _read_call(reader, shape[0], node, shape[1], specs, result)
 
 
 def _deep_calls(grammar: Grammar, reader: Reader, root: Node, specs: list[CallSpec],

@@ -65,6 +65,9 @@ def _suggest(key: str, specs: dict) -> str:
     if same:
         return f"did you mean `{same[0]}`?"
     close = closest(key, tuple(specs))
+    if len(close) > 1:  # look-alikes: name them all rather than guess one
+        shown = ", ".join(f"`{c}`" for c in close[:-1]) + f" and `{close[-1]}`"
+        return f"the closest planned names are {shown}; otherwise add `{key}` to the plan"
     if close:
-        return f"did you mean `{close}`? Otherwise add `{key}` to the plan"
+        return f"did you mean `{close[0]}`? Otherwise add `{key}` to the plan"
     return f"add `{key}` to the event in the tracking plan, or remove it"
