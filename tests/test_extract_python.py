@@ -587,7 +587,9 @@ def test_same_named_client_classes_are_told_apart_by_their_import():
         client.alias("old", "new")
         """
     )
-    assert [(c.sdk, c.event) for c in posthog_file] == [("posthog", "Report Exported")]
+    # posthog-python's own alias(), not Segment's
+    assert [(c.sdk, c.kind, c.event) for c in posthog_file] == [
+        ("posthog", "track", "Report Exported"), ("posthog", "alias", None)]
     segment_file = calls(
         """\
         from segment.analytics import Client
