@@ -372,3 +372,23 @@ def test_closing_paren_skips_strings_and_comments_as_the_language_writes_them(pa
 
     syntax = languages.BY_NAME[languages.language_for(path)].text_syntax
     assert closing_paren(text.encode(), 1, syntax) == end
+
+
+
+@pytest.mark.parametrize(("module", "path"), [("python", "a.py"), ("javascript", "a.ts")])
+def test_a_windowed_parse_with_an_unreadable_region_asks_for_a_whole_parse(module, path):
+    # windows.py uses a parse of the kept blocks only when it reads without errors; a window
+    # that starts inside a docstring reads its prose as code, even where it hides no call
+    import importlib
+
+    from tracklint.extract.base import SourceText
+
+    extractor = importlib.import_module(f"tracklint.extract.{module}")
+    language = "python" if module == "python" else "typescript"
+    data = b"track versions, one per upload.\n\nanalytics.track('u', 'Synced')\n"
+    whole = extractor.extract(SourceText.from_bytes(path, language, data), SPECS)
+    assert len(whole.calls) == 1 and syntax_notices(whole) == []
+    windowed = extractor.extract(SourceText.from_bytes(path, language, data, [(0, len(data))]),
+                                 SPECS)
+    assert [n.message for n in syntax_notices(windowed)] == [
+        "the parser could not read this region of the windowed parse; the file is parsed whole"]

@@ -146,6 +146,17 @@ def recover(
     if not regions:
         return
     regions.sort(key=lambda r: (r[0], -r[1]))
+    if source.ranges is not None:
+        # A parse of the kept windows only (tracklint.extract.windows) stands for the whole
+        # file only when it reads without errors: this notice sends the file to a whole parse,
+        # where its regions are searched for real (a window that starts inside a docstring
+        # reads prose as code).
+        span = source.span(regions[0][0], regions[0][1])
+        result.notices.append(Notice(
+            source.path, "syntax-error", "the parser could not read this region of the windowed "
+            "parse; the file is parsed whole", span.line, span.column, span.end_line,
+            span.end_column))
+        return
     reader = _Reader(source, covered, set() if doubtful is None else doubtful, result, read_calls)
     returned = sorted((c.span.start_byte, c.span.end_byte, c.method) for c in result.calls)
     attributed: set[int] = set()  # names already counted for an earlier region
