@@ -75,7 +75,7 @@ async def session(root: Path) -> None:
         text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=3),
         content_changes=[lsp.TextDocumentContentChangePartial(range=e.range, text=e.new_text) for e in edits]))
     clean = await published.get()
-    assert clean.diagnostics == [], clean
+    assert not clean.diagnostics, clean
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()
