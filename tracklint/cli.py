@@ -137,6 +137,9 @@ def check(
     exclude: ExcludeOpt = None,
     force_exclude: ForceExcludeOpt = False,
     no_prefilter: Annotated[bool, typer.Option("--no-prefilter", help="Parse every file whole (slow; the reference that the pre-filter and windowed parsing must agree with).")] = False,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes in place (each file rewritten once, atomically), then report what remains.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print the fixes as a unified diff and change nothing; exit 1 when there is something to fix.")] = False,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="With --fix or --diff, also apply the fixes that are a guess (a close but not equivalent name).")] = False,
 ) -> None:
     """Check the code against the tracking plan: the CI gate.
 
@@ -150,6 +153,7 @@ def check(
         exit_zero=exit_zero, baseline=baseline, write_baseline=write_baseline, changed_since=changed_since,
         affected=affected, show_suppressed=show_suppressed, color=color, jobs=jobs, no_cache=no_cache,
         exclude=tuple(exclude or ()), force_exclude=force_exclude, no_prefilter=no_prefilter,
+        fix=fix, diff=diff, unsafe_fixes=unsafe_fixes,
     ))
 
 

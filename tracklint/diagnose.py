@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Callable
 
 from tracklint import suppress
 from tracklint.change import ChangeScope, project_path, whole_project
@@ -16,6 +17,7 @@ from tracklint.config import Settings
 from tracklint.diagnostics import Diagnostic, Location, Severity, assign_occurrences
 from tracklint.extract import decode
 from tracklint.extract.base import FileExtraction, Notice, TrackCall
+from tracklint.fix import Fixer, Reader
 from tracklint.plan.model import Plan
 from tracklint.rules import RULES, skipped_change, syntax_error, unused_suppression
 from tracklint.rules.base import Finding, RuleContext
@@ -23,11 +25,13 @@ from tracklint.rules.base import Finding, RuleContext
 
 def diagnose(settings: Settings, plan: Plan, files: list[FileExtraction], notices: list[Notice],
              calls: list[TrackCall], scope: ChangeScope | None = None,
-             renamed: dict[tuple[str, int], str] | None = None) -> list[Diagnostic]:
+             renamed: dict[tuple[str, int], str] | None = None, read: Reader | None = None) -> list[Diagnostic]:
     """Rules, notices (and, in a PR mode, changed files that were skipped), then inline
-    suppressions and the baseline. ``renamed``: see :func:`tracklint.change.renames`."""
+    suppressions and the baseline. ``renamed``: see :func:`tracklint.change.renames`. ``read``
+    gives a file's text as extraction read it, for the fixes (default: from disk; an editor
+    passes its unsaved buffers)."""
     codes = enabled_codes(settings)
-    diagnostics = apply_rules(calls, plan, settings, codes=codes, renamed_from=renamed)
+    diagnostics = apply_rules(calls, plan, settings, codes=codes, renamed_from=renamed, read=read)
     diagnostics += _notice_diagnostics(notices, settings, codes)
     if scope is not None:
         diagnostics += _skipped_changes(notices, scope, settings, codes)
@@ -68,9 +72,12 @@ def apply_rules(
     *,
     codes: set[str],
     renamed_from: dict[tuple[str, int], str] | None = None,
+    read: Reader | None = None,
 ) -> list[Diagnostic]:
-    """Run every enabled rule and stamp code, name and severity on its findings."""
+    """Run every enabled rule and stamp code, name and severity on its findings (and the fix,
+    where the rule knows one: :mod:`tracklint.fix`)."""
     diagnostics: list[Diagnostic] = []
+    fixer = Fixer(read or disk_reader(settings.root))
     for code in sorted(codes):
         rule = RULES[code]
         ctx = RuleContext(
@@ -90,8 +97,25 @@ def apply_rules(
         else:
             continue
         for finding in findings:
-            diagnostics.append(_diagnostic(rule, severity, finding, settings.root))
+            diagnostic = _diagnostic(rule, severity, finding, settings.root)
+            if finding.rename is not None:
+                diagnostic = diagnostic.with_(fix=fixer.fix(finding.rename))
+            diagnostics.append(diagnostic)
     return diagnostics
+
+
+def disk_reader(root: Path) -> Callable[[str], bytes | None]:
+    """Reads a project file as extraction does (UTF-8, byte order mark removed)."""
+
+    def read(path: str) -> bytes | None:
+        full = Path(path) if os.path.isabs(path) else root / path
+        try:
+            data, problem = decode(full.read_bytes())
+        except OSError:
+            return None
+        return None if problem else data
+
+    return read
 
 
 def _diagnostic(rule, severity: Severity, finding: Finding, root: Path) -> Diagnostic:

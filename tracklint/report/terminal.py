@@ -15,13 +15,18 @@ from rich.table import Table
 from rich.text import Text
 
 from tracklint.diagnostics import Diagnostic, Severity
-from tracklint.report.visible import visible
+from tracklint.report.visible import fixable_label, visible
 from tracklint.result import Result
 
 #: Code lines longer than this are shown as a window around the span (minified code).
 MAX_SHOWN = 120
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.NOTE: "bold cyan"}
+
+
+def _fixable(d: Diagnostic) -> Text:
+    label = fixable_label(d)
+    return Text(f" [{label}]", style="green" if d.fix is not None and d.fix.safe else "yellow") if label else Text()
 
 
 class FullReporter:
@@ -73,7 +78,7 @@ class FullReporter:
             console.print(Text(f"   {gutter} │ ", style="dim") + Text(shown))
             console.print(Text(f"{pad}│ ", style="dim") + Text(" " * caret_start + "^" * max(1, caret_len), style=_STYLE[d.severity]))
         if d.help:
-            console.print(Text("      = help: ", style="cyan") + Text(visible(d.help)))
+            console.print(Text("      = help: ", style="cyan") + Text(visible(d.help)) + _fixable(d))
 
     def _notices(self, console: Console, result: Result) -> None:
         notices = [n for n in result.notices if n.kind != "syntax-error"]

@@ -25,7 +25,7 @@ from typing import Iterable
 
 from tracklint.diagnostics import normalise_name
 from tracklint.extract.base import TrackCall
-from tracklint.rules._common import closest, literal_target, nested_objects
+from tracklint.rules._common import closest, fold_unique, key_rename, literal_target, nested_objects
 from tracklint.rules.base import Finding, RuleContext
 
 CODE = "TL005"
@@ -49,22 +49,27 @@ def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
             if key in specs:
                 continue
             dotted = prefix + key
+            help_text, new, safe = _suggest(key, specs)
+            taken = new is not None and new in (obj.properties or {})  # the right key is there too
             yield Finding(
                 f"{target.noun.capitalize()} `{dotted}` is not in the plan for {target.label}.",
                 path=call.path,
                 span=value.key_span or value.span or call.span,
-                help=_suggest(key, specs),
+                help=help_text,
                 event=call.event,
                 key=dotted,
+                rename=key_rename(call, key, value, new, safe=safe) if new is not None and not taken else None,
             )
 
 
-def _suggest(key: str, specs: dict) -> str:
+def _suggest(key: str, specs: dict) -> tuple[str, str | None, bool]:
+    """The hint, the planned key to write instead (if any) and whether that rename is safe (a
+    case or separator variant of exactly one planned key)."""
     folded = normalise_name(key)
     same = [name for name in specs if normalise_name(name) == folded]
     if same:
-        return f"did you mean `{same[0]}`?"
+        return f"did you mean `{same[0]}`?", same[0], folded in fold_unique((n, n) for n in specs)
     close = closest(key, tuple(specs))
     if close:
-        return f"did you mean `{close}`? Otherwise add `{key}` to the plan"
-    return f"add `{key}` to the event in the tracking plan, or remove it"
+        return f"did you mean `{close}`? Otherwise add `{key}` to the plan", close, False
+    return f"add `{key}` to the event in the tracking plan, or remove it", None, False
