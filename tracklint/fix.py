@@ -126,6 +126,8 @@ def decode(content: str, form: Form) -> str | None:
     exactly (an interpolation, an unknown escape): such a literal gets no fix."""
     if _has_interpolation(content, form):
         return None
+    if form.interp == "f":
+        content = content.replace("{{", "{").replace("}}", "}")
     if form.raw:
         return content
     out: list[str] = []

@@ -122,6 +122,11 @@ class FullReporter:
         )
         mark, style = ("✗", "bold red") if errors else (("!", "bold yellow") if warnings else ("✓", "bold green"))
         console.print(Text(f"{mark} ", style=style) + Text(", ".join(parts) + tail, style=style if errors else ""))
+        safe = sum(1 for d in active if d.fix is not None and d.fix.safe)
+        unsafe = sum(1 for d in active if d.fix is not None and not d.fix.safe)
+        if safe or unsafe:
+            line = f"{safe} fixable with `tracklint check --fix`" if safe else "none fixable with `tracklint check --fix`"
+            console.print(Text(line + (f" ({unsafe} more with --unsafe-fixes)" if unsafe else ""), style="dim"))
 
 
 def _window(line: str, column: int, end_column: int | None) -> tuple[str, int, int]:
