@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracklint.commands.common import (
-    Target, emit, note, progress_callback, settings_for, start_listing, stop_listing, use_color, named,
+    Target, describe_run, emit, note, progress_callback, settings_for, start_listing, stop_listing, use_color,
+    named,
 )
 from tracklint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_SUCCESS, UsageError
 from tracklint.report import resolve_format
@@ -203,6 +204,7 @@ def _report(result, settings) -> int:
     from tracklint.report import get_reporter
     from tracklint.rules import RULES
 
+    describe_run(settings, result)
     reporter = get_reporter(settings.output_format)(
         color=use_color(settings.color, settings.output_file), show_suppressed=settings.show_suppressed
     )
