@@ -8,7 +8,7 @@ Run from the repository root::
 
 Targets and what each one asserts:
 
-* ``python``, ``javascript``, ``jsx``, ``typescript``, ``tsx``, ``swift``, ``kotlin``:
+* ``python``, ``javascript``, ``jsx``, ``typescript``, ``tsx``, ``swift``, ``kotlin``, ``java``:
   :func:`tracklint.extract.extract_file` never raises; every call, event, property, key,
   notice and directive position lies inside the file (1 <= line <= lines, 1 <= column <=
   len(line) + 1, start <= end); span byte offsets agree with the lines and columns; two runs
@@ -85,9 +85,11 @@ EXTRACT_TARGETS = {
     "tsx": "tsx",
     "swift": "swift",
     "kotlin": "kt",
+    "java": "java",
 }
 
-_FAMILY = {"py": "py", "js": "js", "jsx": "js", "ts": "js", "tsx": "js", "swift": "swift", "kt": "kt"}
+_FAMILY = {"py": "py", "js": "js", "jsx": "js", "ts": "js", "tsx": "js", "swift": "swift", "kt": "kt",
+           "java": "java"}
 
 CALLS = {
     "py": [
@@ -152,6 +154,21 @@ CALLS = {
         "amplitude.track(BaseEvent().apply {{ eventType = {E}; eventProperties = {P} }})",
         "PostHog.capture(event = {E}, properties = {P})",
         "RudderClient.getInstance()!!.track({E}, {P})",
+    ],
+    "java": [
+        "analytics.enqueue(TrackMessage.builder({E}).userId({S}).properties({P}));",
+        "analytics.enqueue(IdentifyMessage.builder().traits({P}));",
+        "analytics.offer(PageMessage.builder({E}).properties({P}).build());",
+        "analytics.enqueue(builder);",
+        "Analytics.with(context).track({E}, new Properties().putValue({S}, 1));",
+        "analytics.screen({S}, {E}, {P});",
+        "rudderClient.track({E}, new RudderProperty().putValue({S}, true));",
+        "posthog.capture({S}, {E}, {P});",
+        "messageBuilder.event({S}, {E}, {P});",
+        "mixpanel.track({E}, new JSONObject().put({S}, 1));",
+        "Amplitude.getInstance().logEvent({E}, {P});",
+        "client.logEvent(new Event({E}, {S}));",
+        "this.analytics.track({E});",
     ],
 }
 
@@ -225,6 +242,23 @@ STATEMENTS = {
         "companion object {{ const val NAME = {S} }}",
         "scope.launch {{ {C} }}",
     ],
+    "java": [
+        "static final String ORDER = {S};",
+        "interface Events {{ String SIGNED_UP = {S}; }}",
+        "enum Kind {{ A({S}), B({S}); final String name; Kind(String n) {{ name = n; }} }}",
+        "import static com.acme.Events.SIGNED_UP;",
+        "private final Analytics analytics = Analytics.builder(key).build();",
+        "void handler(PostHog posthog) {{\n    {C}\n}}",
+        "class A {{ void f() {{ {C} }} }}",
+        "Map<String, Object> props = new HashMap<>() {{{{ put({S}, 1); }}}};",
+        "JSONObject p = new JSONObject(); p.put({S}, 2); {C}",
+        "String s = \"analytics.track(\\\"Not A Call\\\")\";",
+        "String block = \"\"\"\n  analytics.track(\"Not A Call\")\n  \"\"\";",
+        "// analytics.track(\"In A Comment\")",
+        "/* analytics.track(\"In A Block\") */",
+        "{C} // tracklint: ignore[TL001]",
+        "MessageBuilder b = TrackMessage.builder({E}); b = null; analytics.enqueue(b);",
+    ],
 }
 
 WEIRD_TEXT = [
@@ -233,7 +267,7 @@ WEIRD_TEXT = [
     "x" * 300, "%s {0} ${x}", "\U0001f600" * 5, "\u2028sep", "\ufeffbom", "#hash", "--", "<b>",
 ]
 
-_ESCAPES = {"py": "\\", "js": "\\", "swift": "\\", "kt": "\\"}
+_ESCAPES = {"py": "\\", "js": "\\", "swift": "\\", "kt": "\\", "java": "\\"}
 
 
 def _string(rng: random.Random, fam: str) -> str:
@@ -273,6 +307,13 @@ def _string(rng: random.Random, fam: str) -> str:
             return f'"""{text}"""'
         if form == 2:
             return f'"{text} $x"'
+    elif fam == "java":
+        if form == 0:
+            return f'"{text} " + x'
+        if form == 1:
+            return f'"""\n    {text}\n    """'
+        if form == 2:
+            return f'"{text}" + "{text}"'
     return f'"{text}"'
 
 
@@ -288,6 +329,7 @@ def _scalar(rng: random.Random, fam: str) -> str:
         "js": ["true", "false", "null", "undefined", "x", "obj?.attr", "f(x)", "NaN", "new Date()"],
         "swift": ["true", "false", "nil", "x", "obj.attr", "f(x)", "x!", ".some(1)"],
         "kt": ["true", "false", "null", "x", "obj.attr", "f(x)", "x!!", "it"],
+        "java": ["true", "false", "null", "x", "obj.attr", "f(x)", "'c'", "(int) x", "-0x1FL"],
     }[fam]
     return rng.choice(literals)
 
@@ -315,13 +357,19 @@ def _object(rng: random.Random, fam: str, depth: int) -> str:
     body = sep.join(parts) + trailing
     if rng.random() < 0.2:  # an array instead of an object
         items = ", ".join(_scalar(rng, fam) for _ in range(rng.randrange(4)))
-        return {"py": f"[{items}]", "js": f"[{items}]", "swift": f"[{items}]", "kt": f"listOf({items})"}[fam]
+        return {"py": f"[{items}]", "js": f"[{items}]", "swift": f"[{items}]", "kt": f"listOf({items})",
+                "java": f"List.of({items})"}[fam]
     if fam == "py":
         return rng.choice([f"{{{body}}}", f"dict({', '.join(p.replace(': ', '=', 1).strip(chr(34) + chr(39)) for p in parts)})"])
     if fam == "js":
         return f"{{{body}}}"
     if fam == "swift":
         return f"[{body}]" if parts else "[:]"
+    if fam == "java":  # the key/value pairs were written `k to v`
+        pairs = [p.replace(" to ", ", ", 1) for p in parts]
+        return rng.choice([f"Map.of({', '.join(pairs)})",
+                           "new HashMap<String, Object>() {{ " + "".join(f"put({p}); " for p in pairs) + "}}",
+                           "new Properties()" + "".join(f".putValue({p})" for p in pairs)])
     return rng.choice([f"mapOf({body})", f"hashMapOf<String, Any>({body})", f"buildJsonObject {{ put({_string(rng, fam)}, 1) }}"])
 
 
@@ -334,6 +382,7 @@ def _event(rng: random.Random, fam: str) -> str:
         "js": ["ORDER", "Events.SIGNED_UP", "Ev.A", "name", "EVENTS[k]"],
         "swift": ["order", "Events.signedUp.rawValue", "Names.done", ".signedUp"],
         "kt": ["ORDER", "Events.SIGNED_UP", "NAME", "name"],
+        "java": ["ORDER", "Events.SIGNED_UP", "Kind.A.name", "Kind.B.getName()", "name"],
     }[fam]
     return rng.choice(refs)
 
@@ -568,9 +617,11 @@ class ExtractTarget(Target):
         self.suffix = suffix
         self.fam = _FAMILY[suffix]
         self._specs = None
-        seeds = {"py": (".py",), "js": (".js", ".jsx", ".ts", ".tsx"), "swift": (".swift",), "kt": (".kt",)}[self.fam]
+        seeds = {"py": (".py",), "js": (".js", ".jsx", ".ts", ".tsx"), "swift": (".swift",), "kt": (".kt",),
+                 "java": (".java",)}[self.fam]
         self.seeds = _fixture_seeds(seeds)
-        self.nest = {"py": (b"[", b"]"), "js": (b"[", b"]"), "swift": (b"[", b"]"), "kt": (b"listOf(", b")")}[self.fam]
+        self.nest = {"py": (b"[", b"]"), "js": (b"[", b"]"), "swift": (b"[", b"]"), "kt": (b"listOf(", b")"),
+                     "java": (b"List.of(", b")")}[self.fam]
 
     @property
     def specs(self):
@@ -972,7 +1023,8 @@ CONFIGS = [
     "unknown-key = 1\n",
     "[[wrappers]]\nfunction = 1\nevent = true\n",
 ]
-NAMES = ["app.py", "web/a b.js", "web/ü.tsx", "ios/App.swift", "android/Main.kt", "srv/x.ts", "w/c.jsx", "vendor/v.js", "lib/m.py"]
+NAMES = ["app.py", "web/a b.js", "web/ü.tsx", "ios/App.swift", "android/Main.kt", "srv/x.ts", "w/c.jsx", "vendor/v.js", "lib/m.py",
+         "server/Billing.java"]
 
 
 class EngineTarget(Target):

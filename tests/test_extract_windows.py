@@ -19,12 +19,14 @@ FILLER = {
     "ts": "export function helper{i}(values: number[]): number {{\n  let total = 0;\n  for (const v of values) total += v * {i};\n  return total;\n}}\n\n",
     "swift": "func helper{i}(_ values: [Int]) -> Int {{\n    var total = 0\n    for v in values {{ total += v * {i} }}\n    return total\n}}\n\n",
     "kt": "fun helper{i}(values: List<Int>): Int {{\n    var total = 0\n    for (v in values) total += v * {i}\n    return total\n}}\n\n",
+    "java": "class Helper{i} {{\n    static int helper(int[] values) {{\n        int total = 0;\n        for (int v : values) total += v * {i};\n        return total;\n    }}\n}}\n\n",
 }
 CALL = {
     "py": 'def send_{i}(user):\n    analytics.track(user.id, {event}, {{"n": {i}, "plan": PLAN}})\n\n\n',
     "ts": 'export function send{i}(): void {{\n  analytics.track({event}, {{ n: {i}, plan: PLAN }});\n}}\n\n',
     "swift": 'func send{i}() {{\n    analytics.track(name: {event}, properties: ["n": {i}, "plan": PLAN])\n}}\n\n',
     "kt": 'fun send{i}() {{\n    analytics.track({event}, mapOf("n" to {i}, "plan" to PLAN))\n}}\n\n',
+    "java": 'class Send{i} {{\n    void send(Analytics analytics) {{\n        analytics.track({event}, Map.of("n", {i}, "plan", Plan.PRO.value));\n    }}\n}}\n\n',
 }
 # Blocks that mention tracked names without calling an SDK: a windowed parse must not give up on
 # them (they are most of what passes the pre-filter in real code).
@@ -33,6 +35,7 @@ DECOY = {
     "ts": "export function nextPage{i}(state: {{ page: number }}) {{\n  return {{ ...state, page: state.page + 1 }};\n}}\n\n",
     "swift": "func screen(for size: Int) -> Int {{\n    return size * {i}\n}}\n\n",
     "kt": "fun group(items: List<Int>): Map<Boolean, List<Int>> = items.groupBy {{ it > {i} }}\n\n",
+    "java": "class Pager{i} {{\n    int next(Matcher match, State state) {{\n        int page = state.page + {i};\n        return match.group(1) == null ? page : 0;\n    }}\n}}\n\n",
 }
 # A client bound inside a function body (outside any declaration line) and used in another block.
 BIND = {
@@ -40,16 +43,20 @@ BIND = {
     "ts": "export function setupClient{i}(): void {{\n  tracker = new Mixpanel();\n}}\n\n",
     "swift": "func setupClient{i}() {{\n    tracker = MixpanelInstance()\n}}\n\n",
     "kt": 'fun setupClient{i}() {{\n    tracker = MixpanelAPI.getInstance(context, "t")\n}}\n\n',
+    "java": 'class Setup{i} {{\n    void setup() {{\n        tracker = MixpanelAPI.getInstance(context, "t");\n    }}\n}}\n\n',
 }
 USE = {
     "py": 'def use_client_{i}(user):\n    tracker.track(user.id, {event}, {{"n": {i}}})\n\n\n',
     "ts": "export function useClient{i}(): void {{\n  tracker.track({event}, {{ n: {i} }});\n}}\n\n",
     "swift": "func useClient{i}() {{\n    tracker.track(event: {event}, properties: [\"n\": {i}])\n}}\n\n",
     "kt": "fun useClient{i}() {{\n    tracker.track({event}, JSONObject())\n}}\n\n",
+    "java": "class Use{i} {{\n    void use() {{\n        tracker.track({event}, new JSONObject());\n    }}\n}}\n\n",
 }
 BLOCKS = {"filler": FILLER, "call": CALL, "decoy": DECOY, "bind": BIND, "use": USE}
-CONST = {"py": 'PLAN = "pro"\n', "ts": 'const PLAN = "pro";\n', "swift": 'let PLAN = "pro"\n', "kt": 'const val PLAN = "pro"\n'}
-SUFFIX = {"py": "app.py", "ts": "app.ts", "swift": "App.swift", "kt": "App.kt"}
+CONST = {"py": 'PLAN = "pro"\n', "ts": 'const PLAN = "pro";\n', "swift": 'let PLAN = "pro"\n', "kt": 'const val PLAN = "pro"\n',
+         # a top-level enum is a declaration windows keep (a Java file's classes are not)
+         "java": 'enum Plan {\n    PRO("pro");\n    final String value;\n    Plan(String value) { this.value = value; }\n}\n'}
+SUFFIX = {"py": "app.py", "ts": "app.ts", "swift": "App.swift", "kt": "App.kt", "java": "App.java"}
 
 
 def build(lang: str, blocks: list[str], *, event: str = '"Signed Up"') -> bytes:
@@ -89,6 +96,7 @@ def test_a_hidden_definition_forces_a_full_parse(lang: str) -> None:
         "ts": 'class Names {\n  static SIGNED = "Signed Up";\n' + "  // padding\n" * 80 + "}\n\n",
         "swift": 'struct Names {\n    static let SIGNED = "Signed Up"\n' + "    // padding\n" * 80 + "}\n\n",
         "kt": 'object Names {\n    const val SIGNED = "Signed Up"\n' + "    // padding\n" * 80 + "}\n\n",
+        "java": 'class Names {\n    static final String SIGNED = "Signed Up";\n' + "    // padding\n" * 80 + "}\n\n",
     }[lang]
     data = build(lang, ["filler"] * 30 + ["call"] + ["filler"] * 30, event="Names.SIGNED") + holder.encode()
     windowed = extract_file(SUFFIX[lang], data, SPECS)

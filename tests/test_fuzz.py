@@ -40,6 +40,7 @@ KNOWN: dict[str, set[str]] = {
     "tsx": {_UNSTABLE, _DIRECTIVE, _HANG},
     "swift": {_DIRECTIVE},
     "kotlin": {_UNSTABLE, _DIRECTIVE},
+    "java": set(),
 }
 
 #: (inputs, seconds) per target: enough to run every generator and check, small enough for CI.

@@ -104,6 +104,7 @@ def test_prefilter_sound_under_noise(suffix: str, noise: str, where: int) -> Non
         ".tsx": 'analytics.track("Order Completed", {total: 1});\n',
         ".swift": 'analytics.track(name: "Order Completed", properties: ["total": 1])\n',
         ".kt": 'analytics.track("Order Completed", buildJsonObject { put("total", 1) })\n',
+        ".java": 'analytics.track("Order Completed", Map.of("total", 1));\n',
     }[suffix]
     pos = where % (len(base) + 1)
     data = (base[:pos] + noise + base[pos:]).encode("utf-8", "surrogatepass")
@@ -216,3 +217,11 @@ def test_not_generated() -> None:
     late = b"x = 1\n" * 40 + b"// @" + b"generated\n"
     assert not is_generated(late)  # only the first lines count
     assert not is_generated(b"# auto-generated ids are used below\nx = 1\n")
+
+
+def test_a_name_only_another_languages_sdk_uses_does_not_pass_a_file() -> None:
+    # mixpanel-java's MessageBuilder has `append`/`set`; Python's list.append is no call of it
+    data = b"items = []\nitems.append(1)\nsettings.set('a', 1)\n"
+    assert PREFILTER.may_contain(data)  # by name, any language
+    assert not PREFILTER.may_contain(data, "python")
+    assert PREFILTER.may_contain(b"messageBuilder.append(id, props);", "java")

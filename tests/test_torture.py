@@ -31,6 +31,7 @@ CALL = {
     "a.tsx": 'analytics.track("Signed Up", {});\n',
     "A.swift": 'analytics.track(name: "Signed Up", properties: [:])\n',
     "A.kt": 'analytics.track("Signed Up", mapOf<String, Any>())\n',
+    "A.java": 'analytics.track("Signed Up", new Properties());\n',
 }
 
 
@@ -74,10 +75,10 @@ def test_deep_nesting_does_not_blow_the_stack(name: str) -> None:
     depth = 50_000
     opener, closer = {
         ".py": ("[", "]"), ".js": ("[", "]"), ".ts": ("[", "]"), ".tsx": ("[", "]"),
-        ".swift": ("[", "]"), ".kt": ("listOf(", ")"),
+        ".swift": ("[", "]"), ".kt": ("listOf(", ")"), ".java": ("List.of(", ")"),
     }[Path(name).suffix]
     nested = opener * depth + "1" + closer * depth
-    text = CALL[name] + CALL[name].replace("{}", nested).replace("[:]", nested).replace("mapOf<String, Any>()", nested)
+    text = CALL[name] + CALL[name].replace("{}", nested).replace("[:]", nested).replace("mapOf<String, Any>()", nested).replace("new Properties()", nested)
     started = time.perf_counter()
     fx = extract_file(name, text.encode(), SPECS)
     assert time.perf_counter() - started < 30

@@ -130,7 +130,10 @@ def extract_file(
         return module.extract(SourceText.from_bytes(path, language, raw, ranges), specs)
 
     try:
-        needles = _needles(spec_index(specs).methods) if windows else None
+        # the names of this language's specs: no other spec can match a call in this file
+        index = spec_index(specs)
+        names = tuple(sorted(m for m, lang in index.by_call if lang == language))
+        needles = _needles(names) if windows else None
         if needles is None:
             return _normalised(run(text), text)
         from tracklint.extract.windows import extract_windowed

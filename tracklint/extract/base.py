@@ -436,7 +436,6 @@ class SpecIndex:
             for language in spec.languages:
                 self.by_call.setdefault((spec.method, language), []).append(spec)
             self.receivers.setdefault(spec.method, set()).update(spec.receivers)
-        self.methods: tuple[str, ...] = tuple(sorted(self.receivers))
 
     def for_call(self, method: str, language: str) -> list[CallSpec]:
         return self.by_call.get((method, language), [])

@@ -75,6 +75,9 @@ class Reader(Protocol):
     def raw_call(self, call: Node, method: Node, arguments: Node) -> RawCall:
         """The call as the specs see it (may raise RecursionError on absurd nesting)."""
 
+    # Optional: ``specs_for(raw, specs) -> Sequence[CallSpec]``, the specs a call may match
+    # (Java: a receiver declared with a type is not the client of an SDK whose types differ).
+
 
 @dataclass(frozen=True)
 class Grammar:
@@ -110,7 +113,7 @@ def _calls_query(grammar: Grammar, names: tuple[str, ...]) -> Query | None:
 def prepare(grammar: Grammar, specs: list[CallSpec]) -> None:
     """Load the grammar and compile the calls query (see ``tracklint.extract.prepare``)."""
     _parser(grammar.language)
-    _calls_query(grammar, tuple(sorted(method_names(specs))))
+    _calls_query(grammar, tuple(sorted(method_names(specs, grammar.language))))
 
 
 def extract(grammar: Grammar, source: SourceText, specs: list[CallSpec]) -> FileExtraction:
@@ -120,7 +123,7 @@ def extract(grammar: Grammar, source: SourceText, specs: list[CallSpec]) -> File
                          ranges=source.parse_ranges()).root_node
     reader = grammar.reader(source)
     reader.collect(root, result)
-    names = tuple(sorted(method_names(specs)))
+    names = tuple(sorted(method_names(specs, grammar.language)))
     query = _calls_query(grammar, names)
     if query is not None:
         covered: set[int] = set()  # start bytes of the method names of every candidate call
@@ -159,7 +162,9 @@ def _read_call(reader: Reader, call: Node, method: Node, arguments: Node,
         result.notices.append(notice(reader.source, call, "internal",
                                      "expression nested too deeply to analyse"))
         return
-    found = match_call(raw, specs, path=reader.source.path, bindings=reader.bindings)
+    narrow = getattr(reader, "specs_for", None)
+    found = match_call(raw, narrow(raw, specs) if narrow is not None else specs,
+                       path=reader.source.path, bindings=reader.bindings)
     if found is not None:
         result.calls.append(found)
     # A candidate the parser only partly read that matched no spec is not taken as read: error

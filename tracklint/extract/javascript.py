@@ -1126,8 +1126,9 @@ def _syntax_notices(source: SourceText, root: Any, model: _FileModel, names: set
 def prepare(specs: list[CallSpec], languages: set[str]) -> None:
     """Load the grammars of ``languages`` and compile the queries :func:`extract` uses for them
     (see ``tracklint.extract.prepare``; a file's own aliases may still need a query of theirs)."""
-    names = frozenset(method_names(specs))
-    for grammar in sorted({_grammar(language) for language in languages}):
+    for language in sorted(languages):
+        grammar = _grammar(language)
+        names = frozenset(method_names(specs, language))
         _parser(grammar)
         _decl_query(grammar)
         if names:
@@ -1155,7 +1156,7 @@ def _extract_into(result: FileExtraction, source: SourceText, specs: list[CallSp
     result.exports = _exports(model)
     result.directives = _directives(source, model.comments)
 
-    names = method_names(specs)
+    names = method_names(specs, source.language)
     query_names = set(names)
     query_names.update(local for local, imported in model.aliases.items() if imported in names)
     query_names.update(local for local, (key, _) in model.destructured.items() if key in names)

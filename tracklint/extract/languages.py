@@ -112,6 +112,16 @@ _SWIFT_KOTLIN_OPENER = _C_GAP + rb"[(<{]"
 
 _JS = dict(family="js", extractor="tracklint.extract.javascript", module_paths=_js_module_paths,
            call_opener=_JS_OPENER)
+#: Java: ``track(`` (type arguments come before the name: ``analytics.<T>track(``).
+_JAVA_OPENER = _C_GAP + rb"\("
+
+#: ``void track(`` / ``public static <T> List<T> track(``: a type (not a keyword) right before
+#: the name makes it a declaration; ``return track(`` and ``new Track(`` stay calls.
+_JAVA_DECLARATION = re.compile(
+    rb"(?:^|[\s(){};=,@])(?!(?:return|new|throw|else|case|yield|assert|do)\b)"
+    rb"[A-Za-z_$][\w$.]*(?:<[^\n(){};=]*>)?(?:\s*\[\s*\])*\s+$")
+#: Accessors that may end a reference to an enum constant's value (``Events.SIGNED_UP.value``).
+_JAVA_ACCESSORS = ("value", "eventName", "name", "getValue", "getEventName", "getName")
 
 LANGUAGES: tuple[Language, ...] = (
     Language("python", "python", (".py", ".pyi"), ("tree_sitter_python", "language"),
@@ -134,6 +144,12 @@ LANGUAGES: tuple[Language, ...] = (
              not_code=frozenset({"string_content", "line_comment", "block_comment",
                                  "character_literal"}),
              call_opener=_SWIFT_KOTLIN_OPENER),
+    Language("java", "java", (".java",), ("tree_sitter_java", "language"),
+             "tracklint.extract.java", shared_namespace=_JAVA_ACCESSORS,
+             declaration=_JAVA_DECLARATION,
+             not_code=frozenset({"string_fragment", "multiline_string_fragment", "escape_sequence",
+                                 "line_comment", "block_comment", "character_literal"}),
+             call_opener=_JAVA_OPENER),
 )
 
 BY_NAME: dict[str, Language] = {language.name: language for language in LANGUAGES}

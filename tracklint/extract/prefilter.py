@@ -92,18 +92,25 @@ class Prefilter:
     ``extra_needles``: wrapper or constant names the engine wants to find)."""
 
     def __init__(self, specs: Iterable[CallSpec], extra_needles: Iterable[str] = ()) -> None:
-        self.methods: tuple[bytes, ...] = tuple(sorted({n.encode("utf-8") for n in method_names(specs)}))
+        self.specs = list(specs)
+        self.methods: tuple[bytes, ...] = self._names(None)
         self.extra: tuple[bytes, ...] = tuple(sorted({n.encode("utf-8") for n in extra_needles if n}))
         self._searches: dict[str | None, object] = {}
 
+    def _names(self, language: str | None) -> tuple[bytes, ...]:
+        """The method names of the specs of ``language`` (of every spec without one): a name
+        only another language's SDK uses (mixpanel-java's ``append``) is no needle here."""
+        return tuple(sorted({n.encode("utf-8") for n in method_names(self.specs, language)}))
+
     def _search(self, language: str | None):
-        """One RE2 pass: the method names followed by ``language``'s call opener (the names
-        alone for an unknown language or one without an opener), or any extra needle."""
+        """One RE2 pass: ``language``'s method names followed by its call opener (every name
+        alone for an unknown language, the names alone for one without an opener), or any
+        extra needle."""
         found = self._searches.get(language)
         if found is None:
             row = languages.get(language) if language is not None else None
             opener = row.call_opener if row is not None else None
-            calls = words_regex(self.methods, opener)
+            calls = words_regex(self._names(language) if row is not None else self.methods, opener)
             extra = words_regex(self.extra)
             searches = [p.search for p in (calls, extra) if p is not None]
             found = self._searches[language] = (

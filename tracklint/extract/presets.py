@@ -10,8 +10,8 @@ so a call only counts on a receiver the SDK is really used through.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
 
 from tracklint.extract import languages
 from tracklint.extract.base import ArgRef, CallSpec
@@ -20,6 +20,7 @@ PY = languages.of_family("python")
 JS = languages.of_family("js")
 SWIFT = languages.of_family("swift")
 KOTLIN = languages.of_family("kotlin")
+JAVA = languages.of_family("java")
 LANGUAGES = languages.NAMES
 
 OBJ = ("object",)
@@ -121,12 +122,49 @@ def _segment_kotlin(sdk: str, receivers: tuple[str, ...], constructors: tuple[st
     ]
 
 
+#: analytics-java's message builders (rudder-sdk-java has the same classes): the builder's type
+#: picks the kind. (class, kind, the key of ``Class.builder(x)``'s argument, the keys of the
+#: event name and of the properties); see ``VALUE_SHAPES["java"]``.
+_JAVA_MESSAGES = (
+    ("TrackMessage", "track", "event", "event", "properties"),
+    ("IdentifyMessage", "identify", None, None, "traits"),
+    ("GroupMessage", "group", "groupId", None, "traits"),
+    ("PageMessage", "page", "name", "name", "properties"),
+    ("ScreenMessage", "screen", "name", "name", "properties"),
+    ("AliasMessage", "alias", "previousId", None, None),
+)
+
+
+def _segment_java(sdk: str, receivers: tuple[str, ...], constructors: tuple[str, ...]) -> list[CallSpec]:
+    """analytics-java (server): ``enqueue``/``offer`` of a message builder, whose type says the
+    kind; a builder the call does not show (``enqueue(builder)``) is a ``message``. The Android
+    Java API: track(event, properties), identify([userId,] traits), group(groupId, traits),
+    screen([category,] name, properties), alias(newId)."""
+    k = dict(constructors=constructors)
+    sends = [
+        _spec(sdk, method, kind, JAVA, receivers,
+              [P(0, object_key=event)] if event else [], [P(0, object_key=props)] if props else [],
+              first_arg_ctor=(message,), **k)
+        for method in ("enqueue", "offer") for message, kind, _arg, event, props in _JAVA_MESSAGES
+    ] + [_spec(sdk, method, "message", JAVA, receivers, **k) for method in ("enqueue", "offer")]
+    return sends + [
+        _spec(sdk, "track", "track", JAVA, receivers, [P(0)], [P(1, types=OBJ)], **k),
+        _spec(sdk, "identify", "identify", JAVA, receivers, [], [P(1, types=OBJ), P(0, types=OBJ)], **k),
+        _spec(sdk, "group", "group", JAVA, receivers, [], [P(1, types=OBJ)], **k),
+        # screen(category, name, properties) | screen(name, properties) | screen(name)
+        _spec(sdk, "screen", "screen", JAVA, receivers, [P(1, types=STR), P(0, types=STR)],
+              [P(2, types=OBJ), P(1, types=OBJ)], **k),
+        _spec(sdk, "alias", "alias", JAVA, receivers, [], [], **k),
+    ]
+
+
 #: Segment's call shapes per language family (the order is the order specs are tried in).
 _SEGMENT_FORMS = {
     "python": _segment_python,
     "js": _segment_js,
     "swift": _segment_swift,
     "kotlin": _segment_kotlin,
+    "java": _segment_java,
 }
 
 
@@ -146,6 +184,7 @@ SEGMENT = _segment_like(
         "js": ("analytics", "useAnalytics"),
         "swift": ("analytics", "Analytics.shared", "SEGAnalytics.shared", "Analytics.main"),
         "kotlin": ("analytics", "Analytics.with"),
+        "java": ("analytics", "Analytics.with"),
     },
     constructors={
         # bare when defined locally; module-qualified when imported (see extract/python.py)
@@ -154,6 +193,8 @@ SEGMENT = _segment_like(
         "js": ("Analytics", "AnalyticsBrowser"),
         "swift": ("Analytics",),
         "kotlin": ("Analytics",),
+        # `Analytics analytics = Analytics.builder(key).build()`, `var a = Analytics.with(ctx)`
+        "java": ("Analytics", "Analytics.builder", "Analytics.with"),
     },
 )
 
@@ -164,11 +205,15 @@ RUDDERSTACK = _segment_like(
         "js": ("rudderanalytics", "rudderAnalytics", "rudderClient"),
         "swift": ("RSClient.sharedInstance", "RSClient.getInstance", "rudderClient"),
         "kotlin": ("rudderClient", "RudderClient.getInstance"),
+        "java": ("rudderClient", "rudderAnalytics", "RudderClient.getInstance"),
     },
     constructors={
         "js": ("RudderAnalytics",),
         "swift": ("RSClient", "RSClient.sharedInstance"),
         "kotlin": ("RudderClient", "RudderClient.getInstance"),
+        # rudder-sdk-java's entry class (`RudderAnalytics analytics = RudderAnalytics.builder(key).build()`)
+        "java": ("RudderAnalytics", "RudderAnalytics.builder", "RudderClient",
+                 "RudderClient.getInstance"),
     },
 )
 
@@ -207,7 +252,26 @@ POSTHOG = [
           [P(keyword="event"), P(0)], [P(keyword="properties"), P(2)]),
     _spec("posthog", "identify", "identify", KOTLIN, ("PostHog", "posthog"), [],
           [P(keyword="userProperties"), P(1)]),
+    # posthog-java (server): capture(distinctId, event[, properties]), identify(distinctId,
+    # properties[, propertiesSetOnce]), set/setOnce(distinctId, properties), alias(distinctId, alias)
+    *[_spec("posthog", method, kind, JAVA, ("posthog", "postHog", "posthogClient"), event, props,
+            constructors=("PostHog", "PostHog.Builder")) for method, kind, event, props in (
+        ("capture", "track", [P(1)], [P(2)]), ("identify", "identify", [], [P(1)]),
+        ("set", "identify", [], [P(1)]), ("setOnce", "identify", [], [P(1)]),
+        ("alias", "alias", [], []))],
+    # posthog-android from Java: PostHog.capture(event, distinctId, properties) (static, v3);
+    # PostHog.with(context).capture(event, properties) (v1/v2)
+    _spec("posthog", "capture", "track", JAVA, ("PostHog",), [P(0)], [P(2)]),
+    _spec("posthog", "capture", "track", JAVA, ("PostHog.with",), [P(0)], [P(1)]),
+    _spec("posthog", "identify", "identify", JAVA, ("PostHog", "PostHog.with"), [], [P(1)]),
 ]
+
+#: mixpanel-java's people updates whose second argument is profile properties, and the others
+#: (counters, removals, charges, raw messages: not checked against the plan's traits).
+_MIXPANEL_JAVA_PEOPLE_PROPS = ("set", "setOnce")
+_MIXPANEL_JAVA_PEOPLE = ("increment", "append", "remove", "union", "unset", "delete", "trackCharge",
+                         "peopleMessage")
+_MIXPANEL_JAVA_GROUPS = ("groupDelete", "groupRemove", "groupUnion", "groupUnset", "groupMessage")
 
 MIXPANEL = [
     # mixpanel-python: mp.track(distinct_id, event_name, properties)
@@ -224,6 +288,19 @@ MIXPANEL = [
     _spec("mixpanel", "trackMap", "track", KOTLIN,
           ("mixpanel", "MixpanelAPI.getInstance", "mMixpanel"), [P(0)], [P(1)],
           constructors=("MixpanelAPI", "MixpanelAPI.getInstance")),
+    # mixpanel-android from Java: track(eventName, JSONObject), trackMap(eventName, Map)
+    *[_spec("mixpanel", method, "track", JAVA, ("mixpanel", "mMixpanel", "MixpanelAPI.getInstance"),
+            [P(0)], [P(1)], constructors=("MixpanelAPI", "MixpanelAPI.getInstance"))
+      for method in ("track", "trackMap")],
+    # mixpanel-java (server): a MessageBuilder makes each message, sent later by
+    # MixpanelAPI.deliver: event/importEvent(distinctId, name, props), people and group updates
+    *[_spec("mixpanel", method, kind, JAVA, ("messageBuilder",), event, props,
+            constructors=("MessageBuilder",)) for method, kind, event, props in (
+        ("event", "track", [P(1)], [P(2)]), ("importEvent", "track", [P(1)], [P(2)]),
+        *[(m, "identify", [], [P(1)]) for m in _MIXPANEL_JAVA_PEOPLE_PROPS],
+        *[(m, "identify", [], []) for m in _MIXPANEL_JAVA_PEOPLE],
+        *[(m, "group", [], [P(2)]) for m in ("groupSet", "groupSetOnce")],
+        *[(m, "group", [], []) for m in _MIXPANEL_JAVA_GROUPS])],
 ]
 
 AMPLITUDE = [
@@ -263,6 +340,16 @@ AMPLITUDE = [
           [P(keyword="userProperties"), P(keyword="identify")], constructors=("Amplitude",)),
     _spec("amplitude", "identify", "identify", KOTLIN, ("amplitude",), [],
           [P(keyword="userProperties"), P(keyword="identify"), P(0)], constructors=("Amplitude",)),
+    # Amplitude's Java SDK: client.logEvent(new Event(eventType, userId)); Amplitude-Android:
+    # Amplitude.getInstance().logEvent(eventType, eventProperties); Amplitude-Kotlin from Java:
+    # amplitude.track(eventType, eventProperties)
+    _spec("amplitude", "logEvent", "track", JAVA, ("amplitude", "Amplitude.getInstance", "client"),
+          [P(0, object_key="eventType")], [P(0, object_key="eventProperties")],
+          constructors=("Amplitude", "Amplitude.getInstance"), first_arg_ctor=("Event",)),
+    _spec("amplitude", "logEvent", "track", JAVA, ("amplitude", "Amplitude.getInstance"),
+          [P(0)], [P(1)], constructors=("AmplitudeClient", "Amplitude.getInstance")),
+    _spec("amplitude", "track", "track", JAVA, ("amplitude",), [P(0)], [P(1)],
+          constructors=("Amplitude",)),
 ]
 
 PRESETS: dict[str, list[CallSpec]] = {
@@ -288,6 +375,14 @@ class ValueShapes:
     event_constructors: frozenset[str] = frozenset()
     #: Static methods that return an SDK instance: ``AnalyticsBrowser.load()``, ``Mixpanel.init()``.
     factory_methods: frozenset[str] = frozenset()
+    #: Message builders: ``Class.method`` -> the keys of its arguments. ``TrackMessage.builder("X")
+    #: .properties(map).userId(u)`` reads as an object with ``ctor="TrackMessage"`` and the keys
+    #: ``event`` (from the builder's argument), ``properties`` and ``userId`` (one per chained
+    #: one-argument call), so that ``CallSpec.first_arg_ctor`` can pick the kind.
+    message_builders: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Constructors whose positional arguments are read as these keys of an object
+    #: (Amplitude's Java ``new Event("X", userId)`` -> ``{eventType: "X", userId: ...}``).
+    constructor_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 _JS_SHAPES = ValueShapes(factory_methods=frozenset(
@@ -303,6 +398,16 @@ VALUE_SHAPES: dict[str, ValueShapes] = {
     "kotlin": ValueShapes(property_builders=frozenset(
         {"Properties", "Traits", "RudderProperty", "RudderTraits", "JSONObject", "ValueMap",
          "HashMap", "LinkedHashMap", "JsonObject", "BaseEvent", "EventOptions"})),
+    # Segment Android (Properties, Traits), RudderStack Android (RudderProperty, RudderTraits),
+    # the JSON and map types the SDKs accept; analytics-java's and rudder-sdk-java's message
+    # builders; Amplitude Java's Event
+    "java": ValueShapes(
+        property_builders=frozenset({"Properties", "Traits", "RudderProperty", "RudderTraits",
+                                     "JSONObject", "ValueMap", "HashMap", "LinkedHashMap",
+                                     "TreeMap", "JsonObject"}),
+        message_builders={f"{message}.builder": (key,) if key else ()
+                          for message, _kind, key, _event, _props in _JAVA_MESSAGES},
+        constructor_keys={"Event": ("eventType", "userId")}),
 }
 _NO_SHAPES = ValueShapes()
 
@@ -381,6 +486,8 @@ def build_specs(presets: Iterable[str], wrappers: Iterable[dict[str, Any]] = ())
     return specs
 
 
-def method_names(specs: Iterable[CallSpec]) -> set[str]:
-    """Every method/function name the specs can match: the pre-filter's needles."""
-    return {spec.method for spec in specs}
+def method_names(specs: Iterable[CallSpec], language: str | None = None) -> set[str]:
+    """Every method/function name the specs can match (in files of ``language``, when given):
+    the pre-filter's needles. A name one language's SDK uses (mixpanel-java's ``set``,
+    ``append``) is no needle in the files of another."""
+    return {spec.method for spec in specs if language is None or language in spec.languages}

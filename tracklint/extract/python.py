@@ -180,7 +180,7 @@ def _extract(source: SourceText, specs: list[CallSpec], result: FileExtraction) 
     tree = parse_bounded(tree_sitter.Parser(_language()), data, ranges=source.parse_ranges())
     root = tree.root_node
     state = _File(source)
-    names = tuple(sorted(n for n in method_names(specs) if n.isidentifier()))
+    names = tuple(sorted(n for n in method_names(specs, source.language) if n.isidentifier()))
     deep = _max_nesting(data) > DEEP_NESTING
 
     _read_constants(state, root, result)
