@@ -29,6 +29,9 @@ events:
       order_id: {type: string}
 """
 
+_JAVA = ("import com.segment.analytics.Analytics;\nimport com.segment.analytics.messages.TrackMessage;\n"
+         "class A {{\n  private final Analytics analytics;\n  void f() {{\n{call}\n  }}\n}}\n")
+
 #: One call of the old name ``signup`` in each language, and the same call after the fix.
 RENAME = {
     "app.py": ('import analytics\nanalytics.track("u1", "signup")\n',
@@ -41,6 +44,8 @@ RENAME = {
                   'import Segment\nfunc f(analytics: Analytics) { analytics.track(name: "User Signed Up") }\n'),
     "App.kt": ('import com.segment.analytics.kotlin.core.Analytics\nfun f(analytics: Analytics) { analytics.track("signup") }\n',
                'import com.segment.analytics.kotlin.core.Analytics\nfun f(analytics: Analytics) { analytics.track("User Signed Up") }\n'),
+    "App.java": (_JAVA.format(call='analytics.enqueue(TrackMessage.builder("signup").userId("u"));'),
+                 _JAVA.format(call='analytics.enqueue(TrackMessage.builder("User Signed Up").userId("u"));')),
 }
 
 
@@ -73,7 +78,8 @@ def test_the_rename_example_is_fixed_in_every_language(tmp_path, name):
     root = project(tmp_path, {name: before})
     diff = invoke(root, "--diff", "--select", "TL001")
     assert diff.exit_code == 1
-    assert f"-{before.splitlines()[-1]}" in diff.stdout and f"+{after.splitlines()[-1]}" in diff.stdout
+    changed = next(i for i, (a, b) in enumerate(zip(before.splitlines(), after.splitlines())) if a != b)
+    assert f"-{before.splitlines()[changed]}" in diff.stdout and f"+{after.splitlines()[changed]}" in diff.stdout
     assert (root / name).read_text() == before  # --diff changes nothing
     fixed = invoke(root, "--fix", "--select", "TL001")
     assert (root / name).read_text() == after
@@ -194,6 +200,8 @@ def _fixed(language: str, literal: str, old: str, new: str) -> str | None:
     ("go", "`signup`", "signup", "a`b", None),
     ("go", '"signup"', "signup", "it's", '"it\'s"'),
     ("java", '"signup"', "signup", 'a"b', '"a\\"b"'),
+    ("java", '"""\n  signup"""', "signup", "x", None),  # a text block strips indentation
+    ("python", '"sign" "up"', "signup", "x", None),  # two literals
 ])
 def test_a_fix_keeps_the_literal_form_or_is_not_offered(language, literal, old, new, expected):
     assert _fixed(language, literal, old, new) == expected
@@ -217,6 +225,9 @@ _FORMS = {
     "App.swift": ("import Segment\nfunc f(analytics: Analytics) {{\n", "analytics.track(name: {lit})\n", ['"{s}"', '#"{s}"#']),
     "App.kt": ("import com.segment.analytics.kotlin.core.Analytics\nfun f(analytics: Analytics) {{\n",
                "analytics.track({lit})\n", ['"{s}"', '"""{s}"""']),
+    "App.java": ("import com.segment.analytics.Analytics;\nimport com.segment.analytics.messages.TrackMessage;\n"
+                 "class A {{\n  private final Analytics analytics;\n  void f() {{\n",
+                 "analytics.enqueue(TrackMessage.builder({lit}).userId(\"u\"));\n", ['"{s}"']),
 }
 _NAMES = ["signup", "SIGNUP", "user-signed-up", "userSignedUp", "order_completed", "Order Complete",
           "ORDER-COMPLETED", "unrelated", "Order Completed"]
@@ -229,7 +240,7 @@ def test_fix_is_idempotent_over_generated_sources(tmp_path_factory, name, data):
     head, call, forms = _FORMS[name]
     calls = data.draw(st.lists(st.tuples(st.sampled_from(_NAMES), st.sampled_from(forms)), min_size=1, max_size=5))
     body = "".join(call.format(lit=form.format(s=event)) for event, form in calls)
-    source = head.format() + body + ("}\n" if head.endswith("{{\n") else "")
+    source = head.format() + body + "}\n" * head.count("{{\n")
     root = project(tmp_path_factory.mktemp("idem"), {name: source})
     unsafe = data.draw(st.booleans())
     flags = ["--unsafe-fixes"] if unsafe else []

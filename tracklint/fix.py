@@ -313,11 +313,10 @@ class Fixer:
 
 def _content_edit(path: str, index: LineIndex, literal: str, start: int, rename: Rename) -> Edit | None:
     """The edit of a literal's content (between its quotes) to ``rename.new``."""
-    form = literal_form(literal, rename.language)
-    if form is None or not literal.startswith(form.prefix) or not literal.endswith(form.close):
+    scanned = scan_literal(literal, 0, rename.language)
+    if scanned is None or scanned[0] != len(literal):  # not one literal: "sign" "up"
         return None
-    if len(literal) < len(form.prefix) + len(form.close):
-        return None
+    form = scanned[1]
     content = literal[len(form.prefix):len(literal) - len(form.close)]
     if decode(content, form) != rename.old:
         return None
