@@ -251,3 +251,13 @@ def test_fix_is_idempotent_over_generated_sources(tmp_path_factory, name, data):
     assert left == []
     invoke(root, "--fix", *flags)
     assert (root / name).read_text() == once
+
+
+def test_a_property_key_listed_in_previous_names_is_renamed(tmp_path):
+    plan = PLAN.replace("order_id: {type: string}", "order_id: {type: string, previous_names: [ref]}")
+    root = project(tmp_path, {"app.py": "import analytics\nanalytics.track('u', 'Order Completed', {'ref': 'x'})\n"}, plan=plan)
+    doc = json.loads(invoke(root, "-f", "json", "--select", "TL005").stdout)
+    (finding,) = doc["diagnostics"]
+    assert "renamed to `order_id`" in finding["help"] and finding["fix"]["applicability"] == "safe"
+    assert invoke(root, "--fix").exit_code == 0
+    assert "{'order_id': 'x'}" in (root / "app.py").read_text()

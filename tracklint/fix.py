@@ -25,6 +25,7 @@ shows the same edits without writing.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -247,11 +248,19 @@ class Fixer:
 
     read: Reader
     _texts: dict[str, tuple[bytes, LineIndex] | None] = field(default_factory=dict)
+    _definitions: dict[Rename, Edit | None] = field(default_factory=dict)
 
     def fix(self, rename: Rename) -> Fix | None:
         """The fix of ``rename``, or None when it cannot be made keeping the source's form."""
         try:
-            edit = self._definition_edit(rename) if rename.ref else self._literal_edit(rename)
+            if rename.ref:
+                # every call of one constant asks for the same definition: looked for once
+                key = dataclasses.replace(rename, path=rename.ref_path or rename.path, ref_path=None, span=None)
+                if key not in self._definitions:
+                    self._definitions[key] = self._definition_edit(rename)
+                edit = self._definitions[key]
+            else:
+                edit = self._literal_edit(rename)
         except (UnicodeDecodeError, ValueError, IndexError):
             return None
         if edit is None:

@@ -8,6 +8,11 @@ separators and spacing, the message names the planned spelling; when it is an ol
 name, or the two or three that are about equally close (a guess between look-alikes such as
 `user_signed_up` and `user_logged_in` is shown as one, not made for you).
 
+`tracklint check --fix` rewrites an old name from `previous_names`, or a case/separator variant
+of exactly one planned name, to the planned spelling (in the string literal, or in the
+definition of the constant it comes from); with `--unsafe-fixes` it also takes a single close
+suggestion.
+
 ## Why is this bad?
 An unplanned name creates a new event in every destination. A rename such as
 `"Purchase Completed"` -> `"purchase_completed"` splits one metric in two, and the tools that only

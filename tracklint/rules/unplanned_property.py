@@ -3,6 +3,10 @@ Reports a property (or trait) sent from code that the plan does not define for t
 the event does not allow additional properties (`additional_properties: false`, the default for
 events). Nested objects are checked the same way when the plan describes their properties.
 
+A key listed in a planned property's `previous_names` is reported as renamed; that, or a key
+that differs from exactly one planned key only in case and separators, is fixed by
+`tracklint check --fix`.
+
 ## Why is this bad?
 Unplanned properties are how drift starts: a typo (`reveune`) or a renamed key (`orderId` for
 `order_id`) creates a new column that no report reads, while the planned one stays empty.
@@ -63,8 +67,12 @@ def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
 
 
 def _suggest(key: str, specs: dict) -> tuple[str, str | None, bool]:
-    """The hint, the planned key to write instead (if any) and whether that rename is safe (a
-    case or separator variant of exactly one planned key)."""
+    """The hint, the planned key to write instead (if any) and whether that rename is safe (an
+    old spelling listed in one key's ``previous_names``, or a case or separator variant of
+    exactly one planned key)."""
+    renamed = [name for name, spec in specs.items() if key in spec.previous_names]
+    if renamed:
+        return f"`{key}` was renamed to `{renamed[0]}` in the plan; send `{renamed[0]}`", renamed[0], len(renamed) == 1
     folded = normalise_name(key)
     same = [name for name in specs if normalise_name(name) == folded]
     if same:
