@@ -261,3 +261,22 @@ def test_a_property_key_listed_in_previous_names_is_renamed(tmp_path):
     assert "renamed to `order_id`" in finding["help"] and finding["fix"]["applicability"] == "safe"
     assert invoke(root, "--fix").exit_code == 0
     assert "{'order_id': 'x'}" in (root / "app.py").read_text()
+
+
+def test_fixes_are_computed_from_the_text_the_caller_reads(tmp_path):
+    # An editor checks its unsaved buffer: the fix's offsets must be those of that text, not of
+    # the file on disk (diagnose's ``read``).
+    from tracklint import engine
+    from tracklint.config import resolve_settings
+    from tracklint.diagnose import diagnose
+    from tracklint.plan.load import load_plan
+
+    buffer = "analytics.track('signup');\n"
+    root = project(tmp_path, {"app.js": buffer})
+    settings = resolve_settings(cwd=root, overrides={"cache": False, "jobs": 1})
+    calls = engine.scan(settings).calls
+    (root / "app.js").write_text("// moved\n\n" + buffer)  # the disk has changed since
+    plan = load_plan(root / "tracking-plan.yaml")
+    found = diagnose(settings, plan, [], [], calls, read=lambda path: buffer.encode() if path == "app.js" else None)
+    (edit,) = next(d.fix for d in found if d.code == "TL001").edits
+    assert (edit.line, edit.column, edit.start_byte, edit.replacement) == (1, 18, 17, "User Signed Up")
