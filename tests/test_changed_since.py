@@ -193,3 +193,33 @@ def test_a_pyproject_change_outside_tool_tracklint_rechecks_nothing_else(tmp_pat
     config = _invoke(tmp_path, "--no-cache", *mode)
     assert config.exit_code == 1, config.output
     assert {d["path"] for d in json.loads(config.output)["diagnostics"]} == {"legacy.js"}
+
+
+def test_a_name_the_change_removed_from_the_plan_gets_the_added_name_as_its_rename(tmp_path: Path) -> None:
+    # issue #13: the plan renamed `user_signed_in` to `user_logged_in` (no previous_names); the
+    # code still sends the old name. By spelling, `user_signed_up` is closer; the change says
+    # what the rename was.
+    root = tmp_path
+    git(root, "init", "-q", "-b", "main")
+    plan = "tracklint: 1\nevents:\n  user_signed_up: {{description: a}}\n  {}: {{description: b}}\n"
+    (root / "tracking-plan.yaml").write_text(plan.format("user_signed_in"))
+    (root / "auth.js").write_text('analytics.track("user_signed_in");\nanalytics.track("user_signed_up");\n')
+    (root / "gone.js").write_text('analytics.track("user_signed_up");\n')
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    git(root, "checkout", "-qb", "feature")
+    (root / "tracking-plan.yaml").write_text(plan.format("user_logged_in"))
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        result = CliRunner().invoke(app, ["check", "--no-cache", "--changed-since", "main", "-f", "json"], catch_exceptions=False)
+        (root / "tracking-plan.yaml").write_text("tracklint: 1\nevents:\n  user_signed_up: {description: a}\n")
+        removed = CliRunner().invoke(app, ["check", "--no-cache", "--changed-since", "main", "-f", "json"], catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    (d,) = [d for d in json.loads(result.output)["diagnostics"] if d["code"] == "TL001"]
+    assert d["message"] == "`user_signed_in` was removed from the plan since main, and `user_logged_in` was added: renamed?"
+    assert d["help"].startswith("send `user_logged_in` (and list `user_signed_in` in its `previous_names`)")
+    (d,) = [d for d in json.loads(removed.output)["diagnostics"] if d["code"] == "TL001"]
+    assert d["message"] == "Event `user_signed_in` was removed from the plan since main."
+    assert "user_signed_up" not in d["help"]  # no guess by spelling

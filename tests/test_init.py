@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
 from tracklint.cli import app as cli_app
 from tracklint.extract.base import Span, TrackCall, Value, literal, unknown
-from tracklint.importers.calls import infer_style, plan_from_calls, unresolved_comments
+from tracklint.importers.calls import infer_style, plan_from_calls, style_note, unresolved_comments
 from tracklint.plan.dump import dump_plan
 from tracklint.plan.load import load_plan_text
+from tracklint.rules import plan_naming_convention
+from tracklint.rules.base import RuleContext
 
 SPAN = Span(1, 1, 1, 10, 1, 10)
 
@@ -86,9 +90,17 @@ def test_pages_screens_and_traits() -> None:
     assert list(plan.identify.traits) == ["email"] and unresolved == []
 
 
+def test_a_message_that_cannot_be_read_is_listed_for_planning_by_hand() -> None:
+    # Go's client.Enqueue(msg) with msg a parameter: an SDK call whose event init cannot know
+    message = call(None, path="send.go", line=4, kind="message")
+    plan, unresolved = plan_from_calls([message, call("A")])
+    assert list(plan.events) == ["A"] and unresolved == [message]
+
+
 def test_infer_style() -> None:
     assert infer_style(["order_completed", "signed_up"]) == "snake_case"
-    assert infer_style(["orderCompleted", "signedUp", "x_y"]) == "camelCase"
+    # a convention that one planned name breaks is not inferred: the first check would report it
+    assert infer_style(["orderCompleted", "signedUp", "x_y"]) is None
     assert infer_style(["Order Completed", "signed_up"]) is None
     assert infer_style([]) is None
 
@@ -150,3 +162,91 @@ def test_comments_never_end_a_yaml_comment_early() -> None:
     text = dump_plan(plan, comments=comments)
     plan = load_plan_text(text, "plan.yaml")
     assert list(plan.events) == ["A"]
+
+
+def test_style_note_says_why_no_convention_was_written() -> None:
+    text = style_note(["orderId", "cartValue", "sku_id"], "property names")
+    assert text == "2 of 3 property names are camelCase but `sku_id` is not; no property name convention written"
+    assert style_note(["order_id", "sku_id"], "property names") is None  # a convention was written
+    assert style_note(["a_b", "cD", "E F"], "event names") is None  # no majority: nothing to say
+
+
+_NAME = st.sampled_from(["order_id", "orderId", "OrderId", "order-id", "Order Id", "sku", "x_y", "aB", "Q"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_NAME, st.lists(_NAME, max_size=4), st.lists(_NAME, max_size=3)), min_size=1, max_size=6))
+def test_inferred_conventions_are_followed_by_the_plan_init_writes(events) -> None:
+    # For any call records, the plan init writes loads, and its own naming rule finds nothing in
+    # it: the conventions init infers are ones every planned name follows (nested keys too).
+    calls = []
+    for name, keys, nested in events:
+        props = {k: literal(1) for k in keys}
+        if nested:
+            props["items"] = Value(type="array", items=[_obj(**{k: literal("s") for k in nested})], kind="literal")
+        calls.append(call(name, _obj(**props)))
+    plan, _ = plan_from_calls(calls)
+    loaded = load_plan_text(dump_plan(plan), "tracking-plan.yaml")
+    assert list(plan_naming_convention.check_plan(loaded, RuleContext(plan=loaded))) == []
+
+
+def _project(tmp_path: Path, files: dict[str, str]) -> Path:
+    (tmp_path / ".git").mkdir()
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    return tmp_path
+
+
+def test_first_check_after_init_reports_the_code_not_the_plan(tmp_path: Path, monkeypatch) -> None:
+    # issue #13: the plan init writes has no descriptions, and property names that mostly
+    # follow camelCase; the first check gave one TL103 per event and a TL104 per odd name.
+    events = "\n".join(f'analytics.track("Event {i}", {{orderId: 1, cartValue: 2, sku_id: 3}});' for i in range(6))
+    root = _project(tmp_path, {"src/app.ts": events + "\n"})
+    monkeypatch.chdir(root)
+    runner = CliRunner()
+    result = runner.invoke(cli_app, ["init", "src"])
+    assert result.exit_code == 0, result.output
+    assert "2 of 3 property names are camelCase but `sku_id` is not" in result.output
+    with open(root / "src/app.ts", "a") as f:  # then someone sends an unplanned name
+        f.write('analytics.track("Evnt 1", {orderId: 1});\n')
+    result = runner.invoke(cli_app, ["check", "--no-cache", "-f", "json", "src"])
+    found = json.loads(result.stdout)["diagnostics"]
+    assert sorted(d["code"] for d in found) == ["TL001", "TL103"], result.output
+    summary = next(d for d in found if d["code"] == "TL103")
+    assert summary["message"].startswith("6 descriptions (or owners) are missing from the plan: `Event 0`")
+    assert "--select TL103" in summary["help"]
+    # asked for by its code, each one is listed
+    result = runner.invoke(cli_app, ["check", "--no-cache", "-f", "json", "--select", "TL103", "src"])
+    assert len(json.loads(result.stdout)["diagnostics"]) == 6
+
+
+def test_init_leaves_tests_out_unless_asked(tmp_path: Path, monkeypatch) -> None:
+    root = _project(tmp_path, {
+        "src/app.py": 'analytics.track("u1", "Order Completed", {"total": 3})\n',
+        "tests/test_app.py": 'analytics.track("u1", "test_event", {})\nanalytics.track("u1", "Order Completed", {"x": 1})\n',
+        "web/src/cart.test.ts": 'analytics.track("Cart Test Event");\n',
+        "ios/ShopTests/CartTests.swift": 'Analytics.shared().track("Swift Test Event")\n',
+    })
+    monkeypatch.chdir(root)
+    runner = CliRunner()
+    result = runner.invoke(cli_app, ["init"])
+    assert result.exit_code == 0, result.output
+    plan = load_plan_text((root / "tracking-plan.yaml").read_text(), "tracking-plan.yaml")
+    assert list(plan.events) == ["Order Completed"]
+    assert list(plan.events["Order Completed"].properties) == ["total"]  # the test's `x` is not planned
+    assert "left out 4 calls in 3 test files" in result.output and "--include-tests" in result.output
+    result = runner.invoke(cli_app, ["init", "--force", "--include-tests"])
+    assert result.exit_code == 0, result.output
+    plan = load_plan_text((root / "tracking-plan.yaml").read_text(), "tracking-plan.yaml")
+    assert set(plan.events) == {"Order Completed", "test_event", "Cart Test Event", "Swift Test Event"}
+    assert "left out" not in result.output
+
+
+def test_a_test_directory_named_on_the_command_line_is_planned(tmp_path: Path, monkeypatch) -> None:
+    root = _project(tmp_path, {"tests/fixtures/shop/app.js": 'analytics.track("Order Completed");\n'})
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(cli_app, ["init", "tests/fixtures/shop"])
+    assert result.exit_code == 0, result.output
+    plan = load_plan_text((root / "tracking-plan.yaml").read_text(), "tracking-plan.yaml")
+    assert list(plan.events) == ["Order Completed"] and "left out" not in result.output

@@ -184,3 +184,35 @@ def test_shared_spec_reported_once_per_place():
     )
     findings = _run(plan_naming_convention, plan)
     assert _where(findings) == [(3, 36)]
+
+
+def _diagnostics(count: int, code: str = "TL103", severity: str = "warning", suppressed: str | None = None):
+    from tracklint.diagnostics import Diagnostic, Location, Severity
+
+    return [Diagnostic(code, "x", Severity(severity), f"Planned event `E{i}` has no description.",
+                       Location("tracking-plan.yaml", 10 + i, 3, 10 + i, 5), event=f"E{i}", key="description",
+                       suppressed=suppressed) for i in range(count)]
+
+
+def test_many_plan_findings_of_one_rule_become_one_summary():
+    from tracklint.diagnose import group_plan_findings
+
+    (summary,) = group_plan_findings(_diagnostics(5), select=())
+    assert summary.message == ("5 descriptions (or owners) are missing from the plan: "
+                               "`E0`, `E1`, `E2` and 2 more.")
+    assert summary.location.line == 10 and "--select TL103" in summary.help
+    # a summary's identity does not change with the count (a baseline never holds one)
+    assert summary.fingerprint == group_plan_findings(_diagnostics(9), select=())[0].fingerprint
+
+
+@pytest.mark.parametrize("found, select", [
+    (_diagnostics(3), ()),  # a few are shown one by one
+    (_diagnostics(5), ("TL103",)),  # asked for by code: each one
+    (_diagnostics(5, "TL101", "error"), ()),  # errors stay findings of their own
+    (_diagnostics(5, suppressed="external"), ()),  # baselined ones are left as the baseline left them
+    (_diagnostics(5, "TL001"), ()),  # findings about the code are never grouped
+])
+def test_plan_findings_kept_one_by_one(found, select):
+    from tracklint.diagnose import group_plan_findings
+
+    assert group_plan_findings(found, select=select) == found

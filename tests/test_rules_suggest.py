@@ -85,3 +85,17 @@ def test_look_alike_planned_names_are_named_together_not_guessed():
     (finding,) = unknown_event.check(_call("user_signed_in", 1), ctx)
     assert "`user_signed_up` and `user_logged_in`" in finding.help
     assert "order_completed" not in finding.help
+
+
+def test_look_alike_planned_properties_are_named_together_not_guessed():
+    from tracklint.extract.base import Value, literal
+    from tracklint.plan.model import PropertySpec
+    from tracklint.rules import unplanned_property
+
+    event = Event("Signed Up", properties={n: PropertySpec(name=n) for n in ("user_id", "users_id", "plan")})
+    ctx = RuleContext(plan=Plan(events={"Signed Up": event}))
+    call = _call("Signed Up", 1)
+    call.properties = Value(type="object", properties={"user_ids": literal("u"), "plna": literal("p")}, kind="literal")
+    helps = {f.key: f.help for f in unplanned_property.check(call, ctx)}
+    assert helps["user_ids"] == "the closest planned names are `user_id` and `users_id`; otherwise add `user_ids` to the plan"
+    assert helps["plna"] == "did you mean `plan`? Otherwise add `plna` to the plan"

@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tracklint import engine
 from tracklint.config import resolve_settings
@@ -115,3 +116,107 @@ def test_presets_can_be_turned_off(tmp_path: Path) -> None:
     (tmp_path / "tracklint.toml").write_text('presets = ["segmnt"]\n')
     with pytest.raises(ConfigError, match="unknown preset"):
         resolve_settings(cwd=tmp_path)
+
+
+# A wrapper's own body passes its parameters on to the SDK: TL010/TL011 cannot ask for a literal
+# there (issue #13). Each file defines one configured wrapper and one plain function with the
+# same body: only the plain function's call is reported.
+FORWARDING_CONFIG = textwrap.dedent(
+    """\
+    [[wrappers]]
+    function = "trackEvent"
+
+    [[wrappers]]
+    function = "AnalyticsTracker.track"
+
+    [[wrappers]]
+    function = "record_event"
+
+    [[wrappers]]
+    function = "identifyUser"
+    kind = "identify"
+    """
+)
+FORWARDING_SOURCES = {
+    "web/track.ts": (
+        "export function trackEvent(name: string, props?: object) {\n"
+        "  analytics.track(name, props);\n"
+        "}\n"
+        "export const notAWrapper = (name: string) => analytics.track(name, {});\n"
+        "export const identifyUser = (id: string, traits: object) => analytics.identify(id, traits);\n"
+        "export function identifySomeone(id: string, traits: object) { analytics.identify(id, traits); }\n"
+    ),
+    "web/tracker.js": (
+        "class AnalyticsTracker {\n"
+        "  static track(opts) {\n"
+        "    queue.push(() => posthog.capture(opts.event, opts.properties));\n"
+        "  }\n"
+        "  static other(opts) { posthog.capture(opts.event, {}); }\n"
+        "}\n"
+    ),
+    "server/events.py": (
+        "def record_event(event, properties=None):\n"
+        "    posthog.capture('u1', event, properties)\n"
+        "\n"
+        "def helper(event):\n"
+        "    posthog.capture('u1', event, {})\n"
+    ),
+    "android/Tracker.kt": (
+        "object AnalyticsTracker {\n"
+        "    fun track(event: String, props: Map<String, Any>) {\n"
+        "        Analytics.with(context).track(event, props)\n"
+        "    }\n"
+        "    fun log(event: String) { Analytics.with(context).track(event) }\n"
+        "}\n"
+    ),
+    "ios/Tracker.swift": (
+        "enum AnalyticsTracker {\n"
+        "    static func track(_ event: String, properties: [String: Any]) {\n"
+        "        Analytics.shared().track(event, properties: properties)\n"
+        "    }\n"
+        "    static func log(_ event: String) { Analytics.shared().track(event) }\n"
+        "}\n"
+    ),
+}
+
+
+def test_a_wrappers_own_forwarding_call_is_not_unverifiable(tmp_path: Path) -> None:
+    from tracklint.plan.load import load_plan_text
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "tracklint.toml").write_text(FORWARDING_CONFIG)
+    for name, text in FORWARDING_SOURCES.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    plan = load_plan_text("tracklint: 1\nidentify:\n  traits: {email: {type: string}}\nevents: {}\n",
+                          str(tmp_path / "tracking-plan.yaml"))
+    settings = resolve_settings(cwd=tmp_path, overrides={"cache": False, "jobs": 1})
+    reported = sorted((d.location.path, d.location.line, d.code) for d in engine.run(settings, plan).active
+                      if d.code in ("TL010", "TL011"))
+    assert reported == [
+        ("android/Tracker.kt", 5, "TL010"),
+        ("ios/Tracker.swift", 5, "TL010"),
+        ("server/events.py", 5, "TL010"),
+        ("web/track.ts", 4, "TL010"),
+        ("web/track.ts", 6, "TL011"),
+        ("web/tracker.js", 5, "TL010"),
+    ]
+
+
+_FORWARD_TEXT = st.text(alphabet=st.sampled_from(list("fun def function track(e, p) { } => : \n\t.=\"'x")), max_size=120)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_FORWARD_TEXT, suffix=st.sampled_from([".ts", ".py", ".kt", ".swift"]),
+       start=st.integers(0, 130), length=st.integers(0, 20))
+def test_forwarding_never_raises_on_arbitrary_text(tmp_path: Path, text: str, suffix: str, start: int, length: int) -> None:
+    from tracklint.extract.base import Span, TrackCall, unknown
+    from tracklint.extract.languages import language_for
+    from tracklint.forwarding import forwarding_calls
+
+    (tmp_path / f"a{suffix}").write_text(text)
+    span = Span(1, 1, 1, 2, 1, 2, start, start + length)
+    call = TrackCall(f"a{suffix}", language_for(f"a{suffix}"), span, "segment", "analytics", "track", "track",
+                     None, "dynamic", event_text="e", properties=unknown("p"))
+    found = forwarding_calls(tmp_path, [call], [{"function": "track"}])
+    assert found <= {(f"a{suffix}", start)}

@@ -174,6 +174,37 @@ def renames(settings: Settings, files: list[FileExtraction], changed: frozenset[
     return out
 
 
+def planned_at_base(settings: Settings, plan: Plan, calls: list[TrackCall]) -> dict[str, dict[str, str]] | None:
+    """For --changed-since: the plan's names of each kind (track, page, screen) as they were at
+    the base, keyed by their normalised form, when some call sends a name the plan does not have
+    (a name the change removed from the plan is the rename suggestion: see TL001). None when no
+    call needs it, or when the base's plan cannot be read (no suggestion is better than a failed
+    run)."""
+    import tempfile
+
+    from tracklint.diagnostics import normalise_name
+    from tracklint.errors import TracklintError
+    from tracklint.rules._common import planned_events
+
+    if not settings.changed_since or settings.plan is None or not any(
+            c.event is not None and (planned_events(plan, c.kind) or {}).get(c.event) is None
+            and c.kind in ("track", "page", "screen") for c in calls):
+        return None
+    from tracklint.gitutil import copy_plan_at_ref
+    from tracklint.plan.load import load_plan
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="tracklint-base-") as tmp:
+            rel, found = copy_plan_at_ref(Path(settings.plan), settings.changed_since, Path(tmp), label=str(settings.plan))
+            if not found:
+                return None
+            old = load_plan(Path(tmp) / rel)
+    except (TracklintError, OSError):
+        return None
+    return {kind: {normalise_name(n): n for n in names}
+            for kind, names in (("track", old.events), ("page", old.pages), ("screen", old.screens))}
+
+
 def project_path(path: str, root: Path) -> str:
     """``path`` relative to ``root`` (POSIX separators) when it is absolute and inside it; else as given."""
     if not path or not os.path.isabs(path):

@@ -334,6 +334,7 @@ def init_command(
     output: Annotated[Path, typer.Option("--output", "--output-file", "-o", help="Where to write the plan.")] = Path("tracking-plan.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing plan.")] = False,
     config: Annotated[Optional[Path], typer.Option("--config", help="Configuration file.")] = None,
+    include_tests: Annotated[bool, typer.Option("--include-tests", help="Also plan the calls in tests and fixtures (left out by default).")] = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -342,7 +343,8 @@ def init_command(
 
     set_verbosity(quiet, verbose)
 
-    guarded("init", run_init, InitOptions(paths=tuple(paths or ()), output=output, force=force, config=config))
+    guarded("init", run_init, InitOptions(paths=tuple(paths or ()), output=output, force=force, config=config,
+                                          include_tests=include_tests))
 
 
 def main() -> None:

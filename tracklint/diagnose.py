@@ -8,6 +8,7 @@ that are findings (a syntax error, a skipped changed file), inline suppressions 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -19,19 +20,23 @@ from tracklint.extract import decode
 from tracklint.extract.base import FileExtraction, Notice, TrackCall
 from tracklint.fix import Fixer, Reader
 from tracklint.plan.model import Plan
-from tracklint.rules import RULES, skipped_change, syntax_error, unused_suppression
+from tracklint.rules import (
+    RULES, skipped_change, syntax_error, unused_suppression, unverifiable_event, unverifiable_properties,
+)
 from tracklint.rules.base import Finding, RuleContext
 
 
 def diagnose(settings: Settings, plan: Plan, files: list[FileExtraction], notices: list[Notice],
              calls: list[TrackCall], scope: ChangeScope | None = None,
-             renamed: dict[tuple[str, int], str] | None = None, read: Reader | None = None) -> list[Diagnostic]:
+             renamed: dict[tuple[str, int], str] | None = None, *,
+             base_names: dict[str, dict[str, str]] | None = None, read: Reader | None = None) -> list[Diagnostic]:
     """Rules, notices (and, in a PR mode, changed files that were skipped), then inline
-    suppressions and the baseline. ``renamed``: see :func:`tracklint.change.renames`. ``read``
-    gives a file's text as extraction read it, for the fixes (default: from disk; an editor
-    passes its unsaved buffers)."""
+    suppressions and the baseline. ``renamed``: see :func:`tracklint.change.renames`;
+    ``base_names``: :func:`tracklint.change.planned_at_base`. ``read`` gives a file's text as
+    extraction read it, for the fixes (default: from disk; an editor passes its unsaved buffers)."""
     codes = enabled_codes(settings)
-    diagnostics = apply_rules(calls, plan, settings, codes=codes, renamed_from=renamed, read=read)
+    diagnostics = apply_rules(calls, plan, settings, codes=codes, renamed_from=renamed, base_names=base_names,
+                              read=read)
     diagnostics += _notice_diagnostics(notices, settings, codes)
     if scope is not None:
         diagnostics += _skipped_changes(notices, scope, settings, codes)
@@ -44,6 +49,48 @@ def diagnose(settings: Settings, plan: Plan, files: list[FileExtraction], notice
     if settings.baseline is not None:
         diagnostics = suppress.apply_baseline(diagnostics, suppress.load_baseline(settings.baseline))
     return diagnostics
+
+
+#: A plan rule (below error severity) with more findings than this in one run is shown as one
+#: summary finding: a plan written by ``init`` has no descriptions, and one TL103 per event
+#: buried the findings about the code (issue #13).
+GROUP_OVER = 3
+_NAMED = re.compile(r"`([^`]+)`")
+
+
+def group_plan_findings(diagnostics: list[Diagnostic], select: tuple[str, ...]) -> list[Diagnostic]:
+    """``diagnostics`` with each plan rule's findings folded into one summary finding when
+    there are more than :data:`GROUP_OVER` of them, unless ``select`` names the rule by its
+    exact code (``--select TL103`` lists each one). Errors and suppressed findings are kept as
+    they are; a baseline applies to the single findings (before this step)."""
+    groups: dict[str, list[Diagnostic]] = {}
+    for d in diagnostics:
+        rule = RULES.get(d.code)
+        if (rule is not None and rule.SCOPE == "plan" and d.suppressed is None
+                and d.severity.rank < Severity.ERROR.rank and d.code not in select):
+            groups.setdefault(d.code, []).append(d)
+    folded = {code: found for code, found in groups.items() if len(found) > GROUP_OVER}
+    if not folded:
+        return diagnostics
+    gone = {id(d) for found in folded.values() for d in found}
+    out = [d for d in diagnostics if id(d) not in gone]
+    for code, found in folded.items():
+        out.append(_summary(RULES[code], sorted(found, key=Diagnostic.sort_key)))
+    return sorted(out, key=Diagnostic.sort_key)
+
+
+def _summary(rule, found: list[Diagnostic]) -> Diagnostic:
+    named = (_NAMED.search(d.message) for d in found)
+    names = list(dict.fromkeys(m.group(1) for m in named if m))
+    shown = ", ".join(f"`{n}`" for n in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    first = found[0]
+    return first.with_(
+        message=f"{rule.GROUPED.format(count=len(found))}: {shown}.",
+        help=f"list each one with `tracklint check --select {rule.CODE}`",
+        event=None,
+        key="grouped",
+        occurrence=0,
+    )
 
 
 def enabled_codes(settings: Settings) -> set[str]:
@@ -65,6 +112,10 @@ def enabled_codes(settings: Settings) -> set[str]:
     return codes
 
 
+#: The rules that do not apply to a wrapper's own forwarding call (TL010, TL011).
+_FORWARDING_RULES = {unverifiable_event.CODE, unverifiable_properties.CODE}
+
+
 def apply_rules(
     calls: list[TrackCall],
     plan: Plan,
@@ -72,12 +123,18 @@ def apply_rules(
     *,
     codes: set[str],
     renamed_from: dict[tuple[str, int], str] | None = None,
+    base_names: dict[str, dict[str, str]] | None = None,
     read: Reader | None = None,
 ) -> list[Diagnostic]:
     """Run every enabled rule and stamp code, name and severity on its findings (and the fix,
     where the rule knows one: :mod:`tracklint.fix`)."""
     diagnostics: list[Diagnostic] = []
     fixer = Fixer(read or disk_reader(settings.root))
+    forwarding = frozenset()
+    if codes & _FORWARDING_RULES and settings.wrappers:
+        from tracklint.forwarding import forwarding_calls
+
+        forwarding = forwarding_calls(settings.root, calls, settings.wrappers)
     for code in sorted(codes):
         rule = RULES[code]
         ctx = RuleContext(
@@ -86,6 +143,8 @@ def apply_rules(
             whole_project=whole_project(settings),
             renamed_from=renamed_from or {},
             since_ref=settings.changed_since,
+            forwarding=forwarding,
+            base_names=base_names,
         )
         severity = settings.severity.get(code) or Severity.parse(rule.DEFAULT_SEVERITY)
         if rule.SCOPE == "call":

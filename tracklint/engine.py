@@ -14,7 +14,7 @@ import os
 import time
 from typing import Callable
 
-from tracklint.change import affected, change_scope, changed_paths, may_matter, renames, within_scope
+from tracklint.change import affected, change_scope, changed_paths, may_matter, planned_at_base, renames, within_scope
 from tracklint.config import Settings
 from tracklint.diagnose import assign_sources, diagnose, source_lines
 from tracklint.diagnostics import Diagnostic
@@ -103,7 +103,8 @@ def run(settings: Settings, plan: Plan | Callable[[], Plan], *, progress: Progre
     calls = _call_sites(settings, ex, plan)
     scope = change_scope(settings, plan, changed) if changed is not None else None
     renamed = renames(settings, ex.files, scope.changed) if settings.changed_since and scope else None
-    diagnostics = diagnose(settings, plan, ex.files, ex.notices, calls, scope, renamed)
+    diagnostics = diagnose(settings, plan, ex.files, ex.notices, calls, scope, renamed,
+                           base_names=planned_at_base(settings, plan, calls) if scope else None)
     notices = ex.notices
     if scope is not None:
         # The rules ran on every call (so suppressions, baselines and occurrence counts are

@@ -16,6 +16,7 @@ from tracklint.commands.common import (
 )
 from tracklint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_SUCCESS, UsageError
 from tracklint.report import resolve_format
+from tracklint.wording import plural
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,12 @@ def run_check(options: CheckOptions, target: Target | None = None) -> int:
 
         # Everything not silenced inline: findings the old baseline covered stay recorded.
         count = write(options.write_baseline, [d for d in result.diagnostics if d.suppressed != "inSource"])
-        note(f"tracklint: recorded {count} finding(s) in {options.write_baseline}")
+        note(f"tracklint: recorded {plural(count, 'finding')} in {options.write_baseline}")
         return EXIT_SUCCESS
+    from tracklint.diagnose import group_plan_findings
+
+    # after the baseline was written: a baseline records each finding, never a summary
+    result.diagnostics = group_plan_findings(result.diagnostics, settings.select)
     return _report(result, settings)
 
 
@@ -213,7 +218,7 @@ def _report(result, settings) -> int:
     if broken:
         # A file tracklint failed on is a file the gate did not check: never pass silently.
         note(
-            f"tracklint: error: {len(broken)} file(s) could not be analysed because of an internal error "
+            f"tracklint: error: {plural(len(broken), 'file')} could not be analysed because of an internal error "
             f"(first: {broken[0].path}: {broken[0].message})"
         )
         return EXIT_ERROR

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracklint.commands.common import note
+from tracklint.wording import plural
 from tracklint.errors import EXIT_SUCCESS, OutputError, UsageError
 from tracklint.fsutil import write_atomic
 
@@ -48,6 +49,7 @@ class InitOptions:
     output: Path = Path("tracking-plan.yaml")
     force: bool = False
     config: Path | None = None
+    include_tests: bool = False
 
 
 def _write(text: str, output: Path | None, *, force: bool = True) -> None:
@@ -80,8 +82,8 @@ def run_import(options: ImportOptions, target: Any = None) -> int:
     plan = result.plan
     if output is not None and str(output) != "-":
         note(
-            f"wrote {output}: {len(plan.events)} events, {len(plan.pages)} pages, "
-            f"{len(plan.screens)} screens, {len(result.warnings)} warning(s)"
+            f"wrote {output}: {plural(len(plan.events), 'event')}, {plural(len(plan.pages), 'page')}, "
+            f"{plural(len(plan.screens), 'screen')}, {plural(len(result.warnings), 'warning')}"
         )
     return EXIT_SUCCESS
 
@@ -111,22 +113,66 @@ def run_init(options: InitOptions, target: Any = None) -> int:
     """``tracklint init``: scan the code and write a starting plan."""
     output = options.output
     from tracklint.importers.calls import plan_from_calls, unresolved_comments
-    from tracklint.plan.dump import dump_plan
 
     if output.exists() and not options.force:
         raise UsageError(f"{output} already exists", hint="pass --force to overwrite it")
-    calls = _scan(list(options.paths), options.config)
+    found, named, settings = _scan(list(options.paths), options.config)
+    calls, tests = _split_tests(found, named, options.include_tests)
     plan, unresolved = plan_from_calls(calls)
+    from tracklint.plan.dump import dump_plan
+
     text = dump_plan(plan, comments=unresolved_comments(unresolved))
     _write(text, output, force=True)
     note(
-        f"wrote {output}: {len(plan.events)} events from {len(calls)} call site(s); "
-        f"{len(unresolved)} call(s) with an unknown event name listed at the end"
+        f"wrote {output}: {plural(len(plan.events), 'event')} from {plural(len(calls), 'call site')}; "
+        f"{plural(len(unresolved), 'call')} with an unknown event name listed at the end"
     )
+    for line in _init_notes(plan, tests):
+        note(f"note: {line}")
+    from tracklint.discover import facade_notes
+
+    for line in facade_notes(settings, found):
+        note(line)
     return EXIT_SUCCESS
 
 
-def _scan(paths: list[Path], config: Path | None) -> list:
+def _split_tests(calls: list, named: list[str], include: bool) -> tuple[list, list]:
+    """The calls to plan and the calls left out because they are in tests (none with
+    ``--include-tests``). A path is judged below the directory the command named: ``tracklint
+    init tests/fixtures/app`` asks for that directory, and its calls are planned."""
+    from tracklint.testpaths import is_test_path
+
+    if include:
+        return calls, []
+    kept, tests = [], []
+    for call in calls:
+        below = next((call.path[len(d):] for d in named if call.path.startswith(d)), call.path)
+        (tests if is_test_path(below) else kept).append(call)
+    return kept, tests
+
+
+def _init_notes(plan: Any, tests: list) -> list[str]:
+    """What ``init`` left out and why: calls in test files, conventions most names follow."""
+    from tracklint.importers.calls import property_names, style_note
+    from tracklint.testpaths import DESCRIPTION
+
+    lines = []
+    if tests:
+        files = len({c.path for c in tests})
+        lines.append(f"left out {plural(len(tests), 'call')} in {plural(files, 'test file')} ({DESCRIPTION}); "
+                     f"pass --include-tests to plan them")
+    for what, names in (("event names", [e for e in plan.events]), ("property names", property_names(plan))):
+        text = style_note(names, what)
+        if text:
+            lines.append(text)
+    return lines
+
+
+def _scan(paths: list[Path], config: Path | None) -> tuple[list, list[str], Any]:
+    """The call sites under ``paths`` (default: the project), the directories named, as
+    project-relative prefixes ending in ``/`` (longest first), and the run's settings."""
+    import os
+
     from tracklint.config import resolve_settings
     from tracklint.engine import scan_calls
 
@@ -138,4 +184,7 @@ def _scan(paths: list[Path], config: Path | None) -> list:
         overrides["paths"] = tuple(p.resolve() for p in paths)
         overrides["files_given"] = any(p.is_file() for p in paths)
     settings = resolve_settings(config=config, overrides=overrides)
-    return scan_calls(settings)
+    root = os.path.realpath(settings.root)
+    named = [os.path.relpath(os.path.realpath(p), root).replace(os.sep, "/") for p in paths if p.is_dir()]
+    prefixes = sorted((f"{d}/" for d in named if d != "." and not d.startswith("../")), key=len, reverse=True)
+    return scan_calls(settings), prefixes, settings

@@ -56,6 +56,11 @@ def run_scan(options: ScanOptions, target: Target | None = None) -> int:
 
     reporter = get_reporter(fmt, "scan")(color=use_color(options.color, options.output_file), event=event)
     emit(lambda stream: reporter.report(calls, result, stream), options.output_file)
+    if event is None and fmt in ("full", "concise"):
+        from tracklint.discover import facade_notes
+
+        for line in facade_notes(settings, result.calls):
+            note(line)
     if event is not None and not calls:
         note(f"tracklint: no call site sends `{event}`")
         return EXIT_FINDINGS

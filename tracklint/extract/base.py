@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Literal
 
+from tracklint.extract.languages import family as language_family
+
 EventKind = Literal["literal", "constant", "dynamic", "none"]
 ValueType = Literal["string", "integer", "number", "boolean", "null", "object", "array", "unknown"]
 
@@ -141,7 +143,9 @@ class Value:
     ctor: str | None = None  # constructor/function name when the value is a call (e.g. BaseEvent)
 
     def brief(self) -> str:
-        text = self.text.replace("\n", " ")
+        """The expression on one line for messages: white space runs (a multi-line argument's
+        line breaks and indentation) folded to one space, at most :data:`MAX_TEXT` characters."""
+        text = " ".join(self.text.split())
         return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
 
 
@@ -460,6 +464,11 @@ def spec_index(specs: list[CallSpec]) -> SpecIndex:
     return held[2]
 
 
+#: How messages show positional arguments hidden by a spread, by language family (the Python,
+#: Kotlin and Ruby form otherwise): a JavaScript spread printed as ``*args`` read as Python.
+_SPREAD = {"js": "...args"}
+
+
 def match_call(
     raw: RawCall, specs: Iterable[CallSpec], *, path: str, bindings: dict[str, str] | None = None
 ) -> TrackCall | None:
@@ -476,7 +485,7 @@ def match_call(
         event_value = resolve(raw, spec.event) if spec.event else None
         props = resolve(raw, spec.properties) if spec.properties else None
         if spec.event and event_value is None and raw.has_splat:
-            event_value = unknown("*args")
+            event_value = unknown(_SPREAD.get(language_family(raw.language), "*args"))
         return build_call(raw, spec, event_value, props, path=path)
     return None
 

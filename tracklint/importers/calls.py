@@ -9,7 +9,6 @@ returns the calls whose event name could not be read, for a human to plan by han
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Iterable
 
@@ -17,19 +16,54 @@ from tracklint.diagnostics import normalise_name
 from tracklint.extract.base import TrackCall, Value
 from tracklint.naming import STYLES, check_name
 from tracklint.plan.model import Conventions, Event, Plan, PropertySpec, Traits
+from tracklint.wording import callee, one_line, plural
 
 _EVENT_KINDS = {"track": "events", "page": "pages", "screen": "screens"}
 _TRAIT_KINDS = ("identify", "group")
 
 
 def infer_style(names: Iterable[str]) -> str | None:
-    """The naming style most names follow, if it covers more than half of them."""
+    """The naming style every name follows, or None. Not the majority's: a convention that some
+    of the plan's own names break makes the first ``check`` report the plan ``init`` just wrote
+    (53 TL104 on one repository, issue #13)."""
     names = [n for n in names if n]
     if not names:
         return None
+    return next((style for style in STYLES if all(check_name(n, style) for n in names)), None)
+
+
+def style_note(names: Iterable[str], what: str) -> str | None:
+    """Why no convention was written for ``what`` although most names follow one: the style,
+    how many follow it, and the first names that do not (None when there is nothing to say)."""
+    names = sorted({n for n in names if n})
+    if not names or infer_style(names) is not None:
+        return None
     counts = {style: sum(1 for n in names if check_name(n, style)) for style in STYLES}
     best = max(STYLES, key=lambda s: (counts[s], -STYLES.index(s)))
-    return best if counts[best] * 2 > len(names) else None
+    if counts[best] * 2 <= len(names):
+        return None
+    odd = [n for n in names if not check_name(n, best)]
+    shown = ", ".join(f"`{n}`" for n in odd[:3]) + (f" and {len(odd) - 3} more" if len(odd) > 3 else "")
+    return (f"{counts[best]} of {len(names)} {what} are {best} but {shown} "
+            f"{'is' if len(odd) == 1 else 'are'} not; no {what[:-1]} convention written")
+
+
+def property_names(plan: Plan) -> list[str]:
+    """Every property name of the plan's events, pages and screens, nested keys and array item
+    keys included: the names ``TL104`` checks against ``conventions.property_name``."""
+    names: list[str] = []
+    stack = [e.properties for e in plan.all_events()]
+    while stack:
+        for name, spec in stack.pop().items():
+            names.append(name)
+            if spec.properties:
+                stack.append(spec.properties)
+            item = spec.items
+            while item is not None:
+                if item.properties:
+                    stack.append(item.properties)
+                item = item.items
+    return names
 
 
 def _merge_types(a: tuple[str, ...] | None, b: tuple[str, ...] | None) -> tuple[str, ...] | None:
@@ -114,6 +148,9 @@ def plan_from_calls(calls: Iterable[TrackCall]) -> tuple[Plan, list[TrackCall]]:
         if call.kind in _TRAIT_KINDS:
             traits[call.kind].append(call)
             continue
+        if call.kind == "message":  # a send call whose message (so its event) cannot be read
+            unresolved.append(call)
+            continue
         if call.kind not in _EVENT_KINDS:
             continue
         if call.event is None:
@@ -139,9 +176,7 @@ def plan_from_calls(calls: Iterable[TrackCall]) -> tuple[Plan, list[TrackCall]]:
 
     plan.conventions = Conventions(
         event_name=infer_style(e.name for e in plan.events.values()),
-        property_name=infer_style(
-            p for e in plan.all_events() for p in e.properties
-        ),
+        property_name=infer_style(property_names(plan)),
     )
     plan.events = dict(sorted(plan.events.items()))
     plan.pages = dict(sorted(plan.pages.items()))
@@ -171,26 +206,16 @@ def _properties(group: list[TrackCall]) -> tuple[dict[str, PropertySpec], bool]:
     return props, additional
 
 
-def _one_line(text: str) -> str:
-    """``text`` on one line, runs of white space (line breaks included) folded to one space, and
-    none left around a member access (a chain written one member per line reads as ``a.b.c``)."""
-    return _MEMBER_GAP.sub(r"\1", " ".join(text.split()))
-
-
-_MEMBER_GAP = re.compile(r"\s*(\??\.)\s*")
-
-
 def unresolved_comments(unresolved: list[TrackCall]) -> list[str]:
     """Comment lines listing the calls whose event name is unknown, for the plan file."""
     if not unresolved:
         return []
     lines = [
-        f"{len(unresolved)} call(s) send an event whose name tracklint cannot read; plan them by hand:",
+        f"{plural(len(unresolved), 'call sends', 'calls send')} an event whose name tracklint cannot read; "
+        f"plan {'it' if len(unresolved) == 1 else 'them'} by hand:",
     ]
     for call in unresolved:
         line = call.span.line if call.span else 0
-        text = _one_line(call.event_text or "?")
-        if len(text) > 60:
-            text = text[:59] + "…"
-        lines.append(f"  {_one_line(call.path)}:{line}: {_one_line(call.receiver)}.{call.method}({text})")
+        text = one_line(call.event_text or "?", 60)
+        lines.append(f"  {one_line(call.path)}:{line}: {callee(call.receiver, call.method)}({text})")
     return lines

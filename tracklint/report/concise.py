@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from tracklint.report.visible import fixable_label, visible
 from tracklint.result import Result
+from tracklint.wording import plural
 
 
 class ConciseReporter:
@@ -32,4 +33,4 @@ class ConciseReporter:
                 stream.write(f"{where}: note: {visible(n.message)}\n")
         errors = sum(1 for d in result.active if d.severity.value == "error")
         warnings = sum(1 for d in result.active if d.severity.value == "warning")
-        stream.write(f"Found {errors} error(s), {warnings} warning(s) in {result.stats.files_listed} file(s).\n")
+        stream.write(f"Found {plural(errors, 'error')}, {plural(warnings, 'warning')} in {plural(result.stats.files_listed, 'file')}.\n")

@@ -20,6 +20,7 @@ from tracklint.fsutil import write_text
 from tracklint.report.markdown_escape import escape_text, format_message
 from tracklint.report.visible import fixable_label
 from tracklint.result import Result
+from tracklint.wording import plural
 
 __all__ = ["MarkdownReporter", "escape_text", "format_message", "docs_url", "ordered"]
 
@@ -53,10 +54,6 @@ def github_link_base(environ: Mapping[str, str]) -> str | None:
     if not repo or not sha:
         return None
     return f"{server}/{repo}/blob/{sha}"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def ordered(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -126,15 +123,15 @@ class MarkdownReporter:
                 parts.append(f"{baseline} in the baseline")
             extra.append(", ".join(parts))
         if result.files_checked:
-            extra.append(f"{_plural(result.files_checked, 'file')} checked")
+            extra.append(f"{plural(result.files_checked, 'file')} checked")
         tail = f" ({'; '.join(extra)})" if extra else ""
         if not active:
             return f"### :white_check_mark: tracklint: no findings{tail}\n"
-        found = ", ".join(_plural(counts[s], s.value) for s in Severity if counts[s])
+        found = ", ".join(plural(counts[s], s.value) for s in Severity if counts[s])
         icon = _ICONS[Severity.ERROR] if counts[Severity.ERROR] else _ICONS[Severity.WARNING]
         if not counts[Severity.ERROR] and not counts[Severity.WARNING]:
             icon = _ICONS[Severity.NOTE]
-        return f"### {icon} tracklint: {found} in {_plural(files, 'file')}{tail}\n"
+        return f"### {icon} tracklint: {found} in {plural(files, 'file')}{tail}\n"
 
     def _row(self, diag: Diagnostic) -> str:
         severity = f"{_ICONS[diag.severity]} {diag.severity.value}"
@@ -172,7 +169,7 @@ class MarkdownReporter:
         for notice in notices:
             where = notice.path + (f":{notice.line}" if notice.line else "")
             items.append(f"- <code>{escape_text(where)}</code> ({escape_text(notice.kind)}): {format_message(notice.message)}")
-        title = f"{_plural(len(notices), 'file notice')} (files not fully checked)"
+        title = f"{plural(len(notices), 'file notice')} (files not fully checked)"
         return f"<details><summary>{title}</summary>\n\n" + "\n".join(items) + "\n\n</details>\n"
 
     @staticmethod
@@ -184,9 +181,9 @@ class MarkdownReporter:
         if rows:
             table = self._table(rows)
             if dropped:
-                table += f"\n_…and {_plural(dropped, 'more finding')} not shown here (size limit); see the job log._\n"
+                table += f"\n_…and {plural(dropped, 'more finding')} not shown here (size limit); see the job log._\n"
             if total > COLLAPSE_AFTER:
-                table = f"<details><summary>Show {_plural(total, 'finding')}</summary>\n\n{table}\n</details>\n"
+                table = f"<details><summary>Show {plural(total, 'finding')}</summary>\n\n{table}\n</details>\n"
             parts.append("\n" + table)
         if notices:
             parts.append("\n" + notices)
@@ -212,6 +209,6 @@ class MarkdownReporter:
             return head.encode("utf-8")[:max(max_bytes, 0)].decode("utf-8", "ignore")
         if kept == 0:
             return self._assemble(head, [], total, notices) + (
-                f"\n_{_plural(total, 'finding')} not shown here (size limit); see the job log._\n"
+                f"\n_{plural(total, 'finding')} not shown here (size limit); see the job log._\n"
             )
         return self._assemble(head, rows[:kept], total, notices, dropped=total - kept)

@@ -17,6 +17,7 @@ from tracklint.fsutil import write_text
 from tracklint.report.serialize import SCHEMA_VERSION, call_dict, dumps, notice_dict
 from tracklint.report.visible import visible
 from tracklint.result import Result
+from tracklint.wording import callee, one_line, plural
 
 _KIND_STYLE = {"literal": "green", "constant": "cyan", "dynamic": "yellow", "none": "yellow"}
 
@@ -25,7 +26,7 @@ def _event_text(c: TrackCall) -> Text:
     if c.event is not None:
         name = Text(visible(c.event))
     else:
-        name = Text(f"<{visible(c.event_text or 'none')}>", style="yellow")
+        name = Text(f"<{visible(one_line(c.event_text or 'none', 80))}>", style="yellow")
     name.append(f"  {c.event_kind}", style=_KIND_STYLE.get(c.event_kind, ""))
     return name
 
@@ -68,7 +69,8 @@ class ConciseScanReporter(_ScanReporter):
 
     def report(self, calls: list[TrackCall], result: Result, stream: IO[str]) -> None:
         for c in calls:
-            name = c.event if c.event is not None else f"<{c.event_kind}: {c.event_text}>"
+            name = c.event if c.event is not None else (
+                f"<{c.event_kind}: {one_line(c.event_text, 80)}>" if c.event_text else f"<{c.event_kind}>")
             stream.write(f"{visible(c.path)}:{c.span.line}:{c.span.column}: {visible(c.sdk)} {c.kind} {visible(name)}\n")
 
 
@@ -94,15 +96,15 @@ class FullScanReporter(_ScanReporter):
             for col in ("sdk", "call", "event", "properties"):
                 table.add_column(col, overflow="fold")
             for c in group:
-                call = f"{c.receiver + '.' if c.receiver else ''}{c.method}"
+                call = callee(c.receiver, c.method)
                 table.add_row(f"  {c.span.line}:{c.span.column}", visible(c.sdk), visible(call), _event_text(c), _props_text(c))
             console.print(table)
         kinds = Counter(c.event_kind for c in calls)
         events = {c.event for c in calls if c.event is not None}
         what = f" sending `{visible(self.event)}`" if self.event else ""
         console.print(Text(
-            f"\n{len(calls)} call site{'s' * (len(calls) != 1)}{what} in {len({c.path for c in calls})} file(s): "
-            f"{len(events)} distinct event name(s); "
+            f"\n{plural(len(calls), 'call site')}{what} in {plural(len({c.path for c in calls}), 'file')}: "
+            f"{plural(len(events), 'distinct event name')}; "
             + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-            + f" ({result.stats.files_listed} files listed, {result.stats.seconds:.2f}s)"
+            + f" ({plural(result.stats.files_listed, 'file')} listed, {result.stats.seconds:.2f}s)"
         ))

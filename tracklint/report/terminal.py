@@ -17,6 +17,7 @@ from rich.text import Text
 from tracklint.diagnostics import Diagnostic, Severity
 from tracklint.report.visible import fixable_label, visible
 from tracklint.result import Result
+from tracklint.wording import plural
 
 #: Code lines longer than this are shown as a window around the span (minified code).
 MAX_SHOWN = 120
@@ -85,7 +86,7 @@ class FullReporter:
         if not notices:
             return
         console.print()
-        console.print(Text(f"{len(notices)} file(s) not fully analysed:", style="bold"))
+        console.print(Text(f"{plural(len(notices), 'file')} not fully analysed:", style="bold"))
         for n in notices[:20]:
             where = f"{visible(n.path)}:{n.line}" if n.line else visible(n.path)
             console.print(Text(f"  {where}: ", style="dim") + Text(visible(n.message)))

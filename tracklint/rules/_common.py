@@ -44,11 +44,21 @@ def planned_events(plan: Plan, kind: str) -> dict[str, Event] | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def closest(name: str, candidates: tuple[str, ...]) -> str | None:
-    """The candidate most like ``name`` (difflib ratio at least 0.75), or None. Cached: the same
-    unknown name is usually sent from many call sites."""
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.75)
-    return close[0] if close else None
+def closest(name: str, candidates: tuple[str, ...]) -> tuple[str, ...]:
+    """The candidates most like ``name`` (difflib ratio at least 0.75), best first: the best
+    one and up to two more within :data:`NEAR_TIE` of it (``user_ids`` against ``user_id`` and
+    ``users_id``: naming one would be a guess). Cached: the same name is usually sent from many
+    call sites."""
+    close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.75)
+    return _near_ties(name, close)
+
+
+def _near_ties(name: str, close: list[str]) -> tuple[str, ...]:
+    """``close`` (difflib's best first) cut to those within :data:`NEAR_TIE` of the best."""
+    if len(close) < 2:
+        return tuple(close)
+    ratios = [difflib.SequenceMatcher(None, name, c).ratio() for c in close]
+    return tuple(c for c, r in zip(close, ratios) if r >= ratios[0] - NEAR_TIE)
 
 
 #: Most candidates the fuzzy "did you mean" compares one unknown name with. Below this (every
@@ -83,7 +93,7 @@ class NameIndex:
             self.suggestions[folded] = self._suggest(folded)
         return self.suggestions[folded]
 
-    def _suggest(self, folded: str) -> str | None:
+    def _suggest(self, folded: str) -> tuple[str, ...]:
         n = len(folded)
         # difflib's ratio is 2*M/(n+m) with M <= min(n, m): at least 0.75 needs 3n <= 5m <= 25n/3.
         candidates = [c for m in range((3 * n + 4) // 5, (5 * n) // 3 + 1) for c in self.by_length.get(m, ())]
@@ -94,11 +104,7 @@ class NameIndex:
             for piece in pieces[:_RARE_BIGRAMS]:
                 chosen.update((c, None) for c in self.bigrams.get(piece, ()) if c in window)
             candidates = list(chosen)[:FUZZY_CAP]
-        close = difflib.get_close_matches(folded, candidates, n=3, cutoff=0.75)
-        if len(close) < 2:
-            return tuple(close)
-        ratios = [difflib.SequenceMatcher(None, folded, c).ratio() for c in close]
-        return tuple(c for c, r in zip(close, ratios) if r >= ratios[0] - NEAR_TIE)
+        return _near_ties(folded, difflib.get_close_matches(folded, candidates, n=3, cutoff=0.75))
 
 
 def name_index(events: dict[str, Event]) -> NameIndex:

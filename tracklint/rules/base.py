@@ -55,3 +55,9 @@ class RuleContext:
     renamed_from: dict[tuple[str, int], str] = field(default_factory=dict)
     # The git ref of --changed-since, for messages ("was `X` on main").
     since_ref: str | None = None
+    # (path, start byte) of the calls inside a configured wrapper's own definition that forward
+    # its parameters (:mod:`tracklint.forwarding`): TL010/TL011 do not apply to them.
+    forwarding: frozenset[tuple[str, int]] = frozenset()
+    # With --changed-since: the plan's names at the base, by kind and normalised name (see
+    # tracklint.change.planned_at_base); None otherwise.
+    base_names: dict[str, dict[str, str]] | None = None

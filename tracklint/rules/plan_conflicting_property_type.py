@@ -45,6 +45,8 @@ DEFAULT_SEVERITY = "warning"
 SUMMARY = "One property name has different types in different places of the plan."
 OPTIONS: dict[str, type] = {"distinguish-integer": bool}
 DEFAULTS: dict[str, object] = {"distinguish-integer": False}
+#: The summary when there are many findings (see :func:`tracklint.diagnose.group_plan_findings`).
+GROUPED = "{count} planned properties have a type that conflicts with the same name elsewhere"
 
 
 def _family(spec: PropertySpec, distinguish_integer: bool) -> frozenset[str]:

@@ -43,6 +43,8 @@ DEFAULT_SEVERITY = "error"
 SUMMARY = "Two planned events have the same name after normalising case and separators."
 OPTIONS: dict[str, type] = {}
 DEFAULTS: dict[str, object] = {}
+#: The summary when there are many findings (see :func:`tracklint.diagnose.group_plan_findings`).
+GROUPED = "{count} planned names are equal to another after normalisation"
 
 
 def _order(event: Event) -> tuple:

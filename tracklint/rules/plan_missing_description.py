@@ -41,6 +41,8 @@ DEFAULT_SEVERITY = "warning"
 SUMMARY = "Planned event has no description (or no owner, with require-owner)."
 OPTIONS: dict[str, type] = {"require-owner": bool}
 DEFAULTS: dict[str, object] = {"require-owner": False}
+#: The summary when there are many findings (see :func:`tracklint.diagnose.group_plan_findings`).
+GROUPED = "{count} descriptions (or owners) are missing from the plan"
 
 _NOUNS = {"track": "event", "page": "page", "screen": "screen"}
 

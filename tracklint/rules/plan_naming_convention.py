@@ -44,6 +44,8 @@ DEFAULT_SEVERITY = "warning"
 SUMMARY = "Planned event or property name breaks the plan's naming convention."
 OPTIONS: dict[str, type] = {"check-traits": bool}
 DEFAULTS: dict[str, object] = {"check-traits": False}
+#: The summary when there are many findings (see :func:`tracklint.diagnose.group_plan_findings`).
+GROUPED = "{count} planned names break the plan's naming conventions"
 
 
 def _help(name: str, style: Any, *, event: bool) -> str | None:

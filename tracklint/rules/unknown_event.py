@@ -6,7 +6,9 @@ When the name equals a planned name, or one of its `previous_names`, after foldi
 separators and spacing, the message names the planned spelling; when it is an old name listed in
 `previous_names`, it says the event was renamed. Otherwise the hint names the closest planned
 name, or the two or three that are about equally close (a guess between look-alikes such as
-`user_signed_up` and `user_logged_in` is shown as one, not made for you).
+`user_signed_up` and `user_logged_in` is shown as one, not made for you). With
+`--changed-since`, a name the change removed from the plan is reported as such, with the name
+the change added in its place as the rename (no guess by spelling).
 
 `tracklint check --fix` rewrites an old name from `previous_names`, or a case/separator variant
 of exactly one planned name, to the planned spelling (in the string literal, or in the
@@ -81,6 +83,11 @@ def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
             rename=event_rename(call, same, safe=folded in _unique_folds(events)),
         )
         return
+    removed = _removed_since_base(name, folded, events, call.kind, ctx)
+    if removed is not None:
+        message, help_text = removed
+        yield Finding(message + was_text, path=call.path, span=call_span(call), help=help_text, event=name)
+        return
     suggested = [index.shown[c] for c in index.suggest(folded)]
     close = [f"`{c}`" for c in suggested]
     if len(close) > 1:
@@ -115,3 +122,21 @@ def _unique_folds(events: dict) -> frozenset[str]:
 
 
 _UNIQUE: dict[int, tuple[dict, frozenset[str]]] = {}
+
+
+def _removed_since_base(name: str, folded: str, events: dict, kind: str, ctx: RuleContext) -> tuple[str, str] | None:
+    """With --changed-since, when ``name`` was planned on the base and the change removed it:
+    the message and hint naming what the change added instead (the rename, when it added one)."""
+    base = (ctx.base_names or {}).get(kind)
+    if not base or folded not in base:
+        return None
+    noun = {"track": "event", "page": "page", "screen": "screen"}[kind]
+    added = [e for e in events if normalise_name(e) not in base]
+    ref = ctx.since_ref
+    if len(added) == 1:
+        return (f"`{name}` was removed from the plan since {ref}, and `{added[0]}` was added: renamed?",
+                f"send `{added[0]}` (and list `{name}` in its `previous_names`), or restore `{name}` in the plan")
+    shown = ", ".join(f"`{e}`" for e in added[:3]) + (f" and {len(added) - 3} more" if len(added) > 3 else "")
+    also = f"; planned since then: {shown}" if added else ""
+    return (f"{noun.capitalize()} `{name}` was removed from the plan since {ref}.",
+            f"remove this call, send a planned {noun}, or restore `{name}` in the plan{also}")

@@ -78,6 +78,9 @@ def _suggest(key: str, specs: dict) -> tuple[str, str | None, bool]:
     if same:
         return f"did you mean `{same[0]}`?", same[0], folded in fold_unique((n, n) for n in specs)
     close = closest(key, tuple(specs))
+    if len(close) > 1:  # look-alikes: name them all rather than guess one
+        shown = ", ".join(f"`{c}`" for c in close[:-1]) + f" and `{close[-1]}`"
+        return f"the closest planned names are {shown}; otherwise add `{key}` to the plan", None, False
     if close:
-        return f"did you mean `{close}`? Otherwise add `{key}` to the plan", close, False
+        return f"did you mean `{close[0]}`? Otherwise add `{key}` to the plan", close[0], False
     return f"add `{key}` to the event in the tracking plan, or remove it", None, False

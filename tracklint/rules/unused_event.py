@@ -20,6 +20,7 @@ from typing import Iterable
 
 from tracklint.extract.base import TrackCall
 from tracklint.rules.base import Finding, RuleContext
+from tracklint.wording import plural
 
 CODE = "TL012"
 NAME = "unused-event"
@@ -44,7 +45,7 @@ def check_project(calls: list[TrackCall], ctx: RuleContext) -> Iterable[Finding]
         for event in events.values():
             if event.deprecated or event.name in sent[kind]:
                 continue
-            note = f" ({dynamic} calls have names tracklint cannot read)" if dynamic else ""
+            note = f" ({plural(dynamic, 'call has a name', 'calls have names')} tracklint cannot read)" if dynamic else ""
             yield Finding(
                 f"Planned {noun} `{event.name}` is not sent by any call site{note}.",
                 plan_location=event.location,

@@ -3,7 +3,9 @@ Reports an analytics call whose event name cannot be known statically: a variabl
 result, a template literal or f-string with substitutions, or a constant tracklint could not
 resolve. The expression is quoted in the message. For message-style SDKs (Go's
 `client.Enqueue(msg)`, Java's `analytics.enqueue(builder)`), a message whose type and event
-cannot be read at the call is reported the same way.
+cannot be read at the call is reported the same way. A call inside the definition of a wrapper
+declared in the configuration that passes on the wrapper's own parameter is not reported: the
+wrapper's call sites are checked instead.
 
 ## Why is this bad?
 Every other check depends on the name. A call tracklint cannot read is a call the tracking plan
@@ -29,6 +31,7 @@ from typing import Iterable
 from tracklint.extract.base import TrackCall
 from tracklint.rules._common import call_span
 from tracklint.rules.base import Finding, RuleContext
+from tracklint.wording import callee, one_line
 
 CODE = "TL010"
 NAME = "unverifiable-event"
@@ -46,12 +49,12 @@ _NAMED = ("track", "message")
 def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
     if call.kind not in _NAMED or call.event is not None:
         return
+    if (call.path, call.span.start_byte) in ctx.forwarding:
+        return  # a configured wrapper's own body, passing its parameter on: its callers are checked
     if call.event_kind == "none":
-        message = f"`{call.receiver + '.' if call.receiver else ''}{call.method}(…)` has no event name that tracklint can read."
+        message = f"`{callee(call.receiver, call.method)}(…)` has no event name that tracklint can read."
     else:
-        expr = call.event_text.replace("\n", " ")
-        if len(expr) > 60:
-            expr = expr[:59] + "…"
+        expr = one_line(call.event_text, 60)
         what = "The message" if call.kind == "message" else "The event name"
         message = f"{what} `{expr}` cannot be known statically, so this call cannot be checked against the plan."
     yield Finding(

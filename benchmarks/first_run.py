@@ -1,0 +1,60 @@
+"""What a new user's first run costs and shows, on the materialised corpus (issue #13).
+
+For each repository: the scan's time and calls, the in-house tracker discovery's extra time
+(a text count over every listed file: it must stay a small fraction of the scan) and what it
+proposes, and the findings of ``check`` against the plan ``init`` writes (a plan-lint flood or
+a TL104 on the plan init just wrote would show here).
+
+    PYTHONPATH=. python benchmarks/first_run.py [owner+name ...]   # default: every corpus tree
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+CORPUS = Path(os.environ.get("TRACKLINT_CORPUS", "/work/corpus"))
+
+
+def measure(tree: Path) -> str:
+    from tracklint import engine
+    from tracklint.config import resolve_settings
+    from tracklint.discover import _project_files, discover
+    from tracklint.importers.calls import plan_from_calls
+    from tracklint.plan.dump import dump_plan
+    from tracklint.plan.load import load_plan
+    from tracklint.testpaths import is_test_path
+
+    settings = resolve_settings(cwd=tree, overrides={"cache": False})
+    started = time.perf_counter()
+    calls = engine.scan(settings).calls
+    scanned = time.perf_counter() - started
+    started = time.perf_counter()
+    facades = discover(_project_files(settings), calls)
+    discovered = time.perf_counter() - started
+    planned, _ = plan_from_calls(c for c in calls if not is_test_path(c.path))
+    with tempfile.TemporaryDirectory() as tmp:
+        plan_path = Path(tmp) / "tracking-plan.yaml"
+        plan_path.write_text(dump_plan(planned), encoding="utf-8")
+        result = engine.run(settings.with_(plan=plan_path), load_plan(plan_path))
+    from tracklint.diagnose import group_plan_findings
+
+    codes = Counter(d.code for d in group_plan_findings(result.active, ()))
+    proposed = ", ".join(f"{f.function} x{f.calls}" for f in facades) or "-"
+    return (f"{tree.name}: scan {scanned:.2f}s, {len(calls)} calls; discovery +{discovered:.2f}s: {proposed}; "
+            f"check after init: {dict(sorted(codes.items())) or 'clean'}")
+
+
+def main(argv: list[str]) -> int:
+    trees = [CORPUS / name for name in argv] if argv else sorted(p for p in CORPUS.iterdir() if p.is_dir())
+    for tree in trees:
+        print(measure(tree), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,151 @@
+"""Calls inside a configured wrapper's own definition that forward the wrapper's parameters.
+
+A team that declares ``trackEvent(name, props)`` as a wrapper has, somewhere, its body:
+``function trackEvent(name, props) { analytics.track(name, props) }``. That inner SDK call's event
+name is a parameter, so TL010 ("cannot be known statically") and TL011 fired on it, where "use a
+literal" cannot apply: the wrapper's call sites are what is checked (issue #13).
+:func:`forwarding_calls` finds such calls so that those two rules leave them alone.
+
+Only calls that the two rules would report are looked at, and only when wrappers are configured:
+their files are parsed again here (a handful of files, once each per run).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+from tracklint.extract.base import TrackCall
+
+#: Syntax-tree node types that define a function, a method or a closure, in the grammars
+#: tracklint reads (several names are shared between grammars).
+FUNCTION_NODES = frozenset({
+    "function_definition", "function_declaration", "function_expression", "function",
+    "generator_function_declaration", "generator_function", "arrow_function", "method_definition",
+    "method_declaration", "constructor_declaration", "init_declaration", "func_literal",
+    "lambda", "lambda_literal", "lambda_expression", "anonymous_function", "method",
+    "singleton_method",
+})
+#: Of those, the ones without a name of their own: a closure, named (if at all) by what holds it.
+_ANONYMOUS = frozenset({
+    "arrow_function", "function_expression", "function", "generator_function", "lambda", "lambda_literal",
+    "lambda_expression", "anonymous_function", "func_literal",
+})
+#: Node types of a name, when the definition has no ``name`` field.
+_NAME_NODES = ("identifier", "simple_identifier", "property_identifier", "field_identifier", "constant")
+#: Fields of the node around an unnamed function that name it (``const track = (e) => ...``,
+#: ``{ track: (e) => ... }``, ``exports.track = function (e) {...}``).
+_HOLDER_FIELDS = ("name", "key", "left")
+_IDENT = re.compile(r"[A-Za-z_$][\w$]*")
+#: Largest file parsed again here (a wrapper's definition lives in a hand-written file).
+_MAX_BYTES = 4_000_000
+#: What an extractor writes for positional arguments hidden by a spread (base.match_call).
+_SPREAD = ("...args", "*args")
+
+
+def forwarding_calls(root: Path, calls: Iterable[TrackCall], wrappers: Iterable[dict[str, Any]]) -> frozenset[tuple[str, int]]:
+    """``(path, start byte)`` of each call whose event name or properties are a parameter of
+    the enclosing definition of a configured wrapper (its method name), in ``calls``."""
+    names = {str(w.get("function", "")).rpartition(".")[2] for w in wrappers} - {""}
+    if not names:
+        return frozenset()
+    by_path: dict[str, list[TrackCall]] = {}
+    for call in calls:
+        if _forwarded_names(call):
+            by_path.setdefault(call.path, []).append(call)
+    found: set[tuple[str, int]] = set()
+    for path, group in by_path.items():
+        tree = _parse(root, path, group[0].language)
+        if tree is None:
+            continue
+        for call in group:
+            if _inside_wrapper(tree, call, names):
+                found.add((path, call.span.start_byte))
+    return frozenset(found)
+
+
+def _forwarded_names(call: TrackCall) -> list[str]:
+    """The expressions of ``call`` that TL010/TL011 would report: its event name when it cannot
+    be read, its properties when they are not a literal object."""
+    out = []
+    if call.event is None and call.event_kind == "dynamic" and call.event_text:
+        out.append(call.event_text)
+    props = call.properties
+    if props is not None and props.properties is None and props.type == "unknown" and props.text:
+        out.append(props.text)
+    return out
+
+
+def _parse(root: Path, path: str, language: str) -> Any:
+    """The syntax tree of the project file ``path`` (read as extraction reads it), or None."""
+    from tracklint.extract import decode
+    from tracklint.extract.base import ParseTimeout, parse_bounded
+    from tracklint.extract.languages import get, grammar
+    from tracklint.pool import read_with_stat
+
+    if get(language) is None:
+        return None
+    try:
+        raw, _ = read_with_stat(str(root / path), _MAX_BYTES, os.path.realpath(root))
+    except OSError:  # gone, not a regular file, a link out of the project
+        return None
+    if raw is None:
+        return None
+    data, problem = decode(raw)
+    if problem is not None:
+        return None
+    from tree_sitter import Parser
+
+    try:
+        return parse_bounded(Parser(grammar(language)), data)
+    except ParseTimeout:
+        return None
+
+
+def _inside_wrapper(tree: Any, call: TrackCall, wrappers: set[str]) -> bool:
+    """Whether ``call`` sits in the definition of one of ``wrappers`` and forwards one of its
+    parameters (the innermost named definition around the call decides; closures are passed)."""
+    node = tree.root_node.descendant_for_byte_range(call.span.start_byte, call.span.end_byte)
+    while node is not None:
+        if node.type in FUNCTION_NODES:
+            name = _name(node)
+            if name is not None:
+                return name in wrappers and _forwards(node, call)
+        node = node.parent
+    return False
+
+
+def _name(node: Any) -> str | None:
+    """The name a definition is called by, or None for an anonymous one."""
+    named = node.child_by_field_name("name")
+    if named is None and node.type not in _ANONYMOUS:
+        named = next((c for c in node.named_children if c.type in _NAME_NODES), None)
+    if named is None and node.type in _ANONYMOUS and node.parent is not None:
+        holder = node.parent
+        named = next((holder.child_by_field_name(f) for f in _HOLDER_FIELDS
+                      if holder.child_by_field_name(f) not in (None, node)), None)
+    if named is None:
+        return None
+    text = named.text.decode("utf-8", "replace") if named.text is not None else ""
+    return re.split(r"[.:]", text)[-1].strip() or None
+
+
+def _forwards(definition: Any, call: TrackCall) -> bool:
+    """Whether what TL010/TL011 would report of ``call`` is one of the definition's parameters
+    (``name``, ``options.name``, a spread of its arguments)."""
+    body = definition.child_by_field_name("body")
+    if body is None and definition.named_children:
+        body = definition.named_children[-1]
+    end = body.start_byte if body is not None else definition.end_byte
+    header = (definition.text or b"")[: end - definition.start_byte].decode("utf-8", "replace")
+    params = set(_IDENT.findall(header))
+    for expr in _forwarded_names(call):
+        expr = expr.strip()
+        if expr in _SPREAD:
+            continue  # the wrapper passes its arguments on as they came
+        first = _IDENT.match(expr.lstrip("*&"))
+        if first is None or first.group() not in params:
+            return False
+    return True

@@ -1,0 +1,44 @@
+"""Which project paths hold tests, fixtures and test harnesses rather than the product.
+
+``tracklint init`` leaves the calls in these paths out of the plan it writes (a test's
+``track("test_event")`` is not an event anyone plans), and says so with the flag that keeps
+them (``--include-tests``); wrapper discovery does not count call sites there either.
+
+The conventions are the common ones of each language family: test directories (``tests/``,
+``__tests__/``, ``spec/``, Gradle's ``src/test`` and ``src/androidTest``, Xcode's
+``AppTests``/``AppUITests`` targets, ``fixtures/``, ``testdata/``) and test file names
+(``test_x.py``, ``x_test.py``, ``x_test.go``, ``x.test.ts``, ``x.spec.tsx``, ``XTest.kt``,
+``XTests.swift``, ``x_spec.rb``, ``conftest.py``).
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Directory names (compared case-insensitively) whose whole subtree is tests or test data.
+TEST_DIRS = frozenset({
+    "test", "tests", "__tests__", "spec", "specs", "testing", "__mocks__", "mocks", "fixtures",
+    "__fixtures__", "testdata", "test-data", "test_data", "e2e", "cypress", "playwright",
+    "androidtest", "testfixtures", "integrationtest", "uitests", "unittests",
+})
+#: Directory names in CamelCase that end like a test target: ``ShopTests``, ``ShopUITests``.
+_TEST_TARGET = re.compile(r"[a-z0-9](?:UI)?(?:Tests?|Specs?)$")
+#: File names of tests, whatever the directory.
+_TEST_FILE = re.compile(
+    r"""^(?:test_.+\.py|.+_test\.(?:py|go|rb|js|ts)|conftest\.py
+         |.+\.(?:test|spec|e2e)\.[cm]?[jt]sx?
+         |.+_spec\.rb
+         |.+[a-z0-9](?:UI)?(?:Tests?|Specs?)\.(?:kt|kts|swift|java|m|mm))$""",
+    re.VERBOSE,
+)
+
+#: How the output names the conventions above, in one line.
+DESCRIPTION = "tests/, __tests__/, spec/, fixtures/, *Tests/, test_*.py, *_test.*, *.test.*, *.spec.*, *Test.kt"
+
+
+def is_test_path(path: str) -> bool:
+    """Whether the project-relative POSIX ``path`` is a test, a fixture or a test harness."""
+    *dirs, name = path.split("/")
+    if _TEST_FILE.match(name):
+        return True
+    return any(d.lower() in TEST_DIRS or _TEST_TARGET.search(d) for d in dirs)
