@@ -105,6 +105,9 @@ def test_prefilter_sound_under_noise(suffix: str, noise: str, where: int) -> Non
         ".swift": 'analytics.track(name: "Order Completed", properties: ["total": 1])\n',
         ".kt": 'analytics.track("Order Completed", buildJsonObject { put("total", 1) })\n',
         ".java": 'analytics.track("Order Completed", Map.of("total", 1));\n',
+        ".rb": "Analytics.track(user_id: 'u1', event: 'Order Completed', properties: { total: 1 })\n",
+        ".go": 'import analytics "github.com/segmentio/analytics-go/v3"\n'
+               'func f(c analytics.Client) { c.Enqueue(analytics.Track{Event: "Order Completed"}) }\n',
     }[suffix]
     pos = where % (len(base) + 1)
     data = (base[:pos] + noise + base[pos:]).encode("utf-8", "surrogatepass")

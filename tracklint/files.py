@@ -1,7 +1,9 @@
 """Which files a run reads: git-aware discovery, ``.gitignore`` and ``exclude`` patterns.
 
 :func:`list_files` turns the paths on the command line into the sorted list of files tracklint
-can read (a suffix that :func:`tracklint.extract.language_for` knows).
+can read (a suffix that :func:`tracklint.extract.language_for` knows, or no suffix and a ``#!``
+line that names an interpreter of a language tracklint reads: ``bin/deploy`` with
+``#!/usr/bin/env ruby``; only files without a dot in their name are opened to look).
 
 * Inside a git work tree a directory is listed with ``git ls-files --cached --others
   --exclude-standard``: tracked files plus untracked files that are not ignored, exactly what git
@@ -28,7 +30,7 @@ from typing import Callable, Collection, Iterable, Iterator, Sequence
 
 from tracklint import gitlisting
 from tracklint.errors import UsageError
-from tracklint.extract import LANGUAGE_BY_SUFFIX, languages_of
+from tracklint.extract import LANGUAGE_BY_SUFFIX, languages, languages_of
 
 #: Directory names never descended into, whatever git or the patterns say.
 DEFAULT_SKIP_DIRS: frozenset[str] = frozenset({".git", "node_modules", ".tracklint_cache"})
@@ -49,6 +51,12 @@ def relpath(path: os.PathLike[str] | str, root: os.PathLike[str] | str) -> str:
 def _supported(name: str) -> bool:
     dot = name.rfind(".")
     return dot > 0 and name[dot:].lower() in LANGUAGE_BY_SUFFIX
+
+
+def _script(path: str) -> bool:
+    """A file without a suffix whose ``#!`` line names an interpreter of a language tracklint
+    reads (``bin/deploy`` with ``#!/usr/bin/env ruby``): its first bytes are read to know."""
+    return languages.may_be_script(path) and languages.read_script_language(path) is not None
 
 
 def _compile(patterns: Sequence[str]):
@@ -97,7 +105,7 @@ def list_files_rel(
             continue
         if not os.path.exists(path):
             raise UsageError(f"no such file or directory: {given}", path=str(given))
-        if not _supported(os.path.basename(path)):
+        if not _supported(os.path.basename(path)) and not _script(path):
             continue
         explicit.add(path)
     to_pair = _pairing(root_abs, exclude, force_exclude=force_exclude, explicit=explicit)
@@ -145,7 +153,7 @@ def _discover(directory: str, root: str, skip_dirs: Collection[str],
     base = directory if directory.endswith(os.sep) else directory + os.sep
     # One regular-expression test per path (not a suffix split and a loop over the skipped
     # directories): on 20,000 listed paths that is most of a run that changes nothing.
-    wanted = _listed_filter(tuple(sorted(skip_dirs))).match
+    wanted = _wanted(tuple(sorted(skip_dirs)), base)
 
     gone: set[str] = set()
 
@@ -177,6 +185,30 @@ def _discover(directory: str, root: str, skip_dirs: Collection[str],
     for rel in listed:
         if wanted(rel):
             yield _native(base, rel)
+
+
+def _wanted(skip_dirs: tuple[str, ...], base: str) -> Callable[[str], bool]:
+    """Whether a listed POSIX path (relative to ``base``) is a file to read: a supported suffix
+    outside the skipped directories, or such a path without a suffix that is a script of a
+    language tracklint reads (see :func:`_script`)."""
+    listed = _listed_filter(skip_dirs).match
+    if not languages.BY_INTERPRETER:
+        return lambda rel: listed(rel) is not None
+    unsuffixed = _unsuffixed_filter(skip_dirs).match
+
+    def wanted(rel: str) -> bool:
+        return listed(rel) is not None or (
+            unsuffixed(rel) is not None and _script(_native(base, rel)))
+
+    return wanted
+
+
+@functools.lru_cache(maxsize=8)
+def _unsuffixed_filter(skip_dirs: tuple[str, ...]) -> "re.Pattern[str]":
+    """Matches a listed POSIX path whose file name has no dot, outside the skipped directories."""
+    skip = "|".join(re.escape(d) for d in skip_dirs)
+    not_under = f"(?!(?:.*/)?(?:{skip})/)" if skip else ""
+    return re.compile(rf"{not_under}(?:.*/)?[^/.]+\Z", re.DOTALL)
 
 
 @functools.lru_cache(maxsize=8)
@@ -268,7 +300,7 @@ class FileStream:
             return
         tracked, untracked = parts
         base = self.directory if self.directory.endswith(os.sep) else self.directory + os.sep
-        wanted = _listed_filter(tuple(sorted(self.skip_dirs))).match
+        wanted = _wanted(tuple(sorted(self.skip_dirs)), base)
         to_pair = _pairing(self.root, self.exclude, force_exclude=False, explicit=frozenset())
         self.expected = len(tracked)
         self.languages = languages_of(tracked)
@@ -372,7 +404,7 @@ def _walk(start: str, root: str, skip_dirs: Collection[str]) -> Iterable[str]:
                 if name in skip_dirs or here.ignored(rel + "/"):
                     continue
                 stack.append((entry.path, rel + "/", here))
-            elif _supported(name):
+            elif _supported(name) or _script(entry.path):
                 if entry.is_symlink() and not entry.is_file():
                     continue  # dangling link, or a link to a directory
                 if not here.ignored(rel):

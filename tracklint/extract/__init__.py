@@ -16,6 +16,7 @@ import re
 from tracklint.extract import languages
 from tracklint.extract.base import CallSpec, FileExtraction, Notice, ParseTimeout, SourceText, spec_index
 from tracklint.extract.prefilter import words_regex
+from tracklint.extract.presets import method_names
 
 #: Suffix -> language, from the table of languages (:mod:`tracklint.extract.languages`).
 LANGUAGE_BY_SUFFIX = languages.BY_SUFFIX
@@ -107,8 +108,10 @@ def extract_file(
     become :class:`Notice` records on the result.
 
     With ``windows`` (the default), large files are parsed only around the tracked method names
-    when that provably gives the same result (see :mod:`tracklint.extract.windows`)."""
-    language = language or language_for(path)
+    when that provably gives the same result (see :mod:`tracklint.extract.windows`) and the
+    language's row allows it (``Language.windowed``)."""
+    language = language or language_for(path) or (
+        languages.script_language(data[:languages.SHEBANG_BYTES]) if languages.may_be_script(path) else None)
     result = FileExtraction(path=path, language=language or "unknown")
     if language is None:
         return result
@@ -124,16 +127,15 @@ def extract_file(
     if is_binary(text):
         result.notices.append(Notice(path, "skipped", "file contains NUL bytes (binary); not parsed"))
         return result
-    module = importlib.import_module(languages.BY_NAME[language].extractor)
+    row = languages.BY_NAME[language]
+    module = importlib.import_module(row.extractor)
 
     def run(raw: bytes, ranges: list[tuple[int, int]] | None = None) -> FileExtraction:
         return module.extract(SourceText.from_bytes(path, language, raw, ranges), specs)
 
     try:
         # the names of this language's specs: no other spec can match a call in this file
-        index = spec_index(specs)
-        names = tuple(sorted(m for m, lang in index.by_call if lang == language))
-        needles = _needles(names) if windows else None
+        needles = _needles(tuple(sorted(method_names(specs, language)))) if windows and row.windowed else None
         if needles is None:
             return _normalised(run(text), text)
         from tracklint.extract.windows import extract_windowed

@@ -1128,9 +1128,9 @@ def prepare(specs: list[CallSpec], languages: set[str]) -> None:
     (see ``tracklint.extract.prepare``; a file's own aliases may still need a query of theirs)."""
     for language in sorted(languages):
         grammar = _grammar(language)
-        names = frozenset(method_names(specs, language))
         _parser(grammar)
         _decl_query(grammar)
+        names = frozenset(method_names(specs, language))
         if names:
             _call_query(grammar, names)
 

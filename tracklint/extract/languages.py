@@ -56,6 +56,14 @@ class Language:
     #: :mod:`tracklint.extract.prefilter`). None: the name alone (languages whose calls need no
     #: parentheses). It must over-approximate: a call the extractor reads always matches.
     call_opener: bytes | None = None
+    #: Whether a large file may be parsed only around the tracked names
+    #: (:mod:`tracklint.extract.windows`). Its proof that the hidden text changes nothing reads
+    #: callees lexically (a name followed by ``(``); a language whose calls need no parentheses
+    #: (Ruby's ``tracker.track 'id', 'X'``) defeats it, and is parsed whole.
+    windowed: bool = True
+    #: Interpreters whose ``#!`` line makes a file without a suffix one of this language's
+    #: (``bin/deploy`` starting with ``#!/usr/bin/env ruby``): see :func:`script_language`.
+    interpreters: tuple[str, ...] = ()
 
 
 # --- how modules name each other --------------------------------------------------------------
@@ -94,7 +102,14 @@ def _python_module_paths(here: str, module: str) -> list[str]:
 
 #: ``fun track(`` / ``func track(`` / ``override fun <T> Analytics.track(``: a declaration.
 _FUNC_DECLARATION = re.compile(rb"\bfunc?\b[^\n(){}=;]*$")
+#: ``func Track(`` / ``func (c *client) Track(``: a Go function or method declaration.
+_GO_FUNC_DECLARATION = re.compile(rb"\bfunc\s*(?:\([^()\n]*\)\s*)?$")
 _SWIFT_KOTLIN_ACCESSORS = ("rawValue", "value", "eventName")
+
+#: ``def track(`` / ``def self.track(``: a declaration.
+_RUBY_DECLARATION = re.compile(rb"\bdef\s+(?:self\s*\.\s*)?$")
+#: Ruby's constants live in one namespace once loaded (``Events::SIGNED_UP`` from any file).
+_RUBY_ACCESSORS = ("freeze",)
 
 # --- what may follow a method name in a call ---------------------------------------------------
 
@@ -109,6 +124,8 @@ _PY_OPENER = rb"(?:[^0-9A-Za-z_]|#[^\n]*)*\("
 _JS_OPENER = _C_GAP + rb"[(<]"
 #: Swift and Kotlin: ``track(``, ``track<T>(``, and a trailing closure ``track {``.
 _SWIFT_KOTLIN_OPENER = _C_GAP + rb"[(<{]"
+#: Go: ``Enqueue(`` and a generic function's ``Track[T](``.
+_GO_OPENER = _C_GAP + rb"[(\[]"
 
 _JS = dict(family="js", extractor="tracklint.extract.javascript", module_paths=_js_module_paths,
            call_opener=_JS_OPENER)
@@ -150,11 +167,27 @@ LANGUAGES: tuple[Language, ...] = (
              not_code=frozenset({"string_fragment", "multiline_string_fragment", "escape_sequence",
                                  "line_comment", "block_comment", "character_literal"}),
              call_opener=_JAVA_OPENER),
+    Language("ruby", "ruby", (".rb", ".rake", ".ru"), ("tree_sitter_ruby", "language"),
+             "tracklint.extract.ruby", shared_namespace=_RUBY_ACCESSORS,
+             declaration=_RUBY_DECLARATION,
+             not_code=frozenset({"string_content", "heredoc_content", "comment"}),
+             windowed=False, interpreters=("ruby", "jruby", "truffleruby")),
+    # the files of a Go package share one namespace; another package's constant is
+    # `events.SignedUp`, which the defining file also exports under its package's name
+    Language("go", "go", (".go",), ("tree_sitter_go", "language"), "tracklint.extract.go",
+             shared_namespace=(), declaration=_GO_FUNC_DECLARATION,
+             not_code=frozenset({"interpreted_string_literal_content", "raw_string_literal_content",
+                                 "escape_sequence", "rune_literal", "comment"}),
+             call_opener=_GO_OPENER),
 )
 
 BY_NAME: dict[str, Language] = {language.name: language for language in LANGUAGES}
 NAMES: tuple[str, ...] = tuple(BY_NAME)
 BY_SUFFIX: dict[str, str] = {s: language.name for language in LANGUAGES for s in language.suffixes}
+BY_INTERPRETER: dict[bytes, str] = {i.encode(): row.name for row in LANGUAGES for i in row.interpreters}
+#: How much of a file without a suffix is read to find its ``#!`` line.
+SHEBANG_BYTES = 256
+_INTERPRETER = re.compile(rb"[A-Za-z_-]+")
 
 
 def get(name: str) -> Language | None:
@@ -180,6 +213,41 @@ def language_for(path: str) -> str | None:
     if dot <= path.rfind("/") + 1 or dot <= path.rfind(os.sep) + 1:
         return None  # no suffix, or a dot file such as ".ts"
     return BY_SUFFIX.get(path[dot:].lower())
+
+
+def may_be_script(path: str) -> bool:
+    """Whether ``path`` names a file without a suffix (``bin/deploy``, not ``.envrc`` or
+    ``app.rb``), which :func:`script_language` may find to be a script, when any language has
+    interpreters."""
+    name = path[max(path.rfind("/"), path.rfind(os.sep)) + 1:]
+    return bool(BY_INTERPRETER) and bool(name) and "." not in name
+
+
+def script_language(head: bytes) -> str | None:
+    """The language whose interpreter the ``#!`` line at the start of ``head`` runs
+    (``#!/usr/bin/env ruby``, ``#!/usr/bin/ruby -w``, ``#!/usr/bin/env -S ruby3.3 -W0``), or
+    None."""
+    if not head.startswith(b"#!"):
+        return None
+    words = head[2:].split(b"\n", 1)[0].split()
+    if words and words[0].rsplit(b"/", 1)[-1] == b"env":
+        words = [w for w in words[1:] if not w.startswith(b"-") and b"=" not in w]
+    if not words:
+        return None
+    program = _INTERPRETER.match(words[0].rsplit(b"/", 1)[-1])
+    return BY_INTERPRETER.get(program.group().rstrip(b"-")) if program else None
+
+
+def read_script_language(path: str) -> str | None:
+    """:func:`script_language` of the regular file at ``path`` (None when it is not one or
+    cannot be read: a named pipe would block the reader)."""
+    try:
+        if not os.path.isfile(path):
+            return None
+        with open(path, "rb") as handle:
+            return script_language(handle.read(SHEBANG_BYTES))
+    except OSError:
+        return None
 
 
 def languages_of(paths: Iterable[str]) -> set[str]:

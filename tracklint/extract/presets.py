@@ -21,10 +21,14 @@ JS = languages.of_family("js")
 SWIFT = languages.of_family("swift")
 KOTLIN = languages.of_family("kotlin")
 JAVA = languages.of_family("java")
+RUBY = languages.of_family("ruby")
+GO = languages.of_family("go")
 LANGUAGES = languages.NAMES
 
 OBJ = ("object",)
 STR = ("string",)
+#: Ruby SDKs whose methods take one hash: a hash, or a value that may be one (a variable).
+RUBY_HASH = ("object", "unknown")
 
 
 def P(position: int | None = None, keyword: str | None = None, **kw: Any) -> ArgRef:
@@ -156,6 +160,67 @@ def _segment_java(sdk: str, receivers: tuple[str, ...], constructors: tuple[str,
               [P(2, types=OBJ), P(1, types=OBJ)], **k),
         _spec(sdk, "alias", "alias", JAVA, receivers, [], [], **k),
     ]
+def _go_names(packages: tuple[str, ...], names: tuple[str, ...]) -> tuple[str, ...]:
+    """Go names qualified by package, as the Go extractor writes them: the import path without
+    host and major version (``segmentio/analytics-go.Track``), or the package's own name for
+    the unqualified names of code inside the package (``analytics.Track``)."""
+    return tuple(f"{package}.{name}" for package in packages for name in names)
+
+
+def _go_messages(sdk: str, packages: tuple[str, ...], receivers: tuple[str, ...],
+                 messages: list[tuple[str, str, list[ArgRef], list[ArgRef]]],
+                 clients: tuple[str, ...] = ("New", "NewWithConfig", "Client")) -> list[CallSpec]:
+    """A Go message-style SDK: ``client.Enqueue(pkg.Type{...})``, one spec per message type
+    ``(kind, type, event, properties)`` (any receiver: the literal's type, resolved through
+    the file's imports, names the SDK), then ``client.Enqueue(msg)`` with a message that is
+    not visible at the call on a client made by ``clients`` (or one of ``receivers``): kind
+    ``message``."""
+    specs = [_spec(sdk, "Enqueue", kind, GO, ("*",), event, properties,
+                   first_arg_ctor=_go_names(packages, (type_name,)))
+             for kind, type_name, event, properties in messages]
+    # an unknown message, or a literal of a type no spec knows (a test's own Message type)
+    specs.append(_spec(sdk, "Enqueue", "message", GO, receivers, [P(0)],
+                       constructors=_go_names(packages, clients), first_arg=("unknown", "object")))
+    return specs
+
+
+def _segment_go(sdk: str, receivers: tuple[str, ...], constructors: tuple[str, ...]) -> list[CallSpec]:
+    """analytics-go: ``client.Enqueue(analytics.Track{Event:, Properties:})`` and Identify,
+    Group, Page, Screen, Alias. For Go, ``constructors`` names the SDK's packages (see
+    :func:`_go_names`): its clients come from their ``New``/``NewWithConfig`` or are typed
+    ``Client``."""
+    props, traits = [P(0, object_key="Properties")], [P(0, object_key="Traits")]
+    return _go_messages(sdk, constructors, receivers, [
+        ("track", "Track", [P(0, object_key="Event")], props),
+        ("identify", "Identify", [], traits),
+        ("group", "Group", [], traits),
+        ("page", "Page", [P(0, object_key="Name")], props),
+        ("screen", "Screen", [P(0, object_key="Name")], props),
+        ("alias", "Alias", [], []),
+    ])
+
+
+def _segment_ruby(sdk: str, receivers: tuple[str, ...], constructors: tuple[str, ...]) -> list[CallSpec]:
+    """analytics-ruby: one hash, ``track(user_id:, event:, properties:)``, braced or bare.
+
+    The Ruby extractor reads a variable bound to ``X.new(...)`` as the receiver ``X.new``, so a
+    Ruby constructor is a receiver here (``Segment.Analytics.new``), not a ``constructors`` entry.
+    """
+    r = tuple(receivers) + tuple(f"{c}.new" for c in constructors)
+    # The one argument is a hash: an app's own `Analytics.track('Clicked', props)` is not this
+    # SDK (a wrapper declaration reads it), and its first argument tells it apart.
+    k = {"first_arg": RUBY_HASH}
+    return [
+        _spec(sdk, "track", "track", RUBY, r, [P(0, object_key="event")],
+              [P(0, object_key="properties")], **k),
+        _spec(sdk, "identify", "identify", RUBY, r, [], [P(0, object_key="traits")], **k),
+        _spec(sdk, "group", "group", RUBY, r, [], [P(0, object_key="traits")], **k),
+        _spec(sdk, "page", "page", RUBY, r, [P(0, object_key="name")],
+              [P(0, object_key="properties")], **k),
+        _spec(sdk, "screen", "screen", RUBY, r, [P(0, object_key="name")],
+              [P(0, object_key="properties")], **k),
+        _spec(sdk, "alias", "alias", RUBY, r, [], [], **k),
+    ]
 
 
 #: Segment's call shapes per language family (the order is the order specs are tried in).
@@ -165,6 +230,8 @@ _SEGMENT_FORMS = {
     "swift": _segment_swift,
     "kotlin": _segment_kotlin,
     "java": _segment_java,
+    "ruby": _segment_ruby,
+    "go": _segment_go,
 }
 
 
@@ -185,6 +252,9 @@ SEGMENT = _segment_like(
         "swift": ("analytics", "Analytics.shared", "SEGAnalytics.shared", "Analytics.main"),
         "kotlin": ("analytics", "Analytics.with"),
         "java": ("analytics", "Analytics.with"),
+        # analytics-ruby's README: `Analytics = Segment::Analytics.new(write_key: ...)`
+        "ruby": ("Analytics",),
+        "go": ("analyticsClient", "segmentClient"),
     },
     constructors={
         # bare when defined locally; module-qualified when imported (see extract/python.py)
@@ -195,6 +265,9 @@ SEGMENT = _segment_like(
         "kotlin": ("Analytics",),
         # `Analytics analytics = Analytics.builder(key).build()`, `var a = Analytics.with(ctx)`
         "java": ("Analytics", "Analytics.builder", "Analytics.with"),
+        "ruby": ("Segment.Analytics", "Segment.Analytics.Client"),
+        # the SDK's packages (old and new import paths give the same name), and its own tests
+        "go": ("segmentio/analytics-go", "analytics"),
     },
 )
 
@@ -206,6 +279,8 @@ RUDDERSTACK = _segment_like(
         "swift": ("RSClient.sharedInstance", "RSClient.getInstance", "rudderClient"),
         "kotlin": ("rudderClient", "RudderClient.getInstance"),
         "java": ("rudderClient", "rudderAnalytics", "RudderClient.getInstance"),
+        "ruby": ("rudder_analytics", "rudder"),
+        "go": ("rudderClient", "rudderstackClient"),
     },
     constructors={
         "js": ("RudderAnalytics",),
@@ -214,6 +289,8 @@ RUDDERSTACK = _segment_like(
         # rudder-sdk-java's entry class (`RudderAnalytics analytics = RudderAnalytics.builder(key).build()`)
         "java": ("RudderAnalytics", "RudderAnalytics.builder", "RudderClient",
                  "RudderClient.getInstance"),
+        "ruby": ("Rudder.Analytics", "Rudder.Analytics.Client"),
+        "go": ("rudderlabs/analytics-go", "analytics"),
     },
 )
 
@@ -264,6 +341,16 @@ POSTHOG = [
     _spec("posthog", "capture", "track", JAVA, ("PostHog",), [P(0)], [P(2)]),
     _spec("posthog", "capture", "track", JAVA, ("PostHog.with",), [P(0)], [P(1)]),
     _spec("posthog", "identify", "identify", JAVA, ("PostHog", "PostHog.with"), [], [P(1)]),
+    # posthog-go: client.Enqueue(posthog.Capture{DistinctId:, Event:, Properties:}), ...;
+    # Exception sends PostHog's own `$exception` event
+    *_go_messages("posthog", ("posthog/posthog-go", "posthog"), ("posthogClient", "phClient"), [
+        ("track", "Capture", [P(0, object_key="Event")], [P(0, object_key="Properties")]),
+        ("identify", "Identify", [], [P(0, object_key="Properties")]),
+        ("alias", "Alias", [], []),
+        ("group", "GroupIdentify", [], [P(0, object_key="Properties")]),
+        ("builtin", "Exception", [], []),
+    ], clients=("New", "NewWithConfig", "Client", "EnqueueClient",
+                "client")),  # `client`: the SDK's own type, in its package
 ]
 
 #: mixpanel-java's people updates whose second argument is profile properties, and the others
@@ -272,6 +359,22 @@ _MIXPANEL_JAVA_PEOPLE_PROPS = ("set", "setOnce")
 _MIXPANEL_JAVA_PEOPLE = ("increment", "append", "remove", "union", "unset", "delete", "trackCharge",
                          "peopleMessage")
 _MIXPANEL_JAVA_GROUPS = ("groupDelete", "groupRemove", "groupUnion", "groupUnset", "groupMessage")
+# posthog-ruby: one hash, braced or bare; `PostHog.capture(...)` is the module-level client;
+# `PostHog::Client.new(...)` (a bare `Client.new` inside `module PostHog` too, see extract/ruby.py)
+RUBY_POSTHOG = ("posthog", "PostHog", "PostHog.Client.new")
+_RUBY_POSTHOG_SPECS = [
+    _spec("posthog", "capture", "track", RUBY, RUBY_POSTHOG, [P(0, object_key="event")],
+          [P(0, object_key="properties")], first_arg=RUBY_HASH),
+    _spec("posthog", "identify", "identify", RUBY, RUBY_POSTHOG, [],
+          [P(0, object_key="properties")], first_arg=RUBY_HASH),
+    _spec("posthog", "group_identify", "group", RUBY, RUBY_POSTHOG, [],
+          [P(0, object_key="properties")], first_arg=RUBY_HASH),
+    _spec("posthog", "alias", "alias", RUBY, RUBY_POSTHOG, [], [], first_arg=RUBY_HASH),
+    # capture_exception(exception, distinct_id, properties): the event is always `$exception`
+    _spec("posthog", "capture_exception", "builtin", RUBY, RUBY_POSTHOG, [],
+          [P(2, types=OBJ)]),
+]
+POSTHOG.extend(_RUBY_POSTHOG_SPECS)
 
 MIXPANEL = [
     # mixpanel-python: mp.track(distinct_id, event_name, properties)
@@ -301,7 +404,35 @@ MIXPANEL = [
         *[(m, "identify", [], []) for m in _MIXPANEL_JAVA_PEOPLE],
         *[(m, "group", [], [P(2)]) for m in ("groupSet", "groupSetOnce")],
         *[(m, "group", [], []) for m in _MIXPANEL_JAVA_GROUPS])],
+    # mixpanel-go: mp.Track(ctx, []*mixpanel.Event{mp.NewEvent(name, distinctID, props)}): one
+    # Track sends many events, so each event is reported where it is made
+    _spec("mixpanel", "NewEvent", "track", GO, (), [P(0)], [P(2)],
+          constructors=_go_names(("mixpanel/mixpanel-go", "mixpanel"), ("NewApiClient", "ApiClient"))),
 ]
+
+# mixpanel-ruby: `tracker = Mixpanel::Tracker.new(token)`; track(distinct_id, event, props),
+# import(api_key, distinct_id, event, props), alias(alias_id, real_id); profile updates on
+# `tracker.people` (a `Mixpanel::People`), group updates on `tracker.groups`
+_RUBY_TRACKERS = ("mixpanel", "Mixpanel.Tracker.new", "Mixpanel.Events.new")
+_RUBY_PEOPLE = ("mixpanel.people", "Mixpanel.Tracker.new.people", "Mixpanel.People.new")
+_RUBY_GROUPS = ("mixpanel.groups", "Mixpanel.Tracker.new.groups", "Mixpanel.Groups.new")
+MIXPANEL += [
+    _spec("mixpanel", "track", "track", RUBY, _RUBY_TRACKERS, [P(1)], [P(2, types=OBJ)]),
+    _spec("mixpanel", "import", "track", RUBY, _RUBY_TRACKERS, [P(2)], [P(3, types=OBJ)]),
+    _spec("mixpanel", "alias", "alias", RUBY, ("mixpanel", "Mixpanel.Tracker.new"), [], []),
+    *[_spec("mixpanel", m, "identify", RUBY, _RUBY_PEOPLE, [], [P(1, types=OBJ)])
+      for m in ("set", "set_once", "increment", "append", "union")],
+    # profile operations that name properties without values to check
+    *[_spec("mixpanel", m, "identify", RUBY, _RUBY_PEOPLE, [], [])
+      for m in ("track_charge", "clear_charges", "plus_one", "unset", "remove", "delete_user")],
+    *[_spec("mixpanel", m, "group", RUBY, _RUBY_GROUPS, [], [P(2, types=OBJ)])
+      for m in ("set", "set_once", "union")],
+    *[_spec("mixpanel", m, "group", RUBY, _RUBY_GROUPS, [], [])
+      for m in ("remove", "unset", "delete_group")],
+]
+# Amplitude's analytics-go clients: made by NewClient, or typed Client
+_AMPLITUDE_GO = dict(constructors=_go_names(("amplitude/analytics-go/amplitude", "amplitude"),
+                                            ("NewClient", "Client")))
 
 AMPLITUDE = [
     # amplitude-python: client.track(BaseEvent(event_type=..., event_properties=...))
@@ -350,6 +481,26 @@ AMPLITUDE = [
           [P(0)], [P(1)], constructors=("AmplitudeClient", "Amplitude.getInstance")),
     _spec("amplitude", "track", "track", JAVA, ("amplitude",), [P(0)], [P(1)],
           constructors=("Amplitude",)),
+    # analytics-go: client.Track(amplitude.Event{EventType:, EventProperties:}), Identify(identify,
+    # options), GroupIdentify(type, name, identify, options), SetGroup, Revenue (Amplitude's own event)
+    _spec("amplitude", "Track", "track", GO, ("amplitudeClient",), [P(0, object_key="EventType")],
+          [P(0, object_key="EventProperties")], **_AMPLITUDE_GO),
+    _spec("amplitude", "Identify", "identify", GO, ("amplitudeClient",), **_AMPLITUDE_GO),
+    _spec("amplitude", "GroupIdentify", "group", GO, ("amplitudeClient",), **_AMPLITUDE_GO),
+    _spec("amplitude", "SetGroup", "group", GO, ("amplitudeClient",), **_AMPLITUDE_GO),
+    _spec("amplitude", "Revenue", "builtin", GO, ("amplitudeClient",), **_AMPLITUDE_GO),
+]
+
+# Amplitude ships no Ruby SDK; the community gem amplitude-api is what Ruby apps use:
+# AmplitudeAPI.track(AmplitudeAPI::Event.new(user_id:, event_type:, event_properties:)),
+# AmplitudeAPI.send_event(event_type, user_id, device_id, options),
+# AmplitudeAPI.identify(AmplitudeAPI::Identification.new(user_id:, user_properties:))
+AMPLITUDE += [
+    _spec("amplitude", "track", "track", RUBY, ("AmplitudeAPI",),
+          [P(0, object_key="event_type")], [P(0, object_key="event_properties")]),
+    _spec("amplitude", "send_event", "track", RUBY, ("AmplitudeAPI",), [P(0)], []),
+    _spec("amplitude", "identify", "identify", RUBY, ("AmplitudeAPI",), [],
+          [P(0, object_key="user_properties")]),
 ]
 
 PRESETS: dict[str, list[CallSpec]] = {
@@ -383,7 +534,26 @@ class ValueShapes:
     #: Constructors whose positional arguments are read as these keys of an object
     #: (Amplitude's Java ``new Event("X", userId)`` -> ``{eventType: "X", userId: ...}``).
     constructor_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Methods of a property builder that add one property, ``(key, value)``: Go's
+    #: ``analytics.NewProperties().Set("plan", "pro")`` (any other method leaves the object open).
+    property_setters: frozenset[str] = frozenset()
+    #: Methods of a property builder that add one property under a key of their own, ``(value)``:
+    #: ``(method, key)`` pairs (analytics-go's ``NewProperties().SetRevenue(10)`` sets ``revenue``).
+    named_setters: tuple[tuple[str, str], ...] = ()
 
+
+#: analytics-go's (and RudderStack's fork's) typed setters of Properties and Traits: the key
+#: each one sets is its name without ``Set``, first letter lower-cased, but for these
+_ANALYTICS_GO_KEYS = {"URL": "url", "SKU": "sku", "ProductId": "id"}
+_ANALYTICS_GO_SETTERS = tuple(
+    ("Set" + name, _ANALYTICS_GO_KEYS.get(name, name[0].lower() + name[1:])) for name in (
+        # Properties
+        "Revenue", "Currency", "Value", "Path", "Referrer", "Title", "URL", "Name", "Category",
+        "SKU", "Price", "ProductId", "OrderId", "Total", "Subtotal", "Shipping", "Tax",
+        "Discount", "Coupon", "Products", "Repeat",
+        # Traits (Name and Title are shared)
+        "Address", "Age", "Avatar", "Birthday", "CreatedAt", "Description", "Email",
+        "FirstName", "Gender", "LastName", "Phone", "Username", "Website"))
 
 _JS_SHAPES = ValueShapes(factory_methods=frozenset(
     {"load", "standalone", "init", "initialize", "create", "createInstance", "getInstance", "instance"}))
@@ -408,6 +578,15 @@ VALUE_SHAPES: dict[str, ValueShapes] = {
         message_builders={f"{message}.builder": (key,) if key else ()
                           for message, _kind, key, _event, _props in _JAVA_MESSAGES},
         constructor_keys={"Event": ("eventType", "userId")}),
+    # amplitude-api's event and identification objects (`X.new(key: value, ...)`)
+    "ruby": ValueShapes(event_constructors=frozenset(
+        {"AmplitudeAPI.Event", "AmplitudeAPI.Identification"})),
+    # analytics-go / posthog-go builders (NewProperties(), NewTraits()) and their map types
+    # (`posthog.Properties{"k": v}`: a literal of these types has keys, not struct fields)
+    "go": ValueShapes(property_builders=frozenset(
+        {"NewProperties", "NewTraits", "NewGroups", "Properties", "Traits", "Groups"}),
+        property_setters=frozenset({"Set"}),
+        named_setters=_ANALYTICS_GO_SETTERS),
 }
 _NO_SHAPES = ValueShapes()
 
@@ -418,7 +597,10 @@ def value_shapes(language: str) -> ValueShapes:
 
 #: ``message``: a message-style SDK's send call whose message type is not visible at the call
 #: (``client.Enqueue(msg)``): an SDK call that cannot be checked (TL010 reports it).
-KINDS = ("track", "identify", "page", "screen", "group", "alias", "message")
+#: ``builtin``: a call that sends an event the SDK names itself (posthog-go's ``Exception`` and
+#: posthog-ruby's ``capture_exception``, ``$exception``; Amplitude's ``Revenue``): reported by
+#: ``scan``, checked by no rule.
+KINDS = ("track", "identify", "page", "screen", "group", "alias", "message", "builtin")
 
 
 def wrapper_specs(wrappers: Iterable[dict[str, Any]]) -> list[CallSpec]:
@@ -488,6 +670,7 @@ def build_specs(presets: Iterable[str], wrappers: Iterable[dict[str, Any]] = ())
 
 def method_names(specs: Iterable[CallSpec], language: str | None = None) -> set[str]:
     """Every method/function name the specs can match (in files of ``language``, when given):
-    the pre-filter's needles. A name one language's SDK uses (mixpanel-java's ``set``,
-    ``append``) is no needle in the files of another."""
+    the pre-filter's needles. Per language, because SDKs of one language have names that are
+    everyday calls in another (mixpanel-java's and Mixpanel Ruby's ``set``, ``append``,
+    ``remove`` next to Python's ``list.append``)."""
     return {spec.method for spec in specs if language is None or language in spec.languages}
