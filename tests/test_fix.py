@@ -32,6 +32,10 @@ events:
 _JAVA = ("import com.segment.analytics.Analytics;\nimport com.segment.analytics.messages.TrackMessage;\n"
          "class A {{\n  private final Analytics analytics;\n  void f() {{\n{call}\n  }}\n}}\n")
 
+_GO = ('package app\n\nimport analytics "github.com/segmentio/analytics-go/v3"\n\n'
+       'func f(client analytics.Client) {{\n\tclient.Enqueue(analytics.Track{{UserId: "u", Event: {lit}}})\n}}\n')
+_RUBY = "class A\n  def f\n    Analytics.track(user_id: 'u', event: {lit})\n  end\nend\n"
+
 #: One call of the old name ``signup`` in each language, and the same call after the fix.
 RENAME = {
     "app.py": ('import analytics\nanalytics.track("u1", "signup")\n',
@@ -46,6 +50,8 @@ RENAME = {
                'import com.segment.analytics.kotlin.core.Analytics\nfun f(analytics: Analytics) { analytics.track("User Signed Up") }\n'),
     "App.java": (_JAVA.format(call='analytics.enqueue(TrackMessage.builder("signup").userId("u"));'),
                  _JAVA.format(call='analytics.enqueue(TrackMessage.builder("User Signed Up").userId("u"));')),
+    "app.go": (_GO.format(lit="`signup`"), _GO.format(lit="`User Signed Up`")),
+    "app.rb": (_RUBY.format(lit='"signup"'), _RUBY.format(lit='"User Signed Up"')),
 }
 
 
@@ -131,6 +137,20 @@ def test_property_keys_are_fixed_after_the_event_and_a_shorthand_key_is_not(tmp_
     assert (root / "app.js").read_text() == (
         "analytics.track('User Signed Up', {});\nanalytics.track('Order Completed', {order_id: 1});\n"
         "analytics.track('Order Completed', {'order_id': 1});\nanalytics.track('Order Completed', {orderId});\n")
+
+
+def test_no_key_rename_gives_an_object_a_key_twice(tmp_path):
+    source = ("analytics.track('Order Completed', {orderId: 1, 'order-id': 2});\n"
+              "analytics.track('Order Completed', {orderId: 1, order_id: '2'});\n")
+    root = project(tmp_path, {"app.js": source})
+    doc = json.loads(invoke(root, "-f", "json", "--select", "TL005").stdout)
+    assert len(doc["diagnostics"]) == 3 and [d["fix"] for d in doc["diagnostics"]] == [None] * 3
+
+
+def test_ruby_symbol_keys_are_renamed(tmp_path):
+    root = project(tmp_path, {"app.rb": "Analytics.track(user_id: 'u', event: 'Order Completed', properties: { orderId: '1' })\n"})
+    assert invoke(root, "--fix").exit_code == 0
+    assert "{ order_id: '1' }" in (root / "app.rb").read_text()
 
 
 def test_byte_order_mark_and_crlf_line_ends_are_kept(tmp_path):
@@ -228,6 +248,9 @@ _FORMS = {
     "App.java": ("import com.segment.analytics.Analytics;\nimport com.segment.analytics.messages.TrackMessage;\n"
                  "class A {{\n  private final Analytics analytics;\n  void f() {{\n",
                  "analytics.enqueue(TrackMessage.builder({lit}).userId(\"u\"));\n", ['"{s}"']),
+    "app.go": ('package app\n\nimport analytics "github.com/segmentio/analytics-go/v3"\n\nfunc f(client analytics.Client) {{\n',
+               "client.Enqueue(analytics.Track{{UserId: \"u\", Event: {lit}}})\n", ['"{s}"', "`{s}`"]),
+    "app.rb": ("", "Analytics.track(user_id: 'u', event: {lit})\n", ["'{s}'", '"{s}"']),
 }
 _NAMES = ["signup", "SIGNUP", "user-signed-up", "userSignedUp", "order_completed", "Order Complete",
           "ORDER-COMPLETED", "unrelated", "Order Completed"]
@@ -294,6 +317,8 @@ _ROUND_TRIP = {
                ['"{s}"', '"""{s}"""']),
     "App.java": (_JAVA.format(call="analytics.enqueue(TrackMessage.builder({lit}).userId(\"u\"));")
                  .replace("{", "{{").replace("}", "}}").replace("{{lit}}", "{lit}"), ['"{s}"']),
+    "app.go": (_GO, ['"{s}"', "`{s}`"]),
+    "app.rb": (_RUBY, ["'{s}'", '"{s}"']),
 }
 _NAME = st.text(alphabet=st.sampled_from(list("aZ09 _-.'\"`$#{}\\()\n\té€😀")), min_size=1, max_size=10)
 

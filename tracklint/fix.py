@@ -15,7 +15,8 @@ constant's name and the file that defines it. :class:`Fixer` turns it into a
 * a name from a constant is fixed at the constant's definition, once, in its own file: the one
   place in that file where the constant's name is followed by ``=``/``:``/``(`` (a type
   annotation allowed) and a string literal holding the old name; none or several: no fix;
-* a key written as a bare identifier is renamed only to an identifier.
+* a key written as a bare identifier (a JavaScript object's or a Ruby hash's) is renamed only to
+  an identifier.
 
 :func:`plan_edits` picks the edits of a run (safe fixes, or all with ``--unsafe-fixes``), merges
 identical edits (every call of one constant asks for the same one) and skips a fix whose edits
@@ -283,7 +284,8 @@ class Fixer:
         text = data[span.start_byte:span.end_byte].decode("utf-8")
         if not text[:1] in "'\"`#rRuUfFbB" or _IDENTIFIER.match(text):
             # a bare identifier (a Python keyword argument, a JS object key)
-            if not rename.identifier or text != rename.old or not _IDENTIFIER.match(rename.new):
+            if not rename.identifier or text != rename.old or not _IDENTIFIER.match(rename.new) or (
+                    "$" in rename.new and rename.language not in ("javascript", "typescript", "tsx")):
                 return None
             return _edit(rename.path, index, span.start_byte, span.end_byte, rename.new)
         return _content_edit(rename.path, index, text, span.start_byte, rename)

@@ -362,10 +362,10 @@ def event_rename(call: TrackCall, new: str, *, safe: bool) -> "Rename | None":
                   ref=call.event_ref if constant else None, ref_path=call.event_from if constant else None)
 
 
-#: Languages whose bare-identifier keys are data (a JavaScript object's ``{orderId: 1}``); in
-#: others a bare key is a parameter or field label (Swift, Kotlin named arguments, Python
-#: keywords) that a rename would break.
-_DATA_IDENTIFIER_KEYS = frozenset({"javascript", "typescript", "tsx"})
+#: Languages whose bare-identifier keys are data (a JavaScript object's ``{orderId: 1}``, a Ruby
+#: hash's ``{orderId: 1}``); in others a bare key is a parameter or field label (Swift, Kotlin
+#: named arguments, Python keywords, Go struct fields) that a rename would break.
+_DATA_IDENTIFIER_KEYS = frozenset({"javascript", "typescript", "tsx", "ruby"})
 
 
 def key_rename(call: TrackCall, key: str, value: Value, new: str, *, safe: bool) -> "Rename | None":

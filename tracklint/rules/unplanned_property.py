@@ -25,6 +25,7 @@ or add the property to the event in the tracking plan.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Iterable
 
 from tracklint.diagnostics import normalise_name
@@ -49,12 +50,15 @@ def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
     for prefix, obj, specs, additional in nested_objects(props, target.properties, target.additional):
         if additional:
             continue
-        for key, value in (obj.properties or {}).items():
-            if key in specs:
-                continue
+        keys = obj.properties or {}
+        hints = {key: _suggest(key, specs) for key in keys if key not in specs}
+        # a rename that would collide with a key the object has, or that two keys would both
+        # take, is not offered (the object would send one key twice)
+        targets = Counter(new for _help, new, _safe in hints.values() if new is not None)
+        for key, (help_text, new, safe) in hints.items():
+            value = keys[key]
             dotted = prefix + key
-            help_text, new, safe = _suggest(key, specs)
-            taken = new is not None and new in (obj.properties or {})  # the right key is there too
+            clash = new is None or new in keys or targets[new] > 1
             yield Finding(
                 f"{target.noun.capitalize()} `{dotted}` is not in the plan for {target.label}.",
                 path=call.path,
@@ -62,7 +66,7 @@ def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
                 help=help_text,
                 event=call.event,
                 key=dotted,
-                rename=key_rename(call, key, value, new, safe=safe) if new is not None and not taken else None,
+                rename=None if clash else key_rename(call, key, value, new, safe=safe),
             )
 
 
