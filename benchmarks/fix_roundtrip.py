@@ -62,7 +62,10 @@ def run_tree(tree: Path, config: Path | None) -> dict[str, int]:
     shutil.copytree(tree, root, symlinks=True)
     if not (root / ".git").exists():
         (root / ".git").mkdir()
-    cfg = ["--config", str(config)] if config else []
+    cfg = []
+    if config is not None:  # inside the copy: a configuration file outside would move the root
+        shutil.copyfile(config, root / "bench-tracklint.toml")
+        cfg = ["--config", str(root / "bench-tracklint.toml")]
     scan = json.loads(tracklint(root, "scan", "-f", "json", "--no-cache", *cfg).stdout)
     known = [c for c in scan["calls"] if c["event"] is not None and c["kind"] == "track"]
     events = sorted({c["event"] for c in known})
