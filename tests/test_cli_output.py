@@ -28,9 +28,10 @@ REPO = Path(tracklint.__file__).resolve().parent.parent
 
 #: What each command writes (the registries of tracklint.report must say the same).
 FORMATS = {
-    "check": ("full", "concise", "json", "sarif", "github", "markdown"),
+    "check": ("full", "concise", "json", "sarif", "github", "markdown", "gitlab", "junit"),
     "scan": ("full", "concise", "json"),
     "diff": ("full", "json", "markdown", "github"),
+    "validate": ("full", "concise", "json", "sarif", "github", "markdown", "gitlab", "junit"),
 }
 ALL_FORMATS = FORMATS["check"]
 

@@ -12,6 +12,7 @@ diff_command
 import_command
 export_command
 init_command
+validate             # tracklint validate (cli.py)
 
 # reporters are looked up by "module:Class" strings in tracklint/report/__init__.REGISTRIES
 ConciseReporter
@@ -20,6 +21,8 @@ JsonReporter
 SarifReporter
 GithubReporter
 MarkdownReporter
+GitlabReporter
+JunitReporter
 FullScanReporter
 ConciseScanReporter
 JsonScanReporter
@@ -36,3 +39,4 @@ object_pairs_hook    # json.decoder's parse_object signature, tracklint/importer
 log_errors           # re2.Options fields, tracklint/plan/patterns.py
 max_mem
 included_ranges      # tree_sitter.Parser attribute, tracklint/extract/base.py
+readinto             # io.RawIOBase hook called by io.BufferedReader, tracklint/validate/read.py

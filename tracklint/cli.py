@@ -1,4 +1,4 @@
-"""The command line: ``tracklint check | scan | rule | diff | import | export | init``.
+"""The command line: ``tracklint check | scan | validate | rule | diff | import | export | init``.
 
 This module only declares each command's typer options and builds its options object; the
 command itself is ``run_x(options)`` in ``tracklint/commands/`` and runs under the one error
@@ -195,6 +195,39 @@ def scan(
         paths=tuple(paths or ()), event=event, plan=plan, config=config, isolated=isolated,
         output_format=output_format, output_file=output_file, color=color, jobs=jobs, no_cache=no_cache,
         exclude=tuple(exclude or ()),
+    ))
+
+
+# ---------------------------------------------------------------------------------------------
+# validate
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Event files: JSON Lines, JSON arrays or exports; plain, gzip or zip.", show_default=False)],
+    plan: PlanOpt = None,
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
+    output_format: Annotated[Optional[str], typer.Option("--output-format", "-f", help=format_help("validate"), show_default=False)] = None,
+    output_file: OutputFileOpt = None,
+    select: Annotated[Optional[list[str]], typer.Option("--select", help="Only these rule codes or prefixes (comma-separated, repeatable).")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Skip these rule codes or prefixes.")] = None,
+    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Lowest severity that fails the run: error | warning | note.")] = None,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings (errors of tracklint itself still exit 2).")] = False,
+    baseline: Annotated[Optional[Path], typer.Option("--baseline", help="Report only findings not recorded in this baseline file.")] = None,
+    examples: Annotated[int, typer.Option("--examples", help="Findings reported per event, rule and property (the rest are counted in the summary; 0: all).")] = 3,
+    color: ColorOpt = "auto",
+) -> None:
+    """Check event payloads that were sent (Segment, RudderStack, PostHog, Amplitude, Snowplow) against the plan.
+
+    Exit codes: 0 every record conforms, 1 findings (unreadable records too), 2 usage, config or plan error.
+    """
+    from tracklint.commands.validate import ValidateOptions, run_validate
+
+    guarded("validate", run_validate, ValidateOptions(
+        files=tuple(files), plan=plan, config=config, isolated=isolated, output_format=output_format,
+        output_file=output_file, select=tuple(select or ()), ignore=tuple(ignore or ()), fail_on=fail_on,
+        exit_zero=exit_zero, baseline=baseline, examples=examples, color=color,
     ))
 
 

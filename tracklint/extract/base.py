@@ -225,6 +225,10 @@ class CallSpec:
     # one call for every kind, and the message's type says which (Go's
     # ``client.Enqueue(analytics.Track{...})``, Java's ``analytics.enqueue(TrackMessage.builder(...))``).
     first_arg_ctor: tuple[str, ...] = ()
+    # When set, every labelled argument (a Swift label, a Kotlin named argument) must be one of
+    # these: an SDK method takes only its own labels (analytics-swift's `track(name:properties:)`
+    # is not an app's `flowParameters.analytics.track(screen: .roomCall)`).
+    labels: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -345,8 +349,14 @@ def receiver_matches(parts: list[str], pattern: str) -> bool:
     if len(parts) < len(want):
         return False
     tail = parts[-len(want):]
+    if tail[:-1] != want[:-1]:
+        return False
     # a private attribute is the same client: self._analytics, self._posthog
-    return tail[:-1] == want[:-1] and tail[-1].lstrip("_") == want[-1]
+    name, wanted = tail[-1].lstrip("_"), want[-1]
+    # a variable's name in another case is the same variable name (`postHog`, `posthog`); a
+    # type's is not (`Analytics.track` is an app's facade, `analytics.track` the SDK's client)
+    return name == wanted or (name[:1].islower() and wanted[:1].islower()
+                              and name.lower() == wanted.lower())
 
 
 def _find_arg(raw: RawCall, ref: ArgRef) -> Value | None:
@@ -409,6 +419,10 @@ def spec_applies(raw: RawCall, spec: CallSpec, bindings: dict[str, str]) -> bool
             k in (first.properties or {}) for k in spec.first_arg_keys
         ):
             return False
+    if spec.labels is not None and any(
+        a.keyword is not None and a.keyword not in spec.labels for a in raw.args
+    ):
+        return False
     if spec.first_arg_ctor:
         first = next((a.value for a in raw.args if a.position == 0), None)
         ctor = first.ctor.split(".") if first is not None and first.ctor else None

@@ -11,11 +11,14 @@ The work per file, all driven by tree-sitter queries run in C (no Python walk of
 1. one *declarations* query collects imports, exports, ``const`` strings/objects/enums (for
    resolving ``Events.ORDER``), variables bound to SDK constructors or factories
    (``new PostHog(key)``, ``AnalyticsBrowser.load(...)``, ``Mixpanel.init(token)``, a TypeScript
-   ``client: PostHog`` annotation), comments (for directives) and ERROR/MISSING nodes;
+   ``client: PostHog`` annotation) and comments (for directives);
 2. one *calls* query finds ``call_expression`` nodes whose callee name is one of the specs'
    method names (plus local aliases of imported SDK functions);
 3. each candidate becomes a :class:`~tracklint.extract.base.RawCall` and goes through
-   :func:`~tracklint.extract.base.match_call`.
+   :func:`~tracklint.extract.base.match_call`;
+4. calls in regions the parser could not read are re-read, and those regions reported, by
+   :func:`tracklint.extract.recover.recover` (driven by the JavaScript rows of
+   :mod:`tracklint.extract.languages`).
 
 Choices worth knowing:
 
@@ -58,6 +61,7 @@ from tracklint.extract.base import (
     unknown,
 )
 from tracklint.extract.presets import method_names, value_shapes
+from tracklint.extract.recover import is_declared, recover
 
 #: Objects/arrays nested deeper than this inside an argument are not analysed (``unknown``).
 MAX_DEPTH = 64
@@ -92,8 +96,6 @@ _DECL_PATTERNS = (
     "(required_parameter pattern: (identifier) type: (type_annotation)) @param",
     "(optional_parameter pattern: (identifier) type: (type_annotation)) @param",
     "(comment) @comment",
-    "(ERROR) @error",
-    "(MISSING) @missing",
 )
 
 _JS_ESCAPE = re.compile(
@@ -433,8 +435,6 @@ class _FileModel:
         self.exported: dict[str, str] = {}  # exported name -> local root name
         self.cjs_exports: dict[str, str] = {}  # module.exports keys -> local dotted name
         self.comments: list[Any] = []
-        self.errors: list[Any] = []
-        self.missing: list[Any] = []
 
     # ---- constants
 
@@ -593,8 +593,6 @@ def _build_model(source: SourceText, root: Any, grammar: str) -> _FileModel:
     for node in caps.get("export", ()):
         _read_export(source, model, node)
     model.comments = list(caps.get("comment", ()))
-    model.errors = list(caps.get("error", ()))
-    model.missing = list(caps.get("missing", ()))
     return model
 
 
@@ -1022,7 +1020,7 @@ def _extract_call(source: SourceText, model: _FileModel, call: Any, specs: list[
     return None
 
 
-# --------------------------------------------------------------------------- comments & errors
+# --------------------------------------------------------------------------- comments
 
 
 def _directives(source: SourceText, comments: Iterable[Any]) -> list[Directive]:
@@ -1048,76 +1046,6 @@ def _directives(source: SourceText, comments: Iterable[Any]) -> list[Directive]:
         out.append(Directive(line=span.line, codes=codes, file_level=file_level, column=span.column,
                              end_column=span.end_column, own_line=not before and not after))
     return out
-
-
-_TEXT_NODES = frozenset({"string_fragment", "string", "template_string", "comment", "jsx_text",
-                         "regex_pattern", "regex", "html_comment"})
-
-
-def _in_text(root: Any, start: int, end: int) -> bool:
-    """Whether bytes [start, end) lie in a string, comment or JSX text (still tokenised inside
-    most ERROR regions), where a method name is not a call."""
-    node = root.descendant_for_byte_range(start, end)
-    for _ in range(3):
-        if node is None:
-            return False
-        if node.type in _TEXT_NODES:
-            return True
-        node = node.parent
-    return False
-
-
-def _syntax_notices(source: SourceText, root: Any, model: _FileModel, names: set[str],
-                    understood: set[int]) -> list[Notice]:
-    """One notice per ERROR/MISSING region that mentions a spec method name which is not the
-    callee of a call extracted cleanly (``understood``: byte offsets of those callee names)."""
-    if not names:
-        return []
-    needle = re.compile(
-        rb"(?<![A-Za-z0-9_$])(" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")(?![A-Za-z0-9_$])"
-    )
-    regions: list[tuple[int, int, int, int]] = []  # start, end, report start, report end
-    for node in model.errors:
-        # The callee often sits just before the ERROR (`analytics.track` + ERROR `("x", {a: );`):
-        # widen to the start of its line and to the previous sibling.
-        row = node.start_point[0]
-        start = min(node.start_byte, source.index.starts[row] if row < len(source.index.starts) else 0)
-        prev = node.prev_named_sibling
-        if prev is not None:
-            start = min(start, prev.start_byte)
-        regions.append((start, node.end_byte, node.start_byte, node.end_byte))
-    for node in model.missing:
-        parent = node.parent
-        if parent is not None and parent.parent is not None and parent.type != "program":
-            regions.append((parent.start_byte, parent.end_byte, node.start_byte, node.end_byte))
-        else:
-            row = source.index.position(node.start_byte)[0] - 1
-            start = source.index.starts[row]
-            regions.append((start, start + len(source.index.line_bytes(row)), node.start_byte, node.end_byte))
-    regions.sort(key=lambda r: (r[2], -r[3], r[0], r[1]))  # a total order: runs agree
-    notices: list[Notice] = []
-    covered_until = -1
-    for start, end, rstart, rend in regions:
-        if rstart < covered_until:
-            continue  # inside an error region already reported
-        hit = next((h for h in needle.finditer(source.data, start, end)
-                    if h.start() not in understood and not _in_text(root, h.start(), h.end())), None)
-        if hit is None:
-            continue
-        covered_until = max(rend, rstart + 1)
-        region = source.span(rstart, rend)
-        where = f"line {region.line}" if region.line == region.end_line else \
-            f"lines {region.line}-{region.end_line}"
-        at = source.span(hit.start(), hit.end())
-        name = hit.group(1).decode("utf-8", "replace")
-        notices.append(Notice(
-            path=source.path,
-            kind="syntax-error",
-            message=(f"'{name}' on line {at.line} is in a region the parser could not read "
-                     f"(syntax error, {where}); an analytics call there may be missed"),
-            line=at.line, column=at.column, end_line=at.end_line, end_column=at.end_column,
-        ))
-    return notices
 
 
 # --------------------------------------------------------------------------- entry point
@@ -1160,27 +1088,55 @@ def _extract_into(result: FileExtraction, source: SourceText, specs: list[CallSp
     query_names = set(names)
     query_names.update(local for local, imported in model.aliases.items() if imported in names)
     query_names.update(local for local, (key, _) in model.destructured.items() if key in names)
-    understood: set[int] = set()
-    calls = _captures(_call_query(grammar, frozenset(query_names)), root).get("call", ()) \
-        if query_names else ()
-    seen: set[int] = set()
-    for call in calls:
-        if call.id in seen:
-            continue
-        seen.add(call.id)
-        try:
-            found = _extract_call(source, model, call, specs)
-        except RecursionError:
-            found = None
-        if found is None:
-            continue
-        result.calls.append(found)
-        if not call.has_error:
+    if not query_names:
+        return
+    reader = _Calls(source, model, _call_query(grammar, frozenset(query_names)), specs, result)
+    reader.read(root)
+    recover(source, root, tuple(sorted(query_names)), reader.covered, result, reader.read,
+            reader.doubtful)
+    # recovered calls come last; the order of the others is unchanged
+    result.calls.sort(key=lambda c: (c.span.start_byte, -c.span.end_byte))
+
+
+class _Calls:
+    """Reads the candidate calls under a tree (the file's, or a fragment's that
+    :func:`~tracklint.extract.recover.recover` re-parsed), keeping the bookkeeping recovery needs:
+    the method-name offsets of every candidate seen (``covered``) and of those only partly read
+    that matched no spec (``doubtful``)."""
+
+    def __init__(self, source: SourceText, model: _FileModel, query: Any, specs: list[CallSpec],
+                 result: FileExtraction) -> None:
+        self.source, self.model, self.query = source, model, query
+        self.specs, self.result = specs, result
+        self.covered: set[int] = set()
+        self.doubtful: set[int] = set()
+
+    def read(self, root: Any) -> None:
+        source, result = self.source, self.result
+        for call in _captures(self.query, root).get("call", ()):
             fn = call.child_by_field_name("function")
             name = fn.child_by_field_name("property") if fn.type == "member_expression" else fn
-            understood.add(name.start_byte)
-        for line in range(found.span.line, min(found.span.end_line, found.span.line + MAX_LINES_PER_CALL - 1) + 1):
-            if line not in result.lines:
-                result.lines[line] = source.index.line_text(line)
-    if root.has_error:
-        result.notices.extend(_syntax_notices(source, root, model, names | query_names, understood))
+            if name is None or name.start_byte in self.covered:
+                continue
+            self.covered.add(name.start_byte)
+            arguments = call.child_by_field_name("arguments")
+            if root.has_error and arguments is not None \
+                    and is_declared(source, name.start_byte, arguments.start_byte):
+                continue  # `function track(` / `track(e) {` that an error nearby made a call
+            try:
+                found = _extract_call(source, self.model, call, self.specs)
+            except RecursionError:
+                found = None
+            # A candidate the parser only partly read that matched no spec is not taken as
+            # read: recovery looks at it again.
+            if found is None and call.has_error:
+                self.doubtful.add(name.start_byte)
+            else:
+                self.doubtful.discard(name.start_byte)
+            if found is None:
+                continue
+            result.calls.append(found)
+            last = min(found.span.end_line, found.span.line + MAX_LINES_PER_CALL - 1)
+            for line in range(found.span.line, last + 1):
+                if line not in result.lines:
+                    result.lines[line] = source.index.line_text(line)

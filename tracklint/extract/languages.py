@@ -4,7 +4,8 @@ A row says which suffixes a language owns, which tree-sitter grammar parses it, 
 module reads it, how its modules name each other (for event names that are constants defined in
 another file, see :mod:`tracklint.extract.linking`), and its declaration syntax (for recovering
 calls from unreadable regions, see :mod:`tracklint.extract.recover`: the text before a name
-that makes it a declaration, and the node types of strings and comments).
+that makes it a declaration, the node types of strings and comments, and how strings and
+comments are written, to match brackets in text the parser could not read).
 
 This module imports no grammar and no extractor: the engine asks it about every listed file, and
 a run only pays for the grammars it needs (:func:`grammar` loads one on first use).
@@ -24,6 +25,27 @@ from typing import Any, Callable, Iterable
 
 #: ``(directory of the importing file, module as written) -> repo-relative candidate paths``.
 ModulePaths = Callable[[str, str], "list[str]"]
+
+
+@dataclass(frozen=True)
+class TextSyntax:
+    """How strings and comments are written, for matching brackets in raw bytes (recovery reads
+    a hidden call from its name to its closing ``)``: brackets in strings and comments do not
+    count). The defaults are Swift's and Kotlin's."""
+
+    #: What starts a comment that runs to the end of the line.
+    line_comment: bytes = b"//"
+    #: ``/* ... */`` comments; ``nested``: ``/* /* */ */`` is one comment (Swift, Kotlin).
+    block_comments: bool = True
+    nested_comments: bool = True
+    #: Delimiters of one-line strings; each one tripled (``"""``) opens a multi-line string.
+    quotes: bytes = b'"'
+    #: Delimiters of strings that may span lines as written (JavaScript's template literals).
+    multi_line_quotes: bytes = b""
+    #: ``'x'``: a character literal of a few bytes (Kotlin), skipped when it closes nearby.
+    char_literals: bool = True
+    #: Swift's raw strings, ``#"..."#``.
+    raw_strings: bool = True
 
 
 @dataclass(frozen=True)
@@ -49,8 +71,13 @@ class Language:
     shared_namespace: tuple[str, ...] | None = None
     #: Text just before a method name that makes it a declaration, not a call (``func track(``).
     declaration: re.Pattern[bytes] | None = None
+    #: Text just after the ``)`` of a name without receiver that makes it a method definition,
+    #: not a call (JavaScript's ``track(event) {``, TypeScript's ``track(e: E): void {``).
+    definition_tail: re.Pattern[bytes] | None = None
     #: Node types of string contents and comments: a method name there is text, not a call.
     not_code: frozenset[str] = frozenset()
+    #: How strings and comments are written (see :class:`TextSyntax`).
+    text_syntax: TextSyntax = TextSyntax()
     #: What may stand between a method name and its arguments in a call, ending with what opens
     #: the arguments (an RE2 fragment; the pre-filter appends it to the method names, see
     #: :mod:`tracklint.extract.prefilter`). None: the name alone (languages whose calls need no
@@ -105,6 +132,12 @@ _FUNC_DECLARATION = re.compile(rb"\bfunc?\b[^\n(){}=;]*$")
 #: ``func Track(`` / ``func (c *client) Track(``: a Go function or method declaration.
 _GO_FUNC_DECLARATION = re.compile(rb"\bfunc\s*(?:\([^()\n]*\)\s*)?$")
 _SWIFT_KOTLIN_ACCESSORS = ("rawValue", "value", "eventName")
+#: ``def track(`` / ``async def track(``.
+_PYTHON_DECLARATION = re.compile(rb"\bdef[ \t]+$")
+#: ``function track(`` / ``async function* track(`` / ``declare function track(``.
+_JS_DECLARATION = re.compile(rb"\bfunction\b[ \t*]*$")
+#: ``track(event) {`` / ``async track(e: string): Promise<void> {`` in a class or object.
+_JS_METHOD_TAIL = re.compile(rb"[ \t]*(?::[ \t]*[A-Za-z_$][^\n;{}()]*)?\{")
 
 #: ``def track(`` / ``def self.track(``: a declaration.
 _RUBY_DECLARATION = re.compile(rb"\bdef\s+(?:self\s*\.\s*)?$")
@@ -128,7 +161,11 @@ _SWIFT_KOTLIN_OPENER = _C_GAP + rb"[(<{]"
 _GO_OPENER = _C_GAP + rb"[(\[]"
 
 _JS = dict(family="js", extractor="tracklint.extract.javascript", module_paths=_js_module_paths,
-           call_opener=_JS_OPENER)
+           call_opener=_JS_OPENER, declaration=_JS_DECLARATION, definition_tail=_JS_METHOD_TAIL,
+           not_code=frozenset({"string_fragment", "comment", "html_comment", "regex_pattern",
+                               "jsx_text"}),
+           text_syntax=TextSyntax(nested_comments=False, quotes=b"\"'",
+                                  multi_line_quotes=b"`", char_literals=False, raw_strings=False))
 #: Java: ``track(`` (type arguments come before the name: ``analytics.<T>track(``).
 _JAVA_OPENER = _C_GAP + rb"\("
 
@@ -143,7 +180,10 @@ _JAVA_ACCESSORS = ("value", "eventName", "name", "getValue", "getEventName", "ge
 LANGUAGES: tuple[Language, ...] = (
     Language("python", "python", (".py", ".pyi"), ("tree_sitter_python", "language"),
              "tracklint.extract.python", module_paths=_python_module_paths, submodule_imports=True,
-             call_opener=_PY_OPENER),
+             call_opener=_PY_OPENER, declaration=_PYTHON_DECLARATION,
+             not_code=frozenset({"string_content", "comment"}),
+             text_syntax=TextSyntax(line_comment=b"#", block_comments=False, quotes=b"\"'",
+                                    char_literals=False, raw_strings=False)),
     Language("javascript", suffixes=(".js", ".mjs", ".cjs", ".jsx"),
              grammar=("tree_sitter_javascript", "language"), **_JS),
     Language("typescript", suffixes=(".ts", ".mts", ".cts"),

@@ -99,16 +99,19 @@ def _segment_js(sdk: str, receivers: tuple[str, ...], constructors: tuple[str, .
 
 
 def _segment_swift(sdk: str, receivers: tuple[str, ...], constructors: tuple[str, ...]) -> list[CallSpec]:
-    """analytics-swift: track(name:properties:); analytics-ios: track(_:properties:)."""
+    """analytics-swift: track(name:properties:); analytics-ios: track(_:properties:options:).
+    Only these labels: an app's own `analytics.track(screen: .home)` is not the SDK's."""
     k = dict(constructors=constructors)
     return [
         _spec(sdk, "track", "track", SWIFT, receivers, [P(keyword="name"), P(0)],
-              [P(keyword="properties")], **k),
-        _spec(sdk, "identify", "identify", SWIFT, receivers, [], [P(keyword="traits")], **k),
-        _spec(sdk, "group", "group", SWIFT, receivers, [], [P(keyword="traits")], **k),
+              [P(keyword="properties")], labels=("name", "properties", "options"), **k),
+        _spec(sdk, "identify", "identify", SWIFT, receivers, [], [P(keyword="traits")],
+              labels=("userId", "traits", "options"), **k),
+        _spec(sdk, "group", "group", SWIFT, receivers, [], [P(keyword="traits")],
+              labels=("groupId", "traits", "options"), **k),
         _spec(sdk, "screen", "screen", SWIFT, receivers, [P(keyword="title"), P(0)],
-              [P(keyword="properties")], **k),
-        _spec(sdk, "alias", "alias", SWIFT, receivers, [], [], **k),
+              [P(keyword="properties")], labels=("title", "category", "properties", "options"), **k),
+        _spec(sdk, "alias", "alias", SWIFT, receivers, [], [], labels=("newId", "options"), **k),
     ]
 
 
@@ -318,6 +321,34 @@ POSTHOG = [
           [P(0, object_key="properties")], constructors=("PostHog",), first_arg=OBJ),
     _spec("posthog", "identify", "identify", JS, POSTHOG_RECEIVERS, [], [P(1, types=OBJ)],
           constructors=("PostHog",)),
+    # posthog-python: alias(previous_id, distinct_id), group_identify(group_type, group_key,
+    # properties)
+    _spec("posthog", "alias", "alias", PY, POSTHOG_RECEIVERS, [], [],
+          constructors=PY_POSTHOG_CTORS, modules=("posthog",)),
+    _spec("posthog", "group_identify", "group", PY, POSTHOG_RECEIVERS, [],
+          [P(keyword="properties"), P(2, types=OBJ)], constructors=PY_POSTHOG_CTORS,
+          modules=("posthog",)),
+    # posthog-node: groupIdentify({groupType, groupKey, properties}), alias({distinctId, alias});
+    # posthog-js: group(groupType, groupKey, properties), alias(alias)
+    _spec("posthog", "groupIdentify", "group", JS, POSTHOG_RECEIVERS + ("client",), [],
+          [P(0, object_key="properties")], constructors=("PostHog",), first_arg=OBJ),
+    _spec("posthog", "group", "group", JS, POSTHOG_RECEIVERS, [], [P(2, types=OBJ)],
+          constructors=("PostHog",)),
+    _spec("posthog", "alias", "alias", JS, POSTHOG_RECEIVERS + ("client",), [], [],
+          constructors=("PostHog",)),
+    # posthog-ios: screen(_:properties:), alias(_:), group(type:key:groupProperties:)
+    _spec("posthog", "screen", "screen", SWIFT, ("PostHogSDK.shared", "posthog"), [P(0)],
+          [P(keyword="properties")], constructors=("PostHogSDK", "PostHogSDK.with")),
+    _spec("posthog", "alias", "alias", SWIFT, ("PostHogSDK.shared", "posthog"), [], [],
+          constructors=("PostHogSDK", "PostHogSDK.with")),
+    _spec("posthog", "group", "group", SWIFT, ("PostHogSDK.shared", "posthog"), [],
+          [P(keyword="groupProperties")], constructors=("PostHogSDK", "PostHogSDK.with")),
+    # posthog-android: screen(screenTitle, properties), alias(alias), group(type, key, groupProperties)
+    _spec("posthog", "screen", "screen", KOTLIN, ("PostHog", "posthog"),
+          [P(keyword="screenTitle"), P(0)], [P(keyword="properties"), P(1)]),
+    _spec("posthog", "alias", "alias", KOTLIN, ("PostHog", "posthog"), [], []),
+    _spec("posthog", "group", "group", KOTLIN, ("PostHog", "posthog"), [],
+          [P(keyword="groupProperties"), P(2)]),
     # posthog-ios: capture(_:properties:), identify(_:userProperties:); PostHogSDK.with(config)
     _spec("posthog", "capture", "track", SWIFT, ("PostHogSDK.shared", "posthog"),
           [P(keyword="event"), P(0)], [P(keyword="properties")],
@@ -387,6 +418,35 @@ MIXPANEL = [
           constructors=("MixpanelInstance", "Mixpanel.initialize")),
     _spec("mixpanel", "track", "track", KOTLIN, ("mixpanel", "MixpanelAPI.getInstance", "mMixpanel"),
           [P(0)], [P(1)], constructors=("MixpanelAPI", "MixpanelAPI.getInstance")),
+    # mixpanel-python: alias(alias_id, original), people_set(distinct_id, properties),
+    # group_set(group_key, group_id, properties)
+    _spec("mixpanel", "alias", "alias", PY, ("mixpanel", "mp"), [], [],
+          constructors=("Mixpanel", "mixpanel.Mixpanel")),
+    _spec("mixpanel", "people_set", "identify", PY, ("mixpanel", "mp"), [],
+          [P(keyword="properties"), P(1, types=OBJ)], constructors=("Mixpanel", "mixpanel.Mixpanel")),
+    _spec("mixpanel", "group_set", "group", PY, ("mixpanel", "mp"), [],
+          [P(keyword="properties"), P(2, types=OBJ)], constructors=("Mixpanel", "mixpanel.Mixpanel")),
+    # mixpanel-js: identify(id), alias(alias), track_with_groups(event, properties, groups)
+    _spec("mixpanel", "identify", "identify", JS, ("mixpanel", "Mixpanel"), [], [],
+          constructors=("Mixpanel",)),
+    _spec("mixpanel", "alias", "alias", JS, ("mixpanel", "Mixpanel"), [], [], constructors=("Mixpanel",)),
+    _spec("mixpanel", "track_with_groups", "track", JS, ("mixpanel", "Mixpanel"), [P(0)],
+          [P(1, types=OBJ)], constructors=("Mixpanel",)),
+    # mixpanel-swift: identify(distinctId:), trackWithGroups(event:properties:groups:),
+    # createAlias(_:distinctId:) on any MixpanelInstance
+    _spec("mixpanel", "identify", "identify", SWIFT, ("Mixpanel.mainInstance", "mixpanel"), [], [],
+          constructors=("MixpanelInstance", "Mixpanel.initialize")),
+    _spec("mixpanel", "trackWithGroups", "track", SWIFT, ("Mixpanel.mainInstance", "mixpanel"),
+          [P(keyword="event"), P(0)], [P(keyword="properties")],
+          constructors=("MixpanelInstance", "Mixpanel.initialize")),
+    _spec("mixpanel", "createAlias", "alias", SWIFT, ("Mixpanel.mainInstance", "mixpanel"), [], [],
+          constructors=("MixpanelInstance", "Mixpanel.initialize")),
+    # mixpanel-android: identify(distinctId), alias(alias, original),
+    # trackWithGroups(eventName, properties, groups)
+    *[_spec("mixpanel", method, kind, KOTLIN, ("mixpanel", "MixpanelAPI.getInstance", "mMixpanel"),
+            event, props, constructors=("MixpanelAPI", "MixpanelAPI.getInstance"))
+      for method, kind, event, props in (("identify", "identify", [], []), ("alias", "alias", [], []),
+                                         ("trackWithGroups", "track", [P(0)], [P(1)]))],
     # mixpanel-android: trackMap(eventName, Map<String, Any>)
     _spec("mixpanel", "trackMap", "track", KOTLIN,
           ("mixpanel", "MixpanelAPI.getInstance", "mMixpanel"), [P(0)], [P(1)],

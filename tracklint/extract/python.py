@@ -7,7 +7,9 @@ One parse per file; no walk over the whole tree in Python:
 * directives, imports and ``x = Ctor(...)`` bindings are found by byte offset: a regex finds
   ``tracklint:``, ``import`` or a constructor name, ``descendant_for_byte_range`` tells whether it
   is really a comment / keyword / identifier there (so strings and docstrings never count);
-* syntax-error notices come from a walk limited to the subtrees that contain an error;
+* calls in regions the parser could not read are re-read, and those regions reported, by
+  :func:`tracklint.extract.recover.recover` (driven by the Python row of
+  :mod:`tracklint.extract.languages`);
 * string constants come from the module's top-level statements and class bodies
   (``class Events: ORDER = "Order Completed"``, ``Enum`` members).
 
@@ -48,6 +50,7 @@ from tracklint.extract.base import (
 )
 from tracklint.extract.prefilter import words_regex
 from tracklint.extract.presets import method_names
+from tracklint.extract.recover import is_declared, recover
 
 LANGUAGE = "python"
 
@@ -65,8 +68,6 @@ MAX_CALL_LINES = 40
 #: :data:`MAX_DEEP_LOOKUPS` times.
 DEEP_NESTING = 1000
 MAX_DEEP_LOOKUPS = 2000
-#: Nodes visited when looking for ERROR / MISSING nodes (only subtrees that contain an error).
-MAX_ERROR_WALK = 500_000
 
 _BRACKETS = bytes(range(256)).translate(None, b"()[]{}")
 _STEP = [0] * 256
@@ -111,13 +112,16 @@ def _max_nesting(data: bytes) -> int:
     return peak
 
 
-def _nodes_at_words(root, data: bytes, regex: re.Pattern, node_type: str, limit: int | None = None):
+def _nodes_at_words(root, data: bytes, regex: re.Pattern, node_type: str, limit: int | None = None,
+                    within: tuple[int, int] | None = None):
     """The ``node_type`` leaves whose text is a match of ``regex`` (comments and strings that
-    merely contain the word are skipped), found by byte offset rather than a tree walk."""
+    merely contain the word are skipped), found by byte offset rather than a tree walk
+    (``within``: only in these bytes)."""
     found = []
     if regex is None:  # no words
         return found, False
-    for count, match in enumerate(regex.finditer(data)):
+    start, end = within if within is not None else (0, len(data))
+    for count, match in enumerate(regex.finditer(data, start, end)):
         if limit is not None and count >= limit:
             return found, True
         node = root.descendant_for_byte_range(match.start(), match.end())
@@ -186,63 +190,103 @@ def _extract(source: SourceText, specs: list[CallSpec], result: FileExtraction) 
     _read_constants(state, root, result)
     _read_imports_and_bindings(state, root, result, specs, deep)
     _read_directives(state, root, result, deep)
-    if root.has_error and names:
-        _syntax_notices(state, root, _word_regex(names), result)
     if not names:
         return
+    reader = _Calls(state, specs, names, result)
+    reader.read(root, deep)
+    recover(source, root, names, reader.covered, result, reader.read, reader.doubtful)
+    result.calls.sort(key=lambda c: c.span.start_byte)  # recovered calls come last
 
-    wanted = frozenset(names)
-    found: list = []
-    if deep:
-        identifiers, truncated = _nodes_at_words(root, data, _word_regex(names), "identifier",
-                                                 MAX_DEEP_LOOKUPS)
+
+class _Calls:
+    """Reads the candidate calls under a tree (the file's, or a fragment's that
+    :func:`~tracklint.extract.recover.recover` re-parsed), keeping the bookkeeping recovery needs:
+    the method-name offsets of every candidate seen (``covered``) and of those only partly read
+    that matched no spec (``doubtful``)."""
+
+    def __init__(self, state: _File, specs: list[CallSpec], names: tuple[str, ...],
+                 result: FileExtraction) -> None:
+        self.state, self.specs, self.result = state, specs, result
+        self.names, self.wanted = names, frozenset(names)
+        self.covered: set[int] = set()
+        self.doubtful: set[int] = set()
+
+    def read(self, root, deep: bool | None = None) -> None:
+        """Read the candidate calls under ``root`` (``deep``: search by offset, see
+        :data:`DEEP_NESTING`; None: decide from the text under ``root``)."""
+        data = self.state.source.data
+        if deep is None:
+            deep = _max_nesting(data[root.start_byte:root.end_byte]) > DEEP_NESTING
+        found = self._by_offset(root) if deep else self._by_query(root)
+        found.sort(key=lambda node: node.start_byte)
+        for call in found:
+            name = _callee(call)
+            if name is None or name.start_byte in self.covered:
+                continue
+            self.covered.add(name.start_byte)
+            if root.has_error and _declares(self.state.source, call, name):
+                continue  # `def track(` that an error nearby turned into a call
+            self._read(call, name.start_byte)
+
+    def _by_query(self, root) -> list:
+        import tree_sitter
+
+        data = self.state.source.data
+        return [call for call in tree_sitter.QueryCursor(_calls_query()).captures(root).get("call", ())
+                if _callee_name(data, call) in self.wanted]
+
+    def _by_offset(self, root) -> list:
+        source = self.state.source
+        identifiers, truncated = _nodes_at_words(root, source.data, _word_regex(self.names),
+                                                 "identifier", MAX_DEEP_LOOKUPS,
+                                                 (root.start_byte, root.end_byte))
         if truncated:
-            result.notices.append(Notice(
+            self.result.notices.append(Notice(
                 source.path, "skipped",
                 f"nesting deeper than {DEEP_NESTING} levels: only the first {MAX_DEEP_LOOKUPS} "
                 "candidate calls were analysed"))
+        found: list = []
         seen: set[int] = set()
         for ident in identifiers:
             call = _call_of(ident)
             if call is not None and call.id not in seen:
                 seen.add(call.id)
                 found.append(call)
-    else:
-        import tree_sitter
+        return found
 
-        for call in tree_sitter.QueryCursor(_calls_query()).captures(root).get("call", ()):
-            if _callee_name(data, call) in wanted:
-                found.append(call)
-    found.sort(key=lambda node: node.start_byte)
-    for call in found:
+    def _read(self, call, name: int) -> None:
+        state, source, result = self.state, self.state.source, self.result
         try:
             raw = _raw_call(state, call)
-            if raw is None:
-                continue
-            track = match_call(raw, specs, path=source.path, bindings=state.bindings)
+            track = None if raw is None else \
+                match_call(raw, self.specs, path=source.path, bindings=state.bindings)
         except (Exception, RecursionError) as exc:
             line, column, _ = source.index.position(call.start_byte)
-            result.notices.append(
-                Notice(
-                    source.path,
-                    "internal",
-                    f"could not read this call: {type(exc).__name__}: {exc}",
-                    line=line,
-                    column=column,
-                )
-            )
-            continue
+            result.notices.append(Notice(
+                source.path, "internal", f"could not read this call: {type(exc).__name__}: {exc}",
+                line=line, column=column))
+            return
+        # A candidate the parser only partly read that matched no spec is not taken as read:
+        # recovery looks at it again (error recovery can glue a call to the junk before it).
+        if track is None and call.has_error:
+            self.doubtful.add(name)
+        else:
+            self.doubtful.discard(name)
         if track is None:
-            continue
+            return
         result.calls.append(track)
         span = track.span
         for line in range(span.line, min(span.end_line, span.line + MAX_CALL_LINES - 1) + 1):
             result.lines.setdefault(line, source.index.line_text(line))
 
 
-def _callee_name(data: bytes, call) -> str | None:
-    """``name`` for ``name(...)`` and ``obj.name(...)`` (the callee is a call's first child, the
-    name an attribute's last child), else None."""
+def _declares(source: SourceText, call, name) -> bool:
+    arguments = call.child_by_field_name("arguments")
+    return arguments is not None and is_declared(source, name.start_byte, arguments.start_byte)
+
+
+def _callee(call):
+    """The name node of ``name(...)`` or ``obj.name(...)`` (an identifier), else None."""
     function = call.child(0)
     if function is None:
         return None
@@ -250,7 +294,14 @@ def _callee_name(data: bytes, call) -> str | None:
         function = function.child(function.child_count - 1)
         if function is None:
             return None
-    if function.type != "identifier":
+    return function if function.type == "identifier" else None
+
+
+def _callee_name(data: bytes, call) -> str | None:
+    """``name`` for ``name(...)`` and ``obj.name(...)`` (the callee is a call's first child, the
+    name an attribute's last child), else None."""
+    function = _callee(call)
+    if function is None:
         return None
     return data[function.start_byte : function.end_byte].decode("utf-8", "replace")
 
@@ -365,50 +416,6 @@ def _assignment_from_ctor(ident):
     if right is None or right.id != parent.id or target is None:
         return None
     return assignment, target, callee
-
-
-def _syntax_notices(state: _File, root, needle: re.Pattern, result: FileExtraction) -> None:
-    """One notice per outermost ERROR region (or MISSING token) that may hide a call: its text
-    contains a spec method name. Only subtrees that contain an error are visited."""
-    source = state.source
-    regions: list[tuple[int, int, int]] = []  # (start, end, reported position)
-    stack = [root]
-    visited = 0
-    while stack and visited < MAX_ERROR_WALK:
-        node = stack.pop()
-        visited += 1
-        if node.is_error:
-            regions.append((node.start_byte, node.end_byte, node.start_byte))
-            continue
-        if node.is_missing:
-            parent = node.parent
-            start, end = (parent.start_byte, parent.end_byte) if parent is not None else (0, 0)
-            regions.append((start, end, node.start_byte))
-            continue
-        if node.has_error:
-            stack.extend(reversed(node.children))
-    regions.sort(key=lambda r: (r[0], -r[1]))
-    covered_until = -1
-    for start, end, at in regions:
-        if start < covered_until and end <= covered_until:
-            continue  # inside a region already reported
-        if not needle.search(source.data, start, end):
-            continue
-        covered_until = max(covered_until, end)
-        line, column, _ = source.index.position(at)
-        end_line, end_column, _ = source.index.position(end)
-        result.notices.append(
-            Notice(
-                source.path,
-                "syntax-error",
-                f"syntax error at line {line}, column {column}: analytics calls in lines "
-                f"{line}-{end_line} may be missing from the results",
-                line=line,
-                column=column,
-                end_line=end_line,
-                end_column=end_column,
-            )
-        )
 
 
 def _dotted(state: _File, node) -> str | None:

@@ -33,6 +33,8 @@ REGISTRIES: dict[str, dict[str, str]] = {
         "sarif": "tracklint.report.sarif:SarifReporter",
         "github": "tracklint.report.github:GithubReporter",
         "markdown": "tracklint.report.markdown:MarkdownReporter",
+        "gitlab": "tracklint.report.gitlab:GitlabReporter",
+        "junit": "tracklint.report.junit:JunitReporter",
     },
     "scan": {
         "full": "tracklint.report.scan:FullScanReporter",
@@ -46,6 +48,9 @@ REGISTRIES: dict[str, dict[str, str]] = {
         "github": "tracklint.report.diff_formats:GithubDiffReporter",
     },
 }
+
+# ``validate`` reports its findings exactly as ``check`` does.
+REGISTRIES["validate"] = REGISTRIES["check"]
 
 #: The environment variable that picks the format of every command's report.
 ENV_VAR = "TRACKLINT_OUTPUT_FORMAT"

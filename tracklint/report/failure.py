@@ -5,14 +5,17 @@ A CI job reads the report, not stderr: under ``github`` the failure is an error 
 the offending file and line (and a section of the step summary), under ``sarif`` a run with a
 result on that file and ``invocations[0].executionSuccessful: false``, under ``json`` a document
 whose ``diagnostics`` hold the failure with the same fields as a finding, under ``markdown`` a
-headline and the message. ``full`` and ``concise`` leave it to the message on stderr, which
-every format also gets. The exit code stays 2.
+headline and the message; a format whose reporter sets ``REPORTS_FAILURES`` (GitLab Code
+Quality, JUnit) gets the failure as one error finding on the offending file, written by that
+reporter. ``full`` and ``concise`` leave it to the message on stderr, which every format also
+gets. The exit code stays 2.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import os
 import sys
 from collections.abc import Mapping
@@ -20,12 +23,34 @@ from pathlib import Path
 from typing import IO, Any
 
 import tracklint
+from tracklint.diagnostics import Diagnostic, Location, Severity
 from tracklint.errors import OutputError, TracklintError
 from tracklint.fsutil import write_text
 from tracklint.report.serialize import SCHEMA_VERSION, dumps
+from tracklint.result import Result
 
-#: Formats that carry the failure in the report itself.
+#: Formats that write the failure their own way (below). A reporter class whose
+#: ``REPORTS_FAILURES`` is true (GitLab, JUnit) reports it as one error finding instead.
 FAILURE_FORMATS = ("json", "sarif", "github", "markdown")
+
+
+def _as_finding(err: TracklintError) -> Diagnostic:
+    """The failure as an error finding on the offending file (line 1 when it has no line)."""
+    line = err.line if err.line is not None and err.line >= 1 else 1
+    column = err.column if err.column is not None and err.column >= 1 else 1
+    return Diagnostic(code=err.CODE, name=err.CODE, severity=Severity.ERROR, message=err.message,
+                      location=Location(err.path or "", line, column, line, column), help=err.hint,
+                      key=err.message)
+
+
+def _reporter_of(fmt: str) -> Any:
+    """The reporter class of ``fmt`` when it reports failures as a finding, else None."""
+    from tracklint.report import REGISTRIES, get_reporter
+
+    if fmt not in REGISTRIES["check"]:
+        return None
+    reporter = get_reporter(fmt)
+    return reporter if getattr(reporter, "REPORTS_FAILURES", False) else None
 
 
 def failure_dict(err: TracklintError) -> dict[str, Any]:
@@ -143,7 +168,12 @@ def failure_text(fmt: str, err: TracklintError, *, root: str = "", environ: Mapp
         return _github(err, env)
     if fmt == "markdown":
         return _markdown(err)
-    return None
+    reporter = _reporter_of(fmt)
+    if reporter is None:
+        return None
+    buffer = io.StringIO()
+    reporter().report(Result(root=root, diagnostics=[_as_finding(err)]), {}, buffer)
+    return buffer.getvalue()
 
 
 def report_failure(fmt: str | None, err: TracklintError, *, output_file: Path | None,
@@ -151,7 +181,8 @@ def report_failure(fmt: str | None, err: TracklintError, *, output_file: Path | 
     """Write the report of ``err`` where the run's report would have gone (``output_file``,
     atomically, else ``stream``/stdout). Paths are as the user reads them: relative to the
     GitHub workspace under ``github``, else to the working directory. Never raises for I/O."""
-    if fmt not in FAILURE_FORMATS or (isinstance(err, OutputError) and output_file is not None):
+    if (fmt not in FAILURE_FORMATS and (fmt is None or _reporter_of(fmt) is None)) or (
+            isinstance(err, OutputError) and output_file is not None):
         return  # the report's own file cannot be written: the message on stderr says so
     env = os.environ if environ is None else environ
     if err.path and os.path.isabs(err.path):

@@ -1,0 +1,63 @@
+"""The SDK methods real apps call beyond `track`/`capture`, in each language that has them, and
+receivers named in another case (issue #13: what real application code showed missing)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracklint.extract import extract_file
+from tracklint.extract.presets import DEFAULT_PRESETS, build_specs
+
+SPECS = build_specs(DEFAULT_PRESETS)
+
+
+def _calls(path: str, source: str) -> list[tuple[str, str, str | None]]:
+    return [(c.sdk, c.kind, c.event) for c in extract_file(path, source.encode(), SPECS).calls]
+
+
+@pytest.mark.parametrize(("path", "source", "expected"), [
+    # posthog-python
+    ("a.py", "import posthog\nposthog.alias('anon-1', 'user-1')\n", [("posthog", "alias", None)]),
+    ("a.py", "import posthog\nposthog.group_identify('company', 'c1', {'plan': 'pro'})\n",
+     [("posthog", "group", None)]),
+    # posthog-node and posthog-js
+    ("a.ts", "client.groupIdentify({ groupType: 'company', groupKey: 'c1', properties: { a: 1 } })",
+     [("posthog", "group", None)]),
+    ("a.ts", "posthog.group('company', 'c1', { plan: 'pro' })", [("posthog", "group", None)]),
+    # posthog-ios
+    ("a.swift", 'PostHogSDK.shared.screen("Settings", properties: ["tab": 1])',
+     [("posthog", "screen", "Settings")]),
+    ("a.swift", 'PostHogSDK.shared.group(type: "company", key: "c1", groupProperties: [:])',
+     [("posthog", "group", None)]),
+    # posthog-android
+    ("a.kt", 'PostHog.screen("Settings", mapOf("tab" to 1))', [("posthog", "screen", "Settings")]),
+    # Mixpanel in Python, JS, Swift, Kotlin
+    ("a.py", "mp.people_set('u1', {'$name': 'Ada'})\n", [("mixpanel", "identify", None)]),
+    ("a.js", "mixpanel.track_with_groups('Joined', { a: 1 }, { company: 'c1' })",
+     [("mixpanel", "track", "Joined")]),
+    ("a.swift", 'Mixpanel.mainInstance().identify(distinctId: "u1")', [("mixpanel", "identify", None)]),
+    ("a.swift", 'Mixpanel.mainInstance().trackWithGroups(event: "Joined", properties: [:], groups: [:])',
+     [("mixpanel", "track", "Joined")]),
+    ("a.kt", 'mixpanel.trackWithGroups("Joined", props, groups)', [("mixpanel", "track", "Joined")]),
+])
+def test_sdk_methods_beyond_track(path: str, source: str, expected: list) -> None:
+    assert _calls(path, source) == expected
+
+
+@pytest.mark.parametrize(("path", "source"), [
+    ("a.swift", 'postHog?.capture("Played")'),
+    ("a.ts", 'const postHog = getClient(); postHog?.capture("Played")'),
+    ("a.kt", 'postHog.capture("Played")'),
+])
+def test_a_client_variable_in_another_case_is_the_client(path: str, source: str) -> None:
+    assert _calls(path, source) == [("posthog", "track", "Played")]
+
+
+@pytest.mark.parametrize(("path", "source"), [
+    # an app's own facade named like the SDK's class, not like its client variable
+    ("a.swift", "Analytics.track(.episodeDownloaded, properties: [:])"),
+    # an app's own tracker whose labels are not analytics-swift's
+    ("a.swift", "flowParameters.analytics.track(screen: .roomCall)"),
+])
+def test_lookalikes_stay_out(path: str, source: str) -> None:
+    assert _calls(path, source) == []
