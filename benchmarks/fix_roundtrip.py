@@ -32,6 +32,14 @@ def tracklint(cwd: Path, *args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=1800)
 
 
+def as_json(proc: subprocess.CompletedProcess) -> dict:
+    """The JSON document a run printed; its stderr in the error when it printed none."""
+    try:
+        return json.loads(proc.stdout)
+    except ValueError:
+        raise SystemExit(f"tracklint exited {proc.returncode} without a report: {proc.stderr[-2000:]}") from None
+
+
 def planned_spelling(name: str, n: int) -> tuple[str, list[str]]:
     """Another spelling of ``name``: a separator variant (even ``n``) or a new name that lists
     ``name`` as its previous name (odd ``n``)."""
@@ -66,16 +74,16 @@ def run_tree(tree: Path, config: Path | None) -> dict[str, int]:
     if config is not None:  # inside the copy: a configuration file outside would move the root
         shutil.copyfile(config, root / "bench-tracklint.toml")
         cfg = ["--config", str(root / "bench-tracklint.toml")]
-    scan = json.loads(tracklint(root, "scan", "-f", "json", "--no-cache", *cfg).stdout)
+    scan = as_json(tracklint(root, "scan", "-f", "json", "--no-cache", *cfg))
     known = [c for c in scan["calls"] if c["event"] is not None and c["kind"] == "track"]
     events = sorted({c["event"] for c in known})
     write_plan(root / "bench-plan.yaml", events)
     args = ["--plan", str(root / "bench-plan.yaml"), "--no-cache", "-f", "json", "--exit-zero", *cfg]
-    before = json.loads(tracklint(root, "check", *args).stdout)["diagnostics"]
+    before = as_json(tracklint(root, "check", *args))["diagnostics"]
     fixed = tracklint(root, "check", "--fix", *args)
-    after = json.loads(fixed.stdout)["diagnostics"]
+    after = as_json(fixed)["diagnostics"]
     second = tracklint(root, "check", "--diff", "--plan", str(root / "bench-plan.yaml"), "--no-cache", *cfg)
-    rescan = json.loads(tracklint(root, "scan", "-f", "json", "--no-cache", *cfg).stdout)
+    rescan = as_json(tracklint(root, "scan", "-f", "json", "--no-cache", *cfg))
     planned = {planned_spelling(e, n)[0] for n, e in enumerate(events)}
     shutil.rmtree(scratch)
     tl001 = [d for d in before if d["code"] == "TL001"]

@@ -345,3 +345,15 @@ def test_a_fixed_literal_reads_back_as_the_new_name(name, new, data):
     after = extract_file(name, fix.edited(source, list(found.edits)), specs)
     assert [n for n in after.notices if n.kind == "syntax-error"] == []
     assert [c.event for c in after.calls] == [new]
+
+
+@pytest.mark.parametrize("fmt, marker", [
+    ("full", "[fixable]"), ("concise", "[fixable]"), ("json", '"applicability": "safe"'), ("sarif", '"fixes"'),
+    ("github", "Fixable: `tracklint check --fix`"), ("markdown", "(fixable)"), ("gitlab", "[fixable]"),
+    ("junit", "[fixable]"),
+])
+def test_every_format_says_a_finding_is_fixable(tmp_path, fmt, marker):
+    root = project(tmp_path, {"app.js": "analytics.track('signup');\n"})
+    assert marker in invoke(root, "-f", fmt, "--color", "never").stdout
+    (root / "app.js").write_text("analytics.track('Something Else');\n")  # no fix: no mark
+    assert marker not in invoke(root, "-f", fmt, "--color", "never").stdout
