@@ -357,3 +357,13 @@ def test_every_format_says_a_finding_is_fixable(tmp_path, fmt, marker):
     assert marker in invoke(root, "-f", fmt, "--color", "never").stdout
     (root / "app.js").write_text("analytics.track('Something Else');\n")  # no fix: no mark
     assert marker not in invoke(root, "-f", fmt, "--color", "never").stdout
+
+
+def test_an_enum_entry_read_through_its_property_is_fixed_at_the_entry(tmp_path):
+    root = project(tmp_path, {
+        "EventName.kt": 'package app\n\nenum class EventName(val eventName: String) {\n    SIGNED_UP("signup"),\n    OTHER("other"),\n}\n',
+        "App.kt": ("import com.segment.analytics.kotlin.core.Analytics\nimport app.EventName.SIGNED_UP\n\n"
+                   "fun f(analytics: Analytics) { analytics.track(SIGNED_UP.eventName) }\n"),
+    })
+    assert invoke(root, "--fix", "--select", "TL001").exit_code == 0
+    assert 'SIGNED_UP("User Signed Up"),' in (root / "EventName.kt").read_text()

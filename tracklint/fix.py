@@ -291,35 +291,44 @@ class Fixer:
         return _content_edit(rename.path, index, text, span.start_byte, rename)
 
     def _definition_edit(self, rename: Rename) -> Edit | None:
+        """The edit of the constant's definition: the last name of the reference that is defined
+        once with the old name (``Events.SIGNED`` -> ``SIGNED``; ``PAGE_VIEWED.eventName``, an
+        enum entry's property, -> ``PAGE_VIEWED``)."""
         path = rename.ref_path or rename.path
         found = self._text(path)
         if found is None or rename.ref is None:
             return None
         data, index = found
-        parts = [p for p in rename.ref.split(".") if p]
-        while parts and parts[-1] in _ACCESSORS:
-            parts.pop()
-        if not parts:
-            return None
         text = data.decode("utf-8")
-        pattern = re.compile(
-            r"(?<![\w$.])" + re.escape(parts[-1].lstrip(".")) +
-            r"(?![\w$])[ \t]*(?::[ \t]*[\w.<>?\[\] \t]+?[ \t]*=|[ \t]+[\w.]+[ \t]*=|:=|=|:|\()[ \t]*")
-        edits = []
-        for m in pattern.finditer(text):
-            scanned = scan_literal(text, m.end(), rename.language)
-            if scanned is None:
-                continue
-            end, form = scanned
-            literal = text[m.end():end]
-            if decode(literal[len(form.prefix):len(literal) - len(form.close)], form) != rename.old:
-                continue
-            edits.append((m.end(), literal))
-        if len(edits) != 1:
-            return None
-        start_char, literal = edits[0]
-        start = len(text[:start_char].encode("utf-8"))
-        return _content_edit(path, index, literal, start, rename)
+        parts = [p for p in re.split(r"\.|::", rename.ref) if p and p not in _ACCESSORS]
+        for name in reversed(parts[-3:]):
+            places = _definitions(text, name, rename)
+            if len(places) > 1:
+                return None  # defined twice alike: no guess
+            if places:
+                start_char, literal = places[0]
+                start = len(text[:start_char].encode("utf-8"))
+                return _content_edit(path, index, literal, start, rename)
+        return None
+
+
+def _definitions(text: str, name: str, rename: Rename) -> list[tuple[int, str]]:
+    """(offset, literal) of each place in ``text`` where ``name`` is given a string literal that
+    holds ``rename.old``: ``name = "…"``, ``name: T = "…"``, ``name T = "…"``, ``name := "…"``,
+    ``name: "…"``, ``name("…")``."""
+    pattern = re.compile(
+        r"(?<![\w$.])" + re.escape(name) +
+        r"(?![\w$])[ \t]*(?::[ \t]*[\w.<>?\[\] \t]+?[ \t]*=|[ \t]+[\w.]+[ \t]*=|:=|=|:|\()[ \t]*")
+    places = []
+    for m in pattern.finditer(text):
+        scanned = scan_literal(text, m.end(), rename.language)
+        if scanned is None:
+            continue
+        end, form = scanned
+        literal = text[m.end():end]
+        if decode(literal[len(form.prefix):len(literal) - len(form.close)], form) == rename.old:
+            places.append((m.end(), literal))
+    return places
 
 
 def _content_edit(path: str, index: LineIndex, literal: str, start: int, rename: Rename) -> Edit | None:
