@@ -263,6 +263,9 @@ class FileReader:
         self.bindings: dict[str, str] = {}
         #: method-name starts of unmatched candidates with an unreadable part (see _read_call)
         self.doubtful: set[int] = set()
+        #: names declared as function or constructor parameters somewhere in the file: a value
+        #: read through one (``event.eventName``) is the caller's, never a constant of the project
+        self.parameters: set[str] = set()
 
     def text(self, node: Node) -> str:
         return self.source.text(node.start_byte, node.end_byte)
@@ -281,6 +284,13 @@ class FileReader:
         stable between parses)."""
         return {name: sorted(nodes, key=lambda n: (n.start_byte, n.end_byte))
                 for name, nodes in QueryCursor(query).captures(root).items()}
+
+    def via_parameter(self, dotted: list[str]) -> bool:
+        """``event.eventName`` where ``event`` is a parameter and no constant of the file: the
+        caller's value, not a name to look up across the project (which would parse every file
+        of the language that says ``event``)."""
+        head = dotted[0]
+        return head in self.parameters and head not in self.constants and head not in self.locals
 
     def bind_type(self, name: str, type_text: str) -> None:
         """Bind ``name`` to an SDK type when its declared type is a plain type name (nullable

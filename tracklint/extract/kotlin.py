@@ -290,6 +290,8 @@ class _Context(driver.FileReader):
         ident = next((c for c in node.children if c.type == "identifier"), None)
         type_node = next((c for c in node.children if c.is_named and c.type in
                           ("user_type", "nullable_type")), None)
+        if ident is not None:
+            self.parameters.add(self.text(ident).strip("`"))
         if ident is not None and type_node is not None:
             self._binding_from_type(self.text(ident).strip("`"), type_node)
 
@@ -462,6 +464,8 @@ class _Context(driver.FileReader):
         if dotted[0] == "this" and len(dotted) > 1:
             dotted = dotted[1:]
         name = ".".join(dotted)
+        if self.via_parameter(dotted):
+            return unknown(text, span=span)
         if len(dotted) == 1 and name in self.locals:
             found = self.locals[name]
         elif name in self.constants:

@@ -206,11 +206,14 @@ LANGUAGES: tuple[Language, ...] = (
              declaration=_JAVA_DECLARATION,
              not_code=frozenset({"string_fragment", "multiline_string_fragment", "escape_sequence",
                                  "line_comment", "block_comment", "character_literal"}),
+             text_syntax=TextSyntax(nested_comments=False, raw_strings=False),
              call_opener=_JAVA_OPENER),
     Language("ruby", "ruby", (".rb", ".rake", ".ru"), ("tree_sitter_ruby", "language"),
              "tracklint.extract.ruby", shared_namespace=_RUBY_ACCESSORS,
              declaration=_RUBY_DECLARATION,
              not_code=frozenset({"string_content", "heredoc_content", "comment"}),
+             text_syntax=TextSyntax(line_comment=b"#", block_comments=False, quotes=b"\"'",
+                                    char_literals=False, raw_strings=False),
              windowed=False, interpreters=("ruby", "jruby", "truffleruby")),
     # the files of a Go package share one namespace; another package's constant is
     # `events.SignedUp`, which the defining file also exports under its package's name
@@ -218,6 +221,7 @@ LANGUAGES: tuple[Language, ...] = (
              shared_namespace=(), declaration=_GO_FUNC_DECLARATION,
              not_code=frozenset({"interpreted_string_literal_content", "raw_string_literal_content",
                                  "escape_sequence", "rune_literal", "comment"}),
+             text_syntax=TextSyntax(nested_comments=False, multi_line_quotes=b"`", raw_strings=False),
              call_opener=_GO_OPENER),
 )
 

@@ -244,6 +244,8 @@ class _Context(driver.FileReader):
     def _parameter(self, node: Node) -> None:
         name = node.child_by_field_name("name")
         kind = node.child_by_field_name("type")
+        if name is not None:
+            self.parameters.add(self.text(name).strip("`"))
         if name is not None and kind is not None:
             self._binding_from_type(self.text(name), kind)
 
@@ -459,6 +461,8 @@ class _Context(driver.FileReader):
         if dotted[0] == "self" and len(dotted) > 1:
             dotted = dotted[1:]
         name = ".".join(dotted)
+        if self.via_parameter(dotted):
+            return unknown(text, span=span)
         found: str | None = None
         if len(dotted) == 1:
             found = self.locals.get(name) if name in self.locals else self.constants.get(name)
