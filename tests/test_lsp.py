@@ -379,3 +379,28 @@ async def test_a_key_completed_after_the_last_key_is_written_as_the_language_wri
         text_document=lsp.TextDocumentIdentifier(uri=uri), position=at(typing, value + ", ", len(value) + 2)))
     assert [(i.label, i.insert_text) for i in keys.items] == [("revenue", written)]  # order_id is given already
     await close_doc(client, workspace, rel)
+
+
+@pytest.mark.parametrize("language", sorted(DOCS))
+async def test_the_quick_fix_renames_and_the_finding_goes(client: LanguageClient, workspace: Path, language: str) -> None:
+    """open -> finding -> code action -> apply (as an editor: the edit comes back as a change)
+    -> the finding is gone."""
+    rel = DOCS[language]
+    uri = uri_of(workspace, rel)
+    unsaved = "\n\n" + (workspace / rel).read_text()  # the edit must follow the editor's text, not the disk's
+    found = await open_doc(client, workspace, rel, LANGUAGE_IDS[language], unsaved)
+    renamed = next(d for d in found if "renamed" in d.message)
+    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), range=renamed.range,
+        context=lsp.CodeActionContext(diagnostics=[renamed])))
+    fix = next(a for a in actions if a.is_preferred)
+    assert "Purchase Completed" in fix.title and fix.kind == lsp.CodeActionKind.QuickFix
+    (target, edits), = fix.edit.changes.items()
+    assert target == uri and [e.new_text for e in edits] == ["Purchase Completed"]
+    assert edits[0].range.start == at(unsaved, "Order Completed")
+    after = await published(client, uri, lambda: client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+        text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[lsp.TextDocumentContentChangePartial(range=e.range, text=e.new_text) for e in edits])))
+    assert [m for _, _, m in tl001(after)] == ["Event `Brand New` is not in the tracking plan."]
+    assert (workspace / rel).read_text().count("Order Completed") == 1  # the server never writes
+    await close_doc(client, workspace, rel)

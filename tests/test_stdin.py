@@ -89,6 +89,8 @@ def test_force_exclude_skips_an_excluded_name(tmp_path: Path) -> None:
     (("-",), "--stdin-filename PATH"),
     (("--stdin-filename", "a.py", "b.py"), "no other path"),
     (("--stdin-filename", "a.py", "--affected", "-"), "do not apply"),
+    (("--stdin-filename", "a.py", "--fix", "-"), "rewrite files, not stdin"),
+    (("--stdin-filename", "a.py", "--diff", "-"), "rewrite files, not stdin"),
 ])
 def test_stdin_usage_errors_exit_2(tmp_path: Path, args: tuple[str, ...], message: str) -> None:
     root = project(tmp_path, {"b.py": ""})

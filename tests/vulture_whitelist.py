@@ -57,8 +57,3 @@ log_errors           # re2.Options fields, tracklint/plan/patterns.py
 max_mem
 included_ranges      # tree_sitter.Parser attribute, tracklint/extract/base.py
 readinto             # io.RawIOBase hook called by io.BufferedReader, tracklint/validate/read.py
-
-# the fix model (tracklint/diagnostics.py Edit/Fix), committed ahead of its users: tracklint/fix.py
-# on r3-fix and the language server on r3-lsp read these; remove once they are merged
-replacement
-safe

@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from tracklint import __version__
-from tracklint.commands.common import COLORS, guarded
+from tracklint.commands.common import COLORS, guarded, set_verbosity
 from tracklint.commands.diff import FAIL_ON
 from tracklint.errors import UsageError
 from tracklint.report import format_help, formats, resolve_format
@@ -43,7 +43,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 
@@ -78,6 +78,8 @@ ColorOpt = Annotated[str, typer.Option("--color", help="auto | always | never (N
 JobsOpt = Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: one per core).")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the cache.")]
 ExcludeOpt = Annotated[Optional[list[str]], typer.Option("--exclude", help="Extra gitignore-style patterns to skip (repeatable).")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Only the report and errors: no notes or progress on stderr.")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Also say on stderr what the run used and did (configuration, plan, files, time).")]
 ForceExcludeOpt = Annotated[bool, typer.Option("--force-exclude", help="Apply excludes to files named on the command line too (for pre-commit).")]
 
 
@@ -138,12 +140,19 @@ def check(
     force_exclude: ForceExcludeOpt = False,
     no_prefilter: Annotated[bool, typer.Option("--no-prefilter", help="Parse every file whole (slow; the reference that the pre-filter and windowed parsing must agree with).")] = False,
     stdin_filename: Annotated[Optional[Path], typer.Option("--stdin-filename", help="Check the text on stdin (path '-') as if it were this file: its configuration, plan and language.")] = None,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes in place (each file rewritten once, atomically), then report what remains.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print the fixes as a unified diff and change nothing; exit 1 when there is something to fix.")] = False,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="With --fix or --diff, also apply the fixes that are a guess (a close but not equivalent name).")] = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Check the code against the tracking plan: the CI gate.
 
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, config or plan error.
     """
     from tracklint.commands.check import CheckOptions, run_check
+
+    set_verbosity(quiet, verbose)
 
     guarded("check", run_check, CheckOptions(
         paths=tuple(paths or ()), plan=plan, config=config, isolated=isolated, output_format=output_format,
@@ -152,6 +161,7 @@ def check(
         affected=affected, show_suppressed=show_suppressed, color=color, jobs=jobs, no_cache=no_cache,
         exclude=tuple(exclude or ()), force_exclude=force_exclude, no_prefilter=no_prefilter,
         stdin_filename=stdin_filename,
+        fix=fix, diff=diff, unsafe_fixes=unsafe_fixes,
     ))
 
 
@@ -172,12 +182,16 @@ def scan(
     jobs: JobsOpt = None,
     no_cache: NoCacheOpt = False,
     exclude: ExcludeOpt = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """The inventory: every analytics call site found, planned or not.
 
     `tracklint scan --event "Order Completed"` answers "where is this event sent from?".
     """
     from tracklint.commands.scan import ScanOptions, run_scan
+
+    set_verbosity(quiet, verbose)
 
     guarded("scan", run_scan, ScanOptions(
         paths=tuple(paths or ()), event=event, plan=plan, config=config, isolated=isolated,
@@ -227,9 +241,13 @@ def validate(
 def rule(
     code: Annotated[Optional[str], typer.Argument(help="A rule code (TL001) or name (unknown-event). Omit to list every rule.")] = None,
     output_format: Annotated[str, typer.Option("--output-format", "-f", help="text | json.")] = "text",
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Show a rule's documentation, or list the rules."""
     from tracklint.commands.rule import RuleOptions, run_rule
+
+    set_verbosity(quiet, verbose)
 
     guarded("rule", run_rule, RuleOptions(code=code, output_format=output_format))
 
@@ -294,8 +312,12 @@ def diff_command(
             show_default=False,
         ),
     ] = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     from tracklint.commands.diff import DiffOptions, run_diff
+
+    set_verbosity(quiet, verbose)
 
     guarded("diff", run_diff, DiffOptions(
         plans=tuple(plans or ()), base=base, output_format=output_format or None, output_file=output_file,
@@ -314,9 +336,13 @@ def import_command(
     fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="segment, rudderstack, iglu, amplitude, mparticle, or auto.")],
     files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Plan files or directories to import.")],
     output: PlanOutputOpt = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Convert another tool's tracking plan to a tracklint plan."""
     from tracklint.commands.imports import ImportOptions, run_import
+
+    set_verbosity(quiet, verbose)
 
     guarded("import", run_import, ImportOptions(fmt=fmt, files=tuple(files), output=output))
 
@@ -326,9 +352,13 @@ def export_command(
     fmt: Annotated[str, typer.Argument(metavar="FORMAT", help="jsonschema or segment.")],
     plan: Annotated[Optional[Path], typer.Option("--plan", "-p", help="The tracking plan (default: discovered).")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "--output-file", "-o", help="Write here (default: stdout).")] = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Write the plan as JSON Schema or as a Segment Public API rules payload."""
     from tracklint.commands.imports import ExportOptions, run_export
+
+    set_verbosity(quiet, verbose)
 
     guarded("export", run_export, ExportOptions(fmt=fmt, plan=plan, output=output))
 
@@ -340,9 +370,13 @@ def init_command(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing plan.")] = False,
     config: Annotated[Optional[Path], typer.Option("--config", help="Configuration file.")] = None,
     include_tests: Annotated[bool, typer.Option("--include-tests", help="Also plan the calls in tests and fixtures (left out by default).")] = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Write a starting tracking plan from the calls found in the code."""
     from tracklint.commands.imports import InitOptions, run_init
+
+    set_verbosity(quiet, verbose)
 
     guarded("init", run_init, InitOptions(paths=tuple(paths or ()), output=output, force=force, config=config,
                                           include_tests=include_tests))
@@ -353,11 +387,13 @@ def init_command(
 
 
 @app.command("lsp")
-def lsp_command() -> None:
+def lsp_command(quiet: QuietOpt = False, verbose: VerboseOpt = False) -> None:
     """Run the language server (over stdio) for your editor: findings as you type, quick fixes,
-    hover, completion, go to the plan, references. Needs the [bold]tracklint\\[lsp][/] extra."""
+    hover, completion, go to the plan, references. Needs the [bold]tracklint\\[lsp][/] extra.
+    Its log (stderr, which editors show) has warnings; -q only errors, -v what it does."""
     from tracklint.lsp import LspOptions, run_lsp
 
+    set_verbosity(quiet, verbose)
     guarded("lsp", run_lsp, LspOptions())
 
 

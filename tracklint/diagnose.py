@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Callable
 
 from tracklint import suppress
 from tracklint.change import ChangeScope, project_path, whole_project
@@ -17,6 +18,7 @@ from tracklint.config import Settings
 from tracklint.diagnostics import Diagnostic, Location, Severity, assign_occurrences
 from tracklint.extract import decode
 from tracklint.extract.base import FileExtraction, Notice, TrackCall
+from tracklint.fix import Fixer, Reader
 from tracklint.plan.model import Plan
 from tracklint.rules import (
     RULES, skipped_change, syntax_error, unused_suppression, unverifiable_event, unverifiable_properties,
@@ -27,12 +29,14 @@ from tracklint.rules.base import Finding, RuleContext
 def diagnose(settings: Settings, plan: Plan, files: list[FileExtraction], notices: list[Notice],
              calls: list[TrackCall], scope: ChangeScope | None = None,
              renamed: dict[tuple[str, int], str] | None = None, *,
-             base_names: dict[str, dict[str, str]] | None = None) -> list[Diagnostic]:
+             base_names: dict[str, dict[str, str]] | None = None, read: Reader | None = None) -> list[Diagnostic]:
     """Rules, notices (and, in a PR mode, changed files that were skipped), then inline
     suppressions and the baseline. ``renamed``: see :func:`tracklint.change.renames`;
-    ``base_names``: :func:`tracklint.change.planned_at_base`."""
+    ``base_names``: :func:`tracklint.change.planned_at_base`. ``read`` gives a file's text as
+    extraction read it, for the fixes (default: from disk; an editor passes its unsaved buffers)."""
     codes = enabled_codes(settings)
-    diagnostics = apply_rules(calls, plan, settings, codes=codes, renamed_from=renamed, base_names=base_names)
+    diagnostics = apply_rules(calls, plan, settings, codes=codes, renamed_from=renamed, base_names=base_names,
+                              read=read)
     diagnostics += _notice_diagnostics(notices, settings, codes)
     if scope is not None:
         diagnostics += _skipped_changes(notices, scope, settings, codes)
@@ -120,9 +124,12 @@ def apply_rules(
     codes: set[str],
     renamed_from: dict[tuple[str, int], str] | None = None,
     base_names: dict[str, dict[str, str]] | None = None,
+    read: Reader | None = None,
 ) -> list[Diagnostic]:
-    """Run every enabled rule and stamp code, name and severity on its findings."""
+    """Run every enabled rule and stamp code, name and severity on its findings (and the fix,
+    where the rule knows one: :mod:`tracklint.fix`)."""
     diagnostics: list[Diagnostic] = []
+    fixer = Fixer(read or disk_reader(settings.root))
     forwarding = frozenset()
     if codes & _FORWARDING_RULES and settings.wrappers:
         from tracklint.forwarding import forwarding_calls
@@ -149,8 +156,25 @@ def apply_rules(
         else:
             continue
         for finding in findings:
-            diagnostics.append(_diagnostic(rule, severity, finding, settings.root))
+            diagnostic = _diagnostic(rule, severity, finding, settings.root)
+            if finding.rename is not None:
+                diagnostic = diagnostic.with_(fix=fixer.fix(finding.rename))
+            diagnostics.append(diagnostic)
     return diagnostics
+
+
+def disk_reader(root: Path) -> Callable[[str], bytes | None]:
+    """Reads a project file as extraction does (UTF-8, byte order mark removed)."""
+
+    def read(path: str) -> bytes | None:
+        full = Path(path) if os.path.isabs(path) else root / path
+        try:
+            data, problem = decode(full.read_bytes())
+        except OSError:
+            return None
+        return None if problem else data
+
+    return read
 
 
 def _diagnostic(rule, severity: Severity, finding: Finding, root: Path) -> Diagnostic:

@@ -212,13 +212,29 @@ def check_text(settings: Settings, plan: Plan, path: str | os.PathLike[str], dat
 
         plan_codes = tuple(code for code, rule in RULES.items() if rule.SCOPE == "plan")
         run_settings = run_settings.with_(ignore=tuple(settings.ignore) + plan_codes)
-    diagnostics = diagnose(run_settings, plan, [fx], ex.notices, calls)
+    diagnostics = diagnose(run_settings, plan, [fx], ex.notices, calls, read=_text_reader(settings.root, rel, data))
     diagnostics.sort(key=Diagnostic.sort_key)
     result = Result(root=str(settings.root), plan=plan, diagnostics=diagnostics, calls=calls,
                     notices=ex.notices, stats=ex.stats)
     result.lines = _text_lines(settings.root, diagnostics, rel, data)
     result.stats.seconds = time.perf_counter() - started
     return result
+
+
+def _text_reader(root: Path, rel: str, data: bytes) -> Callable[[str], bytes | None]:
+    """What the fixes read (:func:`tracklint.diagnose.disk_reader`'s contract): ``data`` for
+    the checked file, the disk for the others (a constant defined in another file)."""
+    from tracklint.diagnose import disk_reader
+
+    disk = disk_reader(root)
+
+    def read(path: str) -> bytes | None:
+        if path == rel:
+            text, problem = decode(data)
+            return None if problem else text
+        return disk(path)
+
+    return read
 
 
 def _extract_text(settings: Settings, rel: str, data: bytes, windows: bool) -> FileExtraction:

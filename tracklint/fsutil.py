@@ -1,5 +1,6 @@
 """The one way tracklint writes a file a user asked for: reports (``--output-file``), baselines,
-imported and exported plans, ``init``'s plan and ``diff``'s report.
+imported and exported plans, ``init``'s plan, ``diff``'s report and the source files ``check
+--fix`` rewrites (byte for byte: :func:`write_atomic_bytes`).
 
 :func:`write_atomic` writes into a fresh file beside the target and moves it into place with
 ``os.replace``: a reader, an interrupted run or a full disk never sees half a file, and a target
@@ -41,6 +42,16 @@ def write_atomic(path: str | os.PathLike[str], content: Content, *, what: str = 
     The new file keeps the mode of the file it replaces, else gets the umask's default (a
     temporary file's 0600 would make a report unreadable to the rest of a CI job).
     """
+    _write(path, content, what=what)
+
+
+def write_atomic_bytes(path: str | os.PathLike[str], data: bytes, *, what: str = "the file") -> None:
+    """Write ``data`` to ``path`` atomically, byte for byte (line ends and encoding untouched),
+    as :func:`write_atomic` does text."""
+    _write(path, data, what=what)
+
+
+def _write(path: str | os.PathLike[str], content: Content | bytes, *, what: str) -> None:
     target = Path(path)
     if target.is_dir():
         raise OutputError(f"cannot write {what}: it is a directory", path=str(path))
@@ -53,13 +64,7 @@ def write_atomic(path: str | os.PathLike[str], content: Content, *, what: str = 
     except OSError as exc:
         raise _error(what, path, exc) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            if isinstance(content, str):
-                write_text(handle, content)
-            else:
-                content(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
+        _fill(fd, content)
         os.replace(tmp, target)
     except BaseException as exc:
         try:
@@ -69,6 +74,24 @@ def write_atomic(path: str | os.PathLike[str], content: Content, *, what: str = 
         if isinstance(exc, (OSError, UnicodeError)):
             raise _error(what, path, exc) from None
         raise
+
+
+def _fill(fd: int, content: Content | bytes) -> None:
+    """Write ``content`` into the new file ``fd`` (bytes as they are, text as UTF-8 with
+    ``\\n`` line ends) and flush it to disk."""
+    if isinstance(content, bytes):
+        with os.fdopen(fd, "wb") as raw:
+            raw.write(content)
+            raw.flush()
+            os.fsync(raw.fileno())
+        return
+    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        if isinstance(content, str):
+            write_text(handle, content)
+        else:
+            content(handle)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def _mode(target: Path) -> int:

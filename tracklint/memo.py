@@ -26,7 +26,7 @@ from typing import Any, NamedTuple, Sequence
 
 from tracklint import __version__
 from tracklint.config import Settings
-from tracklint.diagnostics import Diagnostic, Location, Severity
+from tracklint.diagnostics import Diagnostic, Edit, Fix, Location, Severity
 from tracklint.extract.base import Notice
 from tracklint.plan.model import Plan
 from tracklint.result import Result, Stats
@@ -217,7 +217,7 @@ def _data(result: Result) -> dict[str, Any]:
     return {
         "diagnostics": [
             [d.code, d.name, d.severity.value, d.message, _loc(d.location), d.help, d.event, d.key,
-             d.occurrence, d.suppressed]
+             d.occurrence, d.suppressed, _fix(d.fix)]
             for d in result.diagnostics
         ],
         "notices": [[n.path, n.kind, n.message, n.line, n.column, n.end_line, n.end_column] for n in result.notices],
@@ -232,11 +232,24 @@ def _loc(loc: Location) -> list[Any]:
     return [loc.path, loc.line, loc.column, loc.end_line, loc.end_column, loc.column_utf16, loc.end_column_utf16]
 
 
+def _fix(fix: Fix | None) -> list[Any] | None:
+    if fix is None:
+        return None
+    return [fix.safe, fix.description, [dataclasses.astuple(e) for e in fix.edits]]
+
+
+def _fix_of(data: list[Any] | None) -> Fix | None:
+    if data is None:
+        return None
+    safe, description, edits = data
+    return Fix(tuple(Edit(*e) for e in edits), bool(safe), str(description))
+
+
 def _result(data: dict[str, Any], settings: Settings) -> Result:
     diagnostics = [
         Diagnostic(code=c, name=n, severity=Severity(s), message=m, location=Location(*loc), help=h,
-                   event=e, key=k, occurrence=o, suppressed=sup)
-        for c, n, s, m, loc, h, e, k, o, sup in data["diagnostics"]
+                   event=e, key=k, occurrence=o, suppressed=sup, fix=_fix_of(fix))
+        for c, n, s, m, loc, h, e, k, o, sup, fix in data["diagnostics"]
     ]
     notices = [Notice(*n) for n in data["notices"]]
     listed, parsed, cached, skipped, read = data["stats"]

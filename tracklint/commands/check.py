@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracklint.commands.common import (
-    Target, emit, note, progress_callback, settings_for, start_listing, stop_listing, use_color, named,
+    Target, describe_run, emit, note, progress_callback, settings_for, start_listing, stop_listing, use_color,
+    named,
 )
 from tracklint.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_SUCCESS, UsageError
 from tracklint.report import resolve_format
@@ -45,6 +46,9 @@ class CheckOptions:
     force_exclude: bool = False
     no_prefilter: bool = False
     stdin_filename: Path | None = None  # check stdin's text as this file (paths: "-" or none)
+    fix: bool = False
+    diff: bool = False
+    unsafe_fixes: bool = False
 
 
 def run_check(options: CheckOptions, target: Target | None = None) -> int:
@@ -58,7 +62,14 @@ def run_check(options: CheckOptions, target: Target | None = None) -> int:
         settings = _as_change(settings, options.paths)
     if settings.baseline is not None and not settings.baseline.is_file() and options.write_baseline is None:
         raise UsageError(f"baseline file not found: {settings.baseline}")
+    if (options.fix or options.diff) and options.write_baseline is not None:
+        raise UsageError("--fix and --diff cannot be combined with --write-baseline")
+    if (options.fix or options.diff) and options.stdin_filename is not None:
+        raise UsageError("--fix and --diff rewrite files, not stdin: with --stdin-filename, the fixes are the "
+                         "quick fixes of `tracklint lsp`")
     result = _run_stdin(settings) if options.stdin_filename is not None else _run(settings)
+    if options.fix or options.diff:
+        return _fix(result, settings, options)
     if options.write_baseline is not None:
         from tracklint.suppress import write_baseline as write
 
@@ -71,6 +82,42 @@ def run_check(options: CheckOptions, target: Target | None = None) -> int:
     # after the baseline was written: a baseline records each finding, never a summary
     result.diagnostics = group_plan_findings(result.diagnostics, settings.select)
     return _report(result, settings)
+
+
+#: Most rounds of ``--fix``: a fix can reveal another (a renamed event's properties are checked
+#: against the new event), so fixing repeats until nothing changes, as ruff does.
+FIX_ROUNDS = 10
+
+
+def _fix(result, settings, options: CheckOptions) -> int:
+    """``--diff``: the edits as a unified diff, nothing written (exit 1 when there is something
+    to fix). ``--fix``: every file's edits written at once, atomically, the project checked
+    again (and fixed again, while a round changes something), then reported as usual."""
+    from tracklint import fix as fixing
+    from tracklint.fsutil import write_text
+
+    fixed, touched = 0, set()
+    for _ in range(FIX_ROUNDS):
+        edits, count = fixing.plan_edits(result.diagnostics, unsafe=options.unsafe_fixes)
+        contents = fixing.new_contents(settings.root, edits)
+        if options.diff:
+            emit(lambda stream: write_text(stream, fixing.unified_diff(contents)), settings.output_file)
+            note(f"tracklint: would fix {_count(count, 'finding')} in {_count(len(contents), 'file')}"
+                 if contents else "tracklint: nothing to fix")
+            return EXIT_FINDINGS if contents else EXIT_SUCCESS
+        if not contents:
+            break
+        fixing.apply(settings.root, contents)
+        fixed += count
+        touched |= contents.keys()
+        result = _run(settings)
+    if touched:
+        note(f"tracklint: fixed {_count(fixed, 'finding')} in {_count(len(touched), 'file')}")
+    return _report(result, settings)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 def codes(values: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -202,6 +249,7 @@ def _report(result, settings) -> int:
     from tracklint.report import get_reporter
     from tracklint.rules import RULES
 
+    describe_run(settings, result)
     reporter = get_reporter(settings.output_format)(
         color=use_color(settings.color, settings.output_file), show_suppressed=settings.show_suppressed
     )

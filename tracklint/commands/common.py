@@ -126,9 +126,29 @@ def _internal(exc: BaseException) -> typer.Exit:
     return typer.Exit(EXIT_ERROR)
 
 
+#: How talkative the running command is: -1 with ``-q/--quiet`` (tracklint's own notes and the
+#: progress bar are left out; reports and errors never are), 1 with ``-v/--verbose`` (what the
+#: run used and did: :func:`detail`), else 0.
+VERBOSITY = [0]
+
+
+def set_verbosity(quiet: bool, verbose: bool) -> None:
+    """Apply a command's ``-q``/``-v``."""
+    if quiet and verbose:
+        raise fail(UsageError("-q/--quiet and -v/--verbose cannot be combined"))
+    VERBOSITY[0] = -1 if quiet else 1 if verbose else 0
+
+
 def note(text: str) -> None:
-    """A line for the person running the command, on stderr."""
-    typer.echo(text, err=True)
+    """A line for the person running the command, on stderr (not with ``--quiet``)."""
+    if VERBOSITY[0] >= 0:
+        typer.echo(text, err=True)
+
+
+def detail(text: str) -> None:
+    """A line only ``--verbose`` shows, on stderr."""
+    if VERBOSITY[0] > 0:
+        typer.echo(text, err=True)
 
 
 def use_color(choice: str, output_file: Path | None) -> bool:
@@ -176,6 +196,16 @@ def settings_for(*, paths: list[Path] | tuple[Path, ...] | None, config: Path | 
     return resolve_settings(config=config, isolated=isolated, overrides=over)
 
 
+def describe_run(settings, result) -> None:
+    """``--verbose``: what a run used (root, configuration, plan) and did (files, calls, time)."""
+    stats = result.stats
+    detail(f"tracklint: root {settings.root}; configuration {settings.config_file or 'none (defaults)'}; "
+           f"plan {settings.plan or 'none'}")
+    detail(f"tracklint: {stats.files_listed} file(s) listed, {stats.files_parsed} parsed, "
+           f"{stats.files_cached} from the cache, {stats.files_skipped} skipped; "
+           f"{result.call_count} call(s); {stats.seconds:.2f}s")
+
+
 def start_listing(settings) -> None:
     """Let git list the files in the background while the plan loads."""
     from tracklint.gitlisting import prefetch
@@ -192,7 +222,7 @@ def stop_listing() -> None:
 def progress_callback(enabled: bool):
     """A rich progress bar on stderr, only on a terminal and only for runs longer than a moment:
     ``(update(done, total), stop())``."""
-    if not enabled or not sys.stderr.isatty():
+    if not enabled or VERBOSITY[0] < 0 or not sys.stderr.isatty():
         return None, lambda: None
     state: dict[str, Any] = {"start": time.perf_counter(), "bar": None, "task": None}
 

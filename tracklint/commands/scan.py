@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracklint.commands.common import (
-    Target, emit, note, progress_callback, settings_for, start_listing, stop_listing, use_color,
+    Target, describe_run, emit, note, progress_callback, settings_for, start_listing, stop_listing, use_color,
 )
 from tracklint.errors import EXIT_FINDINGS, EXIT_SUCCESS
 from tracklint.report import resolve_format
@@ -44,6 +44,7 @@ def run_scan(options: ScanOptions, target: Target | None = None) -> int:
         extend_exclude=tuple(options.exclude) if options.exclude else None,
     )
     result = _run(settings, progress=fmt != "json")
+    describe_run(settings, result)
     calls = result.calls
     event = options.event
     if event is not None:

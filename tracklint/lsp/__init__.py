@@ -28,7 +28,10 @@ def run_lsp(_options: LspOptions, _target: object = None) -> int:
             "the language server needs pygls, which is not installed",
             hint="pip install 'tracklint[lsp]'",
         ) from None
-    logging.basicConfig(level=logging.WARNING, format="tracklint lsp: %(levelname)s: %(message)s")
+    from tracklint.commands.common import VERBOSITY
+
+    level = {-1: logging.ERROR, 1: logging.INFO}.get(VERBOSITY[0], logging.WARNING)
+    logging.basicConfig(level=level, format="tracklint lsp: %(levelname)s: %(message)s")
     # A command turns the cyclic collector off for its short life (commands.common.guarded);
     # a server lives as long as the editor does.
     gc.enable()

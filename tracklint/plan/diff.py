@@ -857,216 +857,281 @@ class _Differ:
         stack.extend(reversed(jobs))
 
     def _spec_pair(self, stack: list[_Job], job: _Job, noun: str) -> None:
-        ctx, path, label, old, new = job.ctx, job.path, job.label, job.old, job.new
-        loc = job.anchor
-        live = job.live
-        old_atoms = _atoms(old.type)
-        new_atoms = _atoms(new.type)
-
-        def emit(kind: str, sub: str, severity: str, message: str, *, domain: str | None = None,
-                 implied: str | None = None, old_v: Any = None, new_v: Any = None) -> None:
-            note = None
-            if severity == BREAKING:
-                if not live:
-                    severity, note = NON_BREAKING, "the old plan did not allow a value here, so no old payload is affected"
-                elif domain is not None and not (old_atoms & _DOMAINS[domain]):
-                    severity = NON_BREAKING
-                    note = f"the old type ({_type_text(old.type)}) allowed no {domain} values, so no old payload is affected"
-                elif implied:
-                    severity, note = COSMETIC, f"no effect: {implied}"
-            self.add(ctx, kind, f"{path}/{sub}" if sub else path, severity, message,
-                     old=old_v, new=new_v, location=new.location or loc, anchor=loc, note=note)
-
-        # -- cosmetic words
+        """Compare one pair of property specs; nested pairs are pushed on ``stack``."""
+        pair = _Pair.of(self, job)
         if not job.is_items:
-            if (old.description or None) != (new.description or None):
-                self.add(ctx, "description_changed", f"{path}/description", COSMETIC,
-                         f"The description of {label} changed.", old=old.description, new=new.description,
-                         location=new.location or loc, anchor=loc)
-            if bool(old.pii) != bool(new.pii):
-                self.add(ctx, "pii_changed", f"{path}/pii", COSMETIC,
-                         f"{label} is {'now' if new.pii else 'no longer'} labelled as PII.",
-                         old=old.pii, new=new.pii, location=new.location or loc, anchor=loc)
-            self._deprecation(ctx, f"{path}/deprecated", label, old.deprecated, new.deprecated, new.location or loc)
-            if not old.required and new.required:
-                emit("required_added", "required", BREAKING,
-                     f"{label} is now required; payloads without it are rejected.", old_v=False, new_v=True)
-            elif old.required and not new.required:
-                self.add(ctx, "required_removed", f"{path}/required", NON_BREAKING,
-                         f"{label} is no longer required; consumers may now receive payloads without it.",
-                         old=True, new=False, location=new.location or loc, anchor=loc)
+            pair.cosmetic_words()
+        pair.type_change()
+        if pair.old_allowed is not None or pair.new_allowed is not None:
+            pair.allowed_values()
+        pair.string_words()
+        pair.numeric_range()
+        pair.lengths()
+        if job.depth >= _MAX_DEPTH:
+            return
+        pair.nested_object(stack, noun)
+        pair.alternatives(stack)
+        pair.array_items(stack)
 
-        # -- type
-        old_allowed = _allowed_values(old)
-        new_allowed = _allowed_values(new)
-        if old_atoms != new_atoms:
-            lost = old_atoms - new_atoms
-            gained = new_atoms - old_atoms
-            text = f"from {_type_text(old.type)} to {_type_text(new.type)}"
-            implied = None
-            if lost and old_allowed is not None:
-                rejected = [v for v in old_allowed.values() if _value_atom(v) not in new_atoms]
-                if not rejected:
-                    implied = "every value the old enum/const allowed has one of the new types"
-            if lost and gained:
-                emit("type_changed", "type", BREAKING, f"The type of {label} changed {text}.",
-                     implied=implied, old_v=list(old.type), new_v=list(new.type))
-            elif lost:
-                emit("type_narrowed", "type", BREAKING, f"The type of {label} was narrowed {text}.",
-                     implied=implied, old_v=list(old.type), new_v=list(new.type))
-            else:
+
+@dataclass(frozen=True)
+class _Pair:
+    """One pair of property specs under comparison, and the two ways it reports a change:
+    :meth:`emit` (a narrowing, downgraded when no old payload can be affected) and
+    :meth:`record` (reported as classified)."""
+
+    differ: _Differ
+    job: _Job
+    old_atoms: frozenset[str]
+    new_atoms: frozenset[str]
+    #: the values an enum/const allows (None: not limited)
+    old_allowed: dict[Any, Any] | None
+    new_allowed: dict[Any, Any] | None
+
+    @classmethod
+    def of(cls, differ: _Differ, job: _Job) -> _Pair:
+        return cls(differ, job, _atoms(job.old.type), _atoms(job.new.type),
+                   _allowed_values(job.old), _allowed_values(job.new))
+
+    @property
+    def old(self) -> PropertySpec:
+        return self.job.old
+
+    @property
+    def new(self) -> PropertySpec:
+        return self.job.new
+
+    @property
+    def label(self) -> str:
+        return self.job.label
+
+    @property
+    def location(self) -> PlanLocation | None:
+        """Where the change is shown: the new spec, else the nearest enclosing position."""
+        return self.new.location or self.job.anchor
+
+    def record(self, kind: str, sub: str, severity: str, message: str, old_v: Any, new_v: Any,
+               note: str | None = None) -> None:
+        path = self.job.path
+        self.differ.add(self.job.ctx, kind, f"{path}/{sub}" if sub else path, severity, message,
+                        old=old_v, new=new_v, location=self.location, anchor=self.job.anchor, note=note)
+
+    def emit(self, kind: str, sub: str, severity: str, message: str, *, domain: str | None = None,
+             implied: str | None = None, old_v: Any = None, new_v: Any = None) -> None:
+        note = None
+        if severity == BREAKING:
+            if not self.job.live:
+                severity, note = NON_BREAKING, "the old plan did not allow a value here, so no old payload is affected"
+            elif domain is not None and not (self.old_atoms & _DOMAINS[domain]):
                 severity = NON_BREAKING
-                note = None
-                if new_allowed is not None and old_allowed is not None and set(new_allowed) <= set(old_allowed):
-                    severity, note = COSMETIC, "no effect: the enum/const still limits the values"
-                self.add(ctx, "type_widened", f"{path}/type", severity, f"The type of {label} was widened {text}.",
-                         old=list(old.type), new=list(new.type), location=new.location or loc, anchor=loc, note=note)
+                note = f"the old type ({_type_text(self.old.type)}) allowed no {domain} values, so no old payload is affected"
+            elif implied:
+                severity, note = COSMETIC, f"no effect: {implied}"
+        self.record(kind, sub, severity, message, old_v, new_v, note)
 
-        # -- enum / const
-        if old_allowed is not None or new_allowed is not None:
-            self._values(emit, label, old, new, old_allowed, new_allowed, new_atoms)
+    def cosmetic_words(self) -> None:
+        """Description, PII label, deprecation and ``required``."""
+        old, new, label = self.old, self.new, self.label
+        if (old.description or None) != (new.description or None):
+            self.record("description_changed", "description", COSMETIC,
+                        f"The description of {label} changed.", old.description, new.description)
+        if bool(old.pii) != bool(new.pii):
+            self.record("pii_changed", "pii", COSMETIC,
+                        f"{label} is {'now' if new.pii else 'no longer'} labelled as PII.", old.pii, new.pii)
+        self.differ._deprecation(self.job.ctx, f"{self.job.path}/deprecated", label, old.deprecated,
+                                 new.deprecated, self.location)
+        if not old.required and new.required:
+            self.emit("required_added", "required", BREAKING,
+                      f"{label} is now required; payloads without it are rejected.", old_v=False, new_v=True)
+        elif old.required and not new.required:
+            self.record("required_removed", "required", NON_BREAKING,
+                        f"{label} is no longer required; consumers may now receive payloads without it.",
+                        True, False)
 
-        # -- string words
-        for word, attr in (("pattern", "pattern"), ("format", "format")):
-            a, b = getattr(old, attr), getattr(new, attr)
+    def type_change(self) -> None:
+        """The JSON types allowed (a narrowing an enum/const already implied has no effect)."""
+        old, new, label = self.old, self.new, self.label
+        if self.old_atoms == self.new_atoms:
+            return
+        lost = self.old_atoms - self.new_atoms
+        gained = self.new_atoms - self.old_atoms
+        text = f"from {_type_text(old.type)} to {_type_text(new.type)}"
+        implied = None
+        if lost and self.old_allowed is not None:
+            rejected = [v for v in self.old_allowed.values() if _value_atom(v) not in self.new_atoms]
+            if not rejected:
+                implied = "every value the old enum/const allowed has one of the new types"
+        if lost and gained:
+            self.emit("type_changed", "type", BREAKING, f"The type of {label} changed {text}.",
+                      implied=implied, old_v=list(old.type), new_v=list(new.type))
+        elif lost:
+            self.emit("type_narrowed", "type", BREAKING, f"The type of {label} was narrowed {text}.",
+                      implied=implied, old_v=list(old.type), new_v=list(new.type))
+        else:
+            severity = NON_BREAKING
+            note = None
+            if (self.new_allowed is not None and self.old_allowed is not None
+                    and set(self.new_allowed) <= set(self.old_allowed)):
+                severity, note = COSMETIC, "no effect: the enum/const still limits the values"
+            self.record("type_widened", "type", severity, f"The type of {label} was widened {text}.",
+                        list(old.type), list(new.type), note)
+
+    def allowed_values(self) -> None:
+        """``enum``/``const``: values removed or added (at least one side is limited)."""
+        label, old_allowed, new_allowed = self.label, self.old_allowed, self.new_allowed
+        old_v = _values_repr(self.old)
+        new_v = _values_repr(self.new)
+        if old_allowed is None and new_allowed is not None:
+            self.emit("enum_narrowed", "enum", BREAKING,
+                      f"{label} is now limited to {_fmt(list(new_allowed.values()))}.", old_v=old_v, new_v=new_v)
+            return
+        if new_allowed is None and old_allowed is not None:
+            self.emit("enum_widened", "enum", NON_BREAKING, f"{label} is no longer limited to a list of values.",
+                      old_v=old_v, new_v=new_v)
+            return
+        assert old_allowed is not None and new_allowed is not None
+        # values the new type rejects are reported by the type change; compare what stays
+        lost = [v for k, v in old_allowed.items() if k not in new_allowed and _value_atom(v) in self.new_atoms]
+        gained = [v for k, v in new_allowed.items() if k not in old_allowed]
+        if lost and gained:
+            self.emit("enum_changed", "enum", BREAKING,
+                      f"The allowed values of {label} changed: {_fmt(lost)} removed, {_fmt(gained)} added.",
+                      old_v=old_v, new_v=new_v)
+        elif lost:
+            self.emit("enum_narrowed", "enum", BREAKING, f"{_fmt(lost)} removed from the allowed values of {label}.",
+                      old_v=old_v, new_v=new_v)
+        elif gained:
+            self.emit("enum_widened", "enum", NON_BREAKING, f"{_fmt(gained)} added to the allowed values of {label}.",
+                      old_v=old_v, new_v=new_v)
+
+    def string_words(self) -> None:
+        """``pattern`` and ``format``."""
+        label = self.label
+        for word in ("pattern", "format"):
+            a, b = getattr(self.old, word), getattr(self.new, word)
             if (a or None) == (b or None):
                 continue
             if a is None:
                 implied = None
-                if attr == "pattern" and old_allowed is not None and _all_match(b, old_allowed):
+                if word == "pattern" and self.old_allowed is not None and _all_match(b, self.old_allowed):
                     implied = "every value the old enum/const allowed matches it"
-                emit(f"{word}_narrowed", word, BREAKING, f"{label} now must match {word} {_fmt(b)}.",
-                     domain="string", implied=implied, old_v=a, new_v=b)
+                self.emit(f"{word}_narrowed", word, BREAKING, f"{label} now must match {word} {_fmt(b)}.",
+                          domain="string", implied=implied, old_v=a, new_v=b)
             elif b is None:
-                self.add(ctx, f"{word}_widened", f"{path}/{word}", NON_BREAKING,
-                         f"{label} no longer has to match {word} {_fmt(a)}.", old=a, new=b,
-                         location=new.location or loc, anchor=loc)
+                self.record(f"{word}_widened", word, NON_BREAKING,
+                            f"{label} no longer has to match {word} {_fmt(a)}.", a, b)
             else:
-                emit(f"{word}_changed", word, BREAKING, f"The {word} of {label} changed from {_fmt(a)} to {_fmt(b)}.",
-                     domain="string", old_v=a, new_v=b)
+                self.emit(f"{word}_changed", word, BREAKING,
+                          f"The {word} of {label} changed from {_fmt(a)} to {_fmt(b)}.",
+                          domain="string", old_v=a, new_v=b)
 
-        # -- numeric range (one effective bound per side)
+    def numeric_range(self) -> None:
+        """The numeric bounds (one effective bound per side)."""
+        old, new, label = self.old, self.new, self.label
         for side in ("lower", "upper"):
             a = _bound(old, side)
             b = _bound(new, side)
             if a == b:
                 continue
-            tighter = _tighter(b, a, side)
             word = "minimum" if side == "lower" else "maximum"
             text = f"from {_bound_text(a, side)} to {_bound_text(b, side)}"
             old_v, new_v = _bound_words(old, side), _bound_words(new, side)
-            if tighter:
+            if _tighter(b, a, side):
                 implied = None
                 vb = _numeric_bounds_from_values(old)
                 if vb is not None and b is not None and _within_all(vb, b, side):
                     implied = "every value the old enum/const allowed is within it"
-                emit("range_narrowed", word, BREAKING, f"The {word} of {label} tightened {text}.",
-                     domain="number", implied=implied, old_v=old_v, new_v=new_v)
+                self.emit("range_narrowed", word, BREAKING, f"The {word} of {label} tightened {text}.",
+                          domain="number", implied=implied, old_v=old_v, new_v=new_v)
             else:
-                self.add(ctx, "range_widened", f"{path}/{word}", NON_BREAKING,
-                         f"The {word} of {label} loosened {text}.", old=old_v, new=new_v,
-                         location=new.location or loc, anchor=loc)
+                self.record("range_widened", word, NON_BREAKING, f"The {word} of {label} loosened {text}.",
+                            old_v, new_v)
 
-        # -- lengths
+    def lengths(self) -> None:
+        """``minLength``/``maxLength`` of strings and ``minItems``/``maxItems`` of arrays."""
         for lo_attr, hi_attr, lo_word, hi_word, domain in (
             ("min_length", "max_length", "minLength", "maxLength", "string"),
             ("min_items", "max_items", "minItems", "maxItems", "array"),
         ):
             for attr, word, is_min in ((lo_attr, lo_word, True), (hi_attr, hi_word, False)):
-                a, b = getattr(old, attr), getattr(new, attr)
-                if is_min:
-                    a, b = a or None, b or None  # minLength 0 is no bound
-                if a == b:
-                    continue
-                if is_min:
-                    tighter = b is not None and (a is None or b > a)
-                else:
-                    tighter = b is not None and (a is None or b < a)
-                if tighter:
-                    implied = None
-                    if domain == "string":
-                        low, high = _string_length_bounds(old)
-                        if (is_min and low >= b) or (not is_min and high is not None and high <= b):
-                            implied = f"the old {_implied_source(old)} already kept lengths within {b}"
-                    emit("length_narrowed", word, BREAKING, f"The {word} of {label} tightened from {_fmt(a)} to {_fmt(b)}.",
-                         domain=domain, implied=implied, old_v=a, new_v=b)
-                else:
-                    self.add(ctx, "length_widened", f"{path}/{word}", NON_BREAKING,
-                             f"The {word} of {label} loosened from {_fmt(a)} to {_fmt(b)}.", old=a, new=b,
-                             location=new.location or loc, anchor=loc)
+                self._length(attr, word, is_min, domain)
 
-        if job.depth >= _MAX_DEPTH:
+    def _length(self, attr: str, word: str, is_min: bool, domain: str) -> None:
+        old, label = self.old, self.label
+        a, b = getattr(old, attr), getattr(self.new, attr)
+        if is_min:
+            a, b = a or None, b or None  # minLength 0 is no bound
+        if a == b:
             return
-        # -- nested object
-        obj_live = live and bool(old_atoms & _DOMAINS["object"])
-        if old.properties or new.properties or old.additional_properties != new.additional_properties:
-            if old.additional_properties and not new.additional_properties:
-                emit("additional_properties_tightened", "additional_properties", BREAKING,
-                     f"{label} no longer accepts unplanned nested properties.", domain="object",
-                     old_v=True, new_v=False)
-            elif not old.additional_properties and new.additional_properties:
-                self.add(ctx, "additional_properties_relaxed", f"{path}/additional_properties", NON_BREAKING,
-                         f"{label} now accepts unplanned nested properties.", old=False, new=True,
-                         location=new.location or loc, anchor=loc)
-            self._map_level(stack, ctx, f"{path}/properties", label, old.properties, new.properties,
-                            old.additional_properties, obj_live, new.location or loc, job.depth, noun)
-        # -- anyOf alternatives (read with getattr: only when the model carries them)
-        old_alts = tuple(getattr(old, "any_of", None) or ())
-        new_alts = tuple(getattr(new, "any_of", None) or ())
-        if old_alts or new_alts:
-            if not old_alts:
-                emit("type_narrowed", "anyOf", BREAKING, f"{label} must now match one of {len(new_alts)} alternatives.",
-                     old_v=None, new_v=len(new_alts))
-            elif not new_alts:
-                self.add(ctx, "type_widened", f"{path}/anyOf", NON_BREAKING,
-                         f"{label} no longer has to match one of {len(old_alts)} alternatives.", old=len(old_alts),
-                         new=None, location=new.location or loc, anchor=loc)
-            else:
-                if len(new_alts) > len(old_alts):
-                    self.add(ctx, "type_widened", f"{path}/anyOf", NON_BREAKING,
-                             f"{label} gained {len(new_alts) - len(old_alts)} alternative(s).", old=len(old_alts),
-                             new=len(new_alts), location=new.location or loc, anchor=loc)
-                elif len(new_alts) < len(old_alts):
-                    emit("type_narrowed", "anyOf", BREAKING,
-                         f"{label} lost {len(old_alts) - len(new_alts)} alternative(s).",
-                         old_v=len(old_alts), new_v=len(new_alts))
-                for i, (a, b) in enumerate(zip(old_alts, new_alts)):
-                    stack.append(_Job(ctx, f"{path}/anyOf/{i}", f"alternative {i} of {label}", a, b, live,
-                                      b.location or new.location or loc, job.depth + 1, is_items=True))
-        # -- array items
-        if old.items is not None or new.items is not None:
-            arr_live = live and bool(old_atoms & _DOMAINS["array"])
-            stack.append(
-                _Job(ctx, f"{path}/items", f"the items of {label}", old.items or _ANY, new.items or _ANY,
-                     arr_live, (new.items.location if new.items else None) or new.location or loc,
-                     job.depth + 1, is_items=True)
-            )
+        if is_min:
+            tighter = b is not None and (a is None or b > a)
+        else:
+            tighter = b is not None and (a is None or b < a)
+        if not tighter:
+            self.record("length_widened", word, NON_BREAKING,
+                        f"The {word} of {label} loosened from {_fmt(a)} to {_fmt(b)}.", a, b)
+            return
+        implied = None
+        if domain == "string":
+            low, high = _string_length_bounds(old)
+            if (is_min and low >= b) or (not is_min and high is not None and high <= b):
+                implied = f"the old {_implied_source(old)} already kept lengths within {b}"
+        self.emit("length_narrowed", word, BREAKING, f"The {word} of {label} tightened from {_fmt(a)} to {_fmt(b)}.",
+                  domain=domain, implied=implied, old_v=a, new_v=b)
 
-    def _values(self, emit, label, old, new, old_allowed, new_allowed, new_atoms) -> None:
-        old_v = _values_repr(old)
-        new_v = _values_repr(new)
-        if old_allowed is None and new_allowed is not None:
-            emit("enum_narrowed", "enum", BREAKING,
-                 f"{label} is now limited to {_fmt(list(new_allowed.values()))}.", old_v=old_v, new_v=new_v)
+    def nested_object(self, stack: list[_Job], noun: str) -> None:
+        """``additional_properties`` and the nested properties (pushed on ``stack``)."""
+        old, new, label, job = self.old, self.new, self.label, self.job
+        if not (old.properties or new.properties or old.additional_properties != new.additional_properties):
             return
-        if new_allowed is None and old_allowed is not None:
-            emit("enum_widened", "enum", NON_BREAKING, f"{label} is no longer limited to a list of values.",
-                 old_v=old_v, new_v=new_v)
+        if old.additional_properties and not new.additional_properties:
+            self.emit("additional_properties_tightened", "additional_properties", BREAKING,
+                      f"{label} no longer accepts unplanned nested properties.", domain="object",
+                      old_v=True, new_v=False)
+        elif not old.additional_properties and new.additional_properties:
+            self.record("additional_properties_relaxed", "additional_properties", NON_BREAKING,
+                        f"{label} now accepts unplanned nested properties.", False, True)
+        obj_live = job.live and bool(self.old_atoms & _DOMAINS["object"])
+        self.differ._map_level(stack, job.ctx, f"{job.path}/properties", label, old.properties, new.properties,
+                               old.additional_properties, obj_live, self.location, job.depth, noun)
+
+    def alternatives(self, stack: list[_Job]) -> None:
+        """``anyOf`` alternatives: their number, then each pair in order (pushed on ``stack``).
+        Read with getattr: only when the model carries them."""
+        old_alts = tuple(getattr(self.old, "any_of", None) or ())
+        new_alts = tuple(getattr(self.new, "any_of", None) or ())
+        if not (old_alts or new_alts):
             return
-        assert old_allowed is not None and new_allowed is not None
-        # values the new type rejects are reported by the type change; compare what stays
-        lost = [v for k, v in old_allowed.items() if k not in new_allowed and _value_atom(v) in new_atoms]
-        gained = [v for k, v in new_allowed.items() if k not in old_allowed]
-        if lost and gained:
-            emit("enum_changed", "enum", BREAKING,
-                 f"The allowed values of {label} changed: {_fmt(lost)} removed, {_fmt(gained)} added.",
-                 old_v=old_v, new_v=new_v)
-        elif lost:
-            emit("enum_narrowed", "enum", BREAKING, f"{_fmt(lost)} removed from the allowed values of {label}.",
-                 old_v=old_v, new_v=new_v)
-        elif gained:
-            emit("enum_widened", "enum", NON_BREAKING, f"{_fmt(gained)} added to the allowed values of {label}.",
-                 old_v=old_v, new_v=new_v)
+        label, job = self.label, self.job
+        if not old_alts:
+            self.emit("type_narrowed", "anyOf", BREAKING, f"{label} must now match one of {len(new_alts)} alternatives.",
+                      old_v=None, new_v=len(new_alts))
+            return
+        if not new_alts:
+            self.record("type_widened", "anyOf", NON_BREAKING,
+                        f"{label} no longer has to match one of {len(old_alts)} alternatives.", len(old_alts), None)
+            return
+        if len(new_alts) > len(old_alts):
+            self.record("type_widened", "anyOf", NON_BREAKING,
+                        f"{label} gained {len(new_alts) - len(old_alts)} alternative(s).", len(old_alts), len(new_alts))
+        elif len(new_alts) < len(old_alts):
+            self.emit("type_narrowed", "anyOf", BREAKING, f"{label} lost {len(old_alts) - len(new_alts)} alternative(s).",
+                      old_v=len(old_alts), new_v=len(new_alts))
+        for i, (a, b) in enumerate(zip(old_alts, new_alts)):
+            stack.append(_Job(job.ctx, f"{job.path}/anyOf/{i}", f"alternative {i} of {label}", a, b, job.live,
+                              b.location or self.location, job.depth + 1, is_items=True))
+
+    def array_items(self, stack: list[_Job]) -> None:
+        """The ``items`` of an array (pushed on ``stack``)."""
+        old, new, job = self.old, self.new, self.job
+        if old.items is None and new.items is None:
+            return
+        arr_live = job.live and bool(self.old_atoms & _DOMAINS["array"])
+        stack.append(
+            _Job(job.ctx, f"{job.path}/items", f"the items of {self.label}", old.items or _ANY, new.items or _ANY,
+                 arr_live, (new.items.location if new.items else None) or self.location,
+                 job.depth + 1, is_items=True)
+        )
 
 
 _DOMAINS = {

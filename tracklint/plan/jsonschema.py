@@ -242,7 +242,24 @@ class _Reader:
         location: PlanLocation | None,
     ) -> PropertySpec:
         schema = self.simplify_combinators(schema, pointer)
+        self._warn_inexpressible(schema, pointer)
+        self._read_type(spec, schema, pointer)
+        self._read_values(spec, schema, pointer)
+        _read_bounds(spec, schema)
+        self._read_items(spec, schema, name=name, pointer=pointer, location=location)
+        spec.properties, spec.additional_properties = self.object_parts(schema, pointer, location)
+        _read_annotations(spec, schema)
+        alternatives = schema.get(_ANY_OF_KEY)
+        if alternatives:
+            word, branches = alternatives
+            spec.any_of = tuple(
+                self.prop(branch, name=name, pointer=_child(pointer, word, i), location=location)
+                for i, branch in enumerate(branches)
+            )
+        return spec
 
+    def _warn_inexpressible(self, schema: dict, pointer: str) -> None:
+        """Warn once per validation keyword the plan model cannot say."""
         for key in sorted(set(schema) & _INEXPRESSIBLE):
             self.warn(
                 f"`{key}` cannot be expressed in a tracklint plan and is not checked",
@@ -254,6 +271,8 @@ class _Reader:
                 _child(pointer, "uniqueItems"),
             )
 
+    def _read_type(self, spec: PropertySpec, schema: dict, pointer: str) -> None:
+        """``type`` (unknown names dropped with a warning) and OpenAPI's ``nullable``."""
         raw_type = schema.get("type")
         if isinstance(raw_type, str):
             spec.type = (raw_type,)
@@ -266,6 +285,8 @@ class _Reader:
         if schema.get("nullable") is True and spec.type and "null" not in spec.type:
             spec.type = (*spec.type, "null")
 
+    def _read_values(self, spec: PropertySpec, schema: dict, pointer: str) -> None:
+        """``enum``, ``const``, ``pattern`` and ``format`` (formats tracklint cannot check are dropped)."""
         if isinstance(schema.get("enum"), list):
             spec.enum = tuple(schema["enum"])
         if "const" in schema:
@@ -288,22 +309,11 @@ class _Reader:
                 self.warn(f"format {schema['format']!r} cannot be checked by tracklint; dropped",
                           _child(pointer, "format"))
 
-        spec.minimum = _number(schema.get("minimum"))
-        spec.maximum = _number(schema.get("maximum"))
-        for word, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
-            value = schema.get(word)
-            attr = "exclusive_" + bound
-            if isinstance(value, bool):  # draft-04: a flag on minimum/maximum
-                if value and getattr(spec, bound) is not None:
-                    setattr(spec, attr, getattr(spec, bound))
-                    setattr(spec, bound, None)
-            elif _number(value) is not None:
-                setattr(spec, attr, _number(value))
-        spec.min_length = _int(schema.get("minLength"))
-        spec.max_length = _int(schema.get("maxLength"))
-        spec.min_items = _int(schema.get("minItems"))
-        spec.max_items = _int(schema.get("maxItems"))
-
+    def _read_items(
+        self, spec: PropertySpec, schema: dict, *, name: str, pointer: str,
+        location: PlanLocation | None,
+    ) -> None:
+        """``items`` as one schema (a list, tuple validation, is warned about)."""
         items = schema.get("items")
         if isinstance(items, list):
             self.warn(
@@ -314,29 +324,6 @@ class _Reader:
             spec.items = self.prop(
                 items, name=f"{name}[]", pointer=_child(pointer, "items"), location=location
             )
-
-        props, additional = self.object_parts(schema, pointer, location)
-        spec.properties = props
-        spec.additional_properties = additional
-
-        desc = schema.get("description")
-        if isinstance(desc, str) and desc:
-            spec.description = desc
-        reason = schema.get("x-deprecated")
-        if isinstance(reason, str) and reason:
-            spec.deprecated = reason
-        elif schema.get("deprecated") is True:
-            spec.deprecated = True
-        if schema.get("x-pii") is True:
-            spec.pii = True
-        alternatives = schema.get(_ANY_OF_KEY)
-        if alternatives:
-            word, branches = alternatives
-            spec.any_of = tuple(
-                self.prop(branch, name=name, pointer=_child(pointer, word, i), location=location)
-                for i, branch in enumerate(branches)
-            )
-        return spec
 
     def object_parts(
         self, schema: dict, pointer: str, location: PlanLocation | None
@@ -370,6 +357,40 @@ class _Reader:
         elif not isinstance(additional, bool):
             additional = True
         return out, additional
+
+
+def _read_bounds(spec: PropertySpec, schema: dict) -> None:
+    """Numeric bounds (draft-04 boolean ``exclusiveMinimum``/``exclusiveMaximum`` included) and
+    string/array lengths."""
+    spec.minimum = _number(schema.get("minimum"))
+    spec.maximum = _number(schema.get("maximum"))
+    for word, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        value = schema.get(word)
+        attr = "exclusive_" + bound
+        if isinstance(value, bool):  # draft-04: a flag on minimum/maximum
+            if value and getattr(spec, bound) is not None:
+                setattr(spec, attr, getattr(spec, bound))
+                setattr(spec, bound, None)
+        elif _number(value) is not None:
+            setattr(spec, attr, _number(value))
+    spec.min_length = _int(schema.get("minLength"))
+    spec.max_length = _int(schema.get("maxLength"))
+    spec.min_items = _int(schema.get("minItems"))
+    spec.max_items = _int(schema.get("maxItems"))
+
+
+def _read_annotations(spec: PropertySpec, schema: dict) -> None:
+    """``description``, deprecation (``x-deprecated`` reason or ``deprecated: true``) and ``x-pii``."""
+    desc = schema.get("description")
+    if isinstance(desc, str) and desc:
+        spec.description = desc
+    reason = schema.get("x-deprecated")
+    if isinstance(reason, str) and reason:
+        spec.deprecated = reason
+    elif schema.get("deprecated") is True:
+        spec.deprecated = True
+    if schema.get("x-pii") is True:
+        spec.pii = True
 
 
 def _merge_types(current: Any, extra: list[str]) -> list[str]:

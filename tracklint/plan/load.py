@@ -88,6 +88,7 @@ _FIELDS = {
     "description": "description",
     "pii": "pii",
     "deprecated": "deprecated",
+    "previous_names": "previous_names",
 }
 _RANGES = (("minimum", "maximum"), ("minLength", "maxLength"), ("minItems", "maxItems"))
 
@@ -650,6 +651,8 @@ class _Loader:
                     "required", "description", "pii", "deprecated"):
             if key in raw:
                 setattr(spec, _FIELDS[key], raw[key])
+        if "previous_names" in raw:
+            spec.previous_names = tuple(raw["previous_names"] or ())
         if spec.pattern is not None:
             self._check_pattern(doc, (*jpath, "pattern"), spec.pattern)
         if spec.format is not None:

@@ -76,6 +76,7 @@ class PropertySpec:
     deprecated: bool | str = False
     shared: str | None = None  # name of the shared definition this one is based on
     location: PlanLocation | None = None
+    previous_names: tuple[str, ...] = ()  # old spellings of the key: sent, they get a safe fix
     # Alternatives of an imported JSON Schema ``anyOf``/``oneOf`` that the plan format cannot
     # express: kept so that ``diff`` can compare them; ``check`` does not validate against them.
     any_of: tuple["PropertySpec", ...] = ()

@@ -81,93 +81,77 @@ def translate(pattern: str) -> str:
     """
     out: list[str] = []
     i = 0
-    n = len(pattern)
     in_class = False
-    while i < n:
+    while i < len(pattern):
         ch = pattern[i]
         if ch == "\\":
-            nxt = pattern[i + 1] if i + 1 < n else ""
-            if nxt == "":
-                raise PatternError("the pattern ends with a lone backslash")
-            if nxt in "123456789" and not in_class:
-                raise PatternError(f"backreferences such as \\{nxt} are not supported (tracklint runs patterns in linear time with RE2)")
-            if nxt == "k" and pattern.startswith("<", i + 2) and not in_class:
-                raise PatternError("named backreferences (\\k<name>) are not supported (tracklint runs patterns in linear time with RE2)")
-            if nxt == "u":
-                translated = _unicode_escape(pattern, i)
-                if translated is not None:
-                    out.append(translated[0])
-                    i = translated[1]
-                    continue
-            if nxt == "c" and i + 2 < n and pattern[i + 2].isascii() and pattern[i + 2].isalpha():
-                out.append(_hex(ord(pattern[i + 2]) % 32))
-                i += 3
-                continue
-            if nxt == "0" and not (i + 2 < n and pattern[i + 2].isdigit()):
-                out.append(r"\x{0}")
-                i += 2
-                continue
-            if nxt == "s":
-                out.append(_ECMA_SPACE if in_class else f"[{_ECMA_SPACE}]")
-                i += 2
-                continue
-            if nxt == "S" and not in_class:
-                out.append(f"[^{_ECMA_SPACE}]")
-                i += 2
-                continue
-            if nxt == "b" and in_class:
-                out.append(r"\x{8}")  # [\b] is backspace in ECMA-262
-                i += 2
-                continue
-            if nxt == "/":
-                out.append("/")
-                i += 2
-                continue
-            out.append(ch + nxt)
-            i += 2
-            continue
-        if in_class:
-            if ch == "]":
-                in_class = False
-            elif ch == "[":
-                ch = r"\["  # literal in ECMA classes; RE2 would read [[:alpha:]]
-            out.append(ch)
-            i += 1
-            continue
-        if ch == "[":
-            if pattern.startswith("[]", i):
-                out.append(_NOTHING)
-                i += 2
-                continue
-            if pattern.startswith("[^]", i):
-                out.append(_ANY)
-                i += 3
-                continue
-            in_class = True
-            if pattern.startswith("[^", i):
-                out.append("[^")
-                i += 2
-            else:
-                out.append("[")
-                i += 1
-            # A ']' right after the opening bracket is literal in RE2 but closes in ECMA;
-            # the two empty-class cases are handled above, so nothing else to do here.
-            continue
-        if ch == "(" and pattern.startswith("(?", i):
-            rest = pattern[i + 2 : i + 4]
-            if rest[:1] in ("=", "!") or rest in ("<=", "<!"):
-                raise PatternError("lookahead/lookbehind assertions ((?=...), (?!...), (?<=...), (?<!...)) are not supported (tracklint runs patterns in linear time with RE2)")
-            if rest[:1] == "<":
-                out.append("(?P<")
-                i += 3
-                continue
-        if ch == ".":
-            out.append(_ECMA_DOT)
-            i += 1
-            continue
-        out.append(ch)
-        i += 1
+            text, i = _escape(pattern, i, in_class)
+        elif in_class:
+            in_class = ch != "]"
+            # '[' is literal in ECMA classes; RE2 would read [[:alpha:]]
+            text, i = (r"\[" if ch == "[" else ch), i + 1
+        elif ch == "[":
+            text, i, in_class = _open_class(pattern, i)
+        else:
+            text, i = _outside_class(pattern, i)
+        out.append(text)
     return "".join(out)
+
+
+def _escape(pattern: str, i: int, in_class: bool) -> tuple[str, int]:
+    """Translate the escape at ``pattern[i] == '\\\\'``: (RE2 text, index after it)."""
+    nxt = pattern[i + 1] if i + 1 < len(pattern) else ""
+    if nxt == "":
+        raise PatternError("the pattern ends with a lone backslash")
+    if nxt in "123456789" and not in_class:
+        raise PatternError(f"backreferences such as \\{nxt} are not supported (tracklint runs patterns in linear time with RE2)")
+    if nxt == "k" and pattern.startswith("<", i + 2) and not in_class:
+        raise PatternError("named backreferences (\\k<name>) are not supported (tracklint runs patterns in linear time with RE2)")
+    after = pattern[i + 2] if i + 2 < len(pattern) else ""
+    if nxt == "u":
+        translated = _unicode_escape(pattern, i)
+        if translated is not None:
+            return translated
+    if nxt == "c" and after.isascii() and after.isalpha():
+        return _hex(ord(after) % 32), i + 3
+    if nxt == "0" and not after.isdigit():
+        return r"\x{0}", i + 2
+    if nxt == "s":
+        return (_ECMA_SPACE if in_class else f"[{_ECMA_SPACE}]"), i + 2
+    if nxt == "S" and not in_class:
+        return f"[^{_ECMA_SPACE}]", i + 2
+    if nxt == "b" and in_class:
+        return r"\x{8}", i + 2  # [\b] is backspace in ECMA-262
+    if nxt == "/":
+        return "/", i + 2
+    return "\\" + nxt, i + 2
+
+
+def _open_class(pattern: str, i: int) -> tuple[str, int, bool]:
+    """Translate the ``[`` at ``pattern[i]``: (RE2 text, index after it, inside a class now?)."""
+    if pattern.startswith("[]", i):
+        return _NOTHING, i + 2, False
+    if pattern.startswith("[^]", i):
+        return _ANY, i + 3, False
+    # A ']' right after the opening bracket is literal in RE2 but closes in ECMA;
+    # the two empty-class cases are handled above, so nothing else to do here.
+    if pattern.startswith("[^", i):
+        return "[^", i + 2, True
+    return "[", i + 1, True
+
+
+def _outside_class(pattern: str, i: int) -> tuple[str, int]:
+    """Translate ``pattern[i]`` outside a class (groups and ``.``): (RE2 text, index after it)."""
+    ch = pattern[i]
+    if ch == "(" and pattern.startswith("(?", i):
+        rest = pattern[i + 2 : i + 4]
+        if rest[:1] in ("=", "!") or rest in ("<=", "<!"):
+            raise PatternError("lookahead/lookbehind assertions ((?=...), (?!...), (?<=...), (?<!...)) are not supported (tracklint runs patterns in linear time with RE2)")
+        if rest[:1] == "<":
+            return "(?P<", i + 3
+    if ch == ".":
+        return _ECMA_DOT, i + 1
+    return ch, i + 1
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from tracklint.report.visible import visible
+from tracklint.report.visible import fixable_label, visible
 from tracklint.result import Result
 from tracklint.wording import plural
 
@@ -23,6 +23,8 @@ class ConciseReporter:
         for d in shown:
             loc = d.location
             hint = f" ({visible(d.help)})" if d.help else ""
+            if d.fix is not None:
+                hint += f" [{fixable_label(d)}]"
             sup = f" [suppressed: {d.suppressed}]" if d.suppressed else ""
             stream.write(f"{visible(loc.path)}:{loc.line}:{loc.column}: {d.code} [{d.severity.value}] {visible(d.message)}{hint}{sup}\n")
         for n in result.notices:

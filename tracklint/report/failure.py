@@ -72,6 +72,7 @@ def failure_dict(err: TracklintError) -> dict[str, Any]:
         "event": None,
         "fingerprint": hashlib.md5(identity, usedforsecurity=False).hexdigest(),
         "suppressed": None,
+        "fix": None,
     }
 
 

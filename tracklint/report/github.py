@@ -117,6 +117,8 @@ class GithubReporter:
         message = visible(diag.message)
         if diag.help:
             message += f"\nHint: {visible(diag.help)}"
+        if diag.fix is not None:
+            message += "\nFixable: `tracklint check --fix" + ("`" if diag.fix.safe else " --unsafe-fixes` (a guess)")
         return command(_COMMAND[diag.severity], message, props)
 
     def _overflow_message(self, hidden: int, total: int) -> str:

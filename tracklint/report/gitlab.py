@@ -23,6 +23,7 @@ from typing import Any, TextIO
 from tracklint.diagnostics import Diagnostic, Severity
 from tracklint.fsutil import write_text
 from tracklint.report.serialize import dumps
+from tracklint.report.visible import fixable_label
 from tracklint.result import Result
 
 #: The Code Quality severity of each tracklint severity.
@@ -50,6 +51,8 @@ def issue(diag: Diagnostic, rules: Mapping[str, Any], prefix: str = "") -> dict[
     rule = rules.get(diag.code)
     check = f"{diag.code} {rule.NAME}" if rule is not None else diag.code
     description = diag.message + (f" ({diag.help})" if diag.help else "")
+    if diag.fix is not None:
+        description += f" [{fixable_label(diag)}]"
     path = loc.path if not prefix or loc.path.startswith("/") else f"{prefix}/{loc.path}"
     begin = max(loc.line, 1)
     return {

@@ -22,7 +22,7 @@ from typing import Any, TextIO
 
 from tracklint.diagnostics import Diagnostic
 from tracklint.fsutil import write_text
-from tracklint.report.visible import visible
+from tracklint.report.visible import fixable_label, visible
 from tracklint.result import Result
 
 
@@ -73,6 +73,8 @@ def _testcase(suite: ET.Element, diag: Diagnostic, rules: Mapping[str, Any], cla
     case = ET.SubElement(suite, "testcase", name=f"{title} at line {loc.line}, column {loc.column}",
                          classname=classname, time="0")
     message = visible(diag.message) + (f" ({visible(diag.help)})" if diag.help else "")
+    if diag.fix is not None:
+        message += f" [{fixable_label(diag)}]"
     failure = ET.SubElement(case, "failure", message=message, type=diag.code)
     failure.text = f"{visible(loc.path)}:{loc.line}:{loc.column}: {diag.code} [{diag.severity.value}] {message}"
 

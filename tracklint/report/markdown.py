@@ -18,6 +18,7 @@ from urllib.parse import quote
 from tracklint.diagnostics import Diagnostic, Severity
 from tracklint.fsutil import write_text
 from tracklint.report.markdown_escape import escape_text, format_message
+from tracklint.report.visible import fixable_label
 from tracklint.result import Result
 from tracklint.wording import plural
 
@@ -143,6 +144,8 @@ class MarkdownReporter:
         message = format_message(diag.message)
         if diag.help:
             message += f"<br>_{format_message(diag.help)}_"
+        if diag.fix is not None:
+            message += f" ({escape_text(fixable_label(diag))})"
         return f"| {severity} | {code} | {location} | {message} |"
 
     def _url(self, path: str, line: int, end_line: int) -> str | None:

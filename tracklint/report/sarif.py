@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 import tracklint
-from tracklint.diagnostics import Diagnostic, Location
+from tracklint.diagnostics import Diagnostic, Fix, Location
 from tracklint.extract.base import Notice
 from tracklint.fsutil import write_text
 from tracklint.report.markdown import docs_url
@@ -65,6 +65,22 @@ def region(loc: Location) -> dict[str, int] | None:
     if end_line == loc.line:
         end_col = max(end_col, start_col)
     return {"startLine": loc.line, "startColumn": start_col, "endLine": end_line, "endColumn": end_col}
+
+
+def fix_object(fix: Fix) -> dict[str, Any]:
+    """A SARIF ``fix`` (§3.55): the edits as replacements per file (regions in UTF-16 columns, as
+    every region here). Whether ``check --fix`` applies it on its own is said in the text."""
+    changes: dict[str, list[dict[str, Any]]] = {}
+    for e in fix.edits:
+        deleted = {"startLine": e.line, "startColumn": e.column_utf16, "endLine": e.end_line,
+                   "endColumn": e.end_column_utf16}
+        changes.setdefault(e.path, []).append({"deletedRegion": deleted, "insertedContent": {"text": e.replacement}})
+    how = "safe: applied by `tracklint check --fix`" if fix.safe else "unsafe: applied with `--fix --unsafe-fixes`"
+    return {
+        "description": {"text": f"{fix.description} ({how})."},
+        "artifactChanges": [{"artifactLocation": artifact_location(path), "replacements": replacements}
+                            for path, replacements in changes.items()],
+    }
 
 
 def _sentence(text: str) -> str:
@@ -229,6 +245,8 @@ class SarifReporter:
             "locations": [{"physicalLocation": physical}],
             "partialFingerprints": {FINGERPRINT_KEY: diag.fingerprint},
         }
+        if diag.fix is not None:
+            item["fixes"] = [fix_object(diag.fix)]
         if self.show_suppressed:
             # An empty list says "known not to be suppressed" (SARIF §3.27.23).
             item["suppressions"] = [{"kind": diag.suppressed}] if diag.suppressed else []

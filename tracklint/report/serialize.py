@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from tracklint.diagnostics import Diagnostic
+from tracklint.diagnostics import Diagnostic, Fix
 from tracklint.extract.base import Notice, TrackCall, Value
 
 SCHEMA_VERSION = 1
@@ -90,6 +90,25 @@ def diagnostic_dict(d: Diagnostic) -> dict[str, Any]:
         "event": d.event,
         "fingerprint": d.fingerprint,
         "suppressed": d.suppressed,
+        "fix": fix_dict(d.fix),
+    }
+
+
+def fix_dict(fix: Fix | None) -> dict[str, Any] | None:
+    """A finding's fix: whether ``check --fix`` applies it (``safe``) or only with
+    ``--unsafe-fixes``, what it does, and its edits (byte offsets into the file as UTF-8 without
+    a byte order mark; 1-based lines and code-point columns, end exclusive)."""
+    if fix is None:
+        return None
+    return {
+        "applicability": "safe" if fix.safe else "unsafe",
+        "description": fix.description,
+        "edits": [
+            {"path": e.path, "start_byte": e.start_byte, "end_byte": e.end_byte, "line": e.line,
+             "column": e.column, "end_line": e.end_line, "end_column": e.end_column,
+             "replacement": e.replacement}
+            for e in fix.edits
+        ],
     }
 
 

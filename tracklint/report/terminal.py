@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tracklint.diagnostics import Diagnostic, Severity
-from tracklint.report.visible import visible
+from tracklint.report.visible import fixable_label, visible
 from tracklint.result import Result
 from tracklint.wording import plural
 
@@ -23,6 +23,11 @@ from tracklint.wording import plural
 MAX_SHOWN = 120
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.NOTE: "bold cyan"}
+
+
+def _fixable(d: Diagnostic) -> Text:
+    label = fixable_label(d)
+    return Text(f" [{label}]", style="green" if d.fix is not None and d.fix.safe else "yellow") if label else Text()
 
 
 class FullReporter:
@@ -74,7 +79,7 @@ class FullReporter:
             console.print(Text(f"   {gutter} │ ", style="dim") + Text(shown))
             console.print(Text(f"{pad}│ ", style="dim") + Text(" " * caret_start + "^" * max(1, caret_len), style=_STYLE[d.severity]))
         if d.help:
-            console.print(Text("      = help: ", style="cyan") + Text(visible(d.help)))
+            console.print(Text("      = help: ", style="cyan") + Text(visible(d.help)) + _fixable(d))
 
     def _notices(self, console: Console, result: Result) -> None:
         notices = [n for n in result.notices if n.kind != "syntax-error"]
@@ -118,6 +123,11 @@ class FullReporter:
         )
         mark, style = ("✗", "bold red") if errors else (("!", "bold yellow") if warnings else ("✓", "bold green"))
         console.print(Text(f"{mark} ", style=style) + Text(", ".join(parts) + tail, style=style if errors else ""))
+        safe = sum(1 for d in active if d.fix is not None and d.fix.safe)
+        unsafe = sum(1 for d in active if d.fix is not None and not d.fix.safe)
+        if safe or unsafe:
+            line = f"{safe} fixable with `tracklint check --fix`" if safe else "none fixable with `tracklint check --fix`"
+            console.print(Text(line + (f" ({unsafe} more with --unsafe-fixes)" if unsafe else ""), style="dim"))
 
 
 def _window(line: str, column: int, end_column: int | None) -> tuple[str, int, int]:

@@ -45,3 +45,12 @@ def visible_lines(text: str) -> str:
     if UNSAFE.search(text) is None:
         return text
     return "\n".join(visible(part) for part in text.replace("\r\n", "\n").split("\n"))
+
+
+def fixable_label(diagnostic: object) -> str:
+    """How a finding's fix is applied, for the human formats: ``fixable`` (``check --fix``),
+    ``fixable with --unsafe-fixes``, or "" when it has none."""
+    fix = getattr(diagnostic, "fix", None)
+    if fix is None:
+        return ""
+    return "fixable" if fix.safe else "fixable with --unsafe-fixes"

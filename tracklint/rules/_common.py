@@ -7,11 +7,14 @@ import difflib
 import functools
 import math
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from tracklint.diagnostics import normalise_name
 from tracklint.extract.base import Span, TrackCall, Value
 from tracklint.plan.model import Event, Plan, PropertySpec
+
+if TYPE_CHECKING:
+    from tracklint.fix import Rename
 
 #: Nested objects deeper than this are not compared (the extractors cap depth too).
 MAX_DEPTH = 32
@@ -330,3 +333,47 @@ def _format_ok(value: str, fmt: str) -> bool:
     from tracklint.plan.formats import conforms
 
     return conforms(value, fmt)
+
+
+# --------------------------------------------------------------------------------------------
+# Fixes (tracklint/fix.py): what a call's event name or a property key should be written as
+
+
+def fold_unique(spellings: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """The normalised spellings that lead to exactly one target, given (spelling, target)
+    pairs (an event's name and previous names, all with the event's name as the target): only
+    then is a case or separator variant of it a safe rename (two planned names that fold alike
+    make it a guess)."""
+    targets: dict[str, set[str]] = {}
+    for spelling, target in spellings:
+        targets.setdefault(normalise_name(spelling), set()).add(target)
+    return frozenset(k for k, found in targets.items() if len(found) == 1)
+
+
+def event_rename(call: TrackCall, new: str, *, safe: bool) -> "Rename | None":
+    """The rename of ``call``'s event name to ``new``: at the literal, or at the definition of
+    the constant it was read from."""
+    from tracklint.fix import Rename
+
+    if call.event is None or call.event_kind not in ("literal", "constant"):
+        return None
+    constant = call.event_kind == "constant"
+    return Rename(call.path, call.event_span, call.event, new, safe, call.language, "event",
+                  ref=call.event_ref if constant else None, ref_path=call.event_from if constant else None)
+
+
+#: Languages whose bare-identifier keys are data (a JavaScript object's ``{orderId: 1}``, a Ruby
+#: hash's ``{orderId: 1}``); in others a bare key is a parameter or field label (Swift, Kotlin
+#: named arguments, Python keywords, Go struct fields) that a rename would break.
+_DATA_IDENTIFIER_KEYS = frozenset({"javascript", "typescript", "tsx", "ruby"})
+
+
+def key_rename(call: TrackCall, key: str, value: Value, new: str, *, safe: bool) -> "Rename | None":
+    """The rename of the property key ``key`` (whose value is ``value``) to ``new``."""
+    from tracklint.fix import Rename
+
+    span = value.key_span
+    if span is None or (value.span is not None and value.span.start_byte == span.start_byte):
+        return None  # no key written, or a shorthand `{orderId}` (the key is the variable)
+    return Rename(call.path, span, key, new, safe, call.language, "property",
+                  identifier=call.language in _DATA_IDENTIFIER_KEYS)

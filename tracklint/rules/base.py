@@ -16,10 +16,13 @@ Each yields :class:`Finding` records; the engine stamps the code, name and confi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracklint.extract.base import Span
 from tracklint.plan.model import Plan, PlanLocation
+
+if TYPE_CHECKING:
+    from tracklint.fix import Rename
 
 
 @dataclass
@@ -35,6 +38,9 @@ class Finding:
     help: str | None = None
     event: str | None = None
     key: str = ""
+    # The spelling that would resolve the finding, where the rule knows it (tracklint/fix.py
+    # turns it into the diagnostic's Fix, keeping the source's quoting).
+    rename: "Rename | None" = None
 
 
 @dataclass

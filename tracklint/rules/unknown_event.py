@@ -10,6 +10,11 @@ name, or the two or three that are about equally close (a guess between look-ali
 `--changed-since`, a name the change removed from the plan is reported as such, with the name
 the change added in its place as the rename (no guess by spelling).
 
+`tracklint check --fix` rewrites an old name from `previous_names`, or a case/separator variant
+of exactly one planned name, to the planned spelling (in the string literal, or in the
+definition of the constant it comes from); with `--unsafe-fixes` it also takes a single close
+suggestion.
+
 ## Why is this bad?
 An unplanned name creates a new event in every destination. A rename such as
 `"Purchase Completed"` -> `"purchase_completed"` splits one metric in two, and the tools that only
@@ -33,7 +38,7 @@ from typing import Iterable
 
 from tracklint.diagnostics import normalise_name
 from tracklint.extract.base import TrackCall
-from tracklint.rules._common import call_span, name_index, planned_events
+from tracklint.rules._common import call_span, event_rename, fold_unique, name_index, planned_events
 from tracklint.rules.base import Finding, RuleContext
 
 CODE = "TL001"
@@ -63,6 +68,7 @@ def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
             span=call_span(call),
             help=f"send `{renamed_to}` instead",
             event=name,
+            rename=event_rename(call, renamed_to, safe=True),
         )
         return
     folded = normalise_name(name)
@@ -74,6 +80,7 @@ def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
             span=call_span(call),
             help=f"replace `{name}` with `{same}`",
             event=name,
+            rename=event_rename(call, same, safe=folded in _unique_folds(events)),
         )
         return
     removed = _removed_since_base(name, folded, events, call.kind, ctx)
@@ -81,7 +88,8 @@ def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
         message, help_text = removed
         yield Finding(message + was_text, path=call.path, span=call_span(call), help=help_text, event=name)
         return
-    close = [f"`{index.shown[c]}`" for c in index.suggest(folded)]
+    suggested = [index.shown[c] for c in index.suggest(folded)]
+    close = [f"`{c}`" for c in suggested]
     if len(close) > 1:
         help_text = (f"the closest planned {noun}s are {', '.join(close[:-1])} and {close[-1]}; "
                      f"if `{name}` is new, add it to the plan")
@@ -95,7 +103,25 @@ def check(call: TrackCall, ctx: RuleContext) -> Iterable[Finding]:
         span=call_span(call),
         help=help_text,
         event=name,
+        # one close name is a guess worth offering (unsafe); near-ties are not picked for you
+        rename=event_rename(call, suggested[0], safe=False) if len(suggested) == 1 else None,
     )
+
+
+def _unique_folds(events: dict) -> frozenset[str]:
+    """The folded spellings exactly one planned name or previous name of ``events`` has (kept
+    while the dict lives, as the name index is)."""
+    held = _UNIQUE.get(id(events))
+    if held is None or held[0] is not events:
+        pairs = [(n, e.name) for e in events.values() for n in (e.name, *e.previous_names)]
+        held = _UNIQUE[id(events)] = (events, fold_unique(pairs))
+        if len(_UNIQUE) > 8:
+            _UNIQUE.clear()
+            _UNIQUE[id(events)] = held
+    return held[1]
+
+
+_UNIQUE: dict[int, tuple[dict, frozenset[str]]] = {}
 
 
 def _removed_since_base(name: str, folded: str, events: dict, kind: str, ctx: RuleContext) -> tuple[str, str] | None:
