@@ -45,6 +45,9 @@ def _env() -> dict[str, str]:
 @pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=[sys.executable, "-m", "tracklint", "lsp"], server_env=_env()))
 async def client(lsp_client: LanguageClient, workspace: Path):
     registered: list[str] = []
+    features = lsp_client.protocol.fm._features
+    record = features[lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+    features[lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = lambda params: (HISTORY.append(params), record(params))[1]
 
     @lsp_client.feature(lsp.CLIENT_REGISTER_CAPABILITY)
     def _register(params: lsp.RegistrationParams) -> None:
@@ -76,28 +79,37 @@ def at(text: str, needle: str, offset: int = 0) -> lsp.Position:
     return lsp.Position(line=line, character=len(text[start:index].encode("utf-16-le")) // 2)
 
 
-async def published(client: LanguageClient, uri: str, send) -> list[lsp.Diagnostic]:
-    """Send something (``send()``), then wait for the document's next diagnostics."""
-    client.diagnostics.pop(uri, None)
+#: Every publishDiagnostics the client received, in order (the fixture records them).
+HISTORY: list[lsp.PublishDiagnosticsParams] = []
+
+
+async def published(client: LanguageClient, uri: str, send, version: int | None,
+                    until=lambda diagnostics: True) -> list[lsp.Diagnostic]:
+    """Send something (``send()``), then wait for the document's diagnostics of ``version``
+    (None: those of a close) that satisfy ``until``."""
+    seen = len(HISTORY)
     send()
     async with asyncio.timeout(60):
-        while uri not in client.diagnostics:
-            await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-    return list(client.diagnostics[uri])
+        while True:
+            for params in HISTORY[seen:]:
+                if params.uri == uri and params.version == version and until(list(params.diagnostics)):
+                    return list(params.diagnostics)
+            seen = len(HISTORY)
+            await asyncio.sleep(0.01)
 
 
 async def open_doc(client: LanguageClient, workspace: Path, rel: str, language: str, text: str | None = None) -> list[lsp.Diagnostic]:
     uri = uri_of(workspace, rel)
     text = (workspace / rel).read_text() if text is None else text
     return await published(client, uri, lambda: client.text_document_did_open(lsp.DidOpenTextDocumentParams(
-        text_document=lsp.TextDocumentItem(uri=uri, language_id=language, version=1, text=text))))
+        text_document=lsp.TextDocumentItem(uri=uri, language_id=language, version=1, text=text))), 1)
 
 
 async def close_doc(client: LanguageClient, workspace: Path, rel: str) -> None:
     """Close a document and wait for its diagnostics to be cleared."""
     uri = uri_of(workspace, rel)
     cleared = await published(client, uri, lambda: client.text_document_did_close(lsp.DidCloseTextDocumentParams(
-        text_document=lsp.TextDocumentIdentifier(uri=uri))))
+        text_document=lsp.TextDocumentIdentifier(uri=uri))), None)
     assert cleared == []
 
 
@@ -138,7 +150,7 @@ async def test_columns_are_utf16_after_non_ascii_text(client: LanguageClient, wo
     uri = uri_of(workspace, rel)
     changed = await published(client, uri, lambda: client.text_document_did_change(lsp.DidChangeTextDocumentParams(
         text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
-        content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=emoji)])))
+        content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=emoji)])), 2)
     brand = next(d for d in changed if "Brand New" in d.message)
     assert brand.range.start == at(emoji, '"Brand New"')  # the emoji counts 2 UTF-16 units
     assert brand.range.start.character == len('  /* 🎉 */ analytics.track(') + 1
@@ -154,7 +166,7 @@ async def test_change_rechecks_the_text_in_memory(client: LanguageClient, worksp
     end = lsp.Position(line=start.line, character=start.character + len("Order Completed"))
     after = await published(client, uri, lambda: client.text_document_did_change(lsp.DidChangeTextDocumentParams(
         text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
-        content_changes=[lsp.TextDocumentContentChangePartial(range=lsp.Range(start=start, end=end), text="Purchase Completed")])))
+        content_changes=[lsp.TextDocumentContentChangePartial(range=lsp.Range(start=start, end=end), text="Purchase Completed")])), 2)
     assert [m for _, _, m in tl001(after)] == ["Event `Brand New` is not in the tracking plan."]
     assert (workspace / rel).read_text() == text  # nothing written
     await close_doc(client, workspace, rel)
@@ -172,7 +184,7 @@ async def test_the_plan_file_gets_its_lint_and_its_loading_problems(client: Lang
     broken = text.replace("revenue: {type: number}", "revenue: {type: numbr}")
     problems = await published(client, uri, lambda: client.text_document_did_change(lsp.DidChangeTextDocumentParams(
         text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
-        content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=broken)])))
+        content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=broken)])), 2)
     assert [d.code for d in problems] == ["plan-error"]
     assert problems[0].range.start.line == at(broken, "numbr").line and "numbr" in problems[0].message
     await close_doc(client, workspace, rel)
@@ -308,12 +320,12 @@ async def test_add_event_to_the_plan_then_reload_clears_the_finding(client: Lang
     plan.write_text("\n".join(rows[:line]) + "\n" + edits[0].new_text + "\n".join(rows[line:]))
     try:
         after = await published(client, uri, lambda: client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(
-            changes=[lsp.FileEvent(uri=plan_uri, type=lsp.FileChangeType.Changed)])))
+            changes=[lsp.FileEvent(uri=plan_uri, type=lsp.FileChangeType.Changed)])), 1, until=lambda d: len(tl001(d)) == 1)
         assert [m for _, _, m in tl001(after)] == ["`Order Completed` was renamed to `Purchase Completed` in the tracking plan."]
     finally:
         plan.write_text(original)
         await published(client, uri, lambda: client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(
-            changes=[lsp.FileEvent(uri=plan_uri, type=lsp.FileChangeType.Changed)])))
+            changes=[lsp.FileEvent(uri=plan_uri, type=lsp.FileChangeType.Changed)])), 1, until=lambda d: len(tl001(d)) == 2)
         await close_doc(client, workspace, rel)
 
 
@@ -329,10 +341,9 @@ async def test_a_burst_of_changes_ends_with_the_findings_of_the_last_text(client
             content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text.replace("Brand New", name))]))
     last = len(names) + 1
     async with asyncio.timeout(60):
-        while True:
-            params = await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-            if params.uri == uri and params.version == last:
-                break
+        while not any(p.uri == uri and p.version == last for p in HISTORY):
+            await asyncio.sleep(0.01)
+    params = next(p for p in HISTORY if p.uri == uri and p.version == last)
     assert "`Last One` is not in the tracking plan" in " ".join(d.message for d in params.diagnostics)
     await close_doc(client, workspace, rel)
 
@@ -400,7 +411,7 @@ async def test_the_quick_fix_renames_and_the_finding_goes(client: LanguageClient
     assert edits[0].range.start == at(unsaved, "Order Completed")
     after = await published(client, uri, lambda: client.text_document_did_change(lsp.DidChangeTextDocumentParams(
         text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
-        content_changes=[lsp.TextDocumentContentChangePartial(range=e.range, text=e.new_text) for e in edits])))
+        content_changes=[lsp.TextDocumentContentChangePartial(range=e.range, text=e.new_text) for e in edits])), 2)
     assert [m for _, _, m in tl001(after)] == ["Event `Brand New` is not in the tracking plan."]
     assert (workspace / rel).read_text().count("Order Completed") == 1  # the server never writes
     await close_doc(client, workspace, rel)
