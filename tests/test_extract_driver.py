@@ -66,3 +66,12 @@ def test_a_value_read_through_a_parameter_is_no_constant_to_look_up(path: str, s
     1 s of CPU on each cold run)."""
     (call,) = extract_file(path, source.encode(), SPECS).calls
     assert call.event is None and call.event_ref == ref
+
+
+def test_an_escaped_backslash_before_a_parenthesis_is_no_swift_interpolation() -> None:
+    r"""``"\\("`` is a backslash and a parenthesis; ``"\("`` opens an interpolation (hypothesis
+    found the first read as the second by tracklint --fix's round trip)."""
+    plain = b'analytics.track(name: "a\\\\(b")'
+    interpolated = b'analytics.track(name: "a\\(b)")'
+    assert [c.event for c in extract_file("a.swift", plain, SPECS).calls] == ["a\\(b"]
+    assert [c.event for c in extract_file("a.swift", interpolated, SPECS).calls] == [None]

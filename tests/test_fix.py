@@ -367,3 +367,20 @@ def test_an_enum_entry_read_through_its_property_is_fixed_at_the_entry(tmp_path)
     })
     assert invoke(root, "--fix", "--select", "TL001").exit_code == 0
     assert 'SIGNED_UP("User Signed Up"),' in (root / "EventName.kt").read_text()
+
+
+@pytest.mark.parametrize("form", ['"{s}"', '#"{s}"#'])
+@pytest.mark.parametrize("new", ["\\(", "\\#", "a\\#b", "\\\\("])
+def test_swift_backslash_names_round_trip_or_get_no_fix(form, new):
+    # found by the round-trip property: `"\\("` was read as an interpolation, and a raw
+    # `#"\#"#` ends in an escape
+    from tracklint.extract import extract_file
+    from tracklint.extract.presets import DEFAULT_PRESETS, build_specs
+
+    specs = build_specs(DEFAULT_PRESETS)
+    source = ("func f(analytics: Analytics) { analytics.track(name: %s) }\n" % form.format(s="signup")).encode()
+    (call,) = extract_file("App.swift", source, specs).calls
+    found = fix.Fixer(lambda _path: source).fix(fix.Rename("App.swift", call.event_span, "signup", new, True, call.language))
+    if found is not None:
+        after = extract_file("App.swift", fix.edited(source, list(found.edits)), specs)
+        assert [c.event for c in after.calls] == [new]

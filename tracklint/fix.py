@@ -190,6 +190,8 @@ def encode(value: str, form: Form) -> str | None:
             return None
         if form.prefix[:1].lower() == "r" and value.endswith("\\"):
             return None
+        if form.prefix.startswith("#") and "\\" + form.close[1:] in value:
+            return None  # Swift's raw `#"…"#` reads `\#` as an escape
         return value
     if form.interp == "f" and ("{" in value or "}" in value):
         return None

@@ -529,9 +529,8 @@ def _swift_string(text: str) -> str | None:
         multi = False
     else:
         return None
+    # an interpolation, escape + "(", is an escape the loop below does not know: None
     escape = "\\" + "#" * hashes
-    if escape + "(" in content:
-        return None
     if multi:
         lines = content.split("\n")
         if len(lines) < 2:
