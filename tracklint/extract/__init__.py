@@ -13,7 +13,7 @@ from typing import Any
 import importlib
 import re
 
-from tracklint.extract import languages
+from tracklint.extract import driver, languages
 from tracklint.extract.base import CallSpec, FileExtraction, Notice, ParseTimeout, SourceText, spec_index
 from tracklint.extract.prefilter import words_regex
 from tracklint.extract.presets import method_names
@@ -90,7 +90,11 @@ def prepare(wanted: set[str], specs: list[CallSpec]) -> None:
     for name, langs in sorted(modules.items()):
         try:
             module = importlib.import_module(name)
-            module.prepare(specs, langs)
+            grammar = getattr(module, "GRAMMAR", None)
+            if grammar is not None:
+                driver.prepare(grammar, specs)
+            else:
+                module.prepare(specs, langs)
         except Exception:  # noqa: BLE001 - preparing is an optimisation only
             continue
 
@@ -131,7 +135,11 @@ def extract_file(
     module = importlib.import_module(row.extractor)
 
     def run(raw: bytes, ranges: list[tuple[int, int]] | None = None) -> FileExtraction:
-        return module.extract(SourceText.from_bytes(path, language, raw, ranges), specs)
+        source = SourceText.from_bytes(path, language, raw, ranges)
+        grammar = getattr(module, "GRAMMAR", None)
+        if grammar is not None:  # a language on the shared driver (extract/driver.py)
+            return driver.extract(grammar, source, specs)
+        return module.extract(source, specs)
 
     try:
         # the names of this language's specs: no other spec can match a call in this file

@@ -94,6 +94,8 @@ class Grammar:
     method_types: frozenset[str]
     #: The per-file reader: ``reader(source)``.
     reader: Callable[[SourceText], Reader]
+    #: What else to compile before the workers fork (the reader's declarations query).
+    warm: tuple[Callable[[], object], ...] = ()
 
 
 @functools.cache
@@ -113,6 +115,8 @@ def _calls_query(grammar: Grammar, names: tuple[str, ...]) -> Query | None:
 def prepare(grammar: Grammar, specs: list[CallSpec]) -> None:
     """Load the grammar and compile the calls query (see ``tracklint.extract.prepare``)."""
     _parser(grammar.language)
+    for compile_now in grammar.warm:
+        compile_now()
     _calls_query(grammar, tuple(sorted(method_names(specs, grammar.language))))
 
 
@@ -202,10 +206,15 @@ def _offset_calls(grammar: Grammar, reader: Reader, root: Node, specs: list[Call
         if (node is None or node.type not in grammar.method_types or node.start_byte != start
                 or node.end_byte != end or start in covered):
             continue
-        shape = grammar.call_shape(node)
-        if shape is None:
-            continue
-        covered.add(start)
+        _read_if_call(grammar, reader, node, specs, covered, result)
+
+
+def _read_if_call(grammar: Grammar, reader: Reader, node: Node, specs: list[CallSpec],
+                  covered: set[int], result: FileExtraction) -> None:
+    """Read the call whose method name is ``node``, if it heads one."""
+    shape = grammar.call_shape(node)
+    if shape is not None:
+        covered.add(node.start_byte)
         _read_call(reader, shape[0], node, shape[1], specs, result)
 
 
@@ -232,13 +241,8 @@ def _deep_calls(grammar: Grammar, reader: Reader, root: Node, specs: list[CallSp
                 span.line, span.column, span.end_line, span.end_column))
             return
         node = root.descendant_for_byte_range(start, m.end(1))
-        if node is None or node.type not in grammar.method_types or node.start_byte != start:
-            continue
-        shape = grammar.call_shape(node)
-        if shape is None:
-            continue
-        covered.add(start)
-        _read_call(reader, shape[0], node, shape[1], specs, result)
+        if node is not None and node.type in grammar.method_types and node.start_byte == start:
+            _read_if_call(grammar, reader, node, specs, covered, result)
 
 
 def notice(source: SourceText, node: Node, kind: str, message: str) -> Notice:

@@ -42,7 +42,6 @@ from tree_sitter import Node, Query
 from tracklint.extract import driver, languages
 from tracklint.extract.base import (
     Arg,
-    CallSpec,
     FileExtraction,
     RawCall,
     SourceText,
@@ -93,17 +92,6 @@ def _calls_query_source(alternatives: str) -> str:
 (type_conversion_expression type: (qualified_type name: (type_identifier) @method)
   operand: (_) @args (#any-of? @method {alternatives})) @call
 """
-
-
-def prepare(specs: list[CallSpec], languages: set[str]) -> None:
-    """Load the grammar and compile the queries :func:`extract` uses."""
-    driver.prepare(GRAMMAR, specs)
-    _declarations_query()
-
-
-def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
-    """Extract the analytics calls, constants, bindings and directives of one file."""
-    return driver.extract(GRAMMAR, source, specs)
 
 
 def _call_shape(method: Node) -> tuple[Node, Node] | None:
@@ -669,4 +657,5 @@ GRAMMAR = driver.Grammar(
     call_shape=_call_shape,
     method_types=frozenset({"identifier", "field_identifier", "type_identifier"}),
     reader=_Reader,
+    warm=(_declarations_query,),
 )

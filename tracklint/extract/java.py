@@ -102,18 +102,6 @@ def _calls_query(alternatives: str) -> str:
 """
 
 
-def prepare(specs: list[CallSpec], languages: set[str]) -> None:
-    """Load the grammar and compile the queries :func:`extract` uses (see
-    ``tracklint.extract.prepare``)."""
-    _declarations_query()
-    driver.prepare(GRAMMAR, specs)
-
-
-def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
-    """Extract the analytics calls, constants, imports, bindings and directives of one file."""
-    return driver.extract(GRAMMAR, source, specs)
-
-
 def _call_shape(method: Node) -> tuple[Node, Node] | None:
     """(call, argument_list) when ``method`` is the name of a method invocation."""
     call = method.parent
@@ -827,4 +815,5 @@ def _java_number(text: str, floating: bool) -> int | float | None:
         return None
 
 
-GRAMMAR = driver.Grammar(LANGUAGE, _calls_query, _call_shape, frozenset({"identifier"}), _Reader)
+GRAMMAR = driver.Grammar(LANGUAGE, _calls_query, _call_shape, frozenset({"identifier"}), _Reader,
+                         warm=(_declarations_query,))

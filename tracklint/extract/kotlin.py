@@ -36,7 +36,6 @@ from tree_sitter import Language, Node, Query
 
 from tracklint.extract import driver, languages
 from tracklint.extract.base import (
-    CallSpec,
     FileExtraction,
     RawCall,
     SourceText,
@@ -88,18 +87,6 @@ def _calls_query(alternatives: str) -> str:
 (call_expression . (identifier) @method . (value_arguments) @args
   (#any-of? @method {alternatives})) @call
 """
-
-
-def prepare(specs: list[CallSpec], languages: set[str]) -> None:
-    """Load the grammar and compile the queries :func:`extract` uses (see
-    ``tracklint.extract.prepare``)."""
-    _declarations_query()
-    driver.prepare(GRAMMAR, specs)
-
-
-def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
-    """Extract the analytics calls, constants, imports, bindings and directives of one file."""
-    return driver.extract(GRAMMAR, source, specs)
 
 
 def _call_shape(method: Node) -> tuple[Node, Node] | None:
@@ -846,4 +833,5 @@ def _kotlin_string(text: str) -> str | None:
     return "".join(out)
 
 
-GRAMMAR = driver.Grammar(LANGUAGE, _calls_query, _call_shape, frozenset({"identifier"}), _Context)
+GRAMMAR = driver.Grammar(LANGUAGE, _calls_query, _call_shape, frozenset({"identifier"}), _Context,
+                         warm=(_declarations_query,))

@@ -59,7 +59,8 @@ class Language:
     suffixes: tuple[str, ...]
     #: ``(module, function)`` of the tree-sitter grammar package that returns the language.
     grammar: tuple[str, str]
-    #: The extractor module: ``extract(source, specs)`` and ``prepare(specs, languages)``.
+    #: The extractor module: a ``GRAMMAR`` for the shared driver (:mod:`tracklint.extract.driver`),
+    #: or its own ``extract(source, specs)`` and ``prepare(specs, languages)`` (Python, JS).
     extractor: str
     #: Where an imported module's file may be (None: modules do not import each other by path).
     module_paths: ModulePaths | None = None

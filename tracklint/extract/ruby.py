@@ -42,7 +42,6 @@ from tree_sitter import Node, Query
 from tracklint.extract import driver, languages
 from tracklint.extract.base import (
     Arg,
-    CallSpec,
     FileExtraction,
     RawCall,
     SourceText,
@@ -613,16 +612,5 @@ GRAMMAR = driver.Grammar(
     call_shape=_call_shape,
     method_types=frozenset({"identifier"}),
     reader=_Reader,
+    warm=(_declarations_query,),
 )
-
-
-def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
-    """Extract the analytics calls, constants, bindings and directives of one file."""
-    return driver.extract(GRAMMAR, source, specs)
-
-
-def prepare(specs: list[CallSpec], languages: set[str]) -> None:
-    """Load the grammar and compile the queries :func:`extract` uses (see
-    ``tracklint.extract.prepare``)."""
-    driver.prepare(GRAMMAR, specs)
-    _declarations_query()

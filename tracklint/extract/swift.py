@@ -35,10 +35,8 @@ from tree_sitter import Language, Node, Query
 
 from tracklint.extract import driver, languages
 from tracklint.extract.base import (
-    CallSpec,
     FileExtraction,
     RawCall,
-    SourceText,
     Value,
     literal,
     unknown,
@@ -79,18 +77,6 @@ def _calls_query(alternatives: str) -> str:
 (call_expression . (simple_identifier) @method . (call_suffix) @args
   (#any-of? @method {alternatives})) @call
 """
-
-
-def prepare(specs: list[CallSpec], languages: set[str]) -> None:
-    """Load the grammar and compile the queries :func:`extract` uses (see
-    ``tracklint.extract.prepare``)."""
-    _declarations_query()
-    driver.prepare(GRAMMAR, specs)
-
-
-def extract(source: SourceText, specs: list[CallSpec]) -> FileExtraction:
-    """Extract the analytics calls, constants, bindings and directives of one Swift file."""
-    return driver.extract(GRAMMAR, source, specs)
 
 
 def _call_shape(method: Node) -> tuple[Node, Node] | None:
@@ -582,4 +568,5 @@ def _swift_string(text: str) -> str | None:
 
 
 GRAMMAR = driver.Grammar(LANGUAGE, _calls_query, _call_shape, frozenset({"simple_identifier"}),
-                         _Context)
+                         _Context,
+                         warm=(_declarations_query,))
