@@ -270,6 +270,8 @@ class FileReader:
         #: names declared as function or constructor parameters somewhere in the file: a value
         #: read through one (``event.eventName``) is the caller's, never a constant of the project
         self.parameters: set[str] = set()
+        #: the file's package or module name, where the language has one (Java, Kotlin, Go)
+        self.package = ""
 
     def text(self, node: Node) -> str:
         return self.source.text(node.start_byte, node.end_byte)
@@ -281,6 +283,14 @@ class FileReader:
             table[key] = None
         else:
             table[key] = value
+
+    def export(self, key: str, value: str, result: FileExtraction) -> None:
+        """Record the constant ``key = value`` in the file and among its exports, also under
+        its package's name (``com.acme.Events.SIGNED_UP``) when the file has one."""
+        self.put(self.constants, key, value)
+        result.exports[key] = value
+        if self.package:
+            result.exports[f"{self.package}.{key}"] = value
 
     @staticmethod
     def captures(query: Query, root: Node) -> dict[str, list[Node]]:

@@ -205,7 +205,6 @@ class _Reader(driver.FileReader):
 
     def __init__(self, source: SourceText) -> None:
         super().__init__(source)
-        self.package = ""
         self.imports: dict[str, str] = {}  # local package name -> module key
         #: (function start byte, name) -> the values a function's variable is given, in order
         #: (None: a parameter, a range variable or an unreadable value)
@@ -321,10 +320,7 @@ class _Reader(driver.FileReader):
                 continue
             if string is None:
                 continue
-            self.constants[name] = string if self.constants.get(name, string) == string else None
-            result.exports[name] = string
-            if self.package:
-                result.exports[f"{self.package}.{name}"] = string
+            self.export(name, string, result)
 
     def _pairs(self, names: list[Node], right: Node | None) -> list[tuple[Node, Node | None]]:
         """(name, value) pairs of ``a, b := x, y``; ``c, err := f()`` gives ``c`` the call."""

@@ -185,7 +185,6 @@ class _Reader(driver.FileReader):
         self.puts: dict[tuple[int, str], list[Node]] = {}
         self.field_sets: dict[tuple[int, str], list[Node]] = {}
         self.imports: dict[str, tuple[str, str]] = {}
-        self.package = ""
         self._resolving: set[int] = set()  # locals being resolved (a = b; b = a)
 
     def span(self, node: Node):
@@ -227,12 +226,6 @@ class _Reader(driver.FileReader):
         for node in captures.get("comment", ()):
             self.directive(node, result)
 
-    def _export(self, key: str, value: str, result: FileExtraction) -> None:
-        self.put(self.constants, key, value)
-        result.exports[key] = value
-        if self.package:
-            result.exports[f"{self.package}.{key}"] = value
-
     def _import(self, node: Node, result: FileExtraction) -> None:
         """``import static a.b.Events.SIGNED_UP`` and ``import a.b.Events`` (a class whose
         members may be named); wildcard imports name nothing."""
@@ -262,7 +255,7 @@ class _Reader(driver.FileReader):
             string = self._constant_string(value)
             if string is None:
                 continue
-            self._export(".".join(names + [name]), string, result)
+            self.export(".".join(names + [name]), string, result)
             self.put(self.members, name, string)
             if len(names) > 1:
                 self.put(self.constants, ".".join(names[-1:] + [name]), string)
@@ -330,14 +323,14 @@ class _Reader(driver.FileReader):
         if not names:
             return
         base = ".".join(names + [self.text(name)])
-        self._export(base + ".name", self.text(name), result)
+        self.export(base + ".name", self.text(name), result)
         arguments = node.child_by_field_name("arguments")
         params = self._enum_parameters(body)
         for position, expr in enumerate(_named(arguments) if arguments is not None else ()):
             if position < len(params):
                 string = self._constant_string(expr)
                 if string is not None:
-                    self._export(f"{base}.{params[position]}", string, result)
+                    self.export(f"{base}.{params[position]}", string, result)
 
     def _enum_parameters(self, body: Node) -> list[str]:
         """The parameter names of the enum's (first) constructor."""

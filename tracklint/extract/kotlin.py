@@ -122,7 +122,6 @@ class _Context(driver.FileReader):
     def __init__(self, source: SourceText) -> None:
         super().__init__(source)
         self.imports: dict[str, tuple[str, str]] = {}
-        self.package = ""
 
     # -- declarations -------------------------------------------------------------------------
 
@@ -143,12 +142,6 @@ class _Context(driver.FileReader):
             self._parameter(node)
         for node in captures.get("comment", ()):
             self.directive(node, result)
-
-    def _export(self, key: str, value: str, result: FileExtraction) -> None:
-        self.put(self.constants, key, value)
-        result.exports[key] = value
-        if self.package:
-            result.exports[f"{self.package}.{key}"] = value
 
     def _import(self, node: Node, result: FileExtraction) -> None:
         if any(c.type == "*" for c in node.children):
@@ -225,9 +218,9 @@ class _Context(driver.FileReader):
         if kind == "local":
             self.put(self.locals, name, string)
         elif kind == "top":
-            self._export(name, string, result)
+            self.export(name, string, result)
         elif kind == "object" and names:
-            self._export(".".join(names + [name]), string, result)
+            self.export(".".join(names + [name]), string, result)
             self.put(self.members, name, string)
             if len(names) > 1:
                 self.put(self.constants, ".".join(names[-1:] + [name]), string)
@@ -245,7 +238,7 @@ class _Context(driver.FileReader):
             return
         entry = self.text(ident).strip("`")
         base = ".".join(names + [entry])
-        self._export(base + ".name", entry, result)
+        self.export(base + ".name", entry, result)
         params: list[str] = []
         ctor = next((c for c in enum.children if c.type == "primary_constructor"), None)
         if ctor is not None:
@@ -271,7 +264,7 @@ class _Context(driver.FileReader):
             if expr is not None and expr.type in _STRING_TYPES:
                 string = self.string_value(expr)
                 if string is not None:
-                    self._export(f"{base}.{label}", string, result)
+                    self.export(f"{base}.{label}", string, result)
 
     def _parameter(self, node: Node) -> None:
         ident = next((c for c in node.children if c.type == "identifier"), None)
