@@ -28,6 +28,14 @@ class Severity(str, enum.Enum):
             raise ValueError(f"unknown severity {text!r}: expected error, warning or note") from None
 
 
+def _default_utf16_columns(span: "Location | Edit") -> None:
+    """UTF-16 columns not given are the code-point columns (every character in the BMP)."""
+    if not span.column_utf16:
+        object.__setattr__(span, "column_utf16", span.column)
+    if not span.end_column_utf16:
+        object.__setattr__(span, "end_column_utf16", span.end_column)
+
+
 @dataclass(frozen=True, order=True)
 class Location:
     """A span in a file. Lines and columns are 1-based; columns count code points; the end
@@ -42,10 +50,7 @@ class Location:
     end_column_utf16: int = 0
 
     def __post_init__(self) -> None:
-        if not self.column_utf16:
-            object.__setattr__(self, "column_utf16", self.column)
-        if not self.end_column_utf16:
-            object.__setattr__(self, "end_column_utf16", self.end_column)
+        _default_utf16_columns(self)
 
 
 @dataclass(frozen=True, order=True)
@@ -69,10 +74,7 @@ class Edit:
     end_column_utf16: int = 0
 
     def __post_init__(self) -> None:
-        if not self.column_utf16:
-            object.__setattr__(self, "column_utf16", self.column)
-        if not self.end_column_utf16:
-            object.__setattr__(self, "end_column_utf16", self.end_column)
+        _default_utf16_columns(self)
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, TextIO
 
 from tracklint.diagnostics import Diagnostic, Severity
 from tracklint.fsutil import write_text
 from tracklint.report.github_escape import append_summary, command, escape_data, escape_property, summary_budget
 from tracklint.report.markdown import MarkdownReporter, ordered
+from tracklint.report.paths import project_prefix
 from tracklint.report.visible import visible
 from tracklint.result import Result
 
@@ -62,7 +62,7 @@ class GithubReporter:
         self.environ = os.environ if environ is None else environ
 
     def report(self, result: Result, rules: Mapping[str, Any], stream: TextIO) -> None:
-        prefix = self._path_prefix(result.root)
+        prefix = project_prefix(result.root, self.environ.get("GITHUB_WORKSPACE"))
         lines: list[tuple[str, str]] = []  # (kind, command line)
         for diag in ordered(result.active):
             lines.append((_COMMAND[diag.severity], self._annotation(diag, prefix)))
@@ -128,17 +128,6 @@ class GithubReporter:
             f"{hidden} of {total} tracklint {noun} will not be displayed: GitHub shows at most "
             f"{PER_STEP_LIMIT} of each kind per step and {PER_JOB_LIMIT} per job. All of them are in {where}."
         )
-
-    def _path_prefix(self, root: str) -> str:
-        workspace = self.environ.get("GITHUB_WORKSPACE")
-        if not workspace or not root:
-            return ""
-        try:
-            relative = Path(root).resolve().relative_to(Path(workspace).resolve())
-        except (ValueError, OSError):
-            return ""
-        text = relative.as_posix()
-        return "" if text == "." else text
 
     def _write_summary(self, result: Result, rules: Mapping[str, Any], prefix: str) -> None:
         target = self.environ.get("GITHUB_STEP_SUMMARY")

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, TextIO
 
 from tracklint.diagnostics import Diagnostic, Severity
 from tracklint.fsutil import write_text
+from tracklint.report.paths import project_prefix
 from tracklint.report.serialize import dumps
 from tracklint.report.visible import fixable_label
 from tracklint.result import Result
@@ -65,15 +65,3 @@ def issue(diag: Diagnostic, rules: Mapping[str, Any], prefix: str = "") -> dict[
         "location": {"path": path, "lines": {"begin": begin, "end": max(loc.end_line, begin)}},
     }
 
-
-def project_prefix(root: str, workspace: str | None) -> str:
-    """The project root's path below the repository checkout ``workspace`` ("" when it is the
-    checkout itself, or not below it)."""
-    if not workspace or not root:
-        return ""
-    try:
-        relative = Path(root).resolve().relative_to(Path(workspace).resolve())
-    except (ValueError, OSError):
-        return ""
-    text = relative.as_posix()
-    return "" if text == "." else text
