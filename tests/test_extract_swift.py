@@ -8,8 +8,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from helpers_extract import shape
+
 from tracklint.extract import extract_file
-from tracklint.extract.base import FileExtraction, TrackCall, Value
+from tracklint.extract.base import FileExtraction, TrackCall
 from tracklint.extract.presets import DEFAULT_PRESETS, build_specs
 
 SPECS = build_specs(DEFAULT_PRESETS)
@@ -24,20 +26,6 @@ def one(source: str) -> TrackCall:
     calls = run(source).calls
     assert len(calls) == 1, calls
     return calls[0]
-
-
-def shape(value: Value | None):
-    """A plain-Python picture of a Value: literals, dicts, lists, '?text' for unknown."""
-    if value is None:
-        return None
-    if value.properties is not None:
-        out = {k: shape(v) for k, v in value.properties.items()}
-        if value.open:
-            out["..."] = True
-        return out
-    if value.items is not None:
-        return [shape(v) for v in value.items]
-    return value.value if value.known else "?" + value.text
 
 
 # -- call shapes -------------------------------------------------------------------------------
