@@ -30,9 +30,9 @@ from __future__ import annotations
 import ast
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from tracklint.extract import languages
+from tracklint.extract import languages, pyflow
 from tracklint.extract.base import (
     parse_bounded,
     Arg,
@@ -49,7 +49,7 @@ from tracklint.extract.base import (
     unknown,
 )
 from tracklint.extract.prefilter import words_regex
-from tracklint.extract.presets import method_names
+from tracklint.extract.presets import PRESETS, method_names
 from tracklint.extract.recover import is_declared, recover
 
 LANGUAGE = "python"
@@ -141,6 +141,7 @@ class _File:
     source: SourceText
     constants: dict[str, str] = field(default_factory=dict)  # dotted name -> string value
     bindings: dict[str, str] = field(default_factory=dict)  # local name -> new:X / import:m
+    flow: pyflow.Flow | None = None  # receivers by scope (None in a file nested too deep)
 
     def text(self, node, limit: int | None = MAX_KEPT_TEXT) -> str:
         start, end = node.start_byte, node.end_byte
@@ -192,6 +193,12 @@ def _extract(source: SourceText, specs: list[CallSpec], result: FileExtraction) 
     _read_directives(state, root, result, deep)
     if not names:
         return
+    if not deep:
+        state.flow = pyflow.Flow(
+            data, root, _language(), dotted=functools.partial(_dotted, state),
+            qualify=functools.partial(_qualify, imports=result.imports),
+            sdk_classes=frozenset(c for spec in specs if LANGUAGE in spec.languages
+                                  for c in spec.constructors))
     reader = _Calls(state, specs, names, result)
     reader.read(root, deep)
     recover(source, root, names, reader.covered, result, reader.read, reader.doubtful)
@@ -254,12 +261,32 @@ class _Calls:
                 found.append(call)
         return found
 
+    def _match(self, raw: RawCall, offset: int):
+        """The call ``raw`` matched, its receiver followed through the code (``pyflow``): a
+        receiver bound to an SDK client is matched by that first, whatever its name; one bound
+        to something else that matches only by its name is labelled ``unknown``."""
+        state, path = self.state, self.state.source.path
+        flow = state.flow
+        origin = None if flow is None else flow.receiver(raw.receiver_parts, offset)
+        if origin is None:  # nothing in scope binds the receiver
+            return match_call(raw, self.specs, path=path, bindings=state.bindings)
+        if flow.is_sdk(origin):
+            bound = replace(raw, receiver_parts=[_BOUND])
+            track = match_call(bound, self.specs, path=path, bindings={_BOUND: origin})
+            if track is not None:
+                return track
+        bindings = dict(state.bindings)
+        bindings.pop(raw.receiver_parts[-1], None)
+        track = match_call(raw, self.specs, path=path, bindings=bindings)
+        if track is not None and origin and track.sdk in PRESETS:
+            track.sdk = "unknown"  # named like a client, but the code says it holds another thing
+        return track
+
     def _read(self, call, name: int) -> None:
         state, source, result = self.state, self.state.source, self.result
         try:
             raw = _raw_call(state, call)
-            track = None if raw is None else \
-                match_call(raw, self.specs, path=source.path, bindings=state.bindings)
+            track = None if raw is None else self._match(raw, call.start_byte)
         except (Exception, RecursionError) as exc:
             line, column, _ = source.index.position(call.start_byte)
             result.notices.append(Notice(
@@ -278,6 +305,10 @@ class _Calls:
         span = track.span
         for line in range(span.line, min(span.end_line, span.line + MAX_CALL_LINES - 1) + 1):
             result.lines.setdefault(line, source.index.line_text(line))
+
+
+#: The receiver a call is matched with when its receiver holds an SDK client (no name matches it).
+_BOUND = "\0bound"
 
 
 def _declares(source: SourceText, call, name) -> bool:
