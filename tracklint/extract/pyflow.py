@@ -85,6 +85,9 @@ class Flow:
         self.classes = sorted(captures.get("c", ()), key=lambda n: n.start_byte)
         self._words: dict[str, list] = {}
         self._returns: dict[str, str | None] = {}
+        #: Whether a receiver was followed through another name or a function (which a windowed
+        #: parse may have hidden: the extractor then asks for a whole parse).
+        self.followed = False
 
     def is_sdk(self, origin: str | None) -> bool:
         return bool(origin) and origin.startswith("new:") and origin[4:] in self.sdk_classes
@@ -213,8 +216,10 @@ class Flow:
         while node.type in ("parenthesized_expression", "await") and node.named_child_count:
             node = node.named_children[0]
         if node.type == "identifier":
+            self.followed = True
             return self.name(_text(self.data, node), node.start_byte, steps)
         if node.type == "attribute":
+            self.followed = True
             obj, attr = node.child_by_field_name("object"), node.child_by_field_name("attribute")
             if obj is not None and attr is not None and obj.type == "identifier" \
                     and _text(self.data, obj) in _SELF:
@@ -231,6 +236,7 @@ class Flow:
             return "new:" + qualified
         head, _, rest = dotted.partition(".")
         local = dotted if not rest else rest if head in _SELF and "." not in rest else None
+        self.followed = self.followed or bool(local)
         made = self.returns(local, node.start_byte, steps - 1) if local else None
         if made:
             return made

@@ -201,6 +201,10 @@ def _extract(source: SourceText, specs: list[CallSpec], result: FileExtraction) 
                                   for c in spec.constructors))
     reader = _Calls(state, specs, names, result)
     reader.read(root, deep)
+    if source.ranges is not None and state.flow is not None and state.flow.followed:
+        # what a receiver was followed through may lie in the text a windowed parse left out
+        result.notices.append(Notice(source.path, "reparse",
+                                     "a receiver was followed through other names; parse whole"))
     recover(source, root, names, reader.covered, result, reader.read, reader.doubtful)
     result.calls.sort(key=lambda c: c.span.start_byte)  # recovered calls come last
 
