@@ -220,3 +220,31 @@ def test_forwarding_never_raises_on_arbitrary_text(tmp_path: Path, text: str, su
                      None, "dynamic", event_text="e", properties=unknown("p"))
     found = forwarding_calls(tmp_path, [call], [{"function": "track"}])
     assert found <= {(f"a{suffix}", start)}
+
+
+def test_a_bare_wrapper_limited_to_a_module_is_matched_only_where_imported_from_it(tmp_path: Path) -> None:
+    """issue #13 item 5: `modules` limits a bare function to the module it is imported from, so a
+    test helper of the same name is not the app's tracker (Python: absolute and relative imports,
+    a submodule, and the module itself as the receiver)."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "tracklint.toml").write_text(
+        '[[wrappers]]\nfunction = "capture"\nmodules = ["app.analytics"]\nlanguages = ["python"]\n')
+    files = {
+        "src/app/views.py": "from .analytics import capture\ncapture('Relative Import')\n",
+        "app/jobs.py": "from app.analytics.events import capture\ncapture('Submodule')\n",
+        "app/tasks.py": "import app.analytics as an\nan.capture('Module Receiver')\n",
+        "app/signals.py": "from app import analytics\nanalytics.capture('Module From Package')\n",
+        "tests/helpers.py": "def capture(name):\n    return name\n\ncapture('Own Helper')\n",
+        "tests/test_views.py": "from tests.helpers import capture\ncapture('Test Helper')\n",
+        "app/other.py": "from app.analytics_v2 import capture\ncapture('Other Module')\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    calls = engine.scan(resolve_settings(cwd=tmp_path, overrides={"cache": False, "jobs": 1})).calls
+    assert sorted((c.path, c.event, c.sdk) for c in calls) == [
+        ("app/jobs.py", "Submodule", "custom"),
+        ("app/signals.py", "Module From Package", "custom"),
+        ("app/tasks.py", "Module Receiver", "custom"),
+        ("src/app/views.py", "Relative Import", "custom"),
+    ]

@@ -440,7 +440,8 @@ def spec_applies(raw: RawCall, spec: CallSpec, bindings: dict[str, str]) -> bool
         origin = bindings.get(raw.method)
         if origin is not None and origin.startswith("import:"):
             module = origin[7:]
-            return any(module == m or module.startswith(m + "/") for m in spec.modules)
+            # a submodule: `@scope/pkg/sub` (JS), `app.analytics.events` (Python)
+            return any(module == m or module.startswith((m + "/", m + ".")) for m in spec.modules)
     return False
 
 

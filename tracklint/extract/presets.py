@@ -706,7 +706,8 @@ def wrapper_specs(wrappers: Iterable[dict[str, Any]]) -> list[CallSpec]:
     method), optional ``kind`` (default ``track``), ``languages`` (default all),
     ``event`` and ``properties``: an int (position), a string (keyword or Swift label), a table
     ``{position = 0, key = "name"}`` for a key inside an object argument, or ``"**kwargs"``
-    (Python keyword arguments as the properties).
+    (Python keyword arguments as the properties). ``modules``: a bare function matches only
+    where it was imported from one of these modules (or a submodule).
     """
     specs = []
     for entry in wrappers:
@@ -715,14 +716,16 @@ def wrapper_specs(wrappers: Iterable[dict[str, Any]]) -> list[CallSpec]:
         langs = frozenset(entry.get("languages") or LANGUAGES)
         if "javascript" in langs:
             langs = langs | {"typescript", "tsx"}
+        modules = tuple(entry.get("modules", ()))
         specs.append(
             CallSpec(
                 sdk=str(entry.get("sdk", "custom")),
                 method=method,
                 kind=str(entry.get("kind", "track")),
                 languages=langs,
-                receivers=(receiver,),
-                modules=tuple(entry.get("modules", ())),
+                # a bare function limited to `modules` matches only where it was imported from one
+                receivers=() if modules and not receiver else (receiver,),
+                modules=modules,
                 event=_arg_refs(entry.get("event", 0)),
                 properties=_arg_refs(entry.get("properties", 1)),
             )

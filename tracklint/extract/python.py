@@ -142,6 +142,7 @@ class _File:
     constants: dict[str, str] = field(default_factory=dict)  # dotted name -> string value
     bindings: dict[str, str] = field(default_factory=dict)  # local name -> new:X / import:m
     flow: pyflow.Flow | None = None  # receivers by scope (None in a file nested too deep)
+    imports: dict[str, tuple[str, str]] = field(default_factory=dict)  # the result's imports
 
     def text(self, node, limit: int | None = MAX_KEPT_TEXT) -> str:
         start, end = node.start_byte, node.end_byte
@@ -184,7 +185,7 @@ def _extract(source: SourceText, specs: list[CallSpec], result: FileExtraction) 
     data = source.data
     tree = parse_bounded(tree_sitter.Parser(_language()), data, ranges=source.parse_ranges())
     root = tree.root_node
-    state = _File(source)
+    state = _File(source, imports=result.imports)
     names = tuple(sorted(n for n in method_names(specs, source.language) if n.isidentifier()))
     deep = _max_nesting(data) > DEEP_NESTING
 
@@ -266,6 +267,36 @@ class _Calls:
         return found
 
     def _match(self, raw: RawCall, offset: int):
+        """The call ``raw`` matched (:meth:`_match_receiver`); else, on a receiver that is an
+        imported module (``import app.analytics as an; an.capture(...)``), the module's function
+        as a spec limited to that module (``modules``) reads it."""
+        state = self.state
+        path = state.source.path
+        if not raw.receiver_parts:
+            track = match_call(raw, self.specs, path=path, bindings=state.bindings)
+            modules = _imported_modules(state, raw.method, function=True)
+            if track is None and modules and modules[0] != state.imports[raw.method][0]:
+                track = self._match_module(raw, modules)  # a relative import
+            return track
+        track = self._match_receiver(raw, offset)
+        if track is None:
+            modules = _imported_modules(state, ".".join(raw.receiver_parts), function=False)
+            if modules:
+                track = self._match_module(replace(raw, receiver_parts=[]), modules)
+        return track
+
+    def _match_module(self, raw: RawCall, modules: list[str]):
+        """A bare call of a function of one of ``modules`` matched by the specs limited to
+        modules (``CallSpec.modules``)."""
+        scoped = [spec for spec in self.specs if spec.modules and LANGUAGE in spec.languages]
+        for module in modules if scoped else ():
+            track = match_call(raw, scoped, path=self.state.source.path,
+                               bindings={raw.method: "import:" + module})
+            if track is not None:
+                return track
+        return None
+
+    def _match_receiver(self, raw: RawCall, offset: int):
         """The call ``raw`` matched, its receiver followed through the code (``pyflow``): a
         receiver bound to an SDK client is matched by that first, whatever its name; one bound
         to something else that matches only by its name is labelled ``unknown``."""
@@ -309,6 +340,30 @@ class _Calls:
         span = track.span
         for line in range(span.line, min(span.end_line, span.line + MAX_CALL_LINES - 1) + 1):
             result.lines.setdefault(line, source.index.line_text(line))
+
+
+def _imported_modules(state: _File, local: str, *, function: bool) -> list[str]:
+    """The absolute modules ``local`` may come from: for a function, the module it was imported
+    from; for a module, the module itself (``import app.analytics as an``, ``from app import
+    analytics``). A relative import is resolved from the file's path, whose source root is not
+    known: ``from .analytics import capture`` in ``src/app/views.py`` gives
+    ``src.app.analytics``, ``app.analytics``, ``analytics``."""
+    origin = state.imports.get(local)
+    if origin is None:
+        return []
+    module, name = origin
+    if function and name == "*":
+        return []
+    if not function and name != "*":
+        module = module + name if module.endswith(".") else f"{module}.{name}"
+    if not module.startswith("."):
+        return [module]
+    dots = len(module) - len(module.lstrip("."))
+    package = state.source.path.replace("\\", "/").split("/")[:-1]
+    if dots - 1 > len(package):
+        return []
+    parts = package[:len(package) - (dots - 1)] + ([module[dots:]] if module[dots:] else [])
+    return [".".join(parts[start:]) for start in range(len(parts))]
 
 
 #: The receiver a call is matched with when its receiver holds an SDK client (no name matches it).
