@@ -222,21 +222,23 @@ def test_forwarding_never_raises_on_arbitrary_text(tmp_path: Path, text: str, su
     assert found <= {(f"a{suffix}", start)}
 
 
-def test_a_bare_wrapper_limited_to_a_module_is_matched_only_where_imported_from_it(tmp_path: Path) -> None:
-    """issue #13 item 5: `modules` limits a bare function to the module it is imported from, so a
-    test helper of the same name is not the app's tracker (Python: absolute and relative imports,
-    a submodule, and the module itself as the receiver)."""
+def test_a_python_wrapper_scoped_to_a_module_is_matched_only_where_imported_from_it(tmp_path: Path) -> None:
+    """issue #13 item 5 in Python: `module` limits a function to where it is imported from that
+    module, absolutely, relatively (resolved from the file's folder) or from a submodule, so a
+    test helper or another module's function of the same name is not the app's tracker."""
     (tmp_path / ".git").mkdir()
     (tmp_path / "tracklint.toml").write_text(
-        '[[wrappers]]\nfunction = "capture"\nmodules = ["app.analytics"]\nlanguages = ["python"]\n')
+        '[[wrappers]]\nfunction = "capture"\nmodule = "app.analytics"\nlanguages = ["python"]\n'
+        '[[wrappers]]\nfunction = "tracker.log"\nmodule = ["app.analytics"]\nlanguages = ["python"]\n')
     files = {
-        "src/app/views.py": "from .analytics import capture\ncapture('Relative Import')\n",
+        "src/app/views.py": "from .analytics import capture, tracker\ncapture('Relative Import')\n"
+                            "tracker.log('Relative Receiver')\n",
         "app/jobs.py": "from app.analytics.events import capture\ncapture('Submodule')\n",
-        "app/tasks.py": "import app.analytics as an\nan.capture('Module Receiver')\n",
-        "app/signals.py": "from app import analytics\nanalytics.capture('Module From Package')\n",
+        "app/tasks.py": "from app.analytics import capture\ncapture('Absolute Import')\n",
         "tests/helpers.py": "def capture(name):\n    return name\n\ncapture('Own Helper')\n",
-        "tests/test_views.py": "from tests.helpers import capture\ncapture('Test Helper')\n",
-        "app/other.py": "from app.analytics_v2 import capture\ncapture('Other Module')\n",
+        "tests/test_views.py": "from tests.helpers import capture, tracker\ncapture('Test Helper')\n"
+                               "tracker.log('Test Tracker')\n",
+        "app/other.py": "from .analytics_v2 import capture\ncapture('Other Module')\n",
     }
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -244,7 +246,7 @@ def test_a_bare_wrapper_limited_to_a_module_is_matched_only_where_imported_from_
     calls = engine.scan(resolve_settings(cwd=tmp_path, overrides={"cache": False, "jobs": 1})).calls
     assert sorted((c.path, c.event, c.sdk) for c in calls) == [
         ("app/jobs.py", "Submodule", "custom"),
-        ("app/signals.py", "Module From Package", "custom"),
-        ("app/tasks.py", "Module Receiver", "custom"),
+        ("app/tasks.py", "Absolute Import", "custom"),
         ("src/app/views.py", "Relative Import", "custom"),
+        ("src/app/views.py", "Relative Receiver", "custom"),
     ]

@@ -706,8 +706,9 @@ def wrapper_specs(wrappers: Iterable[dict[str, Any]]) -> list[CallSpec]:
     method), optional ``kind`` (default ``track``), ``languages`` (default all),
     ``event`` and ``properties``: an int (position), a string (keyword or Swift label), a table
     ``{position = 0, key = "name"}`` for a key inside an object argument, or ``"**kwargs"``
-    (Python keyword arguments as the properties). ``modules``: a bare function matches only
-    where it was imported from one of these modules (or a submodule).
+    (Python keyword arguments as the properties). ``from`` and ``module`` (a string or a list)
+    scope the entry: the function's name (or its receiver's) must be bound from a call of one of
+    ``from`` (``const capture = useCapture()``) or imported from one of ``module``.
     """
     specs = []
     for entry in wrappers:
@@ -716,21 +717,29 @@ def wrapper_specs(wrappers: Iterable[dict[str, Any]]) -> list[CallSpec]:
         langs = frozenset(entry.get("languages") or LANGUAGES)
         if "javascript" in langs:
             langs = langs | {"typescript", "tsx"}
-        modules = tuple(entry.get("modules", ()))
         specs.append(
             CallSpec(
                 sdk=str(entry.get("sdk", "custom")),
                 method=method,
                 kind=str(entry.get("kind", "track")),
                 languages=langs,
-                # a bare function limited to `modules` matches only where it was imported from one
-                receivers=() if modules and not receiver else (receiver,),
-                modules=modules,
+                receivers=(receiver,),
+                modules=tuple(entry.get("modules", ())),
+                origins=_origins(entry),
                 event=_arg_refs(entry.get("event", 0)),
                 properties=_arg_refs(entry.get("properties", 1)),
             )
         )
     return specs
+
+
+def _origins(entry: dict[str, Any]) -> tuple[str, ...]:
+    """A wrapper's scope (``from``, ``module``) as the binding strings of ``CallSpec.origins``."""
+    def listed(key: str) -> list[str]:
+        value = entry.get(key, ())
+        return [value] if isinstance(value, str) else list(value)
+
+    return tuple([f"call:{f}" for f in listed("from")] + [f"import:{m}" for m in listed("module")])
 
 
 def _arg_refs(where: Any) -> tuple[ArgRef, ...]:

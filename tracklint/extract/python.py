@@ -267,31 +267,28 @@ class _Calls:
         return found
 
     def _match(self, raw: RawCall, offset: int):
-        """The call ``raw`` matched (:meth:`_match_receiver`); else, on a receiver that is an
-        imported module (``import app.analytics as an; an.capture(...)``), the module's function
-        as a spec limited to that module (``modules``) reads it."""
+        """The call ``raw`` matched: on a receiver followed through the code
+        (:meth:`_match_receiver`), or bare; else, when its name (or its receiver's first name)
+        was imported relatively, by a spec scoped to a module (:meth:`_match_relative`)."""
         state = self.state
-        path = state.source.path
-        if not raw.receiver_parts:
-            track = match_call(raw, self.specs, path=path, bindings=state.bindings)
-            modules = _imported_modules(state, raw.method, function=True)
-            if track is None and modules and modules[0] != state.imports[raw.method][0]:
-                track = self._match_module(raw, modules)  # a relative import
-            return track
-        track = self._match_receiver(raw, offset)
-        if track is None:
-            modules = _imported_modules(state, ".".join(raw.receiver_parts), function=False)
-            if modules:
-                track = self._match_module(replace(raw, receiver_parts=[]), modules)
-        return track
+        if raw.receiver_parts:
+            track = self._match_receiver(raw, offset)
+        else:
+            track = match_call(raw, self.specs, path=state.source.path, bindings=state.bindings)
+        return track if track is not None else self._match_relative(raw)
 
-    def _match_module(self, raw: RawCall, modules: list[str]):
-        """A bare call of a function of one of ``modules`` matched by the specs limited to
-        modules (``CallSpec.modules``)."""
-        scoped = [spec for spec in self.specs if spec.modules and LANGUAGE in spec.languages]
+    def _match_relative(self, raw: RawCall):
+        """``from .analytics import capture`` binds ``capture`` to ``.analytics``: a spec limited
+        to a module (a wrapper's ``module``, a preset's ``modules``) sees it under each absolute
+        name it may have (:func:`_relative_modules`)."""
+        state = self.state
+        root = raw.receiver_parts[0] if raw.receiver_parts else raw.method
+        modules = _relative_modules(state, root)
+        scoped = [spec for spec in self.specs if (spec.origins or spec.modules)
+                  and LANGUAGE in spec.languages] if modules else []
         for module in modules if scoped else ():
-            track = match_call(raw, scoped, path=self.state.source.path,
-                               bindings={raw.method: "import:" + module})
+            track = match_call(raw, scoped, path=state.source.path,
+                               bindings={**state.bindings, root: "import:" + module})
             if track is not None:
                 return track
         return None
@@ -342,22 +339,14 @@ class _Calls:
             result.lines.setdefault(line, source.index.line_text(line))
 
 
-def _imported_modules(state: _File, local: str, *, function: bool) -> list[str]:
-    """The absolute modules ``local`` may come from: for a function, the module it was imported
-    from; for a module, the module itself (``import app.analytics as an``, ``from app import
-    analytics``). A relative import is resolved from the file's path, whose source root is not
-    known: ``from .analytics import capture`` in ``src/app/views.py`` gives
-    ``src.app.analytics``, ``app.analytics``, ``analytics``."""
+def _relative_modules(state: _File, local: str) -> list[str]:
+    """The absolute modules a relative import of ``local`` may name, the file's source root
+    not being known: ``from .analytics import capture`` in ``src/app/views.py`` gives
+    ``src.app.analytics``, ``app.analytics``, ``analytics``; none for an absolute import."""
     origin = state.imports.get(local)
-    if origin is None:
+    if origin is None or not origin[0].startswith("."):
         return []
-    module, name = origin
-    if function and name == "*":
-        return []
-    if not function and name != "*":
-        module = module + name if module.endswith(".") else f"{module}.{name}"
-    if not module.startswith("."):
-        return [module]
+    module = origin[0]
     dots = len(module) - len(module.lstrip("."))
     package = state.source.path.replace("\\", "/").split("/")[:-1]
     if dots - 1 > len(package):
