@@ -107,3 +107,21 @@ def test_annotated_class(text: str, expected: str | None) -> None:
 def test_annotated_class_never_raises(text: str) -> None:
     result = annotated_class(text)
     assert result is None or re.fullmatch(r"[A-Za-z_][\w.]*", result)
+
+
+def test_clients_bound_in_another_module_of_the_project(tmp_path: Path) -> None:
+    """A client imported from the project's module that binds it, or made by that module's
+    function, is found; the module is parsed on demand and the result survives the cache."""
+    import shutil
+
+    from tracklint import engine
+    from tracklint.config import resolve_settings
+
+    shutil.copytree(FIXTURES / "project", tmp_path, dirs_exist_ok=True)
+    (tmp_path / ".git").mkdir()
+    expected = [("app/views.py", *row) for row in _expected((tmp_path / "app/views.py").read_text())]
+    for cache in (False, True, True):  # without the cache, filling it, read from it
+        settings = resolve_settings(cwd=tmp_path, overrides={"cache": cache, "jobs": 1})
+        calls = engine.scan(settings).calls
+        found = [(c.path, c.span.line, c.sdk, c.kind, c.event or "<none>") for c in calls]
+        assert found == expected

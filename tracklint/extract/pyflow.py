@@ -131,6 +131,49 @@ class Flow:
                 found.append(site)
         return self._combine(found, steps) if found else None
 
+    def imported_origin(self, name: str, offset: int, imports: dict[str, tuple[str, str]]):
+        """(module, name) when ``name`` at ``offset`` holds what another module gives: the name
+        itself imported (``from app.telemetry import posthog_client``), or assigned the result
+        of an imported function (``client = get_client()``: the name ``get_client()``)."""
+        sites = self._name_sites(name)
+        for scope in self._enclosing(self.functions, offset) + [None]:
+            here = [(value, kind) for site_scope, value, kind in sites if site_scope is scope]
+            if not here:
+                continue
+            if len(here) == 1 and here[0][1] == "value" and here[0][0].type == "call":
+                function = here[0][0].child_by_field_name("function")
+                callee = _text(self.data, function) if function is not None \
+                    and function.type == "identifier" else None
+                origin = imports.get(callee) if callee else None
+                return (origin[0], origin[1] + "()") if origin and origin[1] != "*" else None
+            imported = imports.get(name)
+            if imported is not None and imported[1] != "*" and all(k == "unknown" for _, k in here):
+                return imported
+            return None
+        return None
+
+    def module_clients(self, names, mentions: tuple[bytes, ...]) -> dict[str, str]:
+        """``FileExtraction.clients``: of ``names``, those the module binds to an SDK client,
+        and the module's functions that return one (as ``name()``; only functions whose text
+        names one of ``mentions``, the SDK classes' names)."""
+        out: dict[str, str] = {}
+        end = len(self.data)
+        for name in names:
+            origin = self.name(name, end, MAX_STEPS)
+            if self.is_sdk(origin):
+                out[name] = origin
+        for definition in self.functions:
+            name = definition.child_by_field_name("name")
+            body = self.data[definition.start_byte:definition.end_byte]
+            if name is None or len(self._enclosing(self.functions, definition.start_byte)) != 1 \
+                    or self._enclosing(self.classes, definition.start_byte) \
+                    or not any(m in body for m in mentions):
+                continue
+            origin = self.returns(_text(self.data, name), definition.start_byte, MAX_STEPS)
+            if self.is_sdk(origin):
+                out[_text(self.data, name) + "()"] = origin
+        return out
+
     # --- binding sites ------------------------------------------------------------------------
 
     def _words_of(self, word: str) -> list:

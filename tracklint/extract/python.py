@@ -202,6 +202,10 @@ def _extract(source: SourceText, specs: list[CallSpec], result: FileExtraction) 
                                   for c in spec.constructors))
     reader = _Calls(state, specs, names, result)
     reader.read(root, deep)
+    if state.flow is not None:
+        mentions = tuple({c.rpartition(".")[2].encode() for c in state.flow.sdk_classes})
+        result.clients = state.flow.module_clients(
+            sorted(n for n, o in state.bindings.items() if state.flow.is_sdk(o)), mentions)
     if source.ranges is not None and state.flow is not None and state.flow.followed:
         # what a receiver was followed through may lie in the text a windowed parse left out
         result.notices.append(Notice(source.path, "reparse",
@@ -332,11 +336,35 @@ class _Calls:
         else:
             self.doubtful.discard(name)
         if track is None:
+            if raw is not None:
+                self._pending(raw, call.start_byte)
             return
         result.calls.append(track)
-        span = track.span
+        self._keep_lines(track)
+
+    def _keep_lines(self, track) -> None:
+        span, source = track.span, self.state.source
         for line in range(span.line, min(span.end_line, span.line + MAX_CALL_LINES - 1) + 1):
-            result.lines.setdefault(line, source.index.line_text(line))
+            self.result.lines.setdefault(line, source.index.line_text(line))
+
+    def _pending(self, raw: RawCall, offset: int) -> None:
+        """A call on a receiver another module of the project may bind to an SDK client
+        (``from app.telemetry import posthog_client``, ``client = get_client()`` with
+        ``get_client`` imported): one reading per SDK class, kept in ``FileExtraction.pending``
+        until linking knows what that module binds (``extract.linking.resolve_clients``)."""
+        flow, parts = self.state.flow, raw.receiver_parts
+        if flow is None or len(parts) != 1:
+            return
+        imported = flow.imported_origin(parts[0], offset, self.state.imports)
+        if imported is None:
+            return
+        bound = replace(raw, receiver_parts=[_BOUND])
+        for cls in sorted(flow.sdk_classes):
+            found = match_call(bound, self.specs, path=self.state.source.path,
+                               bindings={_BOUND: "new:" + cls})
+            if found is not None:
+                self.result.pending.append((found, imported[0], imported[1], "new:" + cls))
+                self._keep_lines(found)
 
 
 def _relative_modules(state: _File, local: str) -> list[str]:
