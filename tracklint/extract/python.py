@@ -140,9 +140,9 @@ def _nodes_at_words(root, data: bytes, regex: re.Pattern, node_type: str, limit:
 class _File:
     source: SourceText
     constants: dict[str, str] = field(default_factory=dict)  # dotted name -> string value
-    bindings: dict[str, str] = field(default_factory=dict)  # local name -> new:X / import:m
     flow: pyflow.Flow | None = None  # receivers by scope (None in a file nested too deep)
     imports: dict[str, tuple[str, str]] = field(default_factory=dict)  # the result's imports
+    bindings: dict[str, str] = field(default_factory=dict)  # local name -> new:X / import:m
 
     def text(self, node, limit: int | None = MAX_KEPT_TEXT) -> str:
         start, end = node.start_byte, node.end_byte
