@@ -23,7 +23,6 @@ node), once per name and file; each step back through an assignment is counted a
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Callable
 
@@ -33,6 +32,8 @@ from tracklint.extract.prefilter import words_regex
 MAX_STEPS = 4
 #: Binding sites looked at for one name in one file (a name used thousands of times is common).
 MAX_SITES = 2000
+#: Syntax-tree levels walked up from a name to find the functions and classes around it.
+MAX_DEPTH = 400
 
 #: The origin of a name bound in its scope to something nothing is known about (an untyped
 #: parameter, a loop variable, an import): it hides the bindings of outer scopes.
@@ -63,26 +64,15 @@ def annotated_class(text: str) -> str | None:
     return names[0]
 
 
-@functools.cache
-def _scopes_query(language):
-    import tree_sitter
-
-    return tree_sitter.Query(language, "[(function_definition) @f (class_definition) @c]")
-
-
 class Flow:
     """Resolves receivers of one parsed file to their origin: ``"new:<class>"`` (the class as
     imported, see ``extract/python.py``), :data:`UNKNOWN`, or None when nothing binds it."""
 
-    def __init__(self, data: bytes, root, language, *, sdk_classes: frozenset[str],
+    def __init__(self, data: bytes, root, *, sdk_classes: frozenset[str],
                  dotted: Callable, qualify: Callable[[str], str]) -> None:
         self.data, self.root, self.sdk_classes = data, root, sdk_classes
         self.dotted, self.qualify = dotted, qualify
-        import tree_sitter
-
-        captures = tree_sitter.QueryCursor(_scopes_query(language)).captures(root)
-        self.functions = sorted(captures.get("f", ()), key=lambda n: n.start_byte)
-        self.classes = sorted(captures.get("c", ()), key=lambda n: n.start_byte)
+        self._around: dict[int, tuple[list, list]] = {}
         self._words: dict[str, list] = {}
         self._returns: dict[str, str | None] = {}
         #: Whether a receiver was followed through another name or a function (which a windowed
@@ -109,8 +99,8 @@ class Flow:
         sites = self._name_sites(name)
         if not sites:
             return None
-        for scope in self._enclosing(self.functions, offset) + [None]:
-            here = [site for site in sites if site[0] is scope]
+        for scope in [f.id for f in self._functions(offset)] + [None]:
+            here = [site for site in sites if site[0] == scope]
             if here:
                 return self._combine([(value, kind) for _, value, kind in here], steps)
         return None
@@ -118,7 +108,7 @@ class Flow:
     def attribute(self, attr: str, offset: int, steps: int) -> str | None:
         """``self.attr`` at ``offset``: its assignments in the class around it, and the class
         body's own ``attr: T`` / ``attr = ...``."""
-        classes = self._enclosing(self.classes, offset)
+        classes = self._classes(offset)
         if steps <= 0 or not classes or not attr.isidentifier():
             return None
         cls = classes[0]
@@ -136,8 +126,8 @@ class Flow:
         itself imported (``from app.telemetry import posthog_client``), or assigned the result
         of an imported function (``client = get_client()``: the name ``get_client()``)."""
         sites = self._name_sites(name)
-        for scope in self._enclosing(self.functions, offset) + [None]:
-            here = [(value, kind) for site_scope, value, kind in sites if site_scope is scope]
+        for scope in [f.id for f in self._functions(offset)] + [None]:
+            here = [(value, kind) for site_scope, value, kind in sites if site_scope == scope]
             if not here:
                 continue
             if len(here) == 1 and here[0][1] == "value" and here[0][0].type == "call":
@@ -162,12 +152,10 @@ class Flow:
             origin = self.name(name, end, MAX_STEPS)
             if self.is_sdk(origin):
                 out[name] = origin
-        for definition in self.functions:
+        for definition in _top_level_functions(self.root) if mentions else ():
             name = definition.child_by_field_name("name")
             body = self.data[definition.start_byte:definition.end_byte]
-            if name is None or len(self._enclosing(self.functions, definition.start_byte)) != 1 \
-                    or self._enclosing(self.classes, definition.start_byte) \
-                    or not any(m in body for m in mentions):
+            if name is None or not any(m in body for m in mentions):
                 continue
             origin = self.returns(_text(self.data, name), definition.start_byte, MAX_STEPS)
             if self.is_sdk(origin):
@@ -198,18 +186,18 @@ class Flow:
         for ident in self._words_of(name):
             parent = ident.parent
             if parent is not None and parent.type == "global_statement":
-                scope = self._innermost(self.functions, ident.start_byte)
+                scope = self._innermost(ident.start_byte)
                 if scope is not None:
-                    globals_in.add(scope.id)
+                    globals_in.add(scope)
                 continue
             site = _binding(ident)
             if site is not None:
                 bound.append((ident, site))
         for ident, site in bound:
-            scope = self._innermost(self.functions, ident.start_byte)
             if site[1] == "class":
                 continue  # a class body's name is the class's attribute, not a variable
-            if scope is not None and scope.id in globals_in:
+            scope = self._innermost(ident.start_byte)
+            if scope is not None and scope in globals_in:
                 scope = None
             for value, kind in site[0]:
                 sites.append((scope, value, kind))
@@ -291,15 +279,17 @@ class Flow:
         ``function`` returns: its return annotation, else what its ``return`` statements give."""
         if steps <= 0:
             return None
-        classes = self._enclosing(self.classes, offset)
+        classes = self._classes(offset)
         key = f"{classes[0].id if classes else ''}:{function}"
         if key in self._returns:
             return self._returns[key]
         self._returns[key] = None  # while it is being worked out (a function calling itself)
         found: set[str] = set()
-        for definition in self.functions:
-            name = definition.child_by_field_name("name")
-            if name is None or _text(self.data, name) != function:
+        for ident in self._words_of(function):
+            definition = ident.parent
+            name = definition.child_by_field_name("name") if definition is not None \
+                and definition.type == "function_definition" else None
+            if name is None or name.id != ident.id:
                 continue
             found.update(o for o in self._definition_returns(definition, steps) if o)
         result = self._returns[key] = next(iter(found)) if len(found) == 1 else None
@@ -314,7 +304,7 @@ class Flow:
         for keyword in self._words_of_keyword(definition):
             statement = keyword.parent
             if statement is None or statement.type != "return_statement" \
-                    or self._innermost(self.functions, keyword.start_byte) is not definition:
+                    or self._innermost(keyword.start_byte) != definition.id:
                 continue
             value = statement.named_children[0] if statement.named_child_count else None
             if value is not None and value.type != "none":
@@ -335,16 +325,46 @@ class Flow:
 
     # --- scopes ---------------------------------------------------------------------------
 
-    @staticmethod
-    def _enclosing(nodes: list, offset: int) -> list:
-        """The nodes of ``nodes`` (sorted by start) around ``offset``, innermost first."""
-        around = [n for n in nodes if n.start_byte <= offset < n.end_byte]
-        around.sort(key=lambda n: n.start_byte, reverse=True)
-        return around
+    def _scopes(self, offset: int) -> tuple[list, list]:
+        """The function and class definitions around ``offset``, innermost first (by walking up
+        from the node there: no query over the whole file)."""
+        found = self._around.get(offset)
+        if found is None:
+            functions: list = []
+            classes: list = []
+            node = self.root.descendant_for_byte_range(offset, offset)
+            for _ in range(MAX_DEPTH):
+                if node is None:
+                    break
+                if node.type == "function_definition" and node.start_byte < offset:
+                    functions.append(node)
+                elif node.type == "class_definition" and node.start_byte < offset:
+                    classes.append(node)
+                node = node.parent
+            found = self._around[offset] = (functions, classes)
+        return found
 
-    def _innermost(self, nodes: list, offset: int):
-        around = self._enclosing(nodes, offset)
-        return around[0] if around else None
+    def _functions(self, offset: int) -> list:
+        return self._scopes(offset)[0]
+
+    def _classes(self, offset: int) -> list:
+        return self._scopes(offset)[1]
+
+    def _innermost(self, offset: int) -> int | None:
+        """The id of the innermost function around ``offset``, None at module level."""
+        functions = self._functions(offset)
+        return functions[0].id if functions else None
+
+
+def _top_level_functions(root) -> list:
+    """The module's own functions (decorated too), not methods or nested functions."""
+    found = []
+    for child in root.named_children:
+        if child.type == "decorated_definition":
+            child = child.child_by_field_name("definition")
+        if child is not None and child.type == "function_definition":
+            found.append(child)
+    return found
 
 
 def _text(data: bytes, node) -> str:

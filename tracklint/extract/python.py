@@ -141,6 +141,8 @@ class _File:
     source: SourceText
     constants: dict[str, str] = field(default_factory=dict)  # dotted name -> string value
     flow: pyflow.Flow | None = None  # receivers by scope (None in a file nested too deep)
+    mentions: tuple[bytes, ...] = ()  # how the file names an SDK client's class (_sdk_mentions)
+    sdk_hint: bool = False  # the file imports an SDK's class or module, or binds a client
     imports: dict[str, tuple[str, str]] = field(default_factory=dict)  # the result's imports
     bindings: dict[str, str] = field(default_factory=dict)  # local name -> new:X / import:m
 
@@ -195,17 +197,17 @@ def _extract(source: SourceText, specs: list[CallSpec], result: FileExtraction) 
     if not names:
         return
     if not deep:
-        state.flow = pyflow.Flow(
-            data, root, _language(), dotted=functools.partial(_dotted, state),
+        state.flow = flow = pyflow.Flow(
+            data, root, dotted=functools.partial(_dotted, state),
             qualify=functools.partial(_qualify, imports=result.imports),
             sdk_classes=frozenset(c for spec in specs if LANGUAGE in spec.languages
                                   for c in spec.constructors))
+        state.mentions = _sdk_mentions(state)
+        state.sdk_hint = bool(state.mentions) or any(flow.is_sdk(o) for o in state.bindings.values())
     reader = _Calls(state, specs, names, result)
     reader.read(root, deep)
     if state.flow is not None:
-        mentions = tuple({c.rpartition(".")[2].encode() for c in state.flow.sdk_classes})
-        result.clients = state.flow.module_clients(
-            sorted(n for n, o in state.bindings.items() if state.flow.is_sdk(o)), mentions)
+        result.clients = _module_clients(state, state.mentions)
     if source.ranges is not None and state.flow is not None and state.flow.followed:
         # what a receiver was followed through may lie in the text a windowed parse left out
         result.notices.append(Notice(source.path, "reparse",
@@ -303,6 +305,9 @@ class _Calls:
         to something else that matches only by its name is labelled ``unknown``."""
         state, path = self.state, self.state.source.path
         flow = state.flow
+        if flow is not None and not state.sdk_hint \
+                and match_call(raw, self.specs, path=path, bindings=state.bindings) is None:
+            return None  # no SDK class in the file: only a name can make it a client
         origin = None if flow is None else flow.receiver(raw.receiver_parts, offset)
         if origin is None:  # nothing in scope binds the receiver
             return match_call(raw, self.specs, path=path, bindings=state.bindings)
@@ -355,6 +360,8 @@ class _Calls:
         flow, parts = self.state.flow, raw.receiver_parts
         if flow is None or len(parts) != 1:
             return
+        if not _may_be_imported(self.state, parts[0]):
+            return
         imported = flow.imported_origin(parts[0], offset, self.state.imports)
         if imported is None:
             return
@@ -365,6 +372,36 @@ class _Calls:
             if found is not None:
                 self.result.pending.append((found, imported[0], imported[1], "new:" + cls))
                 self._keep_lines(found)
+
+
+def _sdk_mentions(state: _File) -> tuple[bytes, ...]:
+    """How the file can write an SDK client's class: the names it imports one under
+    (``Posthog``), and the SDK modules it imports (``posthog.``); empty in most files."""
+    flow = state.flow
+    mentions = set()
+    for local, (module, name) in state.imports.items():
+        qualified = _qualify(local, state.imports)
+        if qualified in flow.sdk_classes:
+            mentions.add(local.encode())
+        elif name == "*" and any(c.startswith(qualified + ".") for c in flow.sdk_classes):
+            mentions.add(local.encode() + b".")
+    return tuple(sorted(mentions))
+
+
+def _module_clients(state: _File, mentions: tuple[bytes, ...]) -> dict[str, str]:
+    """``FileExtraction.clients`` (see ``pyflow.Flow.module_clients``), looked for only in a
+    file that imports an SDK's class or module or binds a client."""
+    names = sorted(n for n, o in state.bindings.items() if state.flow.is_sdk(o))
+    return state.flow.module_clients(names, mentions) if names or mentions else {}
+
+
+def _may_be_imported(state: _File, name: str) -> bool:
+    """Whether ``name`` may hold what another module gives (a cheap test before following it):
+    it is imported, or assigned the result of an imported function (``name = f(``)."""
+    if name in state.imports:
+        return True
+    assigned = re.compile(rb"\b" + re.escape(name.encode()) + rb"[ \t]*=[ \t]*([A-Za-z_]\w*)[ \t]*\(")
+    return any(m.group(1).decode() in state.imports for m in assigned.finditer(state.source.data))
 
 
 def _relative_modules(state: _File, local: str) -> list[str]:
