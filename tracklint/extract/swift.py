@@ -179,7 +179,9 @@ class _Context(driver.FileReader):
                 self._export_member(types, name, string, result)
 
     def _export_member(self, types: list[str], name: str, value: str, result: FileExtraction,
-                       extra: str | None = None) -> None:
+                       extra: str | None = None, case: bool = False) -> None:
+        """Record a member constant under every key it is read by; ``case``: its value is an
+        enum case's own name (an implicit raw value), which a wrapper's ``transform`` applies to."""
         qualified = ".".join(types + [name])
         keys = [qualified]
         inner = ".".join(types[-1:] + [name])
@@ -195,6 +197,10 @@ class _Context(driver.FileReader):
         result.exports["." + name] = value
         if extra:
             result.exports[qualified + extra] = value
+        if case:
+            local = [*keys, *(k + extra for k in keys if extra), "." + name]
+            self.case_names.update(local)
+            result.case_names.update([qualified, "." + name, *([qualified + extra] if extra else [])])
 
     def _enum_entry(self, node: Node, result: FileExtraction) -> None:
         enum = node.parent.parent if node.parent is not None else None
@@ -225,7 +231,7 @@ class _Context(driver.FileReader):
                     continue
             else:
                 continue
-            self._export_member(types, name, value, result, extra=".rawValue")
+            self._export_member(types, name, value, result, extra=".rawValue", case=raw is None)
 
     def _parameter(self, node: Node) -> None:
         name = node.child_by_field_name("name")
@@ -417,8 +423,7 @@ class _Context(driver.FileReader):
             name = self.text(target).strip("`")
             found = self.members.get(name)
             if found is not None:
-                return Value(type="string", known=True, value=found, kind="constant", text=text,
-                             span=span, ref="." + name)
+                return self.constant("." + name, found, text, span)
             return unknown(text, span=span, ref="." + name)
         return unknown(text, span=span)
 
@@ -455,8 +460,7 @@ class _Context(driver.FileReader):
         else:
             found = self.constants.get(name)
         if found is not None:
-            return Value(type="string", known=True, value=found, kind="constant", text=text,
-                         span=span, ref=name)
+            return self.constant(name, found, text, span)
         return unknown(text, span=span, ref=name)
 
     def string_value(self, node: Node) -> str | None:
