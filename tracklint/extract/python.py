@@ -569,7 +569,7 @@ def _read_constants(state: _File, root, result: FileExtraction) -> None:
         state.constants[name] = value
         result.exports[name] = value
         member = name.removesuffix(".name")
-        if member != name and member + ".value" in values and value == member.rpartition(".")[2]:
+        if member != name and member in values and value == member.rpartition(".")[2]:
             state.case_names.add(name)  # `Event.SIGNUP.name`: a wrapper's transform applies
             result.case_names.add(name)
 
@@ -618,6 +618,7 @@ def _read_assignment(state, expr, prefix, is_enum, str_enum, values) -> None:
         if is_enum and this is not None:
             state_key = key + ".value"
             values[state_key] = this if values.get(state_key, this) == this else None
+        if is_enum:  # whatever its value, a member's `.name` is its own name
             values[key + ".name"] = name
 
 
