@@ -159,6 +159,7 @@ def _call_sites(settings: Settings, ex: Extraction, plan: Plan | None) -> list[T
     plan); submodules and files parsed on demand add their notices to ``ex``."""
     ex.notices += submodule_notices(settings)
     complete_exports(settings, ex)
+    linking.resolve_clients(ex.files)
     linking.resolve_constants(ex.files)
     calls = [c for f in ex.files for c in f.calls]
     if plan is not None:

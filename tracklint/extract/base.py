@@ -343,6 +343,11 @@ class FileExtraction:
     # False when the pre-filter ruled the file out without parsing it (no calls, and exports
     # unknown): cross-file resolution parses such a file on demand when a call refers to it.
     parsed: bool = True
+    # SDK clients this file binds at module level, by exported name (``"new:PostHog"``), and
+    # calls on a client imported from another module of the project, kept until linking shows
+    # that module binds it: (the call, module, imported name, the binding it needs).
+    clients: dict[str, str] = field(default_factory=dict)
+    pending: list[tuple[TrackCall, str, str, str]] = field(default_factory=list)
 
 
 def receiver_matches(parts: list[str], pattern: str) -> bool:

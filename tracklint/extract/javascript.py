@@ -525,6 +525,9 @@ class _FileModel:
         # names destructured from a hook or factory of another module of the app: a receiver
         # named like an SDK's (`const { track } = useAnalytics()`) is not that SDK's
         self.foreign: set[str] = set()
+        # a candidate's receiver is the result of a call: whether that is a client depends on the
+        # called function, which a windowed parse may not have seen
+        self.local_calls = False
 
     # ---- constants
 
@@ -906,7 +909,7 @@ def _read_export(source: SourceText, model: _FileModel, node: Any) -> None:
                     if name is not None and name.type == "identifier":
                         local = source.text(name.start_byte, name.end_byte)
                         model.exported[local] = local
-        elif decl.type == "enum_declaration":
+        elif decl.type in ("enum_declaration", "function_declaration"):
             name = decl.child_by_field_name("name")
             if name is not None:
                 local = source.text(name.start_byte, name.end_byte)
@@ -939,6 +942,19 @@ def _read_export(source: SourceText, model: _FileModel, node: Any) -> None:
             if alias is not None and alias.type == "string":
                 exported = _string_value(source, alias) or exported
             model.exported[exported] = local
+
+
+def _clients(model: _FileModel) -> dict[str, str]:
+    """``FileExtraction.clients``: the exported names bound to an SDK client, and the exported
+    functions that return one (as ``name()``)."""
+    out: dict[str, str] = {}
+    for exported, local in model.exported.items():
+        binding = model.bindings.get(local, "")
+        if binding.startswith("new:"):
+            out[exported] = binding
+        if local in model.returns and model.returns[local].startswith("new:"):
+            out[exported + "()"] = model.returns[local]
+    return out
 
 
 def _exports(model: _FileModel) -> dict[str, str]:
@@ -1116,7 +1132,8 @@ def _candidates(raw: RawCall, model: _FileModel) -> Iterable[tuple[RawCall, dict
                       raw.has_splat), bindings
 
 
-def _extract_call(source: SourceText, model: _FileModel, call: Any, specs: list[CallSpec]) -> TrackCall | None:
+def _extract_call(source: SourceText, model: _FileModel, call: Any, specs: list[CallSpec],
+                  pending: list[tuple[TrackCall, str, str, str]] | None = None) -> TrackCall | None:
     fn = call.child_by_field_name("function")
     arguments = call.child_by_field_name("arguments")
     if fn is None or arguments is None or arguments.type != "arguments":
@@ -1142,7 +1159,39 @@ def _extract_call(source: SourceText, model: _FileModel, call: Any, specs: list[
             if found.sdk in PRESETS and _foreign(model, raw):
                 found.sdk = "unknown"  # named like an SDK's client, but the code says otherwise
             return found
+    if len(parts) == 1 and model.bindings.get(parts[0], "").startswith("call:"):
+        model.local_calls = True  # `c = makeClient()`: the function may return a client
+    imported = _imported_client(model, raw)
+    if imported is not None and pending is not None:
+        # a client another module of the project may bind: one reading per client type, kept
+        # until linking knows what that module binds (extract.linking.resolve_clients)
+        root = raw.receiver_parts[0]
+        for client in sorted(set(JS_CLIENT_MODULES.values())):
+            bindings = dict(model.bindings)
+            bindings[root] = "new:" + client
+            found = match_call(raw, specs, path=source.path, bindings=bindings)
+            if found is not None:
+                pending.append((found, imported[0], imported[1], "new:" + client))
     return None
+
+
+def _imported_client(model: _FileModel, raw: RawCall) -> tuple[str, str] | None:
+    """(module, exported name) of the project module a receiver may come from: the receiver
+    itself imported (``import { posthog } from "@/lib/posthog"``), or assigned the result of an
+    imported function (``const ph = getPostHog()``: the name ``getPostHog()``)."""
+    if len(raw.receiver_parts) != 1:
+        return None
+    root = raw.receiver_parts[0]
+    imported = model.imports.get(root)
+    suffix = ""
+    if imported is None:
+        origin = model.bindings.get(root, "")
+        if not origin.startswith("call:"):
+            return None
+        imported, suffix = model.imports.get(origin[len("call:"):]), "()"
+    if imported is None or imported[0] in JS_CLIENT_MODULES or imported[1] == "*":
+        return None
+    return imported[0], imported[1] + suffix
 
 
 def _foreign(model: _FileModel, raw: RawCall) -> bool:
@@ -1218,6 +1267,7 @@ def _extract_into(result: FileExtraction, source: SourceText, specs: list[CallSp
     model = _build_model(source, root, grammar)
     result.imports = dict(model.imports)
     result.exports = _exports(model)
+    result.clients = _clients(model)
     result.directives = _directives(source, model.comments)
 
     names = method_names(specs, source.language)
@@ -1228,6 +1278,10 @@ def _extract_into(result: FileExtraction, source: SourceText, specs: list[CallSp
         return
     reader = _Calls(source, model, _call_query(grammar, frozenset(query_names)), specs, result)
     reader.read(root)
+    if source.ranges is not None and model.local_calls:
+        # not equivalent to a whole parse (extract.windows falls back on this notice)
+        result.notices.append(Notice(source.path, "internal", "windowed parse: a receiver is "
+                                     "a call's result whose function may be hidden"))
     recover(source, root, tuple(sorted(query_names)), reader.covered, result, reader.read,
             reader.doubtful)
     # recovered calls come last; the order of the others is unchanged
@@ -1260,7 +1314,7 @@ class _Calls:
                     and is_declared(source, name.start_byte, arguments.start_byte):
                 continue  # `function track(` / `track(e) {` that an error nearby made a call
             try:
-                found = _extract_call(source, self.model, call, self.specs)
+                found = _extract_call(source, self.model, call, self.specs, result.pending)
             except RecursionError:
                 found = None
             # A candidate the parser only partly read that matched no spec is not taken as
@@ -1270,9 +1324,14 @@ class _Calls:
             else:
                 self.doubtful.discard(name.start_byte)
             if found is None:
+                if result.pending and result.pending[-1][0].span.start_byte == call.start_byte:
+                    self._keep_lines(result.pending[-1][0])
                 continue
             result.calls.append(found)
-            last = min(found.span.end_line, found.span.line + MAX_LINES_PER_CALL - 1)
-            for line in range(found.span.line, last + 1):
-                if line not in result.lines:
-                    result.lines[line] = source.index.line_text(line)
+            self._keep_lines(found)
+
+    def _keep_lines(self, found: TrackCall) -> None:
+        last = min(found.span.end_line, found.span.line + MAX_LINES_PER_CALL - 1)
+        for line in range(found.span.line, last + 1):
+            if line not in self.result.lines:
+                self.result.lines[line] = self.source.index.line_text(line)

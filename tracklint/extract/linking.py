@@ -13,6 +13,11 @@ them across files, with the rules of each language taken from its row in
 
 A resolved call records the file its constant came from (``TrackCall.event_from``): the edge
 that makes PR modes re-check the call when that file changes (:func:`depends_on`).
+
+SDK clients cross files the same way: a call on a receiver imported from another module of the
+project (``import { posthog } from "@/lib/posthog"``) waits in ``FileExtraction.pending`` until
+:func:`resolve_clients` finds that the module binds that name to the client the call needs
+(``FileExtraction.clients``).
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ def wanted_files(files: list[FileExtraction], unparsed: Mapping[str, str],
     wanted: set[str] = set()
     needles: dict[str, set[bytes]] = {}
     for f in files:
+        for _call, module, name, _binding in f.pending:
+            wanted.update(_unread_modules(f, (module, name), "", by_path, unparsed))
         for call in f.calls:
             if call.event is not None or not call.event_ref:
                 continue
@@ -70,6 +77,23 @@ def _unread_modules(f: FileExtraction, imported: tuple[str, str], rest: str,
                     wanted.add(cand)
                 break
     return wanted
+
+
+def resolve_clients(files: list[FileExtraction]) -> None:
+    """Add to each file's calls its pending calls whose receiver another file of the project
+    binds to the SDK client they need (idempotent: a call already added is not added again)."""
+    by_path = {f.path: f for f in files}
+    for f in files:
+        added = False
+        for call, module, name, binding in f.pending:
+            target = _module_file(f, module, by_path)
+            if target is None or target.clients.get(name) != binding:
+                continue
+            if all(c.span != call.span for c in f.calls):
+                f.calls.append(call)
+                added = True
+        if added:
+            f.calls.sort(key=lambda c: (c.span.start_byte, -c.span.end_byte))
 
 
 def resolve_constants(files: list[FileExtraction]) -> None:

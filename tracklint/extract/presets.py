@@ -450,17 +450,13 @@ MIXPANEL = [
     _spec("mixpanel", "alias", "alias", JS, ("mixpanel", "Mixpanel"), [], [], constructors=("Mixpanel",)),
     _spec("mixpanel", "track_with_groups", "track", JS, ("mixpanel", "Mixpanel"), [P(0)],
           [P(1, types=OBJ)], constructors=("Mixpanel",)),
-    # mixpanel-browser: people.set / set_once (a profile), set_group(key, ids), track_links and
-    # track_forms(query, event, properties); mixpanel (node): people.set(distinctId, props),
-    # import(event, time, properties)
-    *[_spec("mixpanel", m, "identify", JS, ("mixpanel.people", "Mixpanel.people"), [],
-            [P(1, types=OBJ), P(0, types=OBJ)]) for m in ("set", "set_once")],
+    # mixpanel-browser: set_group(key, ids), track_links and track_forms(query, event,
+    # properties). (`people.set` and mixpanel node's `import` are left out: `set(` and
+    # `import(` are in most JavaScript files, which the pre-filter would then all let through.)
     _spec("mixpanel", "set_group", "group", JS, ("mixpanel", "Mixpanel"), [], [],
           constructors=("Mixpanel",)),
     *[_spec("mixpanel", m, "track", JS, ("mixpanel", "Mixpanel"), [P(1)], [P(2, types=OBJ)],
             constructors=("Mixpanel",)) for m in ("track_links", "track_forms")],
-    _spec("mixpanel", "import", "track", JS, ("mixpanel", "Mixpanel"), [P(0)], [P(2, types=OBJ)],
-          constructors=("Mixpanel",)),
     # mixpanel-swift: identify(distinctId:), trackWithGroups(event:properties:groups:),
     # createAlias(_:distinctId:) on any MixpanelInstance
     _spec("mixpanel", "identify", "identify", SWIFT, ("Mixpanel.mainInstance", "mixpanel"), [], [],
