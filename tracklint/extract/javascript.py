@@ -707,7 +707,9 @@ def _read_functions(source: SourceText, model: _FileModel, caps: dict[str, list[
             continue
         found = _returned_origin(source, model, function)
         if found is not None:
-            model.returns[source.text(name.start_byte, name.end_byte)] = found
+            local = source.text(name.start_byte, name.end_byte)
+            model.returns[local] = found
+            model.bindings.setdefault(local, found)  # `makeClient()?.capture(...)`
 
 
 def _read_import(source: SourceText, model: _FileModel, node: Any) -> None:
