@@ -185,3 +185,32 @@ def test_scoped_bare_wrappers(code: str, expected: list[str]) -> None:
 def test_a_bad_scope_is_a_configuration_error(entry: dict) -> None:
     with pytest.raises(ConfigError):
         validate_wrappers([entry], None)
+
+
+def test_stdin_check_finds_a_client_bound_in_another_module(tmp_path: Path) -> None:
+    from test_cli import project
+    from test_stdin import invoke
+
+    lib = (FIXTURES / "project" / "src" / "lib" / "telemetry.ts").read_text()
+    root = project(tmp_path, {"src/lib/telemetry.ts": lib, "src/pages/signup.ts": ""})
+    text = (FIXTURES / "project" / "src" / "pages" / "signup.ts").read_text()
+    checked = invoke("check", "--no-cache", "-f", "json", "--stdin-filename", "src/pages/signup.ts",
+                     "-", cwd=root, input=text)
+    events = {(d["line"], d["code"]) for d in json.loads(checked.stdout)["diagnostics"]}
+    assert (5, "TL001") in events  # `account_created` is not in the plan: the call was found
+
+
+def test_a_confirmed_client_call_depends_on_the_module_that_binds_it() -> None:
+    from tracklint.extract import linking
+    from tracklint.extract.base import FileExtraction
+
+    data = (FIXTURES / "project" / "src" / "pages" / "signup.ts").read_bytes()
+    user = extract_file("src/pages/signup.ts", data, SPECS)
+    lib = FileExtraction("src/lib/telemetry.ts", "typescript",
+                         clients={"telemetry": "new:PostHog", "makeBatchClient()": "new:PostHog"})
+    assert user.calls == []
+    linking.resolve_clients([user, lib])
+    linking.resolve_clients([user, lib])  # idempotent (the language server links again)
+    assert [c.span.line for c in user.calls] == [5, 7]
+    assert all(linking.depends_on(user, c, frozenset({"src/lib/telemetry.ts"}), set()) for c in user.calls)
+    assert not linking.depends_on(user, user.calls[0], frozenset({"src/other.ts"}), set())

@@ -125,8 +125,11 @@ def depends_on(f: FileExtraction, call: TrackCall, changed: frozenset[str], fami
     """Whether ``call`` (in the unchanged file ``f``) resolves through a changed file: its event
     constant came from one, or it names an imported constant that no longer resolves (the module
     changed or went away; in a shared namespace, any changed file of the family may have defined
-    it). Receivers and wrapper functions are matched by name, never through another file's
-    content, so importing the client from a changed module is no dependency."""
+    it), or its receiver is a client that a changed module binds (a pending call that
+    :func:`resolve_clients` confirmed)."""
+    for pending, module, _name, _binding in f.pending:
+        if pending.span == call.span and any(c in changed for c in _module_candidates(f, module)):
+            return True
     if call.event_from is not None:
         return call.event_from in changed
     if call.event is not None or not call.event_ref:
