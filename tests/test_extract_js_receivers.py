@@ -72,6 +72,19 @@ def test_clients_from_constructors_factories_and_functions_that_return_them() ->
     ]
 
 
+@pytest.mark.parametrize(("code", "expected"), [
+    ('import { createClient } from "@segment/analytics-react-native"\n'
+     'const segmentClient = createClient({ writeKey: "wk" }); segmentClient.track("Opened")',
+     [("segment", "track", "Opened")]),
+    ('import { RudderAnalytics } from "@rudderstack/analytics-js"\n'
+     'const ra = new RudderAnalytics(); ra.track("Opened")', [("rudderstack", "track", "Opened")]),
+    ('import { Mixpanel } from "mixpanel-react-native"\n'
+     'const m = new Mixpanel("t", true); m.track("Opened")', [("mixpanel", "track", "Opened")]),
+])
+def test_clients_of_the_other_sdks(code: str, expected: list) -> None:
+    assert _code(code) == expected
+
+
 def test_a_hook_of_another_package_or_module_makes_no_client() -> None:
     assert _code('import { usePostHog } from "./fake"\nconst ph = usePostHog(); ph.capture("x")') == []
     assert _code('const ph = makeThing(); ph.capture("x")') == []

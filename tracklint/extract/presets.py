@@ -680,7 +680,7 @@ JS_CLIENT_MODULES: dict[str, str] = {
 #: (``usePostHog()``, analytics-react-native's ``createClient(config)``, Amplitude's
 #: ``createInstance()``; the static ``X.load()``/``X.init()`` forms are ``factory_methods``).
 JS_CLIENT_FUNCTIONS = frozenset({"usePostHog", "createClient", "useAnalytics", "createInstance",
-                                 "getInstance", "init", "load"})
+                                 "getInstance"})
 
 #: Value shapes per language (a language without SDK constructs has no entry).
 VALUE_SHAPES: dict[str, ValueShapes] = {
