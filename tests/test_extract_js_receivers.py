@@ -85,6 +85,18 @@ def test_clients_of_the_other_sdks(code: str, expected: list) -> None:
     assert _code(code) == expected
 
 
+@pytest.mark.parametrize(("code", "expected"), [
+    # require() keeps binding the module, though it is a call too
+    ('const amp = require("@amplitude/analytics-node"); amp.track("required")',
+     [("amplitude", "track", "required")]),
+    # another call's result under the same name in an inner scope leaves the client alone
+    ('const c = new PostHog("k"); function f() { const c = other(); } c.capture("outer")',
+     [("posthog", "track", "outer")]),
+])
+def test_a_call_result_never_hides_what_is_known(code: str, expected: list) -> None:
+    assert _code(code, "app.js") == expected
+
+
 def test_a_hook_of_another_package_or_module_makes_no_client() -> None:
     assert _code('import { usePostHog } from "./fake"\nconst ph = usePostHog(); ph.capture("x")') == []
     assert _code('const ph = makeThing(); ph.capture("x")') == []

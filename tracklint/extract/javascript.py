@@ -768,9 +768,10 @@ def _read_declarator(source: SourceText, model: _FileModel, node: Any) -> None:
         if value is None:
             return
         origin = _origin(source, model, value)
-        if typed and origin is not None and not origin.startswith("new:"):
-            origin = None  # the annotation says more than `call:` does
         module = _require_module(source, value)
+        if origin is not None and origin.startswith("call:") and (
+                typed or module is not None or model.bindings.get(local, "").startswith("new:")):
+            origin = None  # an annotation, a require() or an SDK client says more than `call:`
         instance_of = _module_instance(source, model, value)
         if instance_of is not None:
             model.namespaces[local] = instance_of
