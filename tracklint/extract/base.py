@@ -236,6 +236,12 @@ class CallSpec:
     # How the code turns an enum case's name into the name it sends (a wrapper's ``transform``:
     # ``lowercase``, ``snake_case``...; see :func:`tracklint.naming.transform`).
     transform: str | None = None
+    # When set, the call's name must come from one of these (a wrapper scoped with `from` /
+    # `module` in the config): the binding of the bare function's name, or of the receiver's
+    # first name, is ``"call:F"`` (assigned from a call of ``F``, destructured too) or
+    # ``"import:M"`` (imported from module ``M`` or a submodule of it), as the extractor records
+    # them in its bindings.
+    origins: tuple[str, ...] = ()
 
 
 @dataclass
@@ -350,6 +356,11 @@ class FileExtraction:
     parsed: bool = True
     # The keys of ``exports`` whose value is an enum case's own name (see ``Value.case_name``).
     case_names: set[str] = field(default_factory=set)
+    # SDK clients this file binds at module level, by exported name (``"new:PostHog"``), and
+    # calls on a client imported from another module of the project, kept until linking shows
+    # that module binds it: (the call, module, imported name, the binding it needs).
+    clients: dict[str, str] = field(default_factory=dict)
+    pending: list[tuple[TrackCall, str, str, str]] = field(default_factory=list)
 
 
 def receiver_matches(parts: list[str], pattern: str) -> bool:
@@ -442,6 +453,11 @@ def spec_applies(raw: RawCall, spec: CallSpec, bindings: dict[str, str]) -> bool
         if ctor is None or not any(receiver_matches(ctor, p) for p in spec.first_arg_ctor):
             return False
     parts = raw.receiver_parts
+    if spec.origins:
+        root = parts[1] if len(parts) > 1 and parts[0] in ("self", "this") else \
+            parts[0] if parts else raw.method
+        return any(receiver_matches(parts, pattern) for pattern in spec.receivers) \
+            and origin_allowed(bindings.get(root), spec.origins)
     if any(receiver_matches(parts, pattern) for pattern in spec.receivers):
         return True
     if parts and spec.constructors:
@@ -453,6 +469,24 @@ def spec_applies(raw: RawCall, spec: CallSpec, bindings: dict[str, str]) -> bool
         if origin is not None and origin.startswith("import:"):
             module = origin[7:]
             return any(module == m or module.startswith(m + "/") for m in spec.modules)
+    return False
+
+
+def origin_allowed(origin: str | None, allowed: tuple[str, ...]) -> bool:
+    """Whether a name's binding (``"call:usePostHogCapture"``, ``"import:@/lib/analytics"``) is
+    one of ``allowed``: the same function (or a dotted name ending in it: ``"call:hooks.useX"``
+    is ``useX``), or the same module or one of its submodules (``/`` or ``.``-separated)."""
+    if origin is None:
+        return False
+    kind, _, name = origin.partition(":")
+    for want in allowed:
+        want_kind, _, wanted = want.partition(":")
+        if kind != want_kind or not name:
+            continue
+        if kind == "call" and (name == wanted or name.endswith("." + wanted)):
+            return True
+        if kind == "import" and (name == wanted or name.startswith((wanted + "/", wanted + "."))):
+            return True
     return False
 
 
