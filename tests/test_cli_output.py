@@ -32,6 +32,7 @@ FORMATS = {
     "scan": ("full", "concise", "json"),
     "diff": ("full", "json", "markdown", "github"),
     "validate": ("full", "concise", "json", "sarif", "github", "markdown", "gitlab", "junit"),
+    "coverage": ("full", "json", "markdown", "html"),
 }
 ALL_FORMATS = FORMATS["check"]
 
