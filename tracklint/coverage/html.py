@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from tracklint.coverage.change import Change
 from tracklint.coverage.model import IMPLEMENTED, MISSING, STATUSES, UNPLANNED, UNVERIFIABLE, Coverage, Row, Site
+from tracklint.report.visible import visible
 
 MARKS = {IMPLEMENTED: "✓", UNVERIFIABLE: "?", MISSING: "✗", UNPLANNED: "+", None: "·"}
 WORDS = {IMPLEMENTED: "implemented", UNVERIFIABLE: "present but unverifiable", MISSING: "planned but missing",
@@ -75,7 +76,8 @@ def _hash(text: str) -> str:
 
 
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    """Text for the page: control and bidirectional characters shown as escapes, then HTML-escaped."""
+    return escape(visible(str(text)), quote=True)
 
 
 def _percent(value: float | None) -> str:
