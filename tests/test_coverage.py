@@ -148,7 +148,7 @@ HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
 
 
 def _hostile_project(tmp_path: Path) -> Path:
-    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git").mkdir(parents=True)
     name = HOSTILE.replace('"', '\\"')
     plan = ("tracklint: 1\nname: '<script>alert(3)</script>'\nevents:\n  Signed Up:\n    description: x\n"
             "    owner: '<b onmouseover=alert(4)>'\n")
