@@ -336,10 +336,11 @@ def test_changed_since_shows_what_the_change_added_and_removed(tmp_path):
     _git(root, "checkout", "-qb", "feature")
     (root / "web" / "a.js").write_text('analytics.track("signed_up", {method: "x"});\n')
     (root / "api" / "b.js").write_text('analytics.track("Order Paid");\n')
+    (root / "tracking-plan.yaml").write_text(PLAN + "  New One:\n    description: x\n    sources: [api]\n")
     doc = _doc(root, "--changed-since", "main")
     change = {(c["event"], c["source"]): (c["before"], c["after"]) for c in doc["change"]["cells"]}
     assert change == {("Signed Up", "web"): ("implemented", MISSING), ("signed_up", "web"): (None, UNPLANNED),
-                      ("Order Paid", "api"): (MISSING, "implemented")}
+                      ("Order Paid", "api"): (MISSING, "implemented"), ("New One", "api"): (None, MISSING)}
     assert doc["change"]["before"]["implemented"] == 1
     md = invoke(root, "coverage", "--no-cache", "-f", "markdown", "--changed-since", "main").stdout
     assert "**Since `main`**" in md

@@ -85,24 +85,44 @@ def base_coverage(settings: Settings, ref: str, current: Plan) -> tuple[str, Cov
         tree = gitutil._tree_at(repo, commit)
         with tempfile.TemporaryDirectory(prefix="tracklint-coverage-") as tmp:
             copy = Path(tmp)
-            _materialise(tree, root.relative_to(top).as_posix(), copy, settings.max_file_size)
+            under = root.relative_to(top).as_posix()
+            wanted = [rel for rel in (_inside(p, top) for p in settings.paths) if rel is not None] or [under]
+            plan_dir = _inside(Path(settings.plan).parent, top) if settings.plan else None
+            _materialise(tree, _prefix(under), tuple(wanted), _prefix(plan_dir) if plan_dir is not None else None,
+                         copy, settings.max_file_size)
             return commit, _scan_copy(settings, top, root, copy, current)
     finally:
         repo.close()
 
 
-def _materialise(tree, under: str, dest: Path, max_size: int) -> None:
-    """Write the source and plan files of ``tree`` below ``under`` into ``dest`` (same layout)."""
+def _prefix(rel: str) -> str:
+    return "" if rel in ("", ".") else rel.rstrip("/") + "/"
+
+
+def _inside(path: Path, top: Path) -> str | None:
+    """``path`` relative to the repository's top level, or None when it is outside."""
+    try:
+        return Path(path).resolve().relative_to(top).as_posix()
+    except ValueError:
+        return None
+
+
+def _materialise(tree, under: str, wanted: tuple[str, ...], plan_dir: str | None, dest: Path, max_size: int) -> None:
+    """Write into ``dest`` (same layout) the source files of ``tree`` below the project root
+    ``under`` and in the ``wanted`` paths, and the YAML and JSON files below the plan's directory
+    (the plan and the files it includes)."""
     from tracklint.errors import UsageError
     from tracklint.files import _supported
 
-    prefix = "" if under in ("", ".") else under.rstrip("/") + "/"
+    sources = tuple(_prefix(w) for w in wanted)
     count = 0
     for item in tree.traverse():
-        if item.type != "blob" or item.mode == 0o120000 or not item.path.startswith(prefix):
+        if item.type != "blob" or item.mode == 0o120000 or not item.path.startswith(under) or item.size > max_size:
             continue
         name = item.path.rsplit("/", 1)[-1]
-        if not (_supported(name) or name.lower().endswith(_PLAN_SUFFIXES)) or item.size > max_size:
+        source = _supported(name) and (item.path.startswith(sources) or item.path in wanted)
+        planned = plan_dir is not None and item.path.startswith(plan_dir) and name.lower().endswith(_PLAN_SUFFIXES)
+        if not (source or planned):
             continue
         count += 1
         if count > MAX_BASE_FILES:
@@ -122,7 +142,8 @@ def _scan_copy(settings: Settings, top: Path, root: Path, copy: Path, current: P
         return copy / Path(path).resolve().relative_to(top)
 
     plan = _moved_plan(current, moved)
-    plan_path = moved(settings.plan) if settings.plan else None
+    plan_rel = _inside(Path(settings.plan), top) if settings.plan else None
+    plan_path = copy / plan_rel if plan_rel is not None else None
     if plan_path is not None and plan_path.is_file():
         try:
             plan = load_plan(plan_path)
@@ -130,7 +151,8 @@ def _scan_copy(settings: Settings, top: Path, root: Path, copy: Path, current: P
             pass  # a base whose plan does not load: its code is compared with today's plan
     base_root = moved(root)
     base_root.mkdir(parents=True, exist_ok=True)
-    paths = tuple(moved(p) for p in settings.paths if moved(p).exists())
+    inside = (_inside(p, top) for p in settings.paths)
+    paths = tuple(copy / rel for rel in inside if rel is not None and (copy / rel).exists())
     if settings.paths and not paths:
         return build(plan, [])
     base = settings.with_(root=base_root, paths=paths, plan=plan_path, cache=False, changed_since=None,
