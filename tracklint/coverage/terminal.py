@@ -89,8 +89,8 @@ def _change_lines(change: Change, coverage: Coverage) -> list[Text]:
     lines = [head]
     for c in change.cells:
         style = "green" if c.gained else "red" if c.lost else ""
-        lines.append(Text(f"  {visible(c.event)} [{visible(c.source)}]: {c.before or 'not planned'} → "
-                          f"{c.after or 'not planned'}", style=style))
+        lines.append(Text(f"  {visible(c.event)} [{visible(c.source)}]: {c.before or 'not planned here'} → "
+                          f"{c.after or 'not planned here'}", style=style))
     if not change.cells:
         lines.append(Text("  no cell changed"))
     return lines
