@@ -81,7 +81,10 @@ def test_the_page_renders_filters_and_links_without_errors_or_network(browser, t
     assert watched.shown_rows() == ["Checkout Started", "Purchase Completed"]
     page.select_option("#f-source", "web")
     assert watched.shown_rows() == ["Purchase Completed"]
-    assert page.locator('#matrix td[data-source="ios"]').first.is_hidden()
+    # the other sources' columns are hidden, in the shown row and in the header
+    assert page.locator('tr[data-name="Purchase Completed"] td[data-source="ios"]').is_hidden()
+    assert page.locator('tr[data-name="Purchase Completed"] td[data-source="web"]').is_visible()
+    assert page.locator('#matrix th[data-source="ios"]').is_hidden()
     page.select_option("#f-status", "")
     page.select_option("#f-source", "")
     page.fill("#f-text", "PURCHASE")
