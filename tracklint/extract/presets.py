@@ -670,7 +670,8 @@ def wrapper_specs(wrappers: Iterable[dict[str, Any]]) -> list[CallSpec]:
     method), optional ``kind`` (default ``track``), ``languages`` (default all),
     ``event`` and ``properties``: an int (position), a string (keyword or Swift label), a table
     ``{position = 0, key = "name"}`` for a key inside an object argument, or ``"**kwargs"``
-    (Python keyword arguments as the properties).
+    (Python keyword arguments as the properties); ``transform``: how the wrapper turns an enum
+    case's name into the name it sends (:data:`tracklint.naming.TRANSFORMS`).
     """
     specs = []
     for entry in wrappers:
@@ -689,6 +690,7 @@ def wrapper_specs(wrappers: Iterable[dict[str, Any]]) -> list[CallSpec]:
                 modules=tuple(entry.get("modules", ())),
                 event=_arg_refs(entry.get("event", 0)),
                 properties=_arg_refs(entry.get("properties", 1)),
+                transform=entry.get("transform"),
             )
         )
     return specs
