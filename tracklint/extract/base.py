@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Literal
 
 from tracklint.extract.languages import family as language_family
+from tracklint.naming import transform as transform_name
 
 EventKind = Literal["literal", "constant", "dynamic", "none"]
 ValueType = Literal["string", "integer", "number", "boolean", "null", "object", "array", "unknown"]
@@ -141,6 +142,9 @@ class Value:
     key_span: Span | None = None
     ref: str | None = None
     ctor: str | None = None  # constructor/function name when the value is a call (e.g. BaseEvent)
+    #: The string is an enum case's own name (``ORDER_CREATED``, Swift's implicit raw value), not
+    #: a string the code wrote: a wrapper's ``transform`` turns it into the name that is sent.
+    case_name: bool = False
 
     def brief(self) -> str:
         """The expression on one line for messages: white space runs (a multi-line argument's
@@ -229,6 +233,9 @@ class CallSpec:
     # these: an SDK method takes only its own labels (analytics-swift's `track(name:properties:)`
     # is not an app's `flowParameters.analytics.track(screen: .roomCall)`).
     labels: tuple[str, ...] | None = None
+    # How the code turns an enum case's name into the name it sends (a wrapper's ``transform``:
+    # ``lowercase``, ``snake_case``...; see :func:`tracklint.naming.transform`).
+    transform: str | None = None
     # When set, the call's name must come from one of these (a wrapper scoped with `from` /
     # `module` in the config): the binding of the bare function's name, or of the receiver's
     # first name, is ``"call:F"`` (assigned from a call of ``F``, destructured too) or
@@ -286,6 +293,10 @@ class TrackCall:
     # it (``extract.linking.resolve_constants``): the edge that makes a change to that file re-check
     # this call in PR modes.
     event_from: str | None = None
+    # The event name was an enum case's own name (before ``transform``, see :class:`Value`).
+    event_case: bool = False
+    # The spec's ``transform``, kept for names resolved later from another file's constants.
+    transform: str | None = None
 
     @property
     def properties_kind(self) -> str:
@@ -344,6 +355,8 @@ class FileExtraction:
     # False when the pre-filter ruled the file out without parsing it (no calls, and exports
     # unknown): cross-file resolution parses such a file on demand when a call refers to it.
     parsed: bool = True
+    # The keys of ``exports`` whose value is an enum case's own name (see ``Value.case_name``).
+    case_names: set[str] = field(default_factory=set)
     # SDK clients this file binds at module level, by exported name (``"new:PostHog"``), and
     # calls on a client imported from another module of the project, kept until linking shows
     # that module binds it: (the call, module, imported name, the binding it needs).
@@ -549,6 +562,8 @@ def build_call(
         event = event_value.value
         kind = "constant" if event_value.kind == "constant" else "literal"
         text, span, ref = event_value.text, event_value.span, event_value.ref
+        if event_value.case_name and spec.transform:
+            event = transform_name(event, spec.transform)
     else:
         event, kind = None, "dynamic"
         text, span, ref = event_value.text, event_value.span, event_value.ref
@@ -568,6 +583,8 @@ def build_call(
         event_span=span,
         event_ref=ref,
         properties=props,
+        event_case=event_value is not None and event_value.case_name and event is not None,
+        transform=spec.transform,
     )
 
 
