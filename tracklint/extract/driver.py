@@ -42,9 +42,11 @@ from tracklint.extract.base import (
     match_call,
     parse_bounded,
     parse_directive,
+    spec_index,
+    through_binding,
 )
 from tracklint.extract.prefilter import words_regex
-from tracklint.extract.presets import method_names
+from tracklint.extract.presets import client_modules, method_names
 from tracklint.extract.recover import method_pattern, recover
 
 #: Nesting depth up to which calls are found by the query; deeper ones by their offsets
@@ -76,7 +78,7 @@ class Reader(Protocol):
         """The call as the specs see it (may raise RecursionError on absurd nesting)."""
 
     # Optional: ``specs_for(raw, specs) -> Sequence[CallSpec]``, the specs a call may match
-    # (Java: a receiver declared with a type is not the client of an SDK whose types differ).
+    # (Swift, Kotlin, Java: see :class:`TypedReader`).
 
 
 @dataclass(frozen=True)
@@ -253,6 +255,11 @@ def notice(source: SourceText, node: Node, kind: str, message: str) -> Notice:
 
 #: A type name a binding can come from: ``Analytics``, ``com.segment.Analytics``.
 _TYPE_NAME = re.compile(r"[A-Z][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+#: A holder of one client: ``Optional<PostHog>``, Dagger's ``Lazy<Analytics>`` and
+#: ``Provider<MixpanelAPI>`` (``java.util.Optional<...>`` too).
+_HOLDER = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_]*\.)*(?:Optional|Lazy|Provider)<(.+)>")
+#: What takes the client out of a holder: ``tracker.get().track(...)``.
+_UNHOLD = frozenset({"get", "orElseThrow", "orNull", "getOrNull", "value"})
 
 
 class FileReader:
@@ -272,6 +279,8 @@ class FileReader:
         self.parameters: set[str] = set()
         #: the file's package or module name, where the language has one (Java, Kotlin, Go)
         self.package = ""
+        #: names bound through a holder type (``Optional<PostHog>``): ``x.get()`` is the client
+        self.holders: set[str] = set()
 
     def text(self, node: Node) -> str:
         return self.source.text(node.start_byte, node.end_byte)
@@ -308,9 +317,21 @@ class FileReader:
 
     def bind_type(self, name: str, type_text: str) -> None:
         """Bind ``name`` to an SDK type when its declared type is a plain type name (nullable
-        and optional marks removed by the caller)."""
+        and optional marks removed by the caller), or a holder of one (``Optional<PostHog>``)."""
+        held = _HOLDER.fullmatch(type_text)
+        if held is not None and _TYPE_NAME.fullmatch(held.group(1)):
+            self.holders.add(name)
+            type_text = held.group(1)
         if _TYPE_NAME.fullmatch(type_text):
             self.bindings.setdefault(name, "new:" + type_text)
+
+    def unhold(self, parts: list[str]) -> list[str]:
+        """The receiver chain with the step that takes a client out of its holder removed
+        (``tracker.get()`` of an ``Optional<PostHog> tracker`` is ``tracker``)."""
+        head = 1 if parts[:1] in (["this"], ["self"]) else 0
+        if len(parts) > head + 1 and parts[head] in self.holders and parts[head + 1] in _UNHOLD:
+            return parts[:head + 1] + parts[head + 2:]
+        return parts
 
     def directive(self, node: Node, result: FileExtraction) -> None:
         """Record the ``tracklint: ignore[...]`` directive in the comment ``node``, if any."""
@@ -352,3 +373,52 @@ class FileReader:
         return RawCall(method=self.text(method), receiver_parts=parts, receiver_text=receiver_text,
                        args=args, span=self.source.span(call.start_byte, call.end_byte),
                        language=self.source.language, has_splat=has_splat)
+
+
+class TypedReader(FileReader):
+    """A reader of a language that declares types (Swift, Kotlin, Java): what the file says of
+    a receiver decides which SDKs' specs its call may match (:meth:`specs_for`)."""
+
+    def __init__(self, source: SourceText) -> None:
+        super().__init__(source)
+        #: simple name -> (package, name) of the file's imports (Kotlin, Java)
+        self.imports: dict[str, tuple[str, str]] = {}
+        #: the modules the file imports (Swift: ``import PostHog``)
+        self.modules: set[str] = set()
+
+    def specs_for(self, raw: RawCall, specs: list[CallSpec]) -> tuple[CallSpec, ...]:
+        """The specs for ``raw``'s method, without those of SDKs the receiver is known not to
+        belong to: a variable declared with a type, or assigned from a constructor or factory,
+        is the client of the SDKs that name that type or whose name it carries
+        (``PHGPostHogProtocol`` wraps PostHog), not of others whatever its own name; and a
+        receiver that names a type the file takes from elsewhere (imported from another
+        package; in Swift, a file that imports none of the SDK's modules) is no SDK's."""
+        found = spec_index(specs).for_call(raw.method, raw.language)
+        parts = raw.receiver_parts
+        if not parts:
+            return tuple(found)
+        head = 1 if parts[0] in ("self", "this") and len(parts) > 1 else 0
+        origin = self.bindings.get(parts[head], "")
+        typed = origin[4:] if origin.startswith("new:") else None
+        if typed is None and not parts[head][:1].isupper():
+            return tuple(found)  # a name, nothing known of its type
+        type_head = (typed or parts[head]).split(".")[0]
+        return tuple(s for s in found
+                     if not self._foreign(type_head, s)
+                     and (typed is None or len(parts) > head + 1 or self._typed_for(typed, s)))
+
+    def _typed_for(self, typed: str, spec: CallSpec) -> bool:
+        """Whether a variable of type (or origin) ``typed`` may be ``spec``'s client."""
+        return (not spec.constructors or typed in spec.constructors
+                or spec.sdk in typed.lower()
+                or through_binding(["x"], spec, {"x": "new:" + typed}))
+
+    def _foreign(self, type_head: str, spec: CallSpec) -> bool:
+        """Whether the type ``type_head`` is known to come from outside ``spec``'s SDK."""
+        known = client_modules(self.source.language, spec.sdk)
+        if not known:
+            return False
+        if type_head in self.imports:
+            package = self.imports[type_head][0]
+            return not any(package == k or package.startswith(k + ".") for k in known)
+        return bool(self.modules) and not self.modules & set(known)

@@ -116,7 +116,7 @@ def _named(node: Node) -> list[Node]:
     return [c for c in node.children if c.is_named and c.type not in ("line_comment", "block_comment")]
 
 
-class _Context(driver.FileReader):
+class _Context(driver.TypedReader):
     """Per-file knowledge: constants, bindings, and the expression-to-Value conversion."""
 
     def __init__(self, source: SourceText) -> None:
@@ -204,7 +204,7 @@ class _Context(driver.FileReader):
                          None)
         if value is not None:
             self._binding_from_value(name, value)
-        elif type_node is not None:
+        if type_node is not None:  # `val tracker: MixpanelAPI? = null`
             self._binding_from_type(name, type_node)
         if keyword != "val" or value is None:
             return
@@ -279,6 +279,10 @@ class _Context(driver.FileReader):
         value = _unwrap(value)
         if value is None:
             return
+        if (value.type == "call_expression" and value.children
+                and value.children[0].type == "call_expression"
+                and value.children[-1].type == "annotated_lambda"):
+            value = value.children[0]  # `Analytics(key, context) { ... }`: a trailing lambda
         if value.type == "call_expression":
             callee = value.children[0] if value.children else None
             dotted = self.dotted(callee) if callee is not None else None
@@ -302,7 +306,7 @@ class _Context(driver.FileReader):
         callee = call.children[0]
         if callee.type == "navigation_expression":
             target = _named(callee)[0]
-            parts = self.receiver_parts(target)
+            parts = self.unhold(self.receiver_parts(target))
             receiver_text = self.source.text(callee.start_byte, method.start_byte).rstrip()
             receiver_text = receiver_text[:-1].rstrip() if receiver_text.endswith(".") else receiver_text
         else:

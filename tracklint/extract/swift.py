@@ -101,13 +101,14 @@ def _call_shape(method: Node) -> tuple[Node, Node] | None:
     return (call, suffix) if suffix.type == "call_suffix" else None
 
 
-class _Context(driver.FileReader):
+class _Context(driver.TypedReader):
     """Per-file knowledge: constants, bindings, and the expression-to-Value conversion."""
 
     # -- declarations -------------------------------------------------------------------------
 
     def collect(self, root: Node, result: FileExtraction) -> None:
         captures = self.captures(_declarations_query(), root)
+        self._modules(root)
         for node in captures.get("prop", ()):
             self._property(node, result)
         for node in captures.get("entry", ()):
@@ -159,7 +160,7 @@ class _Context(driver.FileReader):
             value = values[i] if i < len(values) else None
             if value is not None:
                 self._binding_from_value(name, value)
-            elif i < len(annotations):
+            if i < len(annotations):  # `var postHog: PostHogSDK? = nil`
                 self._binding_from_type(name, annotations[i])
             if mutability != "let" or value is None:
                 continue
@@ -235,8 +236,26 @@ class _Context(driver.FileReader):
         if name is not None and kind is not None:
             self._binding_from_type(self.text(name), kind)
 
+    def _modules(self, root: Node) -> None:
+        """The modules the file imports (``import PostHog``, ``@testable import Segment``,
+        ``import struct Segment.Analytics``): a Swift import is a top-level statement."""
+        for child in root.children:
+            if child.type != "import_declaration":
+                continue
+            path = next((c for c in child.named_children if c.type == "identifier"), None)
+            first = path.named_children[0] if path is not None and path.named_children else None
+            if first is not None:
+                self.modules.add(self.text(first).strip("`"))
+
     def _binding_from_value(self, name: str, value: Node) -> None:
+        """``let a = Analytics(...)``, ``let mp = Mixpanel.mainInstance()`` and a singleton
+        read as a property, ``let ph = PostHogSDK.shared``: bound to where it comes from."""
         value = _unwrap(value)
+        if value is not None and value.type == "navigation_expression":
+            dotted = self.dotted(value)
+            if dotted and len(dotted) > 1 and dotted[0][:1].isupper():
+                self.bindings[name] = "new:" + ".".join(dotted)
+            return
         if value is None or value.type != "call_expression":
             return
         callee = value.named_children[0] if value.named_children else None
