@@ -8,10 +8,12 @@ specifics handled here:
 * receivers: ``analytics``, ``this.analytics``, ``Analytics.with(context)``,
   ``Amplitude.getInstance()``; a field, parameter or local declared with a type
   (``private final Analytics analytics``) is bound as ``new:Analytics``, a ``var`` from its
-  initialiser (``var a = new PostHog.Builder(key).build()`` -> ``new:PostHog.Builder``). Java
-  declares every type, so a receiver declared with a type that a spec does not list among its
-  constructors is not that spec's client, whatever its name (``RudderAnalytics analytics`` is
-  RudderStack's, not Segment's; ``AnalyticsClient client`` is no SDK client);
+  initialiser (``var a = new PostHog.Builder(key).build()`` -> ``new:PostHog.Builder``), a
+  holder by what it holds (``Optional<PostHog> ph``, Dagger's ``Lazy<Analytics>``, read through
+  ``.get()``). Java declares every type, so a receiver declared with a type that a spec does not
+  list among its constructors is not that spec's client, whatever its name
+  (``RudderAnalytics analytics`` is RudderStack's, not Segment's; ``AnalyticsClient client`` is
+  no SDK client; see :class:`~tracklint.extract.driver.TypedReader`);
 * values: string, number, boolean and null literals (``"a" + "b"`` folded), ``new HashMap<>()
   {{ put(k, v); }}`` (double-brace initialisation), ``new Properties().putValue(k, v)`` chains
   on the presets' property builders, ``Map.of(k, v, ...)``, the presets' message builders

@@ -7,8 +7,11 @@ decide which SDK they belong to. Kotlin specifics handled here:
 
 * receivers: ``analytics``, ``this.analytics``, ``analytics?.``, ``analytics!!``,
   ``Analytics.with(context)``, ``Amplitude.getInstance()``; a variable initialised from a
-  constructor or factory (``val analytics = Analytics(writeKey, context)``) or declared with a
-  type (``private val analytics: Analytics``) is bound as ``new:Analytics``;
+  constructor or factory (``val analytics = Analytics(writeKey, context) { ... }``) or declared
+  with a type (``private val analytics: Analytics? = null``, ``Optional<PostHogInterface>``
+  read through ``.get()``) is bound as ``new:Analytics``, and the type judges the call
+  (:class:`~tracklint.extract.driver.TypedReader`: an ``AnalyticsTracker``, or an ``Analytics``
+  imported from the app's own package, is no SDK's client);
 * property builders: ``buildJsonObject { put(...); putJsonObject(k) {...}; putJsonArray(k) {...} }``,
   ``mapOf("k" to v)`` (and ``mutableMapOf``/``hashMapOf``/...), ``listOf(...)``, chained
   ``Properties().putValue(k, v)`` / ``RudderProperty().putValue(k, v)`` / ``JSONObject().put(k, v)``,

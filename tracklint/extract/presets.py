@@ -417,9 +417,12 @@ _RUBY_POSTHOG_SPECS = [
 POSTHOG.extend(_RUBY_POSTHOG_SPECS)
 
 #: Mixpanel's mobile SDKs: a profile update other than `set`/`setOnce` (counters, lists, removals,
-#: charges), whose values are not checked against the plan's traits
-_MIXPANEL_PEOPLE_UPDATES = ("increment", "append", "union", "remove", "unset", "trackCharge",
-                            "clearCharges", "deleteUser")
+#: charges), whose values are not checked against the plan's traits. `set`, `append` and
+#: `remove` are read in Java only (where mixpanel-java's builder already has them): in Swift and
+#: Kotlin they are everyday calls (`UserDefaults.set`, `array.append`) in a tenth of the files,
+#: which the pre-filter would then parse (a third more time on a real Swift app).
+_MIXPANEL_PEOPLE_UPDATES = ("increment", "union", "unset", "trackCharge", "clearCharges",
+                            "deleteUser")
 _MIXPANEL_SWIFT_TYPES = ("MixpanelInstance", "Mixpanel.initialize", "Mixpanel.mainInstance")
 _MIXPANEL_SWIFT_PEOPLE = ("mixpanel.people", "Mixpanel.mainInstance.people",
                           "Mixpanel.initialize.people", "MixpanelInstance.people")
@@ -479,20 +482,21 @@ MIXPANEL = [
           ("track", "track", [P(0)], [P(1)]), ("trackMap", "track", [P(0)], [P(1)]),
           ("identify", "identify", [], []), ("alias", "alias", [], []),
           ("trackWithGroups", "track", [P(0)], [P(1)]))],
-    # mixpanel-swift: `people.set(properties:)` and the other profile updates on any
+    # mixpanel-swift: `people.setOnce(properties:)` and the other profile updates on any
     # MixpanelInstance (`Mixpanel.mainInstance().people`, a bound instance's `people`)
     *[_spec("mixpanel", method, "identify", SWIFT, _MIXPANEL_SWIFT_PEOPLE, [], props,
             constructors=_MIXPANEL_SWIFT_TYPES)
-      for method, props in (("set", [P(keyword="properties")]), ("setOnce", [P(keyword="properties")]),
+      for method, props in (("setOnce", [P(keyword="properties")]),
                             *[(m, []) for m in _MIXPANEL_PEOPLE_UPDATES])],
-    # mixpanel-android: `getPeople().set(name, value)` / `set(JSONObject)`, `people.set(...)` in
-    # Kotlin, and the other profile updates
+    # mixpanel-android: `getPeople().set(JSONObject)` (Java), `setOnce`, `setMap`, `people.setOnce`
+    # in Kotlin, and the other profile updates
     *[_spec("mixpanel", method, "identify", langs, _MIXPANEL_ANDROID_PEOPLE, [], props,
             constructors=_MIXPANEL_ANDROID_TYPES)
-      for langs in (KOTLIN, JAVA)
-      for method, props in (("set", [P(0, types=OBJ)]), ("setOnce", [P(0, types=OBJ)]),
-                            ("setMap", [P(0)]), ("setOnceMap", [P(0)]),
-                            *[(m, []) for m in _MIXPANEL_PEOPLE_UPDATES])],
+      for langs, others in ((KOTLIN, ()), (JAVA, (("set", [P(0, types=OBJ)]), ("append", []),
+                                                  ("remove", []))))
+      for method, props in (("setOnce", [P(0, types=OBJ)]), ("setMap", [P(0)]),
+                            ("setOnceMap", [P(0)]), *[(m, []) for m in _MIXPANEL_PEOPLE_UPDATES],
+                            *others)],
     # mixpanel-java (server): a MessageBuilder makes each message, sent later by
     # MixpanelAPI.deliver: event/importEvent(distinctId, name, props), people and group updates
     *[_spec("mixpanel", method, kind, JAVA, ("messageBuilder",), event, props,

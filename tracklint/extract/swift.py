@@ -7,8 +7,12 @@ decide which SDK they belong to. Swift specifics handled here:
 
 * receivers: ``analytics``, ``self.analytics``, ``Analytics.shared()``, ``SEGAnalytics.shared()?``,
   ``RSClient.sharedInstance()?``; ``?`` and ``!`` are dropped from the receiver chain, and a
-  variable initialised from a constructor (``let analytics = Analytics(configuration: ...)``) or
-  declared with a type (``let analytics: Analytics``) is bound as ``new:Analytics``;
+  variable initialised from a constructor, factory or singleton (``let analytics =
+  Analytics(configuration: ...)``, ``let ph = PostHogSDK.shared``) or declared with a type
+  (``let analytics: Analytics``, ``var postHog: PostHogSDK? = nil``) is bound as
+  ``new:Analytics``, and the type judges the call
+  (:class:`~tracklint.extract.driver.TypedReader`: an ``AppAnalytics`` is no SDK's client, nor an
+  ``Analytics`` in a file that imports no module of the SDK, as with an app's own class);
 * string constants: top-level ``let``, ``static let`` in an enum/struct/class/extension
   (``Events.orderCompleted``), String-backed enum cases (``Events.orderCompleted.rawValue``,
   ``.orderCompleted``; a case without an explicit raw value has its own name as raw value), and
@@ -22,7 +26,8 @@ after a broken ``func`` survives on 0.25.2 and is swallowed on 0.26.1) are re-re
 a call.
 
 Swift has no per-file imports of a module's names, so ``imports`` stays empty and the exported
-constants are meant to be resolved against every Swift file of the run.
+constants are meant to be resolved against every Swift file of the run; the modules a file
+imports are kept only to judge receivers.
 """
 
 from __future__ import annotations
