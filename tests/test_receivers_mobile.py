@@ -170,3 +170,18 @@ def test_any_variable_name_holds_a_client_and_a_typed_other_object_is_none(name:
     # the same names declared with an app's own type are no client, even `analytics`/`posthog`
     assert _calls("a.kt", f'class A(private val {name}: AppTracker) {{\n'
                           f'  fun f() {{ {name}.track("Played"); {name}.capture("Played") }}\n}}\n') == []
+
+
+@pytest.mark.parametrize(("path", "source", "sdk"), [
+    # RudderStack's Kotlin and Swift SDKs name their client `Analytics`, like Segment's
+    ("a.kt", 'import com.rudderstack.sdk.kotlin.core.Analytics\nprivate lateinit var analytics: Analytics\n'
+             'fun f() { analytics.track("Played") }\n', "rudderstack"),
+    ("a.kt", 'import com.segment.analytics.kotlin.core.Analytics\nprivate lateinit var analytics: Analytics\n'
+             'fun f() { analytics.track("Played") }\n', "segment"),
+    ("a.swift", 'import RudderStackAnalytics\nfinal class A {\n  let analytics: Analytics\n'
+                '  func f() { analytics.track(name: "Played") }\n}\n', "rudderstack"),
+    ("a.swift", 'import Segment\nfinal class A {\n  let analytics: Analytics\n'
+                '  func f() { analytics.track(name: "Played") }\n}\n', "segment"),
+])
+def test_the_import_tells_which_sdk_a_client_type_belongs_to(path: str, source: str, sdk: str) -> None:
+    assert _calls(path, source) == [(sdk, "track", "Played")]

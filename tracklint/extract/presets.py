@@ -287,8 +287,10 @@ RUDDERSTACK = _segment_like(
     },
     constructors={
         "js": ("RudderAnalytics",),
-        "swift": ("RSClient", "RSClient.sharedInstance"),
-        "kotlin": ("RudderClient", "RudderClient.getInstance"),
+        # rudder-sdk-ios (`RSClient`); rudder-sdk-swift and rudder-sdk-kotlin name their client
+        # `Analytics`, like Segment's: where the file imports it from (CLIENT_MODULES) tells
+        "swift": ("RSClient", "RSClient.sharedInstance", "Analytics"),
+        "kotlin": ("RudderClient", "RudderClient.getInstance", "Analytics"),
         # rudder-sdk-java's entry class (`RudderAnalytics analytics = RudderAnalytics.builder(key).build()`)
         "java": ("RudderAnalytics", "RudderAnalytics.builder", "RudderClient",
                  "RudderClient.getInstance"),
@@ -628,11 +630,11 @@ DEFAULT_PRESETS = tuple(PRESETS)
 CLIENT_MODULES: dict[str, dict[str, tuple[str, ...]]] = {
     # analytics-swift (`Segment`), analytics-ios (`Analytics`); posthog-ios; mixpanel-swift;
     # Amplitude-Swift (SPM `AmplitudeSwift`, CocoaPods `Amplitude_Swift`) and Amplitude-iOS;
-    # rudder-sdk-ios
+    # rudder-sdk-ios and rudder-sdk-swift
     "swift": {"segment": ("Segment", "Analytics"), "posthog": ("PostHog",),
               "mixpanel": ("Mixpanel",),
               "amplitude": ("AmplitudeSwift", "Amplitude_Swift", "Amplitude"),
-              "rudderstack": ("Rudder",)},
+              "rudderstack": ("Rudder", "RudderStackAnalytics")},
     "kotlin": {"segment": ("com.segment.analytics",), "posthog": ("com.posthog",),
                "mixpanel": ("com.mixpanel",), "amplitude": ("com.amplitude",),
                "rudderstack": ("com.rudderstack",)},
