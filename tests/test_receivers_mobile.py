@@ -185,3 +185,43 @@ def test_any_variable_name_holds_a_client_and_a_typed_other_object_is_none(name:
 ])
 def test_the_import_tells_which_sdk_a_client_type_belongs_to(path: str, source: str, sdk: str) -> None:
     assert _calls(path, source) == [(sdk, "track", "Played")]
+
+
+# -- returned by a function of the file ---------------------------------------------------------
+
+@pytest.mark.parametrize(("path", "source", "expected"), [
+    ("a.kt", 'fun makeClient(context: Context): PostHogInterface? = PostHogAndroid.with(context, config)\n'
+             'fun f() {\n  val ph = makeClient(context)\n  ph?.capture("Played")\n}\n',
+     [("posthog", "track", "Played")]),
+    # an expression body says what it returns
+    ("a.kt", 'private fun mixpanel() = MixpanelAPI.getInstance(context, "token", true)\n'
+             'fun f() {\n  val mp = mixpanel()\n  mp.track("Played")\n}\n', [("mixpanel", "track", "Played")]),
+    ("a.swift", 'import PostHog\nfunc makeClient() -> PostHogSDK? { PostHogSDK.shared }\n'
+                'func f() {\n  let ph = makeClient()\n  ph?.capture("Played")\n}\n',
+     [("posthog", "track", "Played")]),
+    # a function that returns the app's own type: no client, whatever the variable's name
+    ("a.kt", 'fun makeTracker(): AppTracker = AppTracker()\n'
+             'fun f() {\n  val analytics = makeTracker()\n  analytics.track("Played")\n}\n', []),
+    ("a.swift", 'import PostHog\nfunc makeTracker() -> AppTracker { AppTracker() }\n'
+                'func f() {\n  let posthog = makeTracker()\n  posthog.capture("Played")\n}\n', []),
+    # a function the file does not declare says nothing: the name is the evidence, as before
+    ("a.kt", 'fun f() {\n  val analytics = provideAnalytics()\n  analytics.track("Played")\n}\n',
+     [("segment", "track", "Played")]),
+    # a declared type says more than the call's unknown result
+    ("a.kt", 'fun f() {\n  val tracker: Analytics = provideAnalytics()\n  tracker.track("Played")\n}\n',
+     [("segment", "track", "Played")]),
+])
+def test_a_client_returned_by_a_function_of_the_file(path: str, source: str, expected: list) -> None:
+    assert _calls(path, source) == expected
+
+
+def test_a_function_declared_far_from_the_call_is_read_in_a_partly_parsed_file() -> None:
+    # windowed parsing keeps only the blocks around the call; the factory is in another block
+    filler = "".join(f"fun helper{i}(a: Int): Int {{\n    return a + {i}\n}}\n\n" for i in range(80))
+    source = ("fun makeClient(): PostHogInterface = PostHogAndroid.with(context, config)\n\n" + filler
+              + 'fun f() {\n    val ph = makeClient()\n    ph.capture("Played")\n}\n')
+    whole = extract_file("a.kt", source.encode(), SPECS, windows=False)
+    windowed = extract_file("a.kt", source.encode(), SPECS)
+    assert [(c.sdk, c.event) for c in windowed.calls] == [(c.sdk, c.event) for c in whole.calls] == [
+        ("posthog", "Played")]
+    assert windowed.notices == whole.notices == []

@@ -142,6 +142,11 @@ def extract(grammar: Grammar, source: SourceText, specs: list[CallSpec]) -> File
         recover(source, root, names, covered, result,
                 lambda tree: _calls(reader, query, tree, specs, covered, result),
                 reader.doubtful)
+    if getattr(reader, "unsure", False):
+        # a receiver came from a function the windows hid: only a whole parse can tell (see
+        # TypedReader._returned; extract/windows.py parses whole on an internal notice)
+        result.notices.append(Notice(source.path, "internal",
+                                     "a receiver's origin lies outside the parsed blocks", 1, 1, 1, 1))
     result.calls.sort(key=lambda c: (c.span.start_byte, c.span.end_byte))
     result.directives.sort(key=lambda d: (d.line, d.column))
     return result
@@ -322,7 +327,11 @@ class FileReader:
         if held is not None and _TYPE_NAME.fullmatch(held.group(1)):
             self.holders.add(name)
             type_text = held.group(1)
-        if _TYPE_NAME.fullmatch(type_text):
+        if not _TYPE_NAME.fullmatch(type_text):
+            return
+        if self.bindings.get(name, "").startswith("call:"):
+            self.bindings[name] = "new:" + type_text  # the declared type says more than a call
+        else:
             self.bindings.setdefault(name, "new:" + type_text)
 
     def unhold(self, parts: list[str]) -> list[str]:
@@ -375,6 +384,11 @@ class FileReader:
                        language=self.source.language, has_splat=has_splat)
 
 
+def type_name(text: str) -> bool:
+    """Whether ``text`` is a plain (possibly dotted) type name: ``Analytics``, ``PostHog.Builder``."""
+    return _TYPE_NAME.fullmatch(text) is not None
+
+
 class TypedReader(FileReader):
     """A reader of a language that declares types (Swift, Kotlin, Java): what the file says of
     a receiver decides which SDKs' specs its call may match (:meth:`specs_for`)."""
@@ -385,6 +399,12 @@ class TypedReader(FileReader):
         self.imports: dict[str, tuple[str, str]] = {}
         #: the modules the file imports (Swift: ``import PostHog``)
         self.modules: set[str] = set()
+        #: function name -> what it returns (see :meth:`_returned`), read when first needed
+        self._returns: dict[str, str | None] | None = None
+        #: the file's tree, kept by ``collect`` for :meth:`function_returns`
+        self.root: Node | None = None
+        #: a receiver's origin was not found in a partly parsed file (see :meth:`_returned`)
+        self.unsure = False
 
     def specs_for(self, raw: RawCall, specs: list[CallSpec]) -> tuple[CallSpec, ...]:
         """The specs for ``raw``'s method, without those of SDKs the receiver is known not to
@@ -399,6 +419,8 @@ class TypedReader(FileReader):
             return tuple(found)
         head = 1 if parts[0] in ("self", "this") and len(parts) > 1 else 0
         origin = self.bindings.get(parts[head], "")
+        if origin.startswith("call:"):
+            origin = self._returned(parts[head], origin[5:])
         typed = origin[4:] if origin.startswith("new:") else None
         if typed is None and not parts[head][:1].isupper():
             return tuple(found)  # a name, nothing known of its type
@@ -406,6 +428,26 @@ class TypedReader(FileReader):
         return tuple(s for s in found
                      if not self._foreign(type_head, s)
                      and (typed is None or len(parts) > head + 1 or self._typed_for(typed, s)))
+
+    def _returned(self, name: str, function: str) -> str:
+        """``name`` holds the result of ``function()``: bound, from now on, to what the file
+        declares that function to return (``fun makeClient(): PostHogInterface``) or what its
+        expression body builds, else unbound. Read on the first call through ``name`` only."""
+        if self._returns is None:
+            self._returns = self.function_returns()
+        found = self._returns.get(function)
+        if found is None:
+            self.bindings.pop(name, None)
+            # parsing only some blocks may have hidden the function's declaration
+            self.unsure = self.unsure or bool(self.source.ranges)
+            return ""
+        origin = self.bindings[name] = "new:" + found
+        return origin
+
+    def function_returns(self) -> dict[str, str | None]:
+        """Function name -> the type or origin it returns (None: declared twice, differently);
+        the language's reader says (none by default)."""
+        return {}
 
     def _typed_for(self, typed: str, spec: CallSpec) -> bool:
         """Whether a variable of type (or origin) ``typed`` may be ``spec``'s client."""

@@ -82,6 +82,11 @@ def _declarations_query() -> Query:
     return Query(_language(), _DECLARATIONS_QUERY)
 
 
+@functools.cache
+def _functions_query() -> Query:
+    return Query(_language(), "(function_declaration) @fn")
+
+
 def _calls_query(alternatives: str) -> str:
     """Calls of the method names: ``recv.name(...)``, ``recv?.name(...)``, ``name(...)``."""
     return f"""
@@ -130,6 +135,7 @@ class _Context(driver.TypedReader):
 
     def collect(self, root: Node, result: FileExtraction) -> None:
         captures = self.captures(_declarations_query(), root)
+        self.root = root
         for node in captures.get("package", ()):
             ident = next((c for c in node.children if c.type == "qualified_identifier"), None)
             if ident is not None:
@@ -279,18 +285,52 @@ class _Context(driver.TypedReader):
             self._binding_from_type(self.text(ident).strip("`"), type_node)
 
     def _binding_from_value(self, name: str, value: Node) -> None:
+        origin = self._origin(value)
+        if origin is not None:
+            self.bindings[name] = origin
+
+    def _origin(self, value: Node | None) -> str | None:
+        """Where a value comes from: ``new:MixpanelAPI.getInstance`` for a constructor or a
+        factory on a type (``Analytics(key, context) { ... }`` too), ``call:makeClient`` for a
+        function of the file (see ``TypedReader._returned``), else None."""
         value = _unwrap(value)
         if value is None:
-            return
+            return None
         if (value.type == "call_expression" and value.children
                 and value.children[0].type == "call_expression"
                 and value.children[-1].type == "annotated_lambda"):
             value = value.children[0]  # `Analytics(key, context) { ... }`: a trailing lambda
-        if value.type == "call_expression":
-            callee = value.children[0] if value.children else None
-            dotted = self.dotted(callee) if callee is not None else None
-            if dotted and dotted[0][:1].isupper():
-                self.bindings[name] = "new:" + ".".join(dotted)
+        if value.type != "call_expression":
+            return None
+        callee = value.children[0] if value.children else None
+        dotted = self.dotted(callee) if callee is not None else None
+        if dotted and dotted[0][:1].isupper():
+            return "new:" + ".".join(dotted)
+        return "call:" + dotted[0] if dotted and len(dotted) == 1 else None
+
+    def function_returns(self) -> dict[str, str | None]:
+        """The functions of the file and what they return: the declared type
+        (``fun makeClient(): PostHogInterface?``) or what an expression body builds
+        (``fun makeClient() = PostHogAndroid.with(context, config)``)."""
+        table: dict[str, str | None] = {}
+        if self.root is None:
+            return table
+        for node in self.captures(_functions_query(), self.root).get("fn", ()):
+            ident = node.child_by_field_name("name")
+            declared = next((c for c in node.children if c.type in ("user_type", "nullable_type")),
+                            None)
+            body = next((c for c in node.children if c.type == "function_body"), None)
+            if ident is None:
+                continue
+            if declared is not None:
+                returned = re.sub(r"[\s?]", "", self.text(declared))
+            else:
+                expression = _named(body)[0] if body is not None and _named(body) else None
+                origin = self._origin(expression) if expression is not None else None
+                returned = origin[4:] if origin is not None and origin.startswith("new:") else None
+            if returned is not None and driver.type_name(returned):
+                self.put(table, self.text(ident).strip("`"), returned)
+        return table
 
     def _binding_from_type(self, name: str, type_node: Node) -> None:
         self.bind_type(name, re.sub(r"[\s?]", "", self.text(type_node)))

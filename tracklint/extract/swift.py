@@ -73,6 +73,11 @@ def _declarations_query() -> Query:
     return Query(_language(), _DECLARATIONS_QUERY)
 
 
+@functools.cache
+def _functions_query() -> Query:
+    return Query(_language(), "(function_declaration) @fn")
+
+
 def _calls_query(alternatives: str) -> str:
     """Calls of the method names: ``recv.name(...)`` and bare ``name(...)``."""
     return f"""
@@ -113,6 +118,7 @@ class _Context(driver.TypedReader):
 
     def collect(self, root: Node, result: FileExtraction) -> None:
         captures = self.captures(_declarations_query(), root)
+        self.root = root
         self._modules(root)
         for node in captures.get("prop", ()):
             self._property(node, result)
@@ -254,7 +260,9 @@ class _Context(driver.TypedReader):
 
     def _binding_from_value(self, name: str, value: Node) -> None:
         """``let a = Analytics(...)``, ``let mp = Mixpanel.mainInstance()`` and a singleton
-        read as a property, ``let ph = PostHogSDK.shared``: bound to where it comes from."""
+        read as a property, ``let ph = PostHogSDK.shared``: bound to where it comes from; a call
+        of a function of the file, ``let c = makeClient()``, to what that function returns
+        (``call:makeClient``, see ``TypedReader._returned``)."""
         value = _unwrap(value)
         if value is not None and value.type == "navigation_expression":
             dotted = self.dotted(value)
@@ -267,6 +275,23 @@ class _Context(driver.TypedReader):
         dotted = self.dotted(callee) if callee is not None else None
         if dotted and dotted[0][:1].isupper():
             self.bindings[name] = "new:" + ".".join(dotted)
+        elif dotted and len(dotted) == 1:
+            self.bindings[name] = "call:" + dotted[0]
+
+    def function_returns(self) -> dict[str, str | None]:
+        """The functions of the file and the type each one declares it returns
+        (``func makeClient() -> PostHogSDK?``)."""
+        table: dict[str, str | None] = {}
+        if self.root is None:
+            return table
+        for node in self.captures(_functions_query(), self.root).get("fn", ()):
+            names = node.children_by_field_name("name")
+            if len(names) < 2 or names[-1].type == "simple_identifier":
+                continue  # no declared result
+            returned = re.sub(r"[\s?!]", "", self.text(names[-1]))
+            if driver.type_name(returned):
+                self.put(table, self.text(names[0]).strip("`"), returned)
+        return table
 
     def _binding_from_type(self, name: str, annotation: Node) -> None:
         self.bind_type(name, re.sub(r"[\s?!]", "", self.text(annotation)).lstrip(":"))
