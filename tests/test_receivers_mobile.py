@@ -225,3 +225,15 @@ def test_a_function_declared_far_from_the_call_is_read_in_a_partly_parsed_file()
     assert [(c.sdk, c.event) for c in windowed.calls] == [(c.sdk, c.event) for c in whole.calls] == [
         ("posthog", "Played")]
     assert windowed.notices == whole.notices == []
+
+
+def test_a_testable_import_counts_in_a_partly_parsed_swift_file() -> None:
+    # windowed parsing keeps the lines that start with `import`; `@testable import` is read too
+    filler = "".join(f"func helper{i}(a: Int) -> Int {{\n    return a + {i}\n}}\n\n" for i in range(80))
+    source = ("import XCTest\n@testable import PostHog\n\n" + filler
+              + 'final class CaptureTests: XCTestCase {\n    let sut: PostHogSDK = PostHogSDK.with(config)\n'
+                '    func testCapture() { sut.capture("Played") }\n}\n')
+    whole = extract_file("T.swift", source.encode(), SPECS, windows=False)
+    windowed = extract_file("T.swift", source.encode(), SPECS)
+    assert [(c.sdk, c.event) for c in windowed.calls] == [(c.sdk, c.event) for c in whole.calls] == [
+        ("posthog", "Played")]

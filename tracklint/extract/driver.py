@@ -143,8 +143,8 @@ def extract(grammar: Grammar, source: SourceText, specs: list[CallSpec]) -> File
                 lambda tree: _calls(reader, query, tree, specs, covered, result),
                 reader.doubtful)
     if getattr(reader, "unsure", False):
-        # a receiver came from a function the windows hid: only a whole parse can tell (see
-        # TypedReader._returned; extract/windows.py parses whole on an internal notice)
+        # what a receiver is may lie in the blocks the windows hid: only a whole parse can tell
+        # (see TypedReader.unsure; extract/windows.py parses whole on an internal notice)
         result.notices.append(Notice(source.path, "internal",
                                      "a receiver's origin lies outside the parsed blocks", 1, 1, 1, 1))
     result.calls.sort(key=lambda c: (c.span.start_byte, c.span.end_byte))
@@ -403,7 +403,8 @@ class TypedReader(FileReader):
         self._returns: dict[str, str | None] | None = None
         #: the file's tree, kept by ``collect`` for :meth:`function_returns`
         self.root: Node | None = None
-        #: a receiver's origin was not found in a partly parsed file (see :meth:`_returned`)
+        #: a judgement a partly parsed file may have hidden the grounds of (:meth:`_returned`,
+        #: :meth:`_foreign`): the driver then asks for a whole parse
         self.unsure = False
 
     def specs_for(self, raw: RawCall, specs: list[CallSpec]) -> tuple[CallSpec, ...]:
@@ -463,4 +464,7 @@ class TypedReader(FileReader):
         if type_head in self.imports:
             package = self.imports[type_head][0]
             return not any(package == k or package.startswith(k + ".") for k in known)
-        return bool(self.modules) and not self.modules & set(known)
+        foreign = bool(self.modules) and not self.modules & set(known)
+        # a partly parsed file may hide an import (`@testable import PostHog` is not kept)
+        self.unsure = self.unsure or (foreign and bool(self.source.ranges))
+        return foreign

@@ -53,6 +53,10 @@ LANGUAGE = "swift"
 #: Nesting depth after which an argument expression is reported as unknown instead of analysed.
 MAX_DEPTH = 48
 
+#: An import statement at the start of a line (or after a `;`): its module (``@testable import PostHog``,
+#: ``import struct Segment.Analytics``, ``@_exported import Mixpanel``).
+_IMPORT = re.compile(rb"(?m)(?:^|;)[ \t]*(?:@\w+[ \t]+)*import[ \t]+"
+                     rb"(?:(?:typealias|struct|class|enum|protocol|let|var|func)[ \t]+)?`?(\w+)")
 _STRING_TYPES = ("line_string_literal", "multi_line_string_literal", "raw_string_literal")
 
 _DECLARATIONS_QUERY = """
@@ -119,7 +123,7 @@ class _Context(driver.TypedReader):
     def collect(self, root: Node, result: FileExtraction) -> None:
         captures = self.captures(_declarations_query(), root)
         self.root = root
-        self._modules(root)
+        self._modules()
         for node in captures.get("prop", ()):
             self._property(node, result)
         for node in captures.get("entry", ()):
@@ -247,16 +251,11 @@ class _Context(driver.TypedReader):
         if name is not None and kind is not None:
             self._binding_from_type(self.text(name), kind)
 
-    def _modules(self, root: Node) -> None:
+    def _modules(self) -> None:
         """The modules the file imports (``import PostHog``, ``@testable import Segment``,
-        ``import struct Segment.Analytics``): a Swift import is a top-level statement."""
-        for child in root.children:
-            if child.type != "import_declaration":
-                continue
-            path = next((c for c in child.named_children if c.type == "identifier"), None)
-            first = path.named_children[0] if path is not None and path.named_children else None
-            if first is not None:
-                self.modules.add(self.text(first).strip("`"))
+        ``import struct Segment.Analytics``; ``import A; import B``)."""
+        for match in _IMPORT.finditer(self.source.data):
+            self.modules.add(match.group(1).decode("utf-8", "replace"))
 
     def _binding_from_value(self, name: str, value: Node) -> None:
         """``let a = Analytics(...)``, ``let mp = Mixpanel.mainInstance()`` and a singleton
