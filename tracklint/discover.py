@@ -15,13 +15,15 @@ verb at all, so that it stays a small fraction of the scan it follows.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from tracklint.config import Settings
 from tracklint.extract.base import TrackCall
+from tracklint.forwarding import Forwarder
 from tracklint.testpaths import is_test_path
 
 #: Fewest unmatched calls of one shape for it to be proposed.
@@ -53,6 +55,21 @@ _ACCESSORS = frozenset({"shared", "instance", "default", "current", "main", "sha
                         "getInstance", "get", "INSTANCE", "standard"})
 
 
+#: Where the code derives an enum's wire name by a rule: the ``transform`` that says so.
+_RULES = (
+    (re.compile(rb"\.name\s*\.\s*(?:lowercase|toLowerCase|lower)\s*\("), "lowercase", ".name lower-cased"),
+    (re.compile(rb"\.name\s*\.\s*(?:uppercase|toUpperCase|upper)\s*\("), "uppercase", ".name upper-cased"),
+    (re.compile(rb"(?:rawValue|\.name)\b[^\n]{0,60}?[Ss]nake"), "snake_case", "a camel-to-snake rule"),
+    (re.compile(rb"(?:rawValue|\.name)\b[^\n]{0,60}?[Kk]ebab"), "kebab-case", "a kebab-case rule"),
+)
+_RULE_QUICK = re.compile(rb"rawValue|\.name\s*\.")
+#: A type a file declares (the facade's own class, object or struct).
+_DECLARES = re.compile(rb"\b(?:class|object|struct|enum|extension|interface|protocol)\s+([A-Z]\w*)")
+#: The first argument's shape: a string, a Swift case (``.x``), ``Type.ENTRY``, a CONSTANT.
+_FORMS = ((re.compile(rb"[\"'`]"), "string"), (re.compile(rb"\.[a-z]"), "case"),
+          (re.compile(rb"([A-Z]\w*)(?:\.[A-Za-z_]\w*)+"), "enum"), (re.compile(rb"[A-Z]"), "constant"))
+
+
 @dataclass
 class Facade:
     """One call shape no preset matched: how it is declared, and where it was seen."""
@@ -60,52 +77,203 @@ class Facade:
     function: str  # the wrapper's ``function`` (``AnalyticsTracker.track``)
     calls: int = 0
     files: set[str] = field(default_factory=set)
-    first: tuple[str, int] = ("", 0)
+    examples: list[tuple[str, int]] = field(default_factory=list)  # the first two call sites
     # how the event and properties are passed at each call: a label (Swift ``properties:``,
     # a Kotlin or Python named argument) or "" for a position
     event_labels: Counter = field(default_factory=Counter)
     property_labels: Counter = field(default_factory=Counter)
+    # the first argument's shape at each call: "string", "case", "enum:AnalyticsEvent", "constant"
+    event_forms: Counter = field(default_factory=Counter)
+    transform: str | None = None  # the wire-name rule found in the code, and where
+    transform_source: str = ""
+    forwarder: Forwarder | None = None  # a function found sending its parameter to an SDK
 
-    def where(self) -> tuple[str | int, str | int]:
-        """The wrapper's ``event`` and ``properties``: the label most calls use, else 0 and 1."""
+    @property
+    def first(self) -> tuple[str, int]:
+        return self.examples[0] if self.examples else ("", 0)
+
+    def where(self) -> tuple[str | int | bool, str | int | bool]:
+        """The wrapper's ``event`` and ``properties``: the label most calls use, else 0 and 1
+        (a forwarder's: where its definition takes them)."""
+        if self.forwarder is not None:
+            return self.forwarder.event, self.forwarder.properties
         event = self.event_labels.most_common(1)[0][0] if self.event_labels else ""
         props = self.property_labels.most_common(1)[0][0] if self.property_labels else ""
         return event or 0, props or 1
 
+    def enum_events(self) -> str | None:
+        """How most calls name the event when it is an enum value or constant (``AnalyticsEvent.X``,
+        ``.caseName``), else None."""
+        form = self.event_forms.most_common(1)[0][0] if self.event_forms else "string"
+        return None if form == "string" else form
 
-def discover(files: Iterable[tuple[str, bytes]], calls: Iterable[TrackCall]) -> list[Facade]:
+    def seen(self, path: str, line: int, args: bytes, label: re.Match | None) -> None:
+        """Count one call site (``args``: the text after its parenthesis)."""
+        self.calls += 1
+        self.files.add(path)
+        if len(self.examples) < 2:
+            self.examples.append((path, line))
+        self.event_labels[label.group(1).decode() if label else ""] += 1
+        after = _NEXT_LABEL.search(args)
+        self.property_labels[after.group(1).decode() if after else ""] += 1
+        self.event_forms[_form(args, label.end() if label else 0)] += 1
+
+
+def _form(args: bytes, at: int) -> str:
+    for pattern, form in _FORMS:
+        match = pattern.match(args, at)
+        if match:
+            return f"{form}:{match.group(1).decode()}" if form == "enum" else form
+    return "string"
+
+
+class _Rules:
+    """The wire-name rules the files show, by the type declared in the same file and by path."""
+
+    def __init__(self) -> None:
+        self.by_type: dict[str, tuple[str, str]] = {}
+        self.by_path: dict[str, tuple[str, str]] = {}
+
+    def read(self, path: str, data: bytes) -> None:
+        if not _RULE_QUICK.search(data):
+            return
+        for pattern, transform, what in _RULES:
+            match = pattern.search(data)
+            if match:
+                line = data.count(b"\n", 0, match.start()) + 1
+                found = (transform, f"{path}:{line} derives the wire name by {what}")
+                self.by_path.setdefault(path, found)
+                for declared in _DECLARES.finditer(data):
+                    self.by_type.setdefault(declared.group(1).decode(), found)
+                return
+
+    def assign(self, facades: list[Facade]) -> None:
+        """Give each facade called with enum values the rule of its own type (``AnalyticsTracker``,
+        ``analyticsTrackerWrapper`` -> ``AnalyticsTrackerWrapper``) or definition, then to the
+        facades called with the same enum the rule one of them has."""
+        by_enum: dict[str, tuple[str, str]] = {}
+        for f in facades:
+            form = f.enum_events()
+            if form is None:
+                continue
+            owner = f.function.split(".")[0]
+            found = (self.by_path.get(f.forwarder.path) if f.forwarder is not None
+                     else self.by_type.get(owner[:1].upper() + owner[1:]))
+            if found is not None:
+                f.transform, f.transform_source = found
+                by_enum.setdefault(form, found)
+        for f in facades:
+            form = f.enum_events()
+            if f.transform is None and form in by_enum and form.startswith("enum:"):
+                f.transform, f.transform_source = by_enum[form]
+
+
+def discover(files: Iterable[tuple[str, bytes]], calls: Iterable[TrackCall],
+             forwarders: Iterable[Forwarder] = ()) -> list[Facade]:
     """The facades in ``files`` ((project path, bytes) pairs) that ``calls`` (what extraction
-    found) do not already cover, most calls first."""
+    found) do not already cover, most calls first: call shapes seen at least :data:`MIN_CALLS`
+    times, and the call sites of ``forwarders`` (functions that send their parameter to an SDK)."""
     matched: dict[str, list[tuple[int, int, str]]] = {}
     for call in calls:
         matched.setdefault(call.path, []).append((call.span.line, call.span.end_line, call.method))
     shapes: dict[str, Facade] = {}
+    forwarded = _Forwarded(forwarders)
+    rules = _Rules()
     for path, data in files:
-        if len(data) > MAX_BYTES or is_test_path(path) or not _QUICK.search(data):
+        if len(data) > MAX_BYTES:
+            continue
+        rules.read(path, data)
+        if is_test_path(path):
             continue
         known = matched.get(path, ())
-        for match in _CALL.finditer(data):
-            args = match.group(3)
-            label = _LABEL.match(args)
-            if not _EVENTISH.match(args, label.end() if label else 0):
-                continue
-            method = match.group(2).decode()
-            line = data.count(b"\n", 0, match.start(2)) + 1
-            if any(start <= line <= end and m == method for start, end, m in known):
-                continue
-            function = _function(match.group(1).decode("utf-8", "replace"), method)
-            if function is None:
-                continue
-            shape = shapes.setdefault(function, Facade(function))
-            shape.calls += 1
-            if not shape.files:
-                shape.first = (path, line)
-            shape.files.add(path)
-            shape.event_labels[label.group(1).decode() if label else ""] += 1
-            after = _NEXT_LABEL.search(args)
-            shape.property_labels[after.group(1).decode() if after else ""] += 1
-    found = [s for s in shapes.values() if s.calls >= MIN_CALLS]
+        if _QUICK.search(data):
+            _count_shapes(path, data, known, shapes)
+        forwarded.count(path, data, known)
+    found = forwarded.facades()
+    found += [s for s in shapes.values() if s.calls >= MIN_CALLS and s.function not in forwarded.found]
+    rules.assign(found)
     return sorted(found, key=lambda s: (-s.calls, s.function))
+
+
+def _count_shapes(path: str, data: bytes, known, shapes: dict[str, Facade]) -> None:
+    """Count the ``receiver.verb(event, ...)`` calls of one file that extraction did not match."""
+    for match in _CALL.finditer(data):
+        args = match.group(3)
+        label = _LABEL.match(args)
+        if not _EVENTISH.match(args, label.end() if label else 0):
+            continue
+        method = match.group(2).decode()
+        line = data.count(b"\n", 0, match.start(2)) + 1
+        if any(start <= line <= end and m == method for start, end, m in known):
+            continue
+        function = _function(match.group(1).decode("utf-8", "replace"), method)
+        if function is not None:
+            shapes.setdefault(function, Facade(function)).seen(path, line, args, label)
+
+
+class _Forwarded:
+    """The call sites of functions found forwarding their parameter to an SDK call: a plain
+    function by its name, a method by its receiver as written (like the shapes above), on
+    receivers that name its class (``telemetry`` or ``Telemetry.shared`` for ``Telemetry``)."""
+
+    def __init__(self, forwarders: Iterable[Forwarder]) -> None:
+        from tracklint.extract.presets import PRESETS
+
+        sdk_methods = {(spec.method, lang) for specs in PRESETS.values() for spec in specs for lang in spec.languages}
+        self.bare: dict[str, Forwarder] = {}
+        self.methods: dict[str, list[Forwarder]] = {}
+        for fw in forwarders:
+            if fw.owner is None:
+                self.bare.setdefault(fw.name, fw)
+            elif (fw.name, fw.language) not in sdk_methods:  # ``x.track(`` is an SDK's too: the shapes above cover it
+                self.methods.setdefault(fw.name, []).append(fw)
+        self.found: dict[str, Facade] = {}
+        self._bare = _names_call(sorted(self.bare), rb"(?<![\w$.])()")
+        self._method = _names_call(sorted(self.methods), rb"(?<![\w$.])((?:[A-Za-z_$][\w$]*(?:\(\))?\s*\??\.\s*)+?)")
+
+    def count(self, path: str, data: bytes, known) -> None:
+        for pattern in (self._bare, self._method):
+            for match in pattern.finditer(data) if pattern is not None else ():
+                name = match.group(2).decode()
+                line = data.count(b"\n", 0, match.start(2)) + 1
+                line_start = data.rfind(b"\n", 0, match.start()) + 1
+                if _DEFINITION.search(data, line_start, match.start(2)) or any(
+                        start <= line <= end and m == name for start, end, m in known):
+                    continue
+                fw, function = self._which(match.group(1).decode("utf-8", "replace"), name)
+                if fw is None or (path, line) == (fw.path, fw.line):
+                    continue
+                args = match.group(3)
+                facade = self.found.setdefault(function, Facade(function, forwarder=fw))
+                facade.seen(path, line, args, _LABEL.match(args))
+
+    def _which(self, receiver: str, name: str) -> tuple[Forwarder | None, str]:
+        """The forwarder a call ``receiver name(`` reaches, and the wrapper ``function`` for it."""
+        if not receiver:
+            return self.bare.get(name), name
+        function = _function(receiver, name)
+        if function is None:
+            return None, ""
+        owner = function.split(".")[0].lower()
+        for fw in self.methods.get(name, ()):
+            kind = (fw.owner or "").lower()
+            if not kind or owner == kind or kind.endswith(owner) or owner.endswith(kind):
+                return fw, function
+        return None, ""
+
+    def facades(self) -> list[Facade]:
+        return list(self.found.values())
+
+
+def _names_call(names: list[str], before: bytes) -> re.Pattern[bytes] | None:
+    if not names:
+        return None
+    alternatives = b"|".join(re.escape(n.encode()) for n in names)
+    return re.compile(before + rb"(" + alternatives + rb")\s*\(\s*([^\n]{0,80})")
+
+
+#: Words before a name on its line that make it a definition, not a call.
+_DEFINITION = re.compile(rb"(?:\b(?:def|function|fun|func|fn|void)\s+|^\s*(?:public|private|protected|internal|static|override|async)\b[^=(]*)\Z", re.M)
 
 
 def _function(receiver: str, method: str) -> str | None:
@@ -121,28 +289,109 @@ def _function(receiver: str, method: str) -> str | None:
     return ".".join(parts[-keep:] + [method])
 
 
-def wrapper_toml(facades: list[Facade], *, pyproject: bool) -> str:
-    """The wrapper declarations for ``facades``, to paste into the configuration."""
+def transform_supported() -> bool:
+    """Whether this tracklint's configuration accepts a wrapper's ``transform`` key."""
+    from tracklint.config import validate_wrappers
+    from tracklint.errors import ConfigError
+
+    try:
+        validate_wrappers([{"function": "t.track", "transform": "lowercase"}], None)
+    except ConfigError:
+        return False
+    return True
+
+
+def wrapper_entry(f: Facade, *, transform: bool) -> dict[str, Any]:
+    """The ``[[wrappers]]`` entry for ``f`` (with its ``transform`` when ``transform``)."""
+    event, props = f.where()
+    entry: dict[str, Any] = {"function": f.function, "event": event, "properties": props}
+    if transform and f.transform:
+        entry["transform"] = f.transform
+    return entry
+
+
+def wrapper_toml(facades: list[Facade], *, pyproject: bool, comments: bool = False) -> str:
+    """The wrapper declarations for ``facades``, to paste into the configuration (``comments``:
+    each preceded by what was seen, as TOML comments)."""
     header = "[[tool.tracklint.wrappers]]" if pyproject else "[[wrappers]]"
+    supported = transform_supported()
     blocks = []
-    for f in facades:
-        event, props = (f'"{w}"' if isinstance(w, str) else str(w) for w in f.where())
-        blocks.append(f'{header}\nfunction = "{f.function}"\nevent = {event}\nproperties = {props}')
+    for f, seen in zip(facades, describe(facades)):
+        lines = [f"# {_one_line(seen)}"] if comments else []
+        lines.append(header)
+        lines += [f"{key} = {_toml_value(value)}" for key, value in wrapper_entry(f, transform=supported).items()]
+        lines += [f"# {_one_line(note)}" for note in _notes(f, supported)]
+        blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 
 
+def _one_line(text: str) -> str:
+    """``text`` as the rest of one TOML comment line (a path may hold a line break)."""
+    return " ".join(text.split())
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value) if isinstance(value, int) else json.dumps(value)
+
+
+def _notes(f: Facade, supported: bool) -> list[str]:
+    """The comments under a declaration: how it was found, the wire-name rule (or its absence)."""
+    notes = []
+    if f.forwarder is not None:
+        notes.append(f"{f.forwarder.path}:{f.forwarder.line} sends its parameter to an SDK call as the event")
+    form = f.enum_events()
+    if f.transform and not supported:
+        notes.append(f'transform = "{f.transform}"  ({f.transform_source}; this tracklint cannot read the key yet)')
+    elif f.transform:
+        notes.append(f"transform: {f.transform_source}")
+    elif form is not None:
+        example = f"{form[5:]}.X" if form.startswith("enum:") else {"case": ".someCase"}.get(form, "a constant")
+        notes.append(f"events are enum values or constants ({example}) and no rule deriving their wire names "
+                     f"was found: they are read as written; if the code derives them, add "
+                     f'transform = "snake_case" (or "lowercase", "kebab-case", "camelCase", ...)')
+    return notes
+
+
 def describe(facades: list[Facade]) -> list[str]:
-    """One line per facade: how many calls, in how many files, the first one."""
+    """One line per facade: how many calls, in how many files, two of them."""
     from tracklint.wording import plural
 
     return [f"{f.function}(…): {plural(f.calls, 'call')} in {plural(len(f.files), 'file')} "
-            f"(first: {f.first[0]}:{f.first[1]})" for f in facades]
+            f"(e.g. {', '.join(f'{p}:{n}' for p, n in f.examples)})" for f in facades]
 
 
-def facade_notes(settings: Settings, calls: list[TrackCall]) -> list[str]:
+def facades_json(facades: list[Facade], *, pyproject: bool) -> list[dict[str, Any]]:
+    """``scan --discover -f json``: one object per proposed wrapper (see docs/configuration.md)."""
+    supported = transform_supported()
+    return [{
+        "function": f.function, "event": f.where()[0], "properties": f.where()[1],
+        "transform": f.transform, "transform_source": f.transform_source or None,
+        "transform_written": bool(f.transform and supported),
+        "calls": f.calls, "files": len(f.files),
+        "examples": [{"path": p, "line": n} for p, n in f.examples],
+        "found_by": "forwarding" if f.forwarder is not None else "call-sites",
+        "definition": {"path": f.forwarder.path, "line": f.forwarder.line} if f.forwarder is not None else None,
+        "toml": wrapper_toml([f], pyproject=pyproject),
+    } for f in facades]
+
+
+def proposals(settings: Settings, calls: list[TrackCall]) -> list[Facade]:
+    """The wrappers to propose for the project that ``calls`` (what extraction found) leave
+    unread: the forwarding functions around them, and the facades called at many places."""
+    from pathlib import Path
+
+    from tracklint.forwarding import forwarders
+
+    found = forwarders(Path(settings.root), calls)
+    return discover(_project_files(settings), calls, found)
+
+
+def facade_notes(settings: Settings, calls: list[TrackCall], facades: list[Facade] | None = None) -> list[str]:
     """The lines ``scan`` and ``init`` print about the facades of the project that ``calls``
     (what extraction found) left unread: what was seen and the declarations to paste."""
-    facades = discover(_project_files(settings), calls)
+    facades = proposals(settings, calls) if facades is None else facades
     if not facades:
         return []
     from tracklint.wording import plural
