@@ -10,7 +10,11 @@ often enough, each with the wrapper declaration that would make tracklint read t
 (:func:`wrapper_toml`).
 
 It is a text scan, not a parse: one regular expression over each file that mentions a tracking
-verb at all, so that it stays a small fraction of the scan it follows.
+verb at all, so that it stays a small fraction of the scan it follows. Two more things are read
+on the way: the call sites of the functions :func:`tracklint.forwarding.forwarders` found sending
+their parameter to an SDK call (each proposed where its definition takes the event), and the
+rules by which a facade's own file derives an enum's wire name (``stat.name.lowercase()``,
+``rawValue`` through a camel-to-snake helper), proposed as the wrapper's ``transform``.
 """
 
 from __future__ import annotations
@@ -87,10 +91,6 @@ class Facade:
     transform: str | None = None  # the wire-name rule found in the code, and where
     transform_source: str = ""
     forwarder: Forwarder | None = None  # a function found sending its parameter to an SDK
-
-    @property
-    def first(self) -> tuple[str, int]:
-        return self.examples[0] if self.examples else ("", 0)
 
     def where(self) -> tuple[str | int | bool, str | int | bool]:
         """The wrapper's ``event`` and ``properties``: the label most calls use, else 0 and 1

@@ -8,6 +8,10 @@ literal" cannot apply: the wrapper's call sites are what is checked (issue #13).
 
 Only calls that the two rules would report are looked at, and only when wrappers are configured:
 their files are parsed again here (a handful of files, once each per run).
+
+The same reading finds the wrappers nobody declared yet (:func:`forwarders`, for ``init`` and
+``scan --discover``): an SDK call whose event is a parameter of the function around it makes
+that function a wrapper, called with the event where its parameter list takes it.
 """
 
 from __future__ import annotations
