@@ -261,3 +261,17 @@ def test_a_rule_is_shared_by_the_facades_called_with_the_same_enum() -> None:
     toml = wrapper_toml([found["Tracker.track"]], pyproject=False)
     assert tomllib.loads(toml)["wrappers"][0]["function"] == "Tracker.track"
     assert 'transform = "lowercase"' in toml  # a key, or (before tracklint reads it) a comment
+
+
+def test_a_facade_called_with_property_variables_is_declared_without_them(tmp_path: Path, monkeypatch) -> None:
+    # Declared with properties = 1, each call would be a TL011 on the first check after init.
+    calls = "\n".join(f'fun s{i}(p: Map<String, Any>) {{ Telemetry.track("step_{i}", p) }}' for i in range(6))
+    _write(tmp_path, {"app/src/main/Flow.kt": calls + "\n"})
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    entry = tomllib.loads((tmp_path / "tracklint.toml").read_text())["wrappers"][0]
+    assert entry == {"function": "Telemetry.track", "event": 0, "properties": False}
+    result = runner.invoke(app, ["check", "--no-cache", "-f", "json"])
+    assert {d["code"] for d in json.loads(result.stdout)["diagnostics"]} <= {"TL103"}, result.stdout

@@ -91,15 +91,20 @@ class Facade:
     transform: str | None = None  # the wire-name rule found in the code, and where
     transform_source: str = ""
     forwarder: Forwarder | None = None  # a function found sending its parameter to an SDK
+    # most calls pass their properties as a variable tracklint cannot read (set by init's trial):
+    # declared without them rather than reported at every call
+    opaque_properties: bool = False
 
     def where(self) -> tuple[str | int | bool, str | int | bool]:
         """The wrapper's ``event`` and ``properties``: the label most calls use, else 0 and 1
         (a forwarder's: where its definition takes them)."""
         if self.forwarder is not None:
-            return self.forwarder.event, self.forwarder.properties
-        event = self.event_labels.most_common(1)[0][0] if self.event_labels else ""
-        props = self.property_labels.most_common(1)[0][0] if self.property_labels else ""
-        return event or 0, props or 1
+            event, where = self.forwarder.event, self.forwarder.properties
+        else:
+            label = self.event_labels.most_common(1)[0][0] if self.event_labels else ""
+            props = self.property_labels.most_common(1)[0][0] if self.property_labels else ""
+            event, where = label or 0, props or 1
+        return event, False if self.opaque_properties else where
 
     def enum_events(self) -> str | None:
         """How most calls name the event when it is an enum value or constant (``AnalyticsEvent.X``,
@@ -228,22 +233,33 @@ class _Forwarded:
             elif (fw.name, fw.language) not in sdk_methods:  # ``x.track(`` is an SDK's too: the shapes above cover it
                 self.methods.setdefault(fw.name, []).append(fw)
         self.found: dict[str, Facade] = {}
-        self._bare = _names_call(sorted(self.bare), rb"(?<![\w$.])()")
-        self._method = _names_call(sorted(self.methods), rb"(?<![\w$.])((?:[A-Za-z_$][\w$]*(?:\(\))?\s*\??\.\s*)+?)")
+        self._names = [name.encode() for name in (*self.bare, *self.methods)]
+        self._bare = _names_call(sorted(self.bare))
+        self._method = _names_call(sorted(self.methods))
 
     def count(self, path: str, data: bytes, known) -> None:
+        if not any(name in data for name in self._names):
+            return
         for pattern in (self._bare, self._method):
             for match in pattern.finditer(data) if pattern is not None else ():
-                name = match.group(2).decode()
-                line = data.count(b"\n", 0, match.start(2)) + 1
+                name = match.group(1).decode()
                 line_start = data.rfind(b"\n", 0, match.start()) + 1
-                if _DEFINITION.search(data, line_start, match.start(2)) or any(
+                before = data[max(line_start, match.start() - 200):match.start()]
+                dot = _DOT_END.search(before)
+                if (dot is None) == (pattern is self._method) or (before and (before[-1:].isalnum() or before[-1:] in b"_$")):
+                    continue  # a method's name not after a dot, a function's after one, or a longer name
+                line = data.count(b"\n", 0, match.start(1)) + 1
+                if _DEFINITION.search(data, line_start, match.start(1)) or any(
                         start <= line <= end and m == name for start, end, m in known):
                     continue
-                fw, function = self._which(match.group(1).decode("utf-8", "replace"), name)
+                receiver = ""
+                if dot is not None:  # the chain before the dot, read back from it
+                    chain = _CHAIN_END.search(before[:dot.start() + 1])
+                    receiver = chain.group(1).decode("utf-8", "replace") if chain else "?"
+                fw, function = self._which(receiver, name)
                 if fw is None or (path, line) == (fw.path, fw.line):
                     continue
-                args = match.group(3)
+                args = match.group(2)
                 facade = self.found.setdefault(function, Facade(function, forwarder=fw))
                 facade.seen(path, line, args, _LABEL.match(args))
 
@@ -251,6 +267,8 @@ class _Forwarded:
         """The forwarder a call ``receiver name(`` reaches, and the wrapper ``function`` for it."""
         if not receiver:
             return self.bare.get(name), name
+        if receiver == "?":  # not a name: a call's result, an index
+            return None, ""
         function = _function(receiver, name)
         if function is None:
             return None, ""
@@ -265,13 +283,19 @@ class _Forwarded:
         return list(self.found.values())
 
 
-def _names_call(names: list[str], before: bytes) -> re.Pattern[bytes] | None:
+def _names_call(names: list[str]) -> re.Pattern[bytes] | None:
+    """A call of one of ``names`` (what is before the name is judged by the caller: a regular
+    expression that starts with a look-behind is slow on large files)."""
     if not names:
         return None
     alternatives = b"|".join(re.escape(n.encode()) for n in names)
-    return re.compile(before + rb"(" + alternatives + rb")\s*\(\s*([^\n]{0,80})")
+    return re.compile(rb"(" + alternatives + rb")\s*\(\s*([^\n]{0,80})")
 
 
+#: A receiver chain ending at a dot (``self.tracker.``, ``Telemetry.shared().``).
+_CHAIN_END = re.compile(rb"(?<![\w$.])((?:[A-Za-z_$][\w$]*(?:\(\))?\s*\??\.\s*)+)\Z")
+#: A dot ending the text before a method's name.
+_DOT_END = re.compile(rb"\.\s*\Z")
 #: Words before a name on its line that make it a definition, not a call.
 _DEFINITION = re.compile(rb"(?:\b(?:def|function|fun|func|fn|void)\s+|^\s*(?:public|private|protected|internal|static|override|async)\b[^=(]*)\Z", re.M)
 
@@ -339,6 +363,9 @@ def _toml_value(value: Any) -> str:
 def _notes(f: Facade, supported: bool) -> list[str]:
     """The comments under a declaration: how it was found, the wire-name rule (or its absence)."""
     notes = []
+    if f.opaque_properties:
+        notes.append("properties = false: most calls pass a variable as the properties, which tracklint cannot "
+                     "read; name where they are to have each such call reported")
     if f.forwarder is not None:
         notes.append(f"{f.forwarder.path}:{f.forwarder.line} sends its parameter to an SDK call as the event")
     form = f.enum_events()

@@ -205,19 +205,25 @@ READABLE_SHARE = 0.5
 
 def _readable(settings: Any, facades: list) -> tuple[list, list]:
     """``facades`` split by whether, once declared, most of their calls (outside tests) give an
-    event name tracklint can read (declaring the others would report each call, nothing more)."""
+    event name tracklint can read (declaring the others would report each call, nothing more).
+    A facade most of whose calls pass their properties as a variable is marked to be declared
+    without them (``opaque_properties``), for the same reason."""
     from tracklint.discover import transform_supported, wrapper_entry
     from tracklint.engine import scan_calls
     from tracklint.testpaths import is_test_path
 
     entries = tuple(wrapper_entry(f, transform=transform_supported()) for f in facades)
     calls = scan_calls(settings.with_(wrappers=tuple(settings.wrappers) + entries))
-    seen = {f.function: [0, 0] for f in facades}
+    seen = {f.function: [0, 0, 0] for f in facades}
     for call in calls:
         owner = None if call.sdk != "custom" or is_test_path(call.path) else _owner(call, facades)
         if owner is not None:
+            props = call.properties
             seen[owner][0] += call.event is not None
             seen[owner][1] += 1
+            seen[owner][2] += props is not None and props.properties is None and props.type == "unknown"
+    for f in facades:
+        f.opaque_properties = seen[f.function][2] > READABLE_SHARE * max(seen[f.function][1], 1)
     readable = [f for f in facades if seen[f.function][0] > READABLE_SHARE * max(seen[f.function][1], 1)]
     return readable, [f for f in facades if f not in readable]
 
