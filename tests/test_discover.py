@@ -234,6 +234,11 @@ RULE_FILES = {
         + "\n".join(f"func c{i}() {{ Log.track(.tapped{i}, properties: [:]) }}" for i in range(5)) + "\n"
     ),
     "web/src/events.ts": "\n".join(f'bus.track(Stat.X_{i}, {{}});' for i in range(5)) + "\n",
+    # a second Swift facade taking the same enum (its method says so), with no rule of its own
+    "ios/Kit/Flow.swift": (
+        "final class Flow {\n    static let shared = Flow()\n    func track(_ e: Stat) { Log.track(e, properties: [:]) }\n}\n"
+        + "\n".join(f"func f{i}() {{ Flow.shared.track(.moved{i}) }}" for i in range(5)) + "\n"
+    ),
 }
 
 
@@ -241,9 +246,10 @@ def test_the_wire_name_rule_is_proposed_when_the_facade_derives_it() -> None:
     files = [(path, text.encode()) for path, text in RULE_FILES.items()]
     found = {f.function: f for f in discover(files, [])}
     # MIN_CALLS: Tracker.track (3 calls) is not proposed itself, but its file shows the rule
-    assert set(found) == {"trackerBridge.track", "Log.track", "bus.track"}
+    assert set(found) == {"trackerBridge.track", "Log.track", "bus.track", "Flow.shared.track"}
     assert found["Log.track"].transform == "snake_case"
     assert found["Log.track"].transform_source.startswith("ios/Kit/Log.swift:5")
+    assert found["Flow.shared.track"].transform == "snake_case"  # Flow.track takes a Stat too
     # trackerBridge is not Tracker: no rule of its own, and Stat entries in Kotlin and TS
     # share no facade with a rule
     assert found["trackerBridge.track"].transform is None and found["bus.track"].transform is None
@@ -257,7 +263,7 @@ def test_a_rule_is_shared_by_the_facades_called_with_the_same_enum() -> None:
     found = {f.function: f for f in discover([(p, t.encode()) for p, t in files.items()], [])}
     assert found["Tracker.track"].transform == "lowercase"
     assert found["trackerBridge.track"].transform == "lowercase"  # same enum, Stat
-    assert found["bus.track"].transform == "lowercase"  # same name Stat: one enum as far as text shows
+    assert found["bus.track"].transform is None  # a TypeScript Stat is another enum
     toml = wrapper_toml([found["Tracker.track"]], pyproject=False)
     assert tomllib.loads(toml)["wrappers"][0]["function"] == "Tracker.track"
     assert 'transform = "lowercase"' in toml  # a key, or (before tracklint reads it) a comment

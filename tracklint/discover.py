@@ -67,6 +67,11 @@ _RULES = (
     (re.compile(rb"(?:rawValue|\.name)\b[^\n]{0,60}?[Kk]ebab"), "kebab-case", "a kebab-case rule"),
 )
 _RULE_QUICK = re.compile(rb"rawValue|\.name\s*\.")
+#: Languages whose enums a name can be shared by (one enum type per name in a family).
+_FAMILIES = {"kt": "jvm", "kts": "jvm", "java": "jvm", "swift": "swift", "py": "python", "ts": "js", "tsx": "js",
+             "js": "js", "jsx": "js", "mjs": "js", "cjs": "js", "mts": "js", "cts": "js", "go": "go", "rb": "ruby"}
+#: A Swift or Kotlin tracking method whose first parameter has a type: the enum its calls pass.
+_SIGNATURE = re.compile(rb"func?\s+(" + _VERBS + rb")\s*\(\s*(?:_\s+)?\w+\s*:\s*([A-Z]\w*)")
 #: A type a file declares (the facade's own class, object or struct).
 _DECLARES = re.compile(rb"\b(?:class|object|struct|enum|extension|interface|protocol)\s+([A-Z]\w*)")
 #: The first argument's shape: a string, a Swift case (``.x``), ``Type.ENTRY``, a CONSTANT.
@@ -133,13 +138,21 @@ def _form(args: bytes, at: int) -> str:
 
 
 class _Rules:
-    """The wire-name rules the files show, by the type declared in the same file and by path."""
+    """The wire-name rules the files show, by the type declared in the same file and by path;
+    and the enum type a Swift or Kotlin tracking method takes (``func track(_ event: AnalyticsEvent``),
+    by the type that declares it, so that facades called with ``.caseName`` are known to share it."""
 
     def __init__(self) -> None:
         self.by_type: dict[str, tuple[str, str]] = {}
         self.by_path: dict[str, tuple[str, str]] = {}
+        self.takes: dict[tuple[str, str], str] = {}
 
     def read(self, path: str, data: bytes) -> None:
+        signatures = [(m.group(1).decode(), m.group(2).decode()) for m in _SIGNATURE.finditer(data)]
+        if signatures:
+            for declared in _DECLARES.finditer(data):
+                for method, kind in signatures:
+                    self.takes.setdefault((declared.group(1).decode(), method), kind)
         if not _RULE_QUICK.search(data):
             return
         for pattern, transform, what in _RULES:
@@ -157,8 +170,9 @@ class _Rules:
         ``analyticsTrackerWrapper`` -> ``AnalyticsTrackerWrapper``) or definition, then to the
         facades called with the same enum the rule one of them has."""
         by_enum: dict[str, tuple[str, str]] = {}
+        forms = {f.function: self._form(f) for f in facades}
         for f in facades:
-            form = f.enum_events()
+            form = forms[f.function]
             if form is None:
                 continue
             owner = f.function.split(".")[0]
@@ -168,9 +182,20 @@ class _Rules:
                 f.transform, f.transform_source = found
                 by_enum.setdefault(form, found)
         for f in facades:
-            form = f.enum_events()
-            if f.transform is None and form in by_enum and form.startswith("enum:"):
+            form = forms[f.function]
+            if f.transform is None and form in by_enum and form.startswith("enum:") and not form.endswith("@"):
                 f.transform, f.transform_source = by_enum[form]
+
+    def _form(self, f: Facade) -> str | None:
+        """How ``f`` is called: ``enum:Type@family`` when the type is known (written at the calls,
+        or taken by the method the facade's type declares), else its :meth:`Facade.enum_events`."""
+        form = f.enum_events()
+        if form == "case":
+            owner, method = f.function.split(".")[0], f.function.rpartition(".")[2]
+            kind = self.takes.get((owner[:1].upper() + owner[1:], method))
+            form = f"enum:{kind}" if kind else form
+        family = _FAMILIES.get(f.examples[0][0].rpartition(".")[2], "") if f.examples else ""
+        return f"{form}@{family}" if form and form.startswith("enum:") else form
 
 
 def discover(files: Iterable[tuple[str, bytes]], calls: Iterable[TrackCall],
