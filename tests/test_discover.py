@@ -10,7 +10,7 @@ from tracklint.cli import app
 import json
 import tomllib
 
-from tracklint.config import read_config, settings_from_table
+from tracklint.config import read_config, settings_from_table, validate_wrappers
 from tracklint.discover import MIN_CALLS, discover, wrapper_toml
 
 # An app of our own words: a Kotlin facade called with enum entries, a Swift one called with
@@ -281,3 +281,15 @@ def test_a_facade_called_with_property_variables_is_declared_without_them(tmp_pa
     assert entry == {"function": "Telemetry.track", "event": 0, "properties": False}
     result = runner.invoke(app, ["check", "--no-cache", "-f", "json"])
     assert {d["code"] for d in json.loads(result.stdout)["diagnostics"]} <= {"TL103"}, result.stdout
+
+
+def test_kotlin_calls_that_name_their_arguments_are_read_either_way() -> None:
+    positional = [f"fun p{i}() {{ Hub.track(Ev.A_{i}, mapOf()) }}" for i in range(4)]
+    named = [f"fun n{i}() {{\n    Hub.track(\n        stat = Ev.B_{i},\n        properties = mapOf(),\n    )\n}}" for i in range(2)]
+    files = [("app/src/main/Hub.kt", ("\n".join(positional + named) + "\n").encode())]
+    facade = discover(files, [])[0]
+    assert (facade.function, facade.calls) == ("Hub.track", 6)
+    assert facade.where() == ([0, "stat"], [1, "properties"])
+    toml = tomllib.loads(wrapper_toml([facade], pyproject=False))
+    assert toml["wrappers"][0]["event"] == [0, "stat"]
+    validate_wrappers(toml["wrappers"], None)  # tracklint's own validation accepts it

@@ -51,7 +51,7 @@ _EVENTISH = re.compile(
 #: A label or named argument before a value: Swift ``event:``, Kotlin ``event =``, Python ``event=``.
 _LABEL = re.compile(rb"([A-Za-z_]\w*)\s*(?::(?!:)|=(?!=))\s*")
 #: The label of the second argument (after the first comma of the line's first argument).
-_NEXT_LABEL = re.compile(rb"^[^,(\[{]*,\s*([A-Za-z_]\w*)\s*(?::(?!:)|=(?![=>]))")
+_NEXT_LABEL = re.compile(rb"^[^,()\[{]*,\s*([A-Za-z_]\w*)\s*(?::(?!:)|=(?![=>]))")
 _QUICK = re.compile(rb"\.\s*(?:" + _VERBS + rb")\s*\(")
 #: Receiver parts that say nothing about the tracker: the object itself, a singleton accessor.
 _SELF = frozenset({"self", "this", "it", "Self"})
@@ -100,15 +100,16 @@ class Facade:
     # declared without them rather than reported at every call
     opaque_properties: bool = False
 
-    def where(self) -> tuple[str | int | bool, str | int | bool]:
-        """The wrapper's ``event`` and ``properties``: the label most calls use, else 0 and 1
-        (a forwarder's: where its definition takes them)."""
+    def where(self) -> tuple[Any, Any]:
+        """The wrapper's ``event`` and ``properties`` (a forwarder's: where its definition takes
+        them). Swift passes an argument by its label when it has one: the label most calls use,
+        else 0 and 1. Where a named argument is optional (Kotlin, Python), the position and,
+        when some calls name it, that name as the alternative (``[0, "stat"]``)."""
         if self.forwarder is not None:
             event, where = self.forwarder.event, self.forwarder.properties
         else:
-            label = self.event_labels.most_common(1)[0][0] if self.event_labels else ""
-            props = self.property_labels.most_common(1)[0][0] if self.property_labels else ""
-            event, where = label or 0, props or 1
+            swift = bool(self.examples) and self.examples[0][0].endswith(".swift")
+            event, where = _argument(self.event_labels, 0, swift), _argument(self.property_labels, 1, swift)
         return event, False if self.opaque_properties else where
 
     def enum_events(self) -> str | None:
@@ -127,6 +128,14 @@ class Facade:
         after = _NEXT_LABEL.search(args)
         self.property_labels[after.group(1).decode() if after else ""] += 1
         self.event_forms[_form(args, label.end() if label else 0)] += 1
+
+
+def _argument(labels: Counter, position: int, swift: bool) -> Any:
+    """Where calls pass one argument, from the labels they give it ("" for none)."""
+    named = [label for label, _ in labels.most_common() if label]
+    if not named:
+        return position
+    return named[0] if swift or not labels[""] else [position, named[0]]
 
 
 def _form(args: bytes, at: int) -> str:
@@ -228,7 +237,8 @@ def discover(files: Iterable[tuple[str, bytes]], calls: Iterable[TrackCall],
 def _count_shapes(path: str, data: bytes, known, shapes: dict[str, Facade]) -> None:
     """Count the ``receiver.verb(event, ...)`` calls of one file that extraction did not match."""
     for match in _CALL.finditer(data):
-        args = match.group(3)
+        # the arguments as far as a label can be seen (Kotlin names them one a line)
+        args = data[match.start(3):match.start(3) + 300]
         label = _LABEL.match(args)
         if not _EVENTISH.match(args, label.end() if label else 0):
             continue
