@@ -167,6 +167,24 @@ def test_init_declares_them_in_a_config_that_loads_and_plans_their_events(tmp_pa
     assert codes <= {"TL103"}, result.stdout  # nothing but the one summary of missing descriptions
 
 
+def test_init_also_declares_the_functions_that_forward_to_a_tracker_it_declared(tmp_path: Path, monkeypatch) -> None:
+    # checkoutStep passes its parameter to recordEvent, which is a wrapper only once declared
+    _write(tmp_path, {**FORWARDERS, "web/src/checkout.ts": (
+        "export function checkoutStep(step: string) {\n  recordEvent(step, { flow: 1 });\n}\n"
+        'checkoutStep("Address Entered");\ncheckoutStep("Card Entered");\n')})
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    assert "added to tracklint.toml: 1 wrapper for in-house trackers, 2 calls to check" in result.stderr
+    config = tmp_path / "tracklint.toml"
+    wrappers = settings_from_table(read_config(config), tmp_path, config)["wrappers"]
+    assert {"function": "checkoutStep", "event": 0, "properties": False} in wrappers
+    assert "Address Entered:" in (tmp_path / "tracking-plan.yaml").read_text()
+    result = runner.invoke(app, ["check", "--no-cache", "-f", "json"])
+    assert {d["code"] for d in json.loads(result.stdout)["diagnostics"]} <= {"TL103"}, result.stdout
+
+
 def test_init_leaves_an_existing_config_alone_without_force(tmp_path: Path, monkeypatch) -> None:
     _write(tmp_path, FORWARDERS)
     config = tmp_path / "tracklint.toml"

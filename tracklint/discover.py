@@ -441,12 +441,15 @@ def facades_json(facades: list[Facade], *, pyproject: bool) -> list[dict[str, An
 
 def proposals(settings: Settings, calls: list[TrackCall]) -> list[Facade]:
     """The wrappers to propose for the project that ``calls`` (what extraction found) leave
-    unread: the forwarding functions around them, and the facades called at many places."""
+    unread: the forwarding functions around them (around a declared wrapper's calls too, except
+    in that wrapper's own definition), and the facades called at many places."""
     from pathlib import Path
 
-    from tracklint.forwarding import forwarders
+    from tracklint.forwarding import forwarders, forwarding_calls
 
-    found = forwarders(Path(settings.root), calls)
+    root = Path(settings.root)
+    inner = forwarding_calls(root, calls, settings.wrappers)
+    found = forwarders(root, [c for c in calls if (c.path, c.span.start_byte) not in inner])
     return discover(_project_files(settings), calls, found)
 
 

@@ -182,11 +182,11 @@ class Forwarder:
 
 
 def forwarders(root: Path, calls: Iterable[TrackCall]) -> list[Forwarder]:
-    """The definitions in which one of ``calls`` (SDK calls extraction found) sends a parameter
-    of the definition as its event, one per definition."""
+    """The definitions in which one of ``calls`` (SDK or declared wrappers' calls extraction
+    found) sends a parameter of the definition as its event, one per definition."""
     by_path: dict[str, list[TrackCall]] = {}
     for call in calls:
-        if call.sdk != "custom" and call.event is None and call.event_kind == "dynamic" and _IDENT.match(call.event_text or ""):
+        if call.event is None and call.event_kind == "dynamic" and _IDENT.match(call.event_text or ""):
             by_path.setdefault(call.path, []).append(call)
     found: dict[tuple[str, int], Forwarder] = {}
     for path, group in sorted(by_path.items()):

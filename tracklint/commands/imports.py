@@ -121,9 +121,13 @@ def run_init(options: InitOptions, target: Any = None) -> int:
     from tracklint.discover import facade_notes, proposals
 
     facades = proposals(settings, found)
-    if facades and options.wrappers and _declare_wrappers(settings, facades, force=options.force):
+    # twice: the functions that forward their parameter to a tracker just declared are wrappers too
+    for again in (False, True):
+        if not (facades and options.wrappers and _declare_wrappers(settings, facades, force=options.force or again,
+                                                                   again=again)):
+            break
         found, named, settings = _scan(list(options.paths), options.config)  # as the next check reads it
-        facades = []
+        facades = [] if again else [f for f in proposals(settings, found) if f.forwarder is not None]
     calls, tests = _split_tests(found, named, options.include_tests)
     if settings.wrappers:  # a wrapper's own SDK call sends its parameter: its call sites are planned
         from tracklint.forwarding import forwarding_calls
@@ -146,7 +150,7 @@ def run_init(options: InitOptions, target: Any = None) -> int:
     return EXIT_SUCCESS
 
 
-def _declare_wrappers(settings: Any, facades: list, *, force: bool) -> bool:
+def _declare_wrappers(settings: Any, facades: list, *, force: bool, again: bool = False) -> bool:
     """Add the wrapper declarations for ``facades`` to the project's configuration: a new
     ``tracklint.toml``, the ``[tool.tracklint]`` table of a ``pyproject.toml`` that has none yet,
     or (with ``--force`` only) the end of the configuration file in use. Whether it was written;
@@ -181,7 +185,8 @@ def _declare_wrappers(settings: Any, facades: list, *, force: bool) -> bool:
         off = wrapper_toml(unreadable, pyproject=tool, comments=True).splitlines()
         added += ("\n# Not declared: tracklint cannot read most of these calls' event names yet\n"
                   + "\n".join(line if line.startswith("#") or not line else f"# {line}" for line in off) + "\n")
-    head = "# In-house trackers found by `tracklint init` (the calls each adds are in its comment):\n"
+    head = ("# Functions that pass their parameter on to the trackers above, found by `tracklint init`:\n" if again else
+            "# In-house trackers found by `tracklint init` (the calls each adds are in its comment):\n")
     text = (before.rstrip("\n") + "\n\n" if before.strip() else before) + head + added
     problem = _config_problem(path, text)
     if problem is not None:
