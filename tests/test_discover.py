@@ -268,9 +268,11 @@ def test_the_wire_name_rule_is_proposed_when_the_facade_derives_it() -> None:
     assert found["Log.track"].transform == "snake_case"
     assert found["Log.track"].transform_source.startswith("ios/Kit/Log.swift:5")
     assert found["Flow.shared.track"].transform == "snake_case"  # Flow.track takes a Stat too
-    # trackerBridge is not Tracker: no rule of its own, and Stat entries in Kotlin and TS
-    # share no facade with a rule
-    assert found["trackerBridge.track"].transform is None and found["bus.track"].transform is None
+    # trackerBridge is not Tracker, but passes the Stat that Tracker.track (with the rule) takes;
+    # a TypeScript Stat is another enum
+    assert found["trackerBridge.track"].transform == "lowercase"
+    assert found["trackerBridge.track"].transform_source.startswith("app/src/main/Tracker.kt:4")
+    assert found["bus.track"].transform is None
     toml = wrapper_toml([found["bus.track"]], pyproject=False)
     assert "no rule deriving their wire names was found" in toml and "Stat.X" in toml
 
@@ -311,3 +313,58 @@ def test_kotlin_calls_that_name_their_arguments_are_read_either_way() -> None:
     toml = tomllib.loads(wrapper_toml([facade], pyproject=False))
     assert toml["wrappers"][0]["event"] == [0, "stat"]
     validate_wrappers(toml["wrappers"], None)  # tracklint's own validation accepts it
+
+
+def test_a_private_helper_forwarding_to_a_declared_facade_is_proposed_with_the_facade_rule(tmp_path: Path) -> None:
+    from tracklint.extract import extract_file
+    from tracklint.extract.presets import DEFAULT_PRESETS, build_specs
+    from tracklint.forwarding import forwarders
+
+    files = {
+        "app/src/main/Tracker.kt": (
+            "class Tracker {\n    companion object {\n        fun track(stat: Stat, props: Map<String, Any>) {\n"
+            "            sink.push(stat.name.lowercase(Locale.ROOT), props)\n        }\n    }\n}\n"
+        ),
+        "app/src/main/Home.kt": "\n".join(f"fun h{i}() {{ Tracker.track(Stat.HOME_{i}, mapOf()) }}" for i in range(5)) + "\n",
+        # called without a receiver, from its own class only
+        "app/src/main/CardModel.kt": (
+            "class CardModel {\n    fun open() { trackCard(Stat.CARD_OPENED) }\n    fun shut() { trackCard(Stat.CARD_SHUT) }\n"
+            '    private fun trackCard(stat: Stat) {\n        Tracker.track(stat, mapOf("card" to 1))\n    }\n}\n'
+        ),
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    specs = build_specs(DEFAULT_PRESETS, [{"function": "Tracker.track"}])
+    pairs = [(path, text.encode()) for path, text in files.items()]
+    calls = [c for path, data in pairs for c in extract_file(path, data, specs).calls]
+    found = forwarders(tmp_path, calls)
+    assert [(f.name, f.owner, f.event, f.event_type) for f in found] == [("trackCard", "CardModel", 0, "Stat")]
+    facades = discover(pairs, calls, found)
+    assert [(f.function, f.calls, f.transform) for f in facades] == [("trackCard", 2, "lowercase")]
+
+
+def test_a_declared_transform_is_proposed_for_helpers_taking_the_same_enum(tmp_path: Path) -> None:
+    from tracklint.extract import extract_file
+    from tracklint.extract.presets import DEFAULT_PRESETS, build_specs
+    from tracklint.forwarding import forwarders
+
+    files = {
+        "app/src/main/Home.kt": "\n".join(f"fun h{i}() {{ Hub.track(Ev.HOME_{i}, mapOf()) }}" for i in range(2)) + "\n",
+        "app/src/main/Pane.kt": (
+            "class Pane {\n    fun open() { note(Ev.PANE_OPENED) }\n"
+            "    private fun note(ev: Ev) {\n        Hub.track(ev, mapOf())\n    }\n}\n"
+        ),
+    }
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    wrappers = [{"function": "Hub.track", "transform": "snake_case"}]
+    specs = build_specs(DEFAULT_PRESETS, [{"function": "Hub.track"}])
+    pairs = [(path, text.encode()) for path, text in files.items()]
+    calls = [c for path, data in pairs for c in extract_file(path, data, specs).calls]
+    found = forwarders(tmp_path, calls)
+    facades = discover(pairs, calls, found, wrappers)
+    assert [(f.function, f.calls, f.transform, f.transform_source) for f in facades] == [
+        ("note", 1, "snake_case", "as declared for Hub.track")]
+    assert discover(pairs, calls, found)[0].transform is None  # no declared rule: none proposed

@@ -70,6 +70,12 @@ _RULE_QUICK = re.compile(rb"rawValue|\.name\s*\.")
 #: Languages whose enums a name can be shared by (one enum type per name in a family).
 _FAMILIES = {"kt": "jvm", "kts": "jvm", "java": "jvm", "swift": "swift", "py": "python", "ts": "js", "tsx": "js",
              "js": "js", "jsx": "js", "mjs": "js", "cjs": "js", "mts": "js", "cts": "js", "go": "go", "rb": "ruby"}
+def _family(path: str) -> str:
+    return _FAMILIES.get(path.rpartition(".")[2], "")
+
+
+#: An enum entry as an event argument is written (``AnalyticsEvent.ORDER_CREATED``).
+_ENUM_ENTRY = re.compile(r"([A-Z]\w*)\.[A-Za-z_]\w*\Z")
 #: A Swift or Kotlin tracking method whose first parameter has a type: the enum its calls pass.
 _SIGNATURE = re.compile(rb"func?\s+(" + _VERBS + rb")\s*\(\s*(?:_\s+)?\w+\s*:\s*([A-Z]\w*)")
 #: A type a file declares (the facade's own class, object or struct).
@@ -155,13 +161,16 @@ class _Rules:
         self.by_type: dict[str, tuple[str, str]] = {}
         self.by_path: dict[str, tuple[str, str]] = {}
         self.takes: dict[tuple[str, str], str] = {}
+        # enum (``enum:Type@family``) -> rule: from a type whose file has the rule and whose
+        # tracking method takes that enum, or from a declared wrapper's transform
+        self.by_enum: dict[str, tuple[str, str]] = {}
 
     def read(self, path: str, data: bytes) -> None:
         signatures = [(m.group(1).decode(), m.group(2).decode()) for m in _SIGNATURE.finditer(data)]
-        if signatures:
-            for declared in _DECLARES.finditer(data):
-                for method, kind in signatures:
-                    self.takes.setdefault((declared.group(1).decode(), method), kind)
+        declares = [m.group(1).decode() for m in _DECLARES.finditer(data)] if signatures else []
+        for declared in declares:
+            for method, kind in signatures:
+                self.takes.setdefault((declared, method), kind)
         if not _RULE_QUICK.search(data):
             return
         for pattern, transform, what in _RULES:
@@ -170,15 +179,31 @@ class _Rules:
                 line = data.count(b"\n", 0, match.start()) + 1
                 found = (transform, f"{path}:{line} derives the wire name by {what}")
                 self.by_path.setdefault(path, found)
+                for _, kind in signatures:
+                    self.by_enum.setdefault(f"enum:{kind}@{_family(path)}", found)
                 for declared in _DECLARES.finditer(data):
                     self.by_type.setdefault(declared.group(1).decode(), found)
                 return
+
+    def declared(self, wrappers: Iterable[dict[str, Any]], calls: list[TrackCall]) -> None:
+        """The enums passed (``AnalyticsEvent.X``) to each declared wrapper with a ``transform``."""
+        for entry in wrappers:
+            if not entry.get("transform"):
+                continue
+            owner, _, method = str(entry.get("function", "")).rpartition(".")
+            for call in calls:
+                receiver = call.receiver.replace("?", "").replace("!", "")
+                enum = _ENUM_ENTRY.match(call.event_text or "")
+                if call.sdk == "custom" and call.method == method and enum is not None and (
+                        owner in ("*", receiver) or receiver.endswith(f".{owner}")):
+                    self.by_enum.setdefault(f"enum:{enum.group(1)}@{_family(call.path)}",
+                                            (str(entry["transform"]), f"as declared for {entry['function']}"))
 
     def assign(self, facades: list[Facade]) -> None:
         """Give each facade called with enum values the rule of its own type (``AnalyticsTracker``,
         ``analyticsTrackerWrapper`` -> ``AnalyticsTrackerWrapper``) or definition, then to the
         facades called with the same enum the rule one of them has."""
-        by_enum: dict[str, tuple[str, str]] = {}
+        by_enum = dict(self.by_enum)
         forms = {f.function: self._form(f) for f in facades}
         for f in facades:
             form = forms[f.function]
@@ -199,25 +224,30 @@ class _Rules:
         """How ``f`` is called: ``enum:Type@family`` when the type is known (written at the calls,
         or taken by the method the facade's type declares), else its :meth:`Facade.enum_events`."""
         form = f.enum_events()
-        if form == "case":
+        if form in ("case", "constant"):
             owner, method = f.function.split(".")[0], f.function.rpartition(".")[2]
-            kind = self.takes.get((owner[:1].upper() + owner[1:], method))
+            kind = (f.forwarder.event_type if f.forwarder is not None
+                    else self.takes.get((owner[:1].upper() + owner[1:], method)))
             form = f"enum:{kind}" if kind else form
-        family = _FAMILIES.get(f.examples[0][0].rpartition(".")[2], "") if f.examples else ""
+        family = _family(f.examples[0][0]) if f.examples else ""
         return f"{form}@{family}" if form and form.startswith("enum:") else form
 
 
 def discover(files: Iterable[tuple[str, bytes]], calls: Iterable[TrackCall],
-             forwarders: Iterable[Forwarder] = ()) -> list[Facade]:
+             forwarders: Iterable[Forwarder] = (), wrappers: Iterable[dict[str, Any]] = ()) -> list[Facade]:
     """The facades in ``files`` ((project path, bytes) pairs) that ``calls`` (what extraction
     found) do not already cover, most calls first: call shapes seen at least :data:`MIN_CALLS`
-    times, and the call sites of ``forwarders`` (functions that send their parameter to an SDK)."""
+    times, and the call sites of ``forwarders`` (functions that send their parameter to an SDK).
+    The ``transform`` of a declared wrapper (in ``wrappers``) is proposed for the forwarders
+    whose event parameter has the type of the enum that wrapper's calls pass."""
     matched: dict[str, list[tuple[int, int, str]]] = {}
     for call in calls:
         matched.setdefault(call.path, []).append((call.span.line, call.span.end_line, call.method))
     shapes: dict[str, Facade] = {}
     forwarded = _Forwarded(forwarders)
+    calls = list(calls)
     rules = _Rules()
+    rules.declared(wrappers, calls)
     for path, data in files:
         if len(data) > MAX_BYTES:
             continue
@@ -269,39 +299,39 @@ class _Forwarded:
                 self.methods.setdefault(fw.name, []).append(fw)
         self.found: dict[str, Facade] = {}
         self._names = [name.encode() for name in (*self.bare, *self.methods)]
-        self._bare = _names_call(sorted(self.bare))
-        self._method = _names_call(sorted(self.methods))
+        self._calls = _names_call(sorted({*self.bare, *self.methods}))
 
     def count(self, path: str, data: bytes, known) -> None:
         if not any(name in data for name in self._names):
             return
-        for pattern in (self._bare, self._method):
-            for match in pattern.finditer(data) if pattern is not None else ():
-                name = match.group(1).decode()
-                line_start = data.rfind(b"\n", 0, match.start()) + 1
-                before = data[max(line_start, match.start() - 200):match.start()]
-                dot = _DOT_END.search(before)
-                if (dot is None) == (pattern is self._method) or (before and (before[-1:].isalnum() or before[-1:] in b"_$")):
-                    continue  # a method's name not after a dot, a function's after one, or a longer name
-                line = data.count(b"\n", 0, match.start(1)) + 1
-                if _DEFINITION.search(data, line_start, match.start(1)) or any(
-                        start <= line <= end and m == name for start, end, m in known):
-                    continue
-                receiver = ""
-                if dot is not None:  # the chain before the dot, read back from it
-                    chain = _CHAIN_END.search(before[:dot.start() + 1])
-                    receiver = chain.group(1).decode("utf-8", "replace") if chain else "?"
-                fw, function = self._which(receiver, name)
-                if fw is None or (path, line) == (fw.path, fw.line):
-                    continue
-                args = match.group(2)
-                facade = self.found.setdefault(function, Facade(function, forwarder=fw))
-                facade.seen(path, line, args, _LABEL.match(args))
+        for match in self._calls.finditer(data) if self._calls is not None else ():
+            name = match.group(1).decode()
+            line_start = data.rfind(b"\n", 0, match.start()) + 1
+            before = data[max(line_start, match.start() - 200):match.start()]
+            dot = _DOT_END.search(before)
+            if before and (before[-1:].isalnum() or before[-1:] in b"_$"):
+                continue  # a longer name
+            line = data.count(b"\n", 0, match.start(1)) + 1
+            if _DEFINITION.search(data, line_start, match.start(1)) or any(
+                    start <= line <= end and m == name for start, end, m in known):
+                continue
+            receiver = ""
+            if dot is not None:  # the chain before the dot, read back from it
+                chain = _CHAIN_END.search(before[:dot.start() + 1])
+                receiver = chain.group(1).decode("utf-8", "replace") if chain else "?"
+            fw, function = self._which(receiver, name, path)
+            if fw is None or (path, line) == (fw.path, fw.line):
+                continue
+            args = match.group(2)
+            facade = self.found.setdefault(function, Facade(function, forwarder=fw))
+            facade.seen(path, line, args, _LABEL.match(args))
 
-    def _which(self, receiver: str, name: str) -> tuple[Forwarder | None, str]:
-        """The forwarder a call ``receiver name(`` reaches, and the wrapper ``function`` for it."""
+    def _which(self, receiver: str, name: str, path: str) -> tuple[Forwarder | None, str]:
+        """The forwarder a call ``receiver name(`` in ``path`` reaches, and the wrapper
+        ``function`` for it (a method called without a receiver in its own file: by its name)."""
         if not receiver:
-            return self.bare.get(name), name
+            here = next((fw for fw in self.methods.get(name, ()) if fw.path == path), None)
+            return self.bare.get(name, here), name
         if receiver == "?":  # not a name: a call's result, an index
             return None, ""
         function = _function(receiver, name)
@@ -450,7 +480,7 @@ def proposals(settings: Settings, calls: list[TrackCall]) -> list[Facade]:
     root = Path(settings.root)
     inner = forwarding_calls(root, calls, settings.wrappers)
     found = forwarders(root, [c for c in calls if (c.path, c.span.start_byte) not in inner])
-    return discover(_project_files(settings), calls, found)
+    return discover(_project_files(settings), calls, found, settings.wrappers)
 
 
 def facade_notes(settings: Settings, calls: list[TrackCall], facades: list[Facade] | None = None) -> list[str]:

@@ -179,6 +179,7 @@ class Forwarder:
     path: str
     line: int
     language: str = ""
+    event_type: str = ""  # the event parameter's declared type (``AnalyticsEvent``), when written
 
 
 def forwarders(root: Path, calls: Iterable[TrackCall]) -> list[Forwarder]:
@@ -211,37 +212,43 @@ def _forwarder(tree: Any, call: TrackCall) -> Forwarder | None:
     event = _position(params, call.event_text, call.language)
     if event is None:
         return None
+    first = _IDENT.match(call.event_text.strip())
+    kind = next((t for _, name, t in params if first is not None and name == first.group()), "")
     props = call.properties
     prop_text = props.text if props is not None and props.properties is None and props.text else ""
     properties = _position(params, prop_text, call.language) if prop_text else None
     return Forwarder(name=_name(node) or "", owner=_owner(node), event=event,
                      properties=False if properties is None else properties,
-                     path=call.path, line=node.start_point[0] + 1, language=call.language)
+                     path=call.path, line=node.start_point[0] + 1, language=call.language, event_type=kind)
 
 
-def _parameters(definition: Any, language: str) -> list[tuple[str, str]]:
-    """``(label, name)`` of each parameter in a definition's header (the label is Swift's
-    argument label, else the name); ``self``/``cls`` left out, nothing after a ``*args``."""
+def _parameters(definition: Any, language: str) -> list[tuple[str, str, str]]:
+    """``(label, name, type)`` of each parameter in a definition's header (the label is Swift's
+    argument label, else the name; the type's first name when one is written, else "");
+    ``self``/``cls`` left out, nothing after a ``*args``."""
     body = definition.child_by_field_name("body")
     end = body.start_byte if body is not None else definition.end_byte
     header = (definition.text or b"")[: end - definition.start_byte].decode("utf-8", "replace")
     start = header.find("(")
     if start < 0:
         return []
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, str]] = []
     for part in _top_level_split(header[start + 1:]):
-        head = re.split(r"[:=]", part.strip(), maxsplit=1)[0]
+        split = re.split(r"([:=])", part.strip(), maxsplit=1)
+        head, separator, annotation = split if len(split) == 3 else (split[0], "", "")
         if head.lstrip().startswith("*"):
             break
         words = [w for w in _IDENT.findall(re.sub(r"@\w+(?:\([^)]*\))?", "", head)) if w not in _MODIFIERS]
         if not words or words[-1] in ("self", "cls"):
             continue
+        typed = _IDENT.match(annotation.strip()) if separator == ":" else None
+        kind = typed.group() if typed else (words[-2] if len(words) > 1 and language == "java" else "")
         if language == "go":
-            out.append((words[0], words[0]))
+            out.append((words[0], words[0], words[1] if len(words) > 1 else ""))
         elif language == "swift":
-            out.append((words[0], words[-1]))
+            out.append((words[0], words[-1], kind))
         else:
-            out.append((words[-1], words[-1]))
+            out.append((words[-1], words[-1], kind))
     return out
 
 
@@ -264,13 +271,13 @@ def _top_level_split(text: str) -> list[str]:
     return [p for p in parts if p.strip()]
 
 
-def _position(params: list[tuple[str, str]], expression: str, language: str) -> int | str | None:
+def _position(params: list[tuple[str, str, str]], expression: str, language: str) -> int | str | None:
     """Where a call passes the parameter that ``expression`` starts with: its position, or its
     Swift label when it has one; None when the expression is not a parameter."""
     first = _IDENT.match(expression.strip().lstrip("*&"))
     if first is None:
         return None
-    for index, (label, name) in enumerate(params):
+    for index, (label, name, _) in enumerate(params):
         if name == first.group():
             return label if language == "swift" and label != "_" else index
     return None
