@@ -368,3 +368,26 @@ def test_a_declared_transform_is_proposed_for_helpers_taking_the_same_enum(tmp_p
     assert [(f.function, f.calls, f.transform, f.transform_source) for f in facades] == [
         ("note", 1, "snake_case", "as declared for Hub.track")]
     assert discover(pairs, calls, found)[0].transform is None  # no declared rule: none proposed
+
+
+def test_a_wrapper_spreading_its_properties_into_the_sdk_call(tmp_path: Path, monkeypatch) -> None:
+    # The wrapper adds a `$lib` key of its own: the plan init writes must not then claim a
+    # snake_case convention that check reports at once inside the wrapper.
+    _write(tmp_path, {
+        "server/track.ts": (
+            'import { PostHog } from "posthog-node";\nconst client = new PostHog("key");\n'
+            "export function emit(id: string, name: string, props?: object) {\n"
+            '  client.capture({ distinctId: id, event: name, properties: { ...props, $lib: "srv" } });\n}\n'
+        ),
+        "server/orders.ts": 'emit("u1", "order_done", { order_id: 1 });\nemit("u2", "order_undone", { order_id: 2 });\n',
+    })
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    entry = tomllib.loads((tmp_path / "tracklint.toml").read_text())["wrappers"][0]
+    assert entry == {"function": "emit", "event": 1, "properties": 2}
+    assert "no property name convention written: the wrappers' own calls add `$lib`" in result.stderr
+    assert "order_id:" in (tmp_path / "tracking-plan.yaml").read_text()
+    result = runner.invoke(app, ["check", "--no-cache", "-f", "json"])
+    assert {d["code"] for d in json.loads(result.stdout)["diagnostics"]} <= {"TL103"}, result.stdout

@@ -46,6 +46,8 @@ _HOLDER_FIELDS = ("name", "key", "left")
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
 #: Largest file parsed again here (a wrapper's definition lives in a hand-written file).
 _MAX_BYTES = 4_000_000
+#: A spread inside a literal object: ``...props`` (JS), ``**props`` (Python).
+_SPREAD_OF = re.compile(r"(?:\.\.\.|\*\*)\s*([A-Za-z_$][\w$]*)")
 #: What an extractor writes for positional arguments hidden by a spread (base.match_call).
 _SPREAD = ("...args", "*args")
 
@@ -216,6 +218,9 @@ def _forwarder(tree: Any, call: TrackCall) -> Forwarder | None:
     kind = next((t for _, name, t in params if first is not None and name == first.group()), "")
     props = call.properties
     prop_text = props.text if props is not None and props.properties is None and props.text else ""
+    if props is not None and props.open and props.text:  # {...properties, source: "server"}
+        spread = _SPREAD_OF.search(props.text)
+        prop_text = spread.group(1) if spread else ""
     properties = _position(params, prop_text, call.language) if prop_text else None
     return Forwarder(name=_name(node) or "", owner=_owner(node), event=event,
                      properties=False if properties is None else properties,

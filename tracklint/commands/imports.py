@@ -133,8 +133,11 @@ def run_init(options: InitOptions, target: Any = None) -> int:
         from tracklint.forwarding import forwarding_calls
 
         inner = forwarding_calls(Path(settings.root), calls, settings.wrappers)
+        wrapped = [c for c in calls if (c.path, c.span.start_byte) in inner]
         calls = [c for c in calls if (c.path, c.span.start_byte) not in inner]
     plan, unresolved = plan_from_calls(calls)
+    if settings.wrappers:
+        _drop_conventions_broken_by(plan, wrapped)
     from tracklint.plan.dump import dump_plan
 
     text = dump_plan(plan, comments=unresolved_comments(unresolved))
@@ -259,6 +262,20 @@ def _config_problem(path: Path, text: str) -> str | None:
         except ConfigError as exc:
             return exc.message
     return None
+
+
+def _drop_conventions_broken_by(plan: Any, wrapped: list) -> None:
+    """No property name convention when a wrapper's own SDK call (not planned: its event is the
+    wrapper's parameter) adds a key that breaks it (``$lib``): check would report it at once."""
+    from tracklint.naming import check_name
+
+    style = plan.conventions.property_name if plan.conventions else None
+    keys = [k for c in wrapped if c.properties is not None and c.properties.properties for k in c.properties.properties]
+    broken = [k for k in keys if style and not check_name(k, style)]
+    if broken:
+        plan.conventions.property_name = None
+        note(f"note: no property name convention written: the wrappers' own calls add "
+             f"{', '.join(f'`{k}`' for k in sorted(set(broken))[:3])}, which is not {style}")
 
 
 def _split_tests(calls: list, named: list[str], include: bool) -> tuple[list, list]:
