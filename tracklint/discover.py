@@ -171,7 +171,7 @@ class _Rules:
         for declared in declares:
             for method, kind in signatures:
                 self.takes.setdefault((declared, method), kind)
-        if not _RULE_QUICK.search(data):
+        if (b"rawValue" not in data and b".name" not in data) or not _RULE_QUICK.search(data):
             return
         for pattern, transform, what in _RULES:
             match = pattern.search(data)
@@ -249,11 +249,9 @@ def discover(files: Iterable[tuple[str, bytes]], calls: Iterable[TrackCall],
     rules = _Rules()
     rules.declared(wrappers, calls)
     for path, data in files:
-        if len(data) > MAX_BYTES:
+        if len(data) > MAX_BYTES or is_test_path(path):
             continue
         rules.read(path, data)
-        if is_test_path(path):
-            continue
         known = matched.get(path, ())
         if _QUICK.search(data):
             _count_shapes(path, data, known, shapes)
@@ -514,6 +512,8 @@ def _project_files(settings: Settings) -> Iterator[tuple[str, bytes]]:
 
     root = os.path.realpath(settings.root)
     for path, rel in list_paths(settings):
+        if is_test_path(rel):  # never proposed from, nor read for a rule
+            continue
         try:
             data, _ = read_with_stat(path, MAX_BYTES, root)
         except OSError:  # unreadable, not a regular file, a link out of the project
