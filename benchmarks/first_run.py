@@ -6,6 +6,8 @@ the scan) and what it proposes, which of the proposals ``init`` declares (those 
 event names tracklint can read) and the calls they add, and the findings of ``check`` against
 the configuration and plan ``init`` writes (a plan-lint flood, a TL104 on the plan init just
 wrote, or a TL010 per undeclarable facade call would show here). Nothing is written to the tree.
+It models init's first round only: the forwarders of the trackers just declared (init's second
+round) and the property convention a wrapper's own call breaks are left to ``tracklint init``.
 
     PYTHONPATH=. python benchmarks/first_run.py [owner+name ...]   # default: every corpus tree
 """
