@@ -250,3 +250,29 @@ def test_a_test_directory_named_on_the_command_line_is_planned(tmp_path: Path, m
     assert result.exit_code == 0, result.output
     plan = load_plan_text((root / "tracking-plan.yaml").read_text(), "tracking-plan.yaml")
     assert list(plan.events) == ["Order Completed"] and "left out" not in result.output
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
+_LEAF = st.one_of(st.integers(-5, 5).map(literal), _TEXT.map(literal), st.booleans().map(literal), st.just(unknown("x")))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.none(), _TEXT), st.dictionaries(_TEXT, _LEAF, max_size=3), _TEXT),
+                min_size=1, max_size=6))
+def test_any_call_records_give_a_plan_that_loads_and_round_trips(records) -> None:
+    # issue #13 item 6: whatever names, keys and expressions the code holds (quotes, colons,
+    # line breaks, a leading `#` or `-`), init's output is YAML tracklint loads, with every
+    # event it planned, and writing the loaded plan again gives the same text.
+    calls = []
+    for line, (event, props, expression) in enumerate(records, 1):
+        c = call(event, _obj(**props), line=line)
+        if event is None:
+            c = TrackCall(**{**c.__dict__, "receiver": expression, "event_text": expression})
+        calls.append(c)
+    plan, unresolved = plan_from_calls(calls)
+    text = dump_plan(plan, comments=unresolved_comments(unresolved))
+    loaded = load_plan_text(text, "tracking-plan.yaml")
+    named = {e for e, _, _ in records if e is not None}
+    assert set(loaded.events) == set(plan.events) <= named  # spellings of one name are merged
+    assert bool(plan.events) == bool(named)
+    assert dump_plan(loaded) == dump_plan(plan)
