@@ -106,7 +106,7 @@ def test_infer_style() -> None:
 
 
 def test_init_command_scans_a_project(tmp_path: Path, monkeypatch) -> None:
-    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git").mkdir(parents=True)
     (tmp_path / "app.js").write_text(
         'analytics.track("Order Completed", {order_id: "o1", total: 3});\n'
         "analytics.track(name, {});\n"
@@ -141,7 +141,7 @@ def test_init_force_replaces_a_symlinked_plan_and_leaves_its_target_alone(tmp_pa
 def test_init_writes_a_plan_it_loads_when_a_receiver_spans_lines(tmp_path: Path, monkeypatch) -> None:
     # A SwiftUI-style chain or a TS call split over lines: the receiver's text went into the
     # plan's comment with only its first line commented out, and tracklint refused its own plan.
-    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git").mkdir(parents=True)
     (tmp_path / "app.ts").write_text(
         "window\n    .analytics\n    .track(\n        eventName,   {}\n    );\n"
         'analytics.track("Signed Up", {});\n'
@@ -191,7 +191,7 @@ def test_inferred_conventions_are_followed_by_the_plan_init_writes(events) -> No
 
 
 def _project(tmp_path: Path, files: dict[str, str]) -> Path:
-    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git").mkdir(parents=True)
     for rel, text in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text)
@@ -276,3 +276,47 @@ def test_any_call_records_give_a_plan_that_loads_and_round_trips(records) -> Non
     assert set(loaded.events) == set(plan.events) <= named  # spellings of one name are merged
     assert bool(plan.events) == bool(named)
     assert dump_plan(loaded) == dump_plan(plan)
+
+
+def test_check_after_init_leaves_out_the_tests_the_plan_leaves_out(tmp_path: Path, monkeypatch) -> None:
+    # issue #13: init planned without the tests, and the first check then failed on every
+    # test-only event (`test_event` in capture.test.ts: five TL001 errors on formbricks).
+    root = _project(tmp_path, {
+        "src/app.ts": 'analytics.track("Order Completed", {total: 3});\n',
+        "src/capture.test.ts": 'analytics.track("test_event");\n',
+        "tests/fixtures/shop/app.ts": 'analytics.track("Fixture Event");\n',
+    })
+    monkeypatch.chdir(root)
+    runner = CliRunner()
+    result = runner.invoke(cli_app, ["init"])
+    assert result.exit_code == 0, result.output
+    assert "exclude-tests = true" in (root / "tracklint.toml").read_text()
+    result = runner.invoke(cli_app, ["check", "--no-cache", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert [d["code"] for d in json.loads(result.stdout)["diagnostics"]] == ["TL103"]  # no description
+    # a test directory or file named on the command line is still read
+    for named in ("tests/fixtures/shop", "src/capture.test.ts"):
+        result = runner.invoke(cli_app, ["check", "--no-cache", "-f", "json", named])
+        unplanned = [d for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "TL001"]
+        assert [d["path"] for d in unplanned] == [named if named.endswith(".ts") else named + "/app.ts"]
+
+
+def test_init_adds_exclude_tests_to_a_pyproject_and_leaves_an_existing_config_alone(tmp_path: Path, monkeypatch) -> None:
+    files = {"src/app.py": 'analytics.track("u1", "Order Completed", {"total": 3})\n',
+             "tests/test_app.py": 'analytics.track("u1", "test_event", {})\n'}
+    root = _project(tmp_path / "a", {**files, "pyproject.toml": '[project]\nname = "shop"\n'})
+    monkeypatch.chdir(root)
+    runner = CliRunner()
+    assert runner.invoke(cli_app, ["init"]).exit_code == 0
+    text = (root / "pyproject.toml").read_text()
+    assert text.startswith('[project]\nname = "shop"\n') and "[tool.tracklint]\n" in text
+    result = runner.invoke(cli_app, ["check", "--no-cache", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert [d["code"] for d in json.loads(result.stdout)["diagnostics"]] == ["TL103"]
+    # a configuration the user wrote is not changed: init says what to add
+    root = _project(tmp_path / "b", {**files, "tracklint.toml": 'presets = ["segment"]\n'})
+    monkeypatch.chdir(root)
+    result = runner.invoke(cli_app, ["init"])
+    assert result.exit_code == 0, result.output
+    assert (root / "tracklint.toml").read_text() == 'presets = ["segment"]\n'
+    assert "add `exclude-tests = true` to tracklint.toml" in result.output

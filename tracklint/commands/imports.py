@@ -118,6 +118,7 @@ def run_init(options: InitOptions, target: Any = None) -> int:
     if output.exists() and not options.force:
         raise UsageError(f"{output} already exists", hint="pass --force to overwrite it")
     found, named, settings = _scan(list(options.paths), options.config)
+    configured = settings.config_file
     from tracklint.discover import facade_notes, proposals
 
     facades = proposals(settings, found)
@@ -148,9 +149,55 @@ def run_init(options: InitOptions, target: Any = None) -> int:
     )
     for line in _init_notes(plan, tests):
         note(f"note: {line}")
+    if tests and not settings.exclude_tests:
+        _exclude_tests(settings, created=configured is None)
     for line in facade_notes(settings, found, facades):
         note(line)
     return EXIT_SUCCESS
+
+
+_EXCLUDE_TESTS = ("# The plan leaves out the calls in tests and fixtures (`tracklint init`): so does `check`.\n"
+                  "exclude-tests = true\n")
+
+
+def _exclude_tests(settings: Any, *, created: bool) -> None:
+    """Make ``check`` leave out the test files whose calls init left out of the plan: the
+    ``exclude-tests`` key, at the top of a configuration this run created (a new
+    ``tracklint.toml``, or the ``[tool.tracklint]`` table added to ``pyproject.toml``); a
+    configuration that was there before init is not changed, the line to add is shown."""
+    import re
+
+    root = Path(settings.root)
+    path = settings.config_file
+    if path is not None and not created:
+        note(f"note: add `exclude-tests = true` to {path.name} so that `check` leaves the tests out too")
+        return
+    if path is None:
+        path = root / "pyproject.toml" if (root / "pyproject.toml").is_file() else root / "tracklint.toml"
+    try:
+        before = path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        note(f"note: `exclude-tests = true` was not added to {path.name}: cannot read it ({exc})")
+        return
+    if path.is_symlink():
+        note(f"note: {path.name} is a symbolic link: `exclude-tests = true` was not added to it")
+        return
+    if path.name != "pyproject.toml":
+        text = _EXCLUDE_TESTS + ("\n" + before if before else "")
+    else:
+        table = "[tool.tracklint]\n" + _EXCLUDE_TESTS
+        # before init's own wrapper tables (and their heading comment), or at the end
+        first = re.search(r"^# In-house trackers found by `tracklint init`|^\[\[tool\.tracklint\.wrappers\]\]",
+                          before, re.M)
+        at = first.start() if first else len(before)
+        head = before[:at].rstrip("\n")
+        text = (head + "\n\n" if head else "") + table + ("\n" + before[at:] if first else "")
+    problem = _config_problem(path, text)
+    if problem is not None:
+        note(f"note: `exclude-tests = true` was not added to {path.name}: {problem}")
+        return
+    write_atomic(path, text)
+    note(f"note: {path.name}: exclude-tests = true, so that `check` leaves out the tests the plan leaves out")
 
 
 def _declare_wrappers(settings: Any, facades: list, *, force: bool, again: bool = False) -> bool:
@@ -329,4 +376,5 @@ def _scan(paths: list[Path], config: Path | None) -> tuple[list, list[str], Any]
     root = os.path.realpath(settings.root)
     named = [os.path.relpath(os.path.realpath(p), root).replace(os.sep, "/") for p in paths if p.is_dir()]
     prefixes = sorted((f"{d}/" for d in named if d != "." and not d.startswith("../")), key=len, reverse=True)
-    return scan_calls(settings), prefixes, settings
+    # every call, tests too: init splits them itself (``exclude-tests`` is for check)
+    return scan_calls(settings.with_(exclude_tests=False)), prefixes, settings
