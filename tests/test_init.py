@@ -299,6 +299,9 @@ def test_check_after_init_leaves_out_the_tests_the_plan_leaves_out(tmp_path: Pat
         result = runner.invoke(cli_app, ["check", "--no-cache", "-f", "json", named])
         unplanned = [d for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "TL001"]
         assert [d["path"] for d in unplanned] == [named if named.endswith(".ts") else named + "/app.ts"]
+    # the pre-commit hook's --force-exclude judges a staged test file like the full run does
+    result = runner.invoke(cli_app, ["check", "--no-cache", "-f", "json", "--force-exclude", "src/capture.test.ts"])
+    assert not [d for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "TL001"], result.output
 
 
 def test_init_adds_exclude_tests_to_a_pyproject_and_leaves_an_existing_config_alone(tmp_path: Path, monkeypatch) -> None:

@@ -43,14 +43,16 @@ def list_paths(settings: Settings, stats: dict[str, os.stat_result] | None = Non
         stats=stats,
     )
     if settings.exclude_tests:
-        files = _without_tests(root, paths, files)
+        files = _without_tests(root, paths, files, force=settings.force_exclude)
     return files
 
 
-def _without_tests(root: Path, paths: list[Path], files: list[tuple[str, str]]) -> list[tuple[str, str]]:
+def _without_tests(root: Path, paths: list[Path], files: list[tuple[str, str]], *,
+                   force: bool) -> list[tuple[str, str]]:
     """``files`` minus tests, fixtures and harnesses (``exclude-tests``). As in ``init``, a path
     is judged below the directory the command named (``check tests/fixtures/app`` reads that
-    app), and a file named on the command line is read."""
+    app), and a file named on the command line is read unless ``--force-exclude`` (the
+    pre-commit hook's) says to judge it like the others."""
     from tracklint.testpaths import is_test_path
 
     named, given = [], set()
@@ -67,7 +69,7 @@ def _without_tests(root: Path, paths: list[Path], files: list[tuple[str, str]]) 
 
     def keep(rel: str) -> bool:
         below = next((rel[len(d):] for d in named if rel.startswith(d)), rel)
-        return rel in given or not is_test_path(below)
+        return (rel in given and not force) or not is_test_path(below)
 
     return [(path, rel) for path, rel in files if keep(rel)]
 
