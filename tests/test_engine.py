@@ -182,6 +182,15 @@ def _children(pid: int) -> set[int]:
     return found
 
 
+def _cmdline(pid: int) -> str:
+    """The command line of ``pid``; empty when the process has gone (a short-lived git child
+    listed a moment ago)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return ""
+
+
 def _alive(pid: int) -> bool:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
@@ -207,7 +216,7 @@ def test_workers_die_when_the_run_is_killed(tmp_path: Path, sig: int) -> None:
         deadline = time.monotonic() + 60
         workers: set[int] = set()
         while len(workers) < 2 and time.monotonic() < deadline and run.poll() is None:
-            workers = {p for p in _children(run.pid) if "git" not in Path(f"/proc/{p}/cmdline").read_bytes().decode(errors="replace")}
+            workers = {p for p in _children(run.pid) if "git" not in _cmdline(p)}
             time.sleep(0.01)
         assert workers, "the run never started its workers"
         os.kill(run.pid, sig)
