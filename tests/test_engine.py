@@ -216,7 +216,7 @@ def test_workers_die_when_the_run_is_killed(tmp_path: Path, sig: int) -> None:
         deadline = time.monotonic() + 60
         workers: set[int] = set()
         while len(workers) < 2 and time.monotonic() < deadline and run.poll() is None:
-            workers = {p for p in _children(run.pid) if "git" not in _cmdline(p)}
+            workers = {p for p in _children(run.pid) if (cmd := _cmdline(p)) and "git" not in cmd}
             time.sleep(0.01)
         assert workers, "the run never started its workers"
         os.kill(run.pid, sig)
