@@ -10,7 +10,15 @@ file's repository-relative path to its size, modification time (ns), content dig
   another path of the same language (a rename): the paths in the record are rewritten;
 * entries whose mtime is within :data:`RACY_NS` of the moment they are stored are kept
   "racily clean" (as git does): their stat is not trusted, only their digest, because a second
-  write in the same clock tick would not change the mtime.
+  write in the same clock tick would not change the mtime;
+* an entry may also hold the extraction of the *whole* file (:meth:`Cache.store_whole`), made
+  when another file's event constant may be defined in a file that the pre-filter skipped or that
+  was parsed only in windows (:func:`tracklint.engine.complete_exports`): everything the file
+  exports (constants, enum cases, and whatever field a later record gains) rides along, so an
+  unchanged run resolves cross-file constants without parsing. It belongs to the entry: stored
+  only against the stat the entry was made with, read back (:meth:`Cache.lookup_whole`) only
+  once this run has found the entry unchanged, gone when the entry is replaced (kept only when
+  the new entry has the same content digest).
 
 Storage: one JSON document per key, ``<directory>/v<FORMAT>/<sha256(key)[:16]>.json``; the key is
 the salt (tracklint's version plus a digest of the settings that change extraction, supplied by
@@ -333,8 +341,9 @@ def _same_language(a: str, b: str) -> bool:
 # --- the cache ---------------------------------------------------------------------------------
 
 # One entry: [size, mtime_ns or None (racily clean), digest ("" if not computed),
-#             extraction as JSON text or None for an empty result]
-_SIZE, _MTIME, _DIGEST, _DATA = range(4)
+#             extraction as JSON text or None for an empty result,
+#             and, optionally, the extraction of the whole file as JSON text]
+_SIZE, _MTIME, _DIGEST, _DATA, _WHOLE = range(5)
 
 
 class Cache:
@@ -394,10 +403,11 @@ class Cache:
                 return
             entries = doc["entries"]
             for entry in entries.values():
-                if not (isinstance(entry, list) and len(entry) == 4 and type(entry[0]) is int
+                if not (isinstance(entry, list) and len(entry) in (4, 5) and type(entry[0]) is int
                         and (entry[1] is None or type(entry[1]) is int)
                         and isinstance(entry[2], str)
-                        and (entry[3] is None or isinstance(entry[3], str))):
+                        and (entry[3] is None or isinstance(entry[3], str))
+                        and (len(entry) == 4 or isinstance(entry[4], str))):
                     self.load_problem = "malformed cache entry"
                     return
         except (ValueError, RecursionError) as exc:
@@ -466,8 +476,35 @@ class Cache:
                     return _with_path(result, relpath) if result.path != relpath else result
         return None
 
+    def lookup_whole(self, relpath: str) -> FileExtraction | None:
+        """The extraction of the whole file ``relpath`` (see :meth:`store_whole`), when this run
+        found its entry unchanged (:meth:`lookup` hit, or :meth:`lookup_digest` and :meth:`store`
+        with the same content)."""
+        entry = self._entries.get(relpath)
+        if entry is None or len(entry) <= _WHOLE or relpath not in self._touched:
+            return None
+        return self._decode_text(relpath, entry[_WHOLE])
+
+    def store_whole(self, relpath: str, st: os.stat_result, extraction: FileExtraction) -> bool:
+        """Remember the extraction of the whole file beside ``relpath``'s entry, when ``st`` (the
+        stat taken on the file before the bytes just parsed were read) is the entry's trusted stat
+        (not racily clean), so that the bytes are those the entry describes. Returns whether it
+        was stored."""
+        entry = self._entries.get(relpath)
+        if entry is None or entry[_MTIME] is None or relpath not in self._touched:
+            return False
+        if entry[_SIZE] != st.st_size or entry[_MTIME] != st.st_mtime_ns:
+            return False
+        text = _encode_data(extraction, relpath, _language_of(relpath))
+        if entry[_WHOLE:] != [text]:
+            self._entries[relpath] = entry[:_WHOLE] + [text]
+            self._dirty = True
+        return True
+
     def _decode(self, relpath: str, entry: list[Any]) -> FileExtraction | None:
-        text = entry[_DATA]
+        return self._decode_text(relpath, entry[_DATA])
+
+    def _decode_text(self, relpath: str, text: str | None) -> FileExtraction | None:
         if text is None:
             return FileExtraction(path=relpath, language=_language_of(relpath))
         simple = self._simple.get(text)
@@ -513,7 +550,10 @@ class Cache:
         if time.time_ns() - st.st_mtime_ns < RACY_NS:
             mtime = None  # racily clean: trust only the digest next time
         entry = [st.st_size, mtime, digest, text]
-        if self._entries.get(relpath) != entry:
+        old = self._entries.get(relpath)
+        if old is not None and len(old) > _WHOLE and digest and old[_DIGEST] == digest:
+            entry.append(old[_WHOLE])  # the same content: its whole extraction stands
+        if old != entry:
             self._entries[relpath] = entry
             self._dirty = True
             if self._by_digest is not None and digest:
