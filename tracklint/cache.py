@@ -128,37 +128,65 @@ def span_from_list(data: list[int] | None) -> Span | None:
 
 
 def _extras_to(record: Any, handled: frozenset[str], out: dict[str, Any]) -> dict[str, Any]:
-    """Copy the scalar fields a serialiser does not name (fields added to a record later) into
-    ``out`` when they differ from their default, so that they round-trip too."""
+    """Copy the fields a serialiser does not name (fields added to a record later) into ``out``
+    when they differ from their default, so that they round-trip too: scalars, and dicts
+    (string keys) and lists of such data, nested. Anything else (a tuple, a record) raises
+    ``TypeError``: it would not come back equal, so it needs a serialiser of its own."""
     cls = type(record)
     extra = _EXTRA_FIELDS.get(cls)
     if extra is None:  # dataclasses.fields() per record was a fifth of the encoding time
-        extra = _EXTRA_FIELDS[cls] = tuple((f.name, f.default) for f in dataclasses.fields(cls)
+        extra = _EXTRA_FIELDS[cls] = tuple((f.name, _default_of(f)) for f in dataclasses.fields(cls)
                                            if f.name not in handled)
     for name, default in extra:
         value = getattr(record, name)
-        if value != default and isinstance(value, _SCALARS):
+        if value != default:
+            if not (isinstance(value, _SCALARS) or _plain(value)):
+                raise TypeError(f"{cls.__name__}.{name} holds {type(value).__name__} data that JSON does not "
+                                "give back as it was: give it a serialiser in tracklint/cache.py")
             out[name] = value
     return out
+
+
+def _default_of(f: dataclasses.Field) -> Any:
+    return f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+
+
+def _plain(value: Any) -> bool:
+    """Whether ``value`` is JSON data that loads back equal: scalars, lists, dicts with string
+    keys (no tuples, sets or records), checked without recursion."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _SCALARS):
+            continue
+        if type(item) is list:
+            stack.extend(item)
+        elif type(item) is dict and all(type(k) is str for k in item):
+            stack.extend(item.values())
+        else:
+            return False
+    return True
 
 
 _EXTRA_FIELDS: dict[type, tuple[tuple[str, Any], ...]] = {}
 
 
-_FIELD_NAMES: dict[type, frozenset[str]] = {}
+_FIELD_NAMES: dict[type, dict[str, type | None]] = {}
 
 
 def _extras_from(cls: type, handled: frozenset[str], data: dict[str, Any]) -> dict[str, Any]:
     extra_keys = data.keys() - handled
     if not extra_keys:
         return {}
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = frozenset(f.name for f in dataclasses.fields(cls))
+    kinds = _FIELD_NAMES.get(cls)
+    if kinds is None:  # each field's container type (dict, list), None for a scalar field
+        kinds = _FIELD_NAMES[cls] = {f.name: type(_default_of(f)) if isinstance(_default_of(f), (dict, list)) else None
+                                     for f in dataclasses.fields(cls)}
     extra = {}
     for key in extra_keys:
         value = data[key]
-        if key not in names or not isinstance(value, _SCALARS):
+        kind = kinds.get(key, False)
+        if not (isinstance(value, _SCALARS) if kind is None else type(value) is kind and _plain(value)):
             raise ValueError(f"unexpected field {key!r}")
         extra[key] = value
     return extra
@@ -171,8 +199,10 @@ _CALL_HANDLED = frozenset({"path", "language", "span", "sdk", "receiver", "metho
                            "source"})
 _EXTRACTION_HANDLED = frozenset({"path", "language", "calls", "notices", "directives", "exports",
                                  "imports", "lines"})
-#: Fields each serialiser handles by name; any other field must have a scalar value (checked by
-#: the tests) and is carried generically.
+#: Fields each serialiser handles by name; any other field (one a record gains later: an
+#: extractor's new per-file exports, say) is carried generically when it holds JSON data: a
+#: scalar, or a dict (string keys) or list of such data, with a scalar, ``dict`` or ``list``
+#: default (checked by the tests). A field of other data needs a serialiser here.
 HANDLED = {Value: _VALUE_HANDLED, TrackCall: _CALL_HANDLED, FileExtraction: _EXTRACTION_HANDLED}
 
 
