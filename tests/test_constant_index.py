@@ -81,8 +81,12 @@ def test_an_unchanged_run_parses_no_file_and_resolves_every_constant(tmp_path: P
     cold = events(tmp_path)
     assert [e for _, e, _ in cold] == [f"{language} signed up" for language in ("kotlin", "python", "swift", "typescript")]
     assert "ios/Events.swift" in parses.take()  # skipped by the pre-filter, parsed for its exports
+    reads: list[str] = []
+    real_read = engine.read_with_stat
+    monkeypatch.setattr(engine, "read_with_stat", lambda path, *a: reads.append(path) or real_read(path, *a))
     assert events(tmp_path) == cold
     assert parses.take() == []
+    assert reads == []  # nor read to find which files mention the constants' names
     assert events(tmp_path, cache=False) == cold
 
 
@@ -98,8 +102,13 @@ def test_a_change_to_the_constants_file_alone_shows_on_the_next_run(tmp_path: Pa
         monkeypatch.undo()
 
 
-def test_a_constants_file_deleted_or_moved(tmp_path: Path) -> None:
+def test_a_constant_renamed_deleted_or_moved(tmp_path: Path) -> None:
     defining, calling = make(tmp_path, "swift", "Signed Up")
+    assert events(tmp_path) == [(calling, "Signed Up", defining)]
+    text = (tmp_path / defining).read_text()
+    write(tmp_path, defining, renamed(text))
+    assert events(tmp_path) == [(calling, None, None)]
+    write(tmp_path, defining, text)
     assert events(tmp_path) == [(calling, "Signed Up", defining)]
     moved = "ios/Shared/Names.swift"
     (tmp_path / moved).parent.mkdir()
@@ -110,7 +119,17 @@ def test_a_constants_file_deleted_or_moved(tmp_path: Path) -> None:
     assert events(tmp_path) == events(tmp_path, cache=False)
 
 
-_STEPS = st.lists(st.tuples(st.sampled_from(["value", "delete", "move", "touch", "nothing", "break"]),
+#: The constant renamed in its file, in each project's text (the call no longer resolves).
+RENAMED = (("signedUp", "signedOn"), ("SIGNED_UP", "SIGNED_ON"), ("ORDER =", "OTHER ="), (" A:", " B:"))
+
+
+def renamed(text: str) -> str:
+    for old, new in RENAMED:
+        text = text.replace(old, new)
+    return text
+
+
+_STEPS = st.lists(st.tuples(st.sampled_from(["value", "delete", "move", "touch", "nothing", "break", "rename"]),
                             st.sampled_from(["Signed Up", "Signed In", "Logged Out"])), min_size=1, max_size=6)
 
 
@@ -135,6 +154,8 @@ def test_a_warm_run_always_equals_a_run_without_cache(language: str, steps: list
                 write(root, here, (root / here).read_text())
             elif step == "break":  # the same length, another value
                 write(root, here, template.format(value=value).replace("S", "Z", 1))
+            elif step == "rename":  # the constant's name changes (the file no longer mentions it)
+                write(root, here, renamed(template.format(value=value)))
             assert events(root) == events(root, cache=False), (step, value)
 
 
@@ -161,6 +182,30 @@ def test_a_whole_file_record_is_kept_only_for_the_content_it_was_made_from(tmp_p
     assert not again.store_whole("New.swift", racy.stat(), whole)
     again.store("Events.swift", f.stat(), "d1", FileExtraction(path="Events.swift", language="swift"))
     assert again.lookup_whole("Events.swift") is None  # replaced by an entry of unknown content
+
+
+def test_what_a_file_mentions_is_remembered_for_the_content_it_was_read_from(tmp_path: Path) -> None:
+    f = tmp_path / "Other.swift"
+    f.write_text("struct Other { let signedUp = 1 }\n")
+    os.utime(f, (time.time() - 3600,) * 2)
+    c = Cache(tmp_path / ".tracklint_cache", "s")
+    c.store_unparsed("Other.swift", f.stat())
+    assert c.mentions("Other.swift", "k1") is None
+    assert c.store_mentions("Other.swift", f.stat(), "k1", True)
+    assert c.mentions("Other.swift", "k1") is True
+    assert c.mentions("Other.swift", "k2") is None  # another set of names: not known
+    assert c.store_whole("Other.swift", f.stat(), FileExtraction(path="Other.swift", language="swift"))
+    assert c.store_mentions("Other.swift", f.stat(), "k2", False)
+    assert c.mentions("Other.swift", "k2") is False and c.lookup_whole("Other.swift") is not None
+    c.save()
+    again = Cache(tmp_path / ".tracklint_cache", "s")
+    assert again.mentions("Other.swift", "k2") is None  # not looked up in this run
+    assert again.lookup("Other.swift", f.stat()) is not None
+    assert again.mentions("Other.swift", "k2") is False
+    f.write_text("struct Other { let signedUp = 2, x = 0 }\n")
+    os.utime(f, (time.time() - 1800,) * 2)
+    again.store_unparsed("Other.swift", f.stat())  # the file changed: what it mentioned is forgotten
+    assert again.mentions("Other.swift", "k2") is None and again.lookup_whole("Other.swift") is None
 
 
 def test_results_with_workers_equal_results_in_process(tmp_path: Path, monkeypatch) -> None:

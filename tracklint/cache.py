@@ -15,10 +15,11 @@ file's repository-relative path to its size, modification time (ns), content dig
   when another file's event constant may be defined in a file that the pre-filter skipped or that
   was parsed only in windows (:func:`tracklint.engine.complete_exports`): everything the file
   exports (constants, enum cases, and whatever field a later record gains) rides along, so an
-  unchanged run resolves cross-file constants without parsing. It belongs to the entry: stored
-  only against the stat the entry was made with, read back (:meth:`Cache.lookup_whole`) only
-  once this run has found the entry unchanged, gone when the entry is replaced (kept only when
-  the new entry has the same content digest).
+  unchanged run resolves cross-file constants without parsing; and whether the file mentions
+  the names of those constants (:meth:`Cache.store_mentions`), so that it does not read the file
+  to find out. Both belong to the entry: stored only against the stat the entry was made with,
+  read back only once this run has found the entry unchanged, gone when the entry is replaced
+  (kept only when the new entry has the same content digest).
 
 Storage: one JSON document per key, ``<directory>/v<FORMAT>/<sha256(key)[:16]>.json``; the key is
 the salt (tracklint's version plus a digest of the settings that change extraction, supplied by
@@ -372,8 +373,9 @@ def _same_language(a: str, b: str) -> bool:
 
 # One entry: [size, mtime_ns or None (racily clean), digest ("" if not computed),
 #             extraction as JSON text or None for an empty result,
-#             and, optionally, the extraction of the whole file as JSON text]
-_SIZE, _MTIME, _DIGEST, _DATA, _WHOLE = range(5)
+#             and, optionally, the extraction of the whole file as JSON text ("" for none)
+#             and whether the file mentions a set of names ("<key of the set>:0" or ":1")]
+_SIZE, _MTIME, _DIGEST, _DATA, _WHOLE, _MENTIONS = range(6)
 
 
 class Cache:
@@ -433,11 +435,11 @@ class Cache:
                 return
             entries = doc["entries"]
             for entry in entries.values():
-                if not (isinstance(entry, list) and len(entry) in (4, 5) and type(entry[0]) is int
+                if not (isinstance(entry, list) and 4 <= len(entry) <= 6 and type(entry[0]) is int
                         and (entry[1] is None or type(entry[1]) is int)
                         and isinstance(entry[2], str)
                         and (entry[3] is None or isinstance(entry[3], str))
-                        and (len(entry) == 4 or isinstance(entry[4], str))):
+                        and all(isinstance(x, str) for x in entry[4:])):
                     self.load_problem = "malformed cache entry"
                     return
         except (ValueError, RecursionError) as exc:
@@ -511,7 +513,7 @@ class Cache:
         found its entry unchanged (:meth:`lookup` hit, or :meth:`lookup_digest` and :meth:`store`
         with the same content)."""
         entry = self._entries.get(relpath)
-        if entry is None or len(entry) <= _WHOLE or relpath not in self._touched:
+        if entry is None or len(entry) <= _WHOLE or not entry[_WHOLE] or relpath not in self._touched:
             return None
         return self._decode_text(relpath, entry[_WHOLE])
 
@@ -520,14 +522,35 @@ class Cache:
         stat taken on the file before the bytes just parsed were read) is the entry's trusted stat
         (not racily clean), so that the bytes are those the entry describes. Returns whether it
         was stored."""
+        return self._annotate(relpath, st, _WHOLE, _encode_data(extraction, relpath, _language_of(relpath)))
+
+    def mentions(self, relpath: str, key: str) -> bool | None:
+        """Whether the file ``relpath`` contains one of the names of the set ``key`` (see
+        :meth:`store_mentions`), when this run found its entry unchanged; None when unknown."""
+        entry = self._entries.get(relpath)
+        if entry is None or len(entry) <= _MENTIONS or relpath not in self._touched:
+            return None
+        known, _, verdict = entry[_MENTIONS].rpartition(":")
+        return verdict == "1" if known == key else None
+
+    def store_mentions(self, relpath: str, st: os.stat_result, key: str, verdict: bool) -> bool:
+        """Remember whether ``relpath`` contains one of the names of the set ``key`` (the engine
+        looks for the files that may define another file's constants), under the same condition
+        as :meth:`store_whole`. Returns whether it was stored."""
+        return self._annotate(relpath, st, _MENTIONS, f"{key}:{int(verdict)}")
+
+    def _annotate(self, relpath: str, st: os.stat_result, slot: int, text: str) -> bool:
+        """Put ``text`` in ``slot`` of ``relpath``'s entry when ``st`` is the entry's trusted stat
+        and the entry was looked up or stored in this run."""
         entry = self._entries.get(relpath)
         if entry is None or entry[_MTIME] is None or relpath not in self._touched:
             return False
         if entry[_SIZE] != st.st_size or entry[_MTIME] != st.st_mtime_ns:
             return False
-        text = _encode_data(extraction, relpath, _language_of(relpath))
-        if entry[_WHOLE:] != [text]:
-            self._entries[relpath] = entry[:_WHOLE] + [text]
+        new = entry + [""] * (slot + 1 - len(entry))
+        new[slot] = text
+        if new != entry:
+            self._entries[relpath] = new
             self._dirty = True
         return True
 
@@ -582,7 +605,7 @@ class Cache:
         entry = [st.st_size, mtime, digest, text]
         old = self._entries.get(relpath)
         if old is not None and len(old) > _WHOLE and digest and old[_DIGEST] == digest:
-            entry.append(old[_WHOLE])  # the same content: its whole extraction stands
+            entry += old[_WHOLE:]  # the same content: its whole extraction and mentions stand
         if old != entry:
             self._entries[relpath] = entry
             self._dirty = True

@@ -24,7 +24,8 @@ from tracklint.extract import decode, language_for, linking
 from tracklint.extract.base import FileExtraction, Notice, TrackCall
 from tracklint.listing import Listing, list_paths, stream_paths
 from tracklint.plan.model import Plan
-from tracklint.pool import Extraction, Progress, extract_one, extract_paths, extract_whole, save_cache, specs_of
+from tracklint.pool import (Extraction, FileStat, Progress, extract_one, extract_paths, extract_whole, read_with_stat,
+                            save_cache, specs_of)
 from tracklint.result import Result, Stats
 
 
@@ -44,17 +45,12 @@ def complete_exports(settings: Settings, ex: Extraction) -> None:
     parsed only in windows. The run's cache (``ex.cache``) holds each one's whole extraction for
     as long as the file is unchanged: an unchanged run parses none of them."""
 
-    def read(path: str) -> bytes | None:
-        try:
-            return (settings.root / path).read_bytes()
-        except OSError:
-            return None
-
-    wanted = linking.wanted_files(ex.files, ex.unparsed, read)
+    root = os.path.realpath(settings.root)
+    mentions = _Mentions(settings, root, ex.cache)
+    wanted = linking.wanted_files(ex.files, ex.unparsed, mentions.read, mentions if ex.cache is not None else None)
     if not wanted:
         return
     specs = None
-    root = os.path.realpath(settings.root)
 
     def whole(path: str) -> FileExtraction:
         nonlocal specs
@@ -75,6 +71,31 @@ def complete_exports(settings: Settings, ex: Extraction) -> None:
         del ex.unparsed[path]
         ex.files.append(whole(path))
     ex.files.sort(key=lambda f: f.path)
+
+
+class _Mentions:
+    """Reads the files :func:`~tracklint.extract.linking.wanted_files` looks into (no link out of
+    the project, no FIFO, within the size limit), and keeps in the run's cache whether each one
+    mentions the names looked for, against the stat taken before it was read."""
+
+    def __init__(self, settings: Settings, root: str, cache) -> None:
+        self.settings, self.root, self.cache = settings, root, cache
+        self.stats: dict[str, FileStat] = {}
+
+    def read(self, path: str) -> bytes | None:
+        try:
+            data, self.stats[path] = read_with_stat(str(self.settings.root / path), self.settings.max_file_size, self.root)
+        except OSError:
+            return None
+        return data
+
+    def recall(self, path: str, key: str) -> bool | None:
+        return self.cache.mentions(path, key)
+
+    def learn(self, path: str, key: str, verdict: bool) -> None:
+        st = self.stats.pop(path, None)
+        if st is not None:
+            self.cache.store_mentions(path, st, key, verdict)
 
 
 def scan(settings: Settings, *, progress: Progress | None = None, plan: Plan | None = None) -> Result:
