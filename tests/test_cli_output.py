@@ -32,6 +32,7 @@ FORMATS = {
     "scan": ("full", "concise", "json"),
     "diff": ("full", "json", "markdown", "github"),
     "validate": ("full", "concise", "json", "sarif", "github", "markdown", "gitlab", "junit"),
+    "coverage": ("full", "json", "markdown", "html"),
 }
 ALL_FORMATS = FORMATS["check"]
 
@@ -249,6 +250,10 @@ def _hostile_project(tmp_path: Path) -> Path:
     ["scan", "-f", "full", "--color", "never"],
     ["scan", "-f", "concise"],
     ["scan", "-f", "json"],
+    ["coverage", "-f", "full", "--color", "never"],
+    ["coverage", "-f", "markdown"],
+    ["coverage", "-f", "json"],
+    ["coverage", "-f", "html"],
 ])
 def test_hostile_names_are_shown_escaped_never_obeyed(tmp_path, args):
     root = _hostile_project(tmp_path)

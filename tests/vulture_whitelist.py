@@ -43,6 +43,10 @@ JunitReporter
 FullScanReporter
 ConciseScanReporter
 JsonScanReporter
+FullCoverageReporter
+JsonCoverageReporter
+MarkdownCoverageReporter
+HtmlCoverageReporter
 FullDiffReporter
 JsonDiffReporter
 MarkdownDiffReporter

@@ -199,7 +199,7 @@ _CALL_HANDLED = frozenset({"path", "language", "span", "sdk", "receiver", "metho
                            "event_kind", "event_text", "event_span", "event_ref", "properties",
                            "source"})
 _EXTRACTION_HANDLED = frozenset({"path", "language", "calls", "notices", "directives", "exports",
-                                 "imports", "lines"})
+                                 "imports", "lines", "case_names", "clients", "pending"})
 #: Fields each serialiser handles by name; any other field (one a record gains later: an
 #: extractor's new per-file exports, say) is carried generically when it holds JSON data: a
 #: scalar, or a dict (string keys) or list of such data, with a scalar, ``dict`` or ``list``
@@ -334,6 +334,13 @@ def extraction_to_dict(extraction: FileExtraction) -> dict[str, Any]:
         out["imports"] = {k: list(v) for k, v in extraction.imports.items()}
     if extraction.lines:
         out["lines"] = [[line, text] for line, text in extraction.lines.items()]
+    if extraction.case_names:
+        out["case_names"] = sorted(extraction.case_names)
+    if extraction.clients:
+        out["clients"] = extraction.clients
+    if extraction.pending:
+        out["pending"] = [[call_to_dict(call), module, name, binding]
+                          for call, module, name, binding in extraction.pending]
     return _extras_to(extraction, _EXTRACTION_HANDLED, out)
 
 
@@ -350,6 +357,10 @@ def extraction_from_dict(data: dict[str, Any]) -> FileExtraction:
         exports={str(k): str(v) for k, v in data.get("exports", {}).items()},
         imports={str(k): (str(v[0]), str(v[1])) for k, v in imports.items()},
         lines={int(line): str(text) for line, text in data.get("lines", ())},
+        case_names={str(key) for key in data.get("case_names", ())},
+        clients={str(k): str(v) for k, v in data.get("clients", {}).items()},
+        pending=[(call_from_dict(call), str(module), str(name), str(binding))
+                 for call, module, name, binding in data.get("pending", ())],
         **_extras_from(FileExtraction, _EXTRACTION_HANDLED, data),
     )
 

@@ -1,4 +1,4 @@
-"""The command line: ``tracklint check | scan | validate | rule | diff | import | export | init | lsp``.
+"""The command line: ``tracklint check | scan | coverage | validate | rule | diff | import | export | init | lsp``.
 
 This module only declares each command's typer options and builds its options object; the
 command itself is ``run_x(options)`` in ``tracklint/commands/`` and runs under the one error
@@ -197,6 +197,42 @@ def scan(
         paths=tuple(paths or ()), event=event, plan=plan, config=config, isolated=isolated,
         output_format=output_format, output_file=output_file, color=color, jobs=jobs, no_cache=no_cache,
         exclude=tuple(exclude or ()),
+    ))
+
+
+# ---------------------------------------------------------------------------------------------
+# coverage
+
+
+@app.command()
+def coverage(
+    paths: PathsArg = None,
+    plan: PlanOpt = None,
+    config: ConfigOpt = None,
+    isolated: IsolatedOpt = False,
+    output_format: Annotated[Optional[str], typer.Option("--output-format", "-f", help=format_help("coverage"), show_default=False)] = None,
+    output_file: OutputFileOpt = None,
+    changed_since: Annotated[Optional[str], typer.Option("--changed-since", metavar="REF", help="Also show what changed in coverage since where the branch left this git ref.")] = None,
+    fail_under: Annotated[Optional[float], typer.Option("--fail-under", metavar="PCT", help="Exit 1 when less than PCT percent of the planned (event, source) cells are sent.")] = None,
+    color: ColorOpt = "auto",
+    jobs: JobsOpt = None,
+    no_cache: NoCacheOpt = False,
+    exclude: ExcludeOpt = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """The plan's events against its sources: implemented, planned but missing, unverifiable, sent but unplanned.
+
+    Exit codes: 0, 1 below --fail-under, 2 usage, config or plan error.
+    """
+    from tracklint.commands.coverage import CoverageOptions, run_coverage
+
+    set_verbosity(quiet, verbose)
+
+    guarded("coverage", run_coverage, CoverageOptions(
+        paths=tuple(paths or ()), plan=plan, config=config, isolated=isolated, output_format=output_format,
+        output_file=output_file, changed_since=changed_since, fail_under=fail_under, color=color, jobs=jobs,
+        no_cache=no_cache, exclude=tuple(exclude or ()),
     ))
 
 

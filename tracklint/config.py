@@ -410,7 +410,8 @@ def _key_line(path: Path, key: str) -> int | None:
 # config error with its place in the file, never an internal error on every file or a wrapper
 # whose calls are silently dropped (issue #12).
 
-_WRAPPER_KEYS = ("function", "event", "properties", "kind", "languages", "sdk", "modules")
+_WRAPPER_KEYS = ("function", "event", "properties", "kind", "languages", "sdk", "modules", "from",
+                 "module", "transform")
 _ARG_KEYS = ("position", "keyword", "key", "kwargs", "exclude")
 _IDENT = r"(?:[^\W\d]|\$)(?:\w|\$)*"
 #: ``trackEvent``, ``tracker.log``, ``Tracker.shared.log``, ``*.logEvent`` (one line, no spaces).
@@ -494,8 +495,30 @@ def _check_wrapper(entry: Any, place: _WrapperPlace) -> None:
     modules = entry.get("modules", [])
     if not isinstance(modules, list) or not all(isinstance(m, str) and m for m in modules):
         raise place.error("modules", "expected a list of module names")
+    _check_transform(entry, place)
+    for key, example in (("from", 'from = "useAnalytics"'), ("module", 'module = "@/lib/analytics"')):
+        scope = entry.get(key, [])
+        names = [scope] if isinstance(scope, str) else scope
+        if not isinstance(names, list) or (key in entry and not names) \
+                or not all(isinstance(n, str) and n.strip() for n in names):
+            raise place.error(key, f"expected a name or a list of names, not {_show(scope)}",
+                              f"for example: {example}")
     for key, default in (("event", 0), ("properties", 1)):
         _check_arg(entry.get(key, default), place, key, top=True)
+
+
+def _check_transform(entry: dict[str, Any], place: _WrapperPlace) -> None:
+    """``transform``: one of the names :func:`tracklint.naming.transform` knows."""
+    from tracklint.naming import TRANSFORMS
+
+    if "transform" not in entry:
+        return
+    how = entry["transform"]
+    if not isinstance(how, str):
+        raise place.error("transform", f"expected a string, not {_kind(how)}", f"one of: {', '.join(TRANSFORMS)}")
+    if how not in TRANSFORMS:
+        raise place.error("transform", f"unknown transform {_show(how)}",
+                          _did_you_mean(how, TRANSFORMS))
 
 
 def _check_arg(where: Any, place: _WrapperPlace, key: str, *, top: bool) -> None:

@@ -191,6 +191,7 @@ def _call_sites(settings: Settings, ex: Extraction, plan: Plan | None) -> list[T
     ex.notices += submodule_notices(settings)
     complete_exports(settings, ex)
     save_cache(ex)
+    linking.resolve_clients(ex.files)
     linking.resolve_constants(ex.files)
     calls = [c for f in ex.files for c in f.calls]
     if plan is not None:
@@ -288,9 +289,10 @@ def _extract_text(settings: Settings, rel: str, data: bytes, windows: bool) -> F
 def _link_text(settings: Settings, fx: FileExtraction, project: Extraction | None) -> None:
     """Resolve the constants ``fx``'s calls take from other files: those ``project`` knows, then
     the files that may define the rest, parsed whole from disk. Only ``fx``'s calls change."""
-    if not any(c.event is None and c.event_ref for c in fx.calls):
+    if not fx.pending and not any(c.event is None and c.event_ref for c in fx.calls):
         return
-    others = [f for f in (project.files if project else ()) if f.path != fx.path and f.exports]
+    others = [f for f in (project.files if project else ())
+              if f.path != fx.path and (f.exports or f.clients)]
     if project is not None:
         unparsed = {p: lang for p, lang in project.unparsed.items() if p != fx.path}
     else:
@@ -307,7 +309,8 @@ def _link_text(settings: Settings, fx: FileExtraction, project: Extraction | Non
     root = os.path.realpath(settings.root)
     for rel in sorted(linking.wanted_files([fx], unparsed, read)):
         others.append(extract_one(str(settings.root / rel), rel, specs, settings.max_file_size, windows=False, root=root))
-    # the other files' calls are left alone: only their exports are read
+    # the other files' calls are left alone: only their exports (constants, clients) are read
+    linking.resolve_clients([fx, *(FileExtraction(f.path, f.language, clients=f.clients) for f in others)])
     linking.resolve_constants([fx, *(FileExtraction(f.path, f.language, exports=f.exports, imports=f.imports) for f in others)])
 
 

@@ -177,6 +177,24 @@ def to_style(name: str, style: str) -> str:
     return words[0].lower() + pascal[len(words[0]) :]
 
 
+#: The values of a wrapper's ``transform`` key: how an app turns an enum case's name into the
+#: event name it sends (``ORDER_CREATED`` -> ``order_created``, ``episodeDownloaded`` ->
+#: ``episode_downloaded``).
+TRANSFORMS = (*STYLES, "lowercase", "uppercase")
+
+
+def transform(name: str, how: str) -> str:
+    """``name`` (an enum case's name) as the app sends it under the ``transform`` ``how``: one of
+    :data:`STYLES` (:func:`to_style`), ``lowercase`` or ``uppercase``."""
+    if how == "lowercase":
+        return name.lower()
+    if how == "uppercase":
+        return name.upper()
+    if not any(ch.islower() for ch in name):
+        name = name.lower()  # ORDER_CREATED: words, not acronyms ("Order Created", not "ORDER CREATED")
+    return to_style(name, how)
+
+
 def convention(conventions: Any, kind: str) -> str | dict[str, str] | None:
     """The plan's convention for ``kind`` (``"event"`` or ``"property"``) as accepted by
     :func:`check_name`, or ``None`` when the plan sets none."""

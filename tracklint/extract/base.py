@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Literal
 
 from tracklint.extract.languages import family as language_family
+from tracklint.naming import transform as transform_name
 
 EventKind = Literal["literal", "constant", "dynamic", "none"]
 ValueType = Literal["string", "integer", "number", "boolean", "null", "object", "array", "unknown"]
@@ -141,6 +142,9 @@ class Value:
     key_span: Span | None = None
     ref: str | None = None
     ctor: str | None = None  # constructor/function name when the value is a call (e.g. BaseEvent)
+    #: The string is an enum case's own name (``ORDER_CREATED``, Swift's implicit raw value), not
+    #: a string the code wrote: a wrapper's ``transform`` turns it into the name that is sent.
+    case_name: bool = False
 
     def brief(self) -> str:
         """The expression on one line for messages: white space runs (a multi-line argument's
@@ -229,6 +233,15 @@ class CallSpec:
     # these: an SDK method takes only its own labels (analytics-swift's `track(name:properties:)`
     # is not an app's `flowParameters.analytics.track(screen: .roomCall)`).
     labels: tuple[str, ...] | None = None
+    # How the code turns an enum case's name into the name it sends (a wrapper's ``transform``:
+    # ``lowercase``, ``snake_case``...; see :func:`tracklint.naming.transform`).
+    transform: str | None = None
+    # When set, the call's name must come from one of these (a wrapper scoped with `from` /
+    # `module` in the config): the binding of the bare function's name, or of the receiver's
+    # first name, is ``"call:F"`` (assigned from a call of ``F``, destructured too) or
+    # ``"import:M"`` (imported from module ``M`` or a submodule of it), as the extractor records
+    # them in its bindings.
+    origins: tuple[str, ...] = ()
 
 
 @dataclass
@@ -280,6 +293,10 @@ class TrackCall:
     # it (``extract.linking.resolve_constants``): the edge that makes a change to that file re-check
     # this call in PR modes.
     event_from: str | None = None
+    # The event name was an enum case's own name (before ``transform``, see :class:`Value`).
+    event_case: bool = False
+    # The spec's ``transform``, kept for names resolved later from another file's constants.
+    transform: str | None = None
 
     @property
     def properties_kind(self) -> str:
@@ -337,6 +354,13 @@ class FileExtraction:
     # False when the pre-filter ruled the file out without parsing it (no calls, and exports
     # unknown): cross-file resolution parses such a file on demand when a call refers to it.
     parsed: bool = True
+    # The keys of ``exports`` whose value is an enum case's own name (see ``Value.case_name``).
+    case_names: set[str] = field(default_factory=set)
+    # SDK clients this file binds at module level, by exported name (``"new:PostHog"``), and
+    # calls on a client imported from another module of the project, kept until linking shows
+    # that module binds it: (the call, module, imported name, the binding it needs).
+    clients: dict[str, str] = field(default_factory=dict)
+    pending: list[tuple[TrackCall, str, str, str]] = field(default_factory=list)
 
 
 def receiver_matches(parts: list[str], pattern: str) -> bool:
@@ -429,6 +453,11 @@ def spec_applies(raw: RawCall, spec: CallSpec, bindings: dict[str, str]) -> bool
         if ctor is None or not any(receiver_matches(ctor, p) for p in spec.first_arg_ctor):
             return False
     parts = raw.receiver_parts
+    if spec.origins:
+        root = parts[1] if len(parts) > 1 and parts[0] in ("self", "this") else \
+            parts[0] if parts else raw.method
+        return any(receiver_matches(parts, pattern) for pattern in spec.receivers) \
+            and origin_allowed(bindings.get(root), spec.origins)
     if any(receiver_matches(parts, pattern) for pattern in spec.receivers):
         return True
     if parts and spec.constructors:
@@ -440,6 +469,24 @@ def spec_applies(raw: RawCall, spec: CallSpec, bindings: dict[str, str]) -> bool
         if origin is not None and origin.startswith("import:"):
             module = origin[7:]
             return any(module == m or module.startswith(m + "/") for m in spec.modules)
+    return False
+
+
+def origin_allowed(origin: str | None, allowed: tuple[str, ...]) -> bool:
+    """Whether a name's binding (``"call:usePostHogCapture"``, ``"import:@/lib/analytics"``) is
+    one of ``allowed``: the same function (or a dotted name ending in it: ``"call:hooks.useX"``
+    is ``useX``), or the same module or one of its submodules (``/`` or ``.``-separated)."""
+    if origin is None:
+        return False
+    kind, _, name = origin.partition(":")
+    for want in allowed:
+        want_kind, _, wanted = want.partition(":")
+        if kind != want_kind or not name:
+            continue
+        if kind == "call" and (name == wanted or name.endswith("." + wanted)):
+            return True
+        if kind == "import" and (name == wanted or name.startswith((wanted + "/", wanted + "."))):
+            return True
     return False
 
 
@@ -514,6 +561,8 @@ def build_call(
         event = event_value.value
         kind = "constant" if event_value.kind == "constant" else "literal"
         text, span, ref = event_value.text, event_value.span, event_value.ref
+        if event_value.case_name and spec.transform:
+            event = transform_name(event, spec.transform)
     else:
         event, kind = None, "dynamic"
         text, span, ref = event_value.text, event_value.span, event_value.ref
@@ -533,6 +582,8 @@ def build_call(
         event_span=span,
         event_ref=ref,
         properties=props,
+        event_case=event_value is not None and event_value.case_name and event is not None,
+        transform=spec.transform,
     )
 
 

@@ -38,6 +38,7 @@ from tracklint.extract.base import (
     Notice,
     RawCall,
     SourceText,
+    Span,
     Value,
     match_call,
     parse_bounded,
@@ -272,6 +273,9 @@ class FileReader:
         self.parameters: set[str] = set()
         #: the file's package or module name, where the language has one (Java, Kotlin, Go)
         self.package = ""
+        #: keys of :attr:`constants` (and ``.name`` of :attr:`members`) whose value is an enum
+        #: case's own name, not a string the code wrote
+        self.case_names: set[str] = set()
 
     def text(self, node: Node) -> str:
         return self.source.text(node.start_byte, node.end_byte)
@@ -284,13 +288,23 @@ class FileReader:
         else:
             table[key] = value
 
-    def export(self, key: str, value: str, result: FileExtraction) -> None:
+    def export(self, key: str, value: str, result: FileExtraction, *, case: bool = False) -> None:
         """Record the constant ``key = value`` in the file and among its exports, also under
-        its package's name (``com.acme.Events.SIGNED_UP``) when the file has one."""
+        its package's name (``com.acme.Events.SIGNED_UP``) when the file has one. ``case``: the
+        value is an enum case's own name (see ``Value.case_name``)."""
         self.put(self.constants, key, value)
         result.exports[key] = value
+        keys = [key, f"{self.package}.{key}"] if self.package else [key]
         if self.package:
-            result.exports[f"{self.package}.{key}"] = value
+            result.exports[keys[1]] = value
+        if case:
+            self.case_names.add(key)
+            result.case_names.update(keys)
+
+    def constant(self, key: str, value: str, text: str, span: Span) -> Value:
+        """The :class:`Value` of a reference, by ``key``, to the file's constant ``value``."""
+        return Value(type="string", known=True, value=value, kind="constant", text=text,
+                     span=span, ref=key, case_name=key in self.case_names)
 
     @staticmethod
     def captures(query: Query, root: Node) -> dict[str, list[Node]]:

@@ -60,7 +60,13 @@ from tracklint.extract.base import (
     query_cursor,
     unknown,
 )
-from tracklint.extract.presets import method_names, value_shapes
+from tracklint.extract.presets import (
+    JS_CLIENT_FUNCTIONS,
+    JS_CLIENT_MODULES,
+    PRESETS,
+    method_names,
+    value_shapes,
+)
 from tracklint.extract.recover import is_declared, recover
 
 #: Objects/arrays nested deeper than this inside an argument are not analysed (``unknown``).
@@ -96,6 +102,7 @@ _DECL_PATTERNS = (
     "(required_parameter pattern: (identifier) type: (type_annotation)) @param",
     "(optional_parameter pattern: (identifier) type: (type_annotation)) @param",
     "(comment) @comment",
+    "(function_declaration) @function",
 )
 
 _JS_ESCAPE = re.compile(
@@ -396,14 +403,93 @@ def _freeze_inner(source: SourceText, value: Any) -> Any:
 
 
 def _type_name(source: SourceText, annotation: Any) -> str | None:
-    """``: PostHog`` -> ``PostHog`` (only a plain or dotted type name)."""
+    """``: PostHog`` / ``: PostHog | null | undefined`` -> ``PostHog`` (only a plain or dotted
+    type name, alone or with ``null``/``undefined``)."""
     if annotation is None:
         return None
-    for child in _named(annotation):
-        if child.type == "type_identifier":
-            return source.text(child.start_byte, child.end_byte)
-        if child.type == "nested_type_identifier":
-            return source.text(child.start_byte, child.end_byte).rsplit(".", 1)[-1]
+    members, stack = [], list(_named(annotation))
+    while stack and len(members) < 2:
+        child = stack.pop()
+        if child.type == "union_type":
+            stack.extend(_named(child))
+        elif child.type != "literal_type":  # `| null`, `| undefined`
+            members.append(child)
+    if len(members) != 1:
+        return None
+    child = members[0]
+    if child.type == "type_identifier":
+        return source.text(child.start_byte, child.end_byte)
+    if child.type == "nested_type_identifier":
+        return source.text(child.start_byte, child.end_byte).rsplit(".", 1)[-1]
+    return None
+
+
+def _type_origin(model: "_FileModel", name: str) -> str:
+    """The binding of a value made or typed by the class or type ``name``: ``"new:<client>"``
+    when the name is imported from an SDK package (the package's client type for its default
+    export), ``"other:<name>"`` when it is imported from any other module (the app's own class:
+    evidence against an SDK), else ``"new:<name>"``."""
+    imported = model.imports.get(name)
+    if imported is None:
+        return "new:" + name
+    module, exported = imported
+    client = JS_CLIENT_MODULES.get(module)
+    if client is None:
+        return "other:" + name
+    return "new:" + (client if exported in ("default", "*") else name)
+
+
+def _origin(source: SourceText, model: "_FileModel", value: Any) -> str | None:
+    """The binding of a variable assigned ``value``: an SDK client made by a constructor, a
+    static factory (:func:`_instance_origin`), an SDK hook or factory function
+    (``usePostHog()``), a function of this file that returns a client; otherwise
+    ``"call:<function>"`` for any other call (what a scoped wrapper's ``from`` names)."""
+    origin = _instance_origin(source, value)
+    if origin is not None:
+        return _type_origin(model, origin[len("new:"):])
+    value = _unwrap(value, _RECEIVER_TRANSPARENT)
+    if value is None or value.type != "call_expression":
+        return None
+    fn = _unwrap(value.child_by_field_name("function"))
+    callee = _dotted(source, fn) if fn is not None else None
+    if callee is None:
+        return None
+    if callee in model.returns:
+        return model.returns[callee]
+    module, exported = model.imports.get(callee, ("", ""))
+    if module in JS_CLIENT_MODULES and model.aliases.get(callee, callee) in JS_CLIENT_FUNCTIONS:
+        return "new:" + JS_CLIENT_MODULES[module]
+    return "call:" + callee
+
+
+#: Return statements looked at per function (a client factory returns near its top).
+MAX_RETURN_SCAN = 2000
+
+
+def _returned_origin(source: SourceText, model: "_FileModel", function: Any) -> str | None:
+    """The client a function returns: its return type (``(): PostHog``) or the value of a
+    ``return`` (or an arrow's expression body) made by an SDK constructor or factory."""
+    typed = _type_name(source, function.child_by_field_name("return_type"))
+    if typed:
+        return _type_origin(model, typed)
+    body = function.child_by_field_name("body")
+    if body is None:
+        return None
+    if body.type != "statement_block":
+        found = _origin(source, model, body)
+        return found if found is not None and found.startswith("new:") else None
+    stack, seen = [body], 0
+    while stack and seen < MAX_RETURN_SCAN:
+        node = stack.pop()
+        seen += 1
+        if node.type == "return_statement":
+            value = next(iter(_named(node)), None)
+            found = _origin(source, model, value) if value is not None else None
+            if found is not None and found.startswith("new:"):
+                return found
+        elif node.type not in ("function_declaration", "function_expression", "arrow_function",
+                               "method_definition", "class_declaration"):
+            stack.extend(reversed(_named(node)))
     return None
 
 
@@ -435,6 +521,13 @@ class _FileModel:
         self.exported: dict[str, str] = {}  # exported name -> local root name
         self.cjs_exports: dict[str, str] = {}  # module.exports keys -> local dotted name
         self.comments: list[Any] = []
+        self.returns: dict[str, str] = {}  # function name -> the client it returns ("new:PostHog")
+        # names destructured from a hook or factory of another module of the app: a receiver
+        # named like an SDK's (`const { track } = useAnalytics()`) is not that SDK's
+        self.foreign: set[str] = set()
+        # a candidate's receiver is the result of a call: whether that is a client depends on the
+        # called function, which a windowed parse may not have seen
+        self.local_calls = False
 
     # ---- constants
 
@@ -570,6 +663,7 @@ def _build_model(source: SourceText, root: Any, grammar: str) -> _FileModel:
     caps = _captures(_decl_query(grammar), root)
     for node in caps.get("import", ()):
         _read_import(source, model, node)
+    _read_functions(source, model, caps)
     for node in caps.get("decl", ()):
         _read_declarator(source, model, node)
     for node in caps.get("enum", ()):
@@ -581,19 +675,41 @@ def _build_model(source: SourceText, root: Any, grammar: str) -> _FileModel:
         if name is None:
             continue
         local = source.text(name.start_byte, name.end_byte)
-        origin = _instance_origin(source, node.child_by_field_name("value"))
+        value = node.child_by_field_name("value")
+        origin = _origin(source, model, value) if value is not None else None
         typed = _type_name(source, node.child_by_field_name("type"))
-        if origin or typed:
-            model.bindings[local] = origin or "new:" + typed
+        if typed:
+            model.bindings[local] = _type_origin(model, typed)
+        elif origin:
+            model.bindings[local] = origin
     for node in caps.get("param", ()):
         pattern = node.child_by_field_name("pattern")
         typed = _type_name(source, node.child_by_field_name("type"))
         if pattern is not None and typed:
-            model.bindings.setdefault(source.text(pattern.start_byte, pattern.end_byte), "new:" + typed)
+            model.bindings.setdefault(source.text(pattern.start_byte, pattern.end_byte),
+                                      _type_origin(model, typed))
     for node in caps.get("export", ()):
         _read_export(source, model, node)
     model.comments = list(caps.get("comment", ()))
     return model
+
+
+def _read_functions(source: SourceText, model: _FileModel, caps: dict[str, list[Any]]) -> None:
+    """The functions of the file that return an SDK client (``model.returns``), before the
+    variables assigned their result are read."""
+    named = [(node.child_by_field_name("name"), node) for node in caps.get("function", ())]
+    for node in caps.get("decl", ()):
+        value = node.child_by_field_name("value")
+        if value is not None and value.type in ("arrow_function", "function_expression", "function"):
+            named.append((node.child_by_field_name("name"), value))
+    for name, function in named:
+        if name is None or name.type != "identifier":
+            continue
+        found = _returned_origin(source, model, function)
+        if found is not None:
+            local = source.text(name.start_byte, name.end_byte)
+            model.returns[local] = found
+            model.bindings.setdefault(local, found)  # `makeClient()?.capture(...)`
 
 
 def _read_import(source: SourceText, model: _FileModel, node: Any) -> None:
@@ -648,11 +764,14 @@ def _read_declarator(source: SourceText, model: _FileModel, node: Any) -> None:
         local = source.text(name.start_byte, name.end_byte)
         typed = _type_name(source, node.child_by_field_name("type"))
         if typed:
-            model.bindings[local] = "new:" + typed
+            model.bindings[local] = _type_origin(model, typed)
         if value is None:
             return
-        origin = _instance_origin(source, value)
+        origin = _origin(source, model, value)
         module = _require_module(source, value)
+        if origin is not None and origin.startswith("call:") and (
+                typed or module is not None or model.bindings.get(local, "").startswith("new:")):
+            origin = None  # an annotation, a require() or an SDK client says more than `call:`
         instance_of = _module_instance(source, model, value)
         if instance_of is not None:
             model.namespaces[local] = instance_of
@@ -676,6 +795,9 @@ def _read_declarator(source: SourceText, model: _FileModel, node: Any) -> None:
     elif name.type == "object_pattern" and value is not None:
         module = _require_module(source, value)
         origin_ref = _dotted(source, value)
+        called = _origin(source, model, value)
+        foreign = called is not None and called.startswith("call:") \
+            and model.imports.get(called[len("call:"):], ("",))[0] not in JS_CLIENT_MODULES
         for part in name.named_children:
             if part.type == "shorthand_property_identifier_pattern":
                 key = local = source.text(part.start_byte, part.end_byte)
@@ -697,11 +819,16 @@ def _read_declarator(source: SourceText, model: _FileModel, node: Any) -> None:
                     model.aliases[local] = key
                 continue
             model.destructured[local] = (key, value)
+            if called is not None and called.startswith("call:"):
+                model.bindings[local] = called  # `const { capture } = useCapture()`
+                if foreign and called[len("call:"):] in model.imports:
+                    model.foreign.add(local)
             if is_const and origin_ref is not None:
                 model.add_def(local, scope, part.start_byte, alias=f"{origin_ref}.{key}")
     elif name.type == "array_pattern" and value is not None:
         first = next(iter(_named(name)), None)
         origin = _instance_origin(source, value)
+        origin = _type_origin(model, origin[len("new:"):]) if origin else None
         if first is not None and first.type == "identifier" and origin:
             model.bindings[source.text(first.start_byte, first.end_byte)] = origin
 
@@ -728,11 +855,13 @@ def _read_assignment(source: SourceText, model: _FileModel, node: Any) -> None:
     right = node.child_by_field_name("right")
     if left is None or right is None:
         return
-    origin = _instance_origin(source, right)
+    origin = _origin(source, model, right)
     target = _dotted(source, left)
     if target is None:
         return
     parts = target.split(".")
+    if origin is not None and not origin.startswith("new:") and parts[-1] in model.bindings:
+        origin = None  # `x = f()` keeps what a declaration or an SDK constructor said x is
     if len(parts) == 1 and (instance_of := _module_instance(source, model, right)) is not None:
         model.namespaces[parts[0]] = instance_of
     if origin and (len(parts) == 1 or (len(parts) == 2 and parts[0] == "this")):
@@ -783,7 +912,7 @@ def _read_export(source: SourceText, model: _FileModel, node: Any) -> None:
                     if name is not None and name.type == "identifier":
                         local = source.text(name.start_byte, name.end_byte)
                         model.exported[local] = local
-        elif decl.type == "enum_declaration":
+        elif decl.type in ("enum_declaration", "function_declaration"):
             name = decl.child_by_field_name("name")
             if name is not None:
                 local = source.text(name.start_byte, name.end_byte)
@@ -816,6 +945,19 @@ def _read_export(source: SourceText, model: _FileModel, node: Any) -> None:
             if alias is not None and alias.type == "string":
                 exported = _string_value(source, alias) or exported
             model.exported[exported] = local
+
+
+def _clients(model: _FileModel) -> dict[str, str]:
+    """``FileExtraction.clients``: the exported names bound to an SDK client, and the exported
+    functions that return one (as ``name()``)."""
+    out: dict[str, str] = {}
+    for exported, local in model.exported.items():
+        binding = model.bindings.get(local, "")
+        if binding.startswith("new:"):
+            out[exported] = binding
+        if local in model.returns and model.returns[local].startswith("new:"):
+            out[exported + "()"] = model.returns[local]
+    return out
 
 
 def _exports(model: _FileModel) -> dict[str, str]:
@@ -993,7 +1135,8 @@ def _candidates(raw: RawCall, model: _FileModel) -> Iterable[tuple[RawCall, dict
                       raw.has_splat), bindings
 
 
-def _extract_call(source: SourceText, model: _FileModel, call: Any, specs: list[CallSpec]) -> TrackCall | None:
+def _extract_call(source: SourceText, model: _FileModel, call: Any, specs: list[CallSpec],
+                  pending: list[tuple[TrackCall, str, str, str]] | None = None) -> TrackCall | None:
     fn = call.child_by_field_name("function")
     arguments = call.child_by_field_name("arguments")
     if fn is None or arguments is None or arguments.type != "arguments":
@@ -1016,8 +1159,53 @@ def _extract_call(source: SourceText, model: _FileModel, call: Any, specs: list[
     for candidate, bindings in _candidates(raw, model):
         found = match_call(candidate, specs, path=source.path, bindings=bindings)
         if found is not None:
+            if found.sdk in PRESETS and _foreign(model, raw):
+                found.sdk = "unknown"  # named like an SDK's client, but the code says otherwise
             return found
+    if len(parts) == 1 and model.bindings.get(parts[0], "").startswith("call:"):
+        model.local_calls = True  # `c = makeClient()`: the function may return a client
+    imported = _imported_client(model, raw)
+    if imported is not None and pending is not None:
+        # a client another module of the project may bind: one reading per client type, kept
+        # until linking knows what that module binds (extract.linking.resolve_clients)
+        root = raw.receiver_parts[0]
+        for client in sorted(set(JS_CLIENT_MODULES.values())):
+            bindings = dict(model.bindings)
+            bindings[root] = "new:" + client
+            found = match_call(raw, specs, path=source.path, bindings=bindings)
+            if found is not None:
+                pending.append((found, imported[0], imported[1], "new:" + client))
     return None
+
+
+def _imported_client(model: _FileModel, raw: RawCall) -> tuple[str, str] | None:
+    """(module, exported name) of the project module a receiver may come from: the receiver
+    itself imported (``import { posthog } from "@/lib/posthog"``), or assigned the result of an
+    imported function (``const ph = getPostHog()``: the name ``getPostHog()``)."""
+    if len(raw.receiver_parts) != 1:
+        return None
+    root = raw.receiver_parts[0]
+    imported = model.imports.get(root)
+    suffix = ""
+    if imported is None:
+        origin = model.bindings.get(root, "")
+        if not origin.startswith("call:"):
+            return None
+        imported, suffix = model.imports.get(origin[len("call:"):]), "()"
+    if imported is None or imported[0] in JS_CLIENT_MODULES or imported[1] == "*":
+        return None
+    return imported[0], imported[1] + suffix
+
+
+def _foreign(model: _FileModel, raw: RawCall) -> bool:
+    """Whether the call's receiver (or bare function) is known to be the app's own object: typed
+    as or made by a class of another module of the app, or destructured from the app's hook."""
+    parts = raw.receiver_parts
+    if not parts:
+        return raw.method in model.foreign
+    if len(parts) == 1 or (len(parts) == 2 and parts[0] == "this"):
+        return model.bindings.get(parts[-1], "").startswith("other:")
+    return False
 
 
 # --------------------------------------------------------------------------- comments
@@ -1082,6 +1270,7 @@ def _extract_into(result: FileExtraction, source: SourceText, specs: list[CallSp
     model = _build_model(source, root, grammar)
     result.imports = dict(model.imports)
     result.exports = _exports(model)
+    result.clients = _clients(model)
     result.directives = _directives(source, model.comments)
 
     names = method_names(specs, source.language)
@@ -1092,6 +1281,10 @@ def _extract_into(result: FileExtraction, source: SourceText, specs: list[CallSp
         return
     reader = _Calls(source, model, _call_query(grammar, frozenset(query_names)), specs, result)
     reader.read(root)
+    if source.ranges is not None and model.local_calls:
+        # not equivalent to a whole parse (extract.windows falls back on this notice)
+        result.notices.append(Notice(source.path, "internal", "windowed parse: a receiver is "
+                                     "a call's result whose function may be hidden"))
     recover(source, root, tuple(sorted(query_names)), reader.covered, result, reader.read,
             reader.doubtful)
     # recovered calls come last; the order of the others is unchanged
@@ -1124,7 +1317,7 @@ class _Calls:
                     and is_declared(source, name.start_byte, arguments.start_byte):
                 continue  # `function track(` / `track(e) {` that an error nearby made a call
             try:
-                found = _extract_call(source, self.model, call, self.specs)
+                found = _extract_call(source, self.model, call, self.specs, result.pending)
             except RecursionError:
                 found = None
             # A candidate the parser only partly read that matched no spec is not taken as
@@ -1134,9 +1327,14 @@ class _Calls:
             else:
                 self.doubtful.discard(name.start_byte)
             if found is None:
+                if result.pending and result.pending[-1][0].span.start_byte == call.start_byte:
+                    self._keep_lines(result.pending[-1][0])
                 continue
             result.calls.append(found)
-            last = min(found.span.end_line, found.span.line + MAX_LINES_PER_CALL - 1)
-            for line in range(found.span.line, last + 1):
-                if line not in result.lines:
-                    result.lines[line] = source.index.line_text(line)
+            self._keep_lines(found)
+
+    def _keep_lines(self, found: TrackCall) -> None:
+        last = min(found.span.end_line, found.span.line + MAX_LINES_PER_CALL - 1)
+        for line in range(found.span.line, last + 1):
+            if line not in self.result.lines:
+                self.result.lines[line] = self.source.index.line_text(line)

@@ -226,6 +226,10 @@ class _Context(driver.FileReader):
                 self.put(self.constants, ".".join(names[-1:] + [name]), string)
 
     def _enum_entry(self, node: Node, result: FileExtraction) -> None:
+        """An enum entry's constants: ``E.X.name`` (the case's name), ``E.X.<param>`` for each
+        string argument, and ``E.X`` itself, which a facade sends as the first string argument
+        (``enum class E(val eventName: String)``) or, when the constructor takes no string,
+        as the case's name (a wrapper's ``transform`` then gives the name that is sent)."""
         body = node.parent
         enum = body.parent if body is not None else None
         if enum is None or enum.type != "class_declaration":
@@ -238,33 +242,48 @@ class _Context(driver.FileReader):
             return
         entry = self.text(ident).strip("`")
         base = ".".join(names + [entry])
-        self.export(base + ".name", entry, result)
-        params: list[str] = []
+        self.export(base + ".name", entry, result, case=True)
+        params = self._enum_parameters(enum)
+        strings = self._entry_strings(node, [p for p, _ in params])
+        for label, string in strings:
+            self.export(f"{base}.{label}", string, result)
+        if strings and strings[0][0] == next((p for p, is_string in params if is_string), None):
+            self.export(base, strings[0][1], result)
+        elif not any(is_string for _, is_string in params):
+            self.export(base, entry, result, case=True)
+
+    def _enum_parameters(self, enum: Node) -> list[tuple[str, bool]]:
+        """(name, whether it is typed ``String``) of each parameter of an enum's constructor."""
+        params: list[tuple[str, bool]] = []
         ctor = next((c for c in enum.children if c.type == "primary_constructor"), None)
-        if ctor is not None:
-            plist = next((c for c in ctor.children if c.type == "class_parameters"), None)
-            for param in plist.children if plist is not None else ():
-                if param.type == "class_parameter":
-                    pname = next((c for c in param.children if c.type == "identifier"), None)
-                    params.append(self.text(pname).strip("`") if pname is not None else "")
+        plist = next((c for c in ctor.children if c.type == "class_parameters"), None) if ctor else None
+        for param in plist.children if plist is not None else ():
+            if param.type == "class_parameter":
+                pname = next((c for c in param.children if c.type == "identifier"), None)
+                ptype = next((c for c in param.children if c.type in ("user_type", "nullable_type")), None)
+                params.append((self.text(pname).strip("`") if pname is not None else "",
+                               ptype is not None and re.sub(r"[\s?]", "", self.text(ptype)) == "String"))
+        return params
+
+    def _entry_strings(self, node: Node, params: list[str]) -> list[tuple[str, str]]:
+        """(parameter, value) of an enum entry's string-literal arguments, in order."""
         arguments = next((c for c in node.children if c.type == "value_arguments"), None)
-        if arguments is None:
-            return
+        out: list[tuple[str, str]] = []
         position = 0
-        for argument in arguments.children:
+        for argument in arguments.children if arguments is not None else ():
             if argument.type != "value_argument":
                 continue
             label, expr = self._argument_parts(argument)
             if label is None:
                 label = params[position] if position < len(params) else None
                 position += 1
-            if label is None or expr is None:
-                continue
             expr = _unwrap(expr)
-            if expr is not None and expr.type in _STRING_TYPES:
-                string = self.string_value(expr)
-                if string is not None:
-                    self.export(f"{base}.{label}", string, result)
+            if label is None or expr is None or expr.type not in _STRING_TYPES:
+                continue
+            string = self.string_value(expr)
+            if string is not None:
+                out.append((label, string))
+        return out
 
     def _parameter(self, node: Node) -> None:
         ident = next((c for c in node.children if c.type == "identifier"), None)
@@ -454,8 +473,7 @@ class _Context(driver.FileReader):
             # `VERSION_KEY` used inside the class whose companion object defines it
             found = self.members.get(name) if len(dotted) == 1 else None
         if found is not None:
-            return Value(type="string", known=True, value=found, kind="constant", text=text,
-                         span=span, ref=name)
+            return self.constant(name, found, text, span)
         imported = self.imports.get(dotted[0])
         if imported is not None:
             # qualify an imported name (`ORDER_COMPLETED` from `com.acme.Events`) so that it

@@ -11,8 +11,17 @@ them across files, with the rules of each language taken from its row in
 * languages whose files share one namespace per module (Swift, Kotlin) use the constant if the
   project defines that name once, with one value, in its family.
 
+An enum case's own name (``FileExtraction.case_names``) is turned into the name that is sent by
+the call's wrapper ``transform``, as :func:`~tracklint.extract.base.build_call` does for a name
+resolved in the call's own file.
+
 A resolved call records the file its constant came from (``TrackCall.event_from``): the edge
 that makes PR modes re-check the call when that file changes (:func:`depends_on`).
+
+SDK clients cross files the same way: a call on a receiver imported from another module of the
+project (``import { posthog } from "@/lib/posthog"``) waits in ``FileExtraction.pending`` until
+:func:`resolve_clients` finds that the module binds that name to the client the call needs
+(``FileExtraction.clients``).
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Protocol
 
 from tracklint.extract import languages
 from tracklint.extract.base import FileExtraction, TrackCall
+from tracklint.naming import transform
 
 
 class Mentions(Protocol):
@@ -46,6 +56,8 @@ def wanted_files(files: list[FileExtraction], unparsed: Mapping[str, str],
     wanted: set[str] = set()
     needles: dict[str, set[bytes]] = {}
     for f in files:
+        for _call, module, name, _binding in f.pending:
+            wanted.update(_unread_modules(f, (module, name), "", by_path, unparsed))
         for call in f.calls:
             if call.event is not None or not call.event_ref:
                 continue
@@ -121,6 +133,23 @@ def _unread_modules(f: FileExtraction, imported: tuple[str, str], rest: str,
     return wanted
 
 
+def resolve_clients(files: list[FileExtraction]) -> None:
+    """Add to each file's calls its pending calls whose receiver another file of the project
+    binds to the SDK client they need (idempotent: a call already added is not added again)."""
+    by_path = {f.path: f for f in files}
+    for f in files:
+        added = False
+        for call, module, name, binding in f.pending:
+            target = _module_file(f, module, by_path)
+            if target is None or target.clients.get(name) != binding:
+                continue
+            if all(c.span != call.span for c in f.calls):
+                f.calls.append(call)
+                added = True
+        if added:
+            f.calls.sort(key=lambda c: (c.span.start_byte, -c.span.end_byte))
+
+
 def resolve_constants(files: list[FileExtraction]) -> None:
     """Resolve event names that refer to constants defined in other files of the project. Each
     resolved call records the file its constant came from (``TrackCall.event_from``)."""
@@ -136,9 +165,12 @@ def resolve_constants(files: list[FileExtraction]) -> None:
                 continue
             found = _resolve_ref(f, call.event_ref, by_path, global_exports.get(languages.family(f.language), {}))
             if found is not None:
-                call.event, origin = found
+                call.event, origin, key = found
                 call.event_kind = "constant"
                 call.event_from = origin if origin != f.path else None
+                call.event_case = key in by_path[origin].case_names
+                if call.event_case and call.transform:
+                    call.event = transform(call.event, call.transform)
 
 
 def changed_families(paths: Iterable[str]) -> set[str]:
@@ -150,8 +182,11 @@ def depends_on(f: FileExtraction, call: TrackCall, changed: frozenset[str], fami
     """Whether ``call`` (in the unchanged file ``f``) resolves through a changed file: its event
     constant came from one, or it names an imported constant that no longer resolves (the module
     changed or went away; in a shared namespace, any changed file of the family may have defined
-    it). Receivers and wrapper functions are matched by name, never through another file's
-    content, so importing the client from a changed module is no dependency."""
+    it), or its receiver is a client that a changed module binds (a pending call that
+    :func:`resolve_clients` confirmed)."""
+    for pending, module, _name, _binding in f.pending:
+        if pending.span == call.span and any(c in changed for c in _module_candidates(f, module)):
+            return True
     if call.event_from is not None:
         return call.event_from in changed
     if call.event is not None or not call.event_ref:
@@ -195,20 +230,22 @@ def _import_of(f: FileExtraction, ref: str) -> tuple[tuple[str, str] | None, str
 
 
 def _resolve_ref(f: FileExtraction, ref: str, by_path: dict[str, FileExtraction],
-                 global_table: dict[str, dict[str, str]]) -> tuple[str, str] | None:
-    """(value, path of the file that defines it) for a reference to another file's constant."""
+                 global_table: dict[str, dict[str, str]]) -> tuple[str, str, str] | None:
+    """(value, path of the file that defines it, its key there) for a reference to another
+    file's constant."""
     imported, rest = _import_of(f, ref)
     if imported is not None:
         for module, key in _import_targets(f, imported, rest):
             target = _module_file(f, module, by_path)
             value = target.exports.get(key) if target is not None else None
             if value is not None:
-                return value, target.path
+                return value, target.path, key
     if _shared_namespace(f.language) is not None:
         for key in (ref, ref.removesuffix(".rawValue"), ".".join(ref.split(".")[-2:])):
             values = global_table.get(key)
             if values is not None and len(values) == 1:
-                return next(iter(values.items()))
+                value, path = next(iter(values.items()))
+                return value, path, key
     return None
 
 

@@ -336,6 +336,24 @@ POSTHOG = [
           constructors=("PostHog",)),
     _spec("posthog", "alias", "alias", JS, POSTHOG_RECEIVERS + ("client",), [], [],
           constructors=("PostHog",)),
+    # posthog-node's awaited forms: captureImmediate, identifyImmediate, aliasImmediate,
+    # groupIdentifyImmediate (the same one object as capture, identify, alias, groupIdentify)
+    *[_spec("posthog", method, kind, JS, POSTHOG_RECEIVERS + ("client",), event, props,
+            constructors=("PostHog",), first_arg=OBJ) for method, kind, event, props in (
+        ("captureImmediate", "track", [P(0, object_key="event")], [P(0, object_key="properties")]),
+        ("identifyImmediate", "identify", [], [P(0, object_key="properties")]),
+        ("aliasImmediate", "alias", [], []),
+        ("groupIdentifyImmediate", "group", [], [P(0, object_key="properties")]))],
+    # posthog-js: setPersonProperties(set, setOnce); posthog-react-native: screen(name, properties);
+    # posthog-js captureException(error, properties), posthog-node captureException(error,
+    # distinctId, properties) and captureExceptionImmediate: PostHog's own `$exception` event
+    _spec("posthog", "setPersonProperties", "identify", JS, POSTHOG_RECEIVERS, [],
+          [P(0, types=OBJ)], constructors=("PostHog",)),
+    _spec("posthog", "screen", "screen", JS, POSTHOG_RECEIVERS, [P(0, types=STR)],
+          [P(1, types=OBJ)], constructors=("PostHog",)),
+    *[_spec("posthog", method, "builtin", JS, POSTHOG_RECEIVERS + ("client",), [],
+            [P(2, types=OBJ), P(1, types=OBJ)], constructors=("PostHog",))
+      for method in ("captureException", "captureExceptionImmediate")],
     # posthog-ios: screen(_:properties:), alias(_:), group(type:key:groupProperties:)
     _spec("posthog", "screen", "screen", SWIFT, ("PostHogSDK.shared", "posthog"), [P(0)],
           [P(keyword="properties")], constructors=("PostHogSDK", "PostHogSDK.with")),
@@ -432,6 +450,13 @@ MIXPANEL = [
     _spec("mixpanel", "alias", "alias", JS, ("mixpanel", "Mixpanel"), [], [], constructors=("Mixpanel",)),
     _spec("mixpanel", "track_with_groups", "track", JS, ("mixpanel", "Mixpanel"), [P(0)],
           [P(1, types=OBJ)], constructors=("Mixpanel",)),
+    # mixpanel-browser: set_group(key, ids), track_links and track_forms(query, event,
+    # properties). (`people.set` and mixpanel node's `import` are left out: `set(` and
+    # `import(` are in most JavaScript files, which the pre-filter would then all let through.)
+    _spec("mixpanel", "set_group", "group", JS, ("mixpanel", "Mixpanel"), [], [],
+          constructors=("Mixpanel",)),
+    *[_spec("mixpanel", m, "track", JS, ("mixpanel", "Mixpanel"), [P(1)], [P(2, types=OBJ)],
+            constructors=("Mixpanel",)) for m in ("track_links", "track_forms")],
     # mixpanel-swift: identify(distinctId:), trackWithGroups(event:properties:groups:),
     # createAlias(_:distinctId:) on any MixpanelInstance
     _spec("mixpanel", "identify", "identify", SWIFT, ("Mixpanel.mainInstance", "mixpanel"), [], [],
@@ -507,6 +532,14 @@ AMPLITUDE = [
           modules=("@amplitude/analytics-browser", "@amplitude/analytics-node",
                    "@amplitude/analytics-react-native", "@amplitude/unified"),
           constructors=("Amplitude",)),
+    # @amplitude/analytics-*: identify(new Identify()...), setGroup(type, name),
+    # groupIdentify(type, name, identify), revenue(new Revenue()...) (Amplitude's own event)
+    *[_spec("amplitude", method, kind, JS, ("amplitude", "ampli", "amplitudeClient"), [], [],
+            modules=("@amplitude/analytics-browser", "@amplitude/analytics-node",
+                     "@amplitude/analytics-react-native", "@amplitude/unified"),
+            constructors=("Amplitude",))
+      for method, kind in (("identify", "identify"), ("setGroup", "group"),
+                           ("groupIdentify", "group"), ("revenue", "builtin"))],
     # amplitude-js (legacy): amplitude.getInstance().logEvent(name, props)
     # (not any `X.getInstance()`: `Logger.getInstance().logEvent(...)` is not Amplitude)
     _spec("amplitude", "logEvent", "track", JS, ("amplitude", "amplitude.getInstance"),
@@ -618,6 +651,37 @@ _ANALYTICS_GO_SETTERS = tuple(
 _JS_SHAPES = ValueShapes(factory_methods=frozenset(
     {"load", "standalone", "init", "initialize", "create", "createInstance", "getInstance", "instance"}))
 
+#: JavaScript / TypeScript SDK packages -> the client type (as the specs' ``constructors`` name
+#: it) that a class, type, hook or factory imported from the package makes: ``new PostHog(key)``
+#: and ``ph: PostHog`` with ``PostHog`` from posthog-node, ``const ph = usePostHog()`` with the
+#: hook from posthog-js/react. A class or type imported from any other module is the app's own
+#: (its calls are never labelled with an SDK because of the variable's name).
+JS_CLIENT_MODULES: dict[str, str] = {
+    # posthog-js (and its React hooks), posthog-node, posthog-react-native
+    "posthog-js": "PostHog", "posthog-js/react": "PostHog", "@posthog/react": "PostHog",
+    "posthog-node": "PostHog", "posthog-react-native": "PostHog",
+    # analytics-next (AnalyticsBrowser.load, Analytics), analytics-node (new Analytics),
+    # analytics-react-native (createClient, useAnalytics), the legacy analytics-node package
+    "@segment/analytics-next": "AnalyticsBrowser", "@segment/analytics-node": "Analytics",
+    "@segment/analytics-react-native": "Analytics", "analytics-node": "Analytics",
+    # rudder-sdk-js v3 (new RudderAnalytics()), rudder-sdk-node (new Analytics(key, options)),
+    # the legacy rudder-sdk-js, rudder-sdk-react-native
+    "@rudderstack/analytics-js": "RudderAnalytics", "@rudderstack/rudder-sdk-node": "RudderAnalytics",
+    "rudder-sdk-js": "RudderAnalytics", "@rudderstack/rudder-sdk-react-native": "RudderAnalytics",
+    # mixpanel-browser (mixpanel.init(token, config, name)), mixpanel node (Mixpanel.init(token)),
+    # mixpanel-react-native (new Mixpanel(token, trackAutomaticEvents))
+    "mixpanel-browser": "Mixpanel", "mixpanel": "Mixpanel", "mixpanel-react-native": "Mixpanel",
+    # Amplitude's browser, node, React Native and unified SDKs (createInstance()), amplitude-js
+    "@amplitude/analytics-browser": "Amplitude", "@amplitude/analytics-node": "Amplitude",
+    "@amplitude/analytics-react-native": "Amplitude", "@amplitude/unified": "Amplitude",
+    "amplitude-js": "Amplitude",
+}
+#: Functions of those packages that return the client: hooks and factory functions
+#: (``usePostHog()``, analytics-react-native's ``createClient(config)``, Amplitude's
+#: ``createInstance()``; the static ``X.load()``/``X.init()`` forms are ``factory_methods``).
+JS_CLIENT_FUNCTIONS = frozenset({"usePostHog", "createClient", "useAnalytics", "createInstance",
+                                 "getInstance"})
+
 #: Value shapes per language (a language without SDK constructs has no entry).
 VALUE_SHAPES: dict[str, ValueShapes] = {
     **{language: _JS_SHAPES for language in sorted(JS)},
@@ -670,7 +734,10 @@ def wrapper_specs(wrappers: Iterable[dict[str, Any]]) -> list[CallSpec]:
     method), optional ``kind`` (default ``track``), ``languages`` (default all),
     ``event`` and ``properties``: an int (position), a string (keyword or Swift label), a table
     ``{position = 0, key = "name"}`` for a key inside an object argument, or ``"**kwargs"``
-    (Python keyword arguments as the properties).
+    (Python keyword arguments as the properties); ``transform``: how the wrapper turns an enum
+    case's name into the name it sends (:data:`tracklint.naming.TRANSFORMS`). ``from`` and ``module`` (a string or a list)
+    scope the entry: the function's name (or its receiver's) must be bound from a call of one of
+    ``from`` (``const capture = useCapture()``) or imported from one of ``module``.
     """
     specs = []
     for entry in wrappers:
@@ -687,11 +754,22 @@ def wrapper_specs(wrappers: Iterable[dict[str, Any]]) -> list[CallSpec]:
                 languages=langs,
                 receivers=(receiver,),
                 modules=tuple(entry.get("modules", ())),
+                origins=_origins(entry),
                 event=_arg_refs(entry.get("event", 0)),
                 properties=_arg_refs(entry.get("properties", 1)),
+                transform=entry.get("transform"),
             )
         )
     return specs
+
+
+def _origins(entry: dict[str, Any]) -> tuple[str, ...]:
+    """A wrapper's scope (``from``, ``module``) as the binding strings of ``CallSpec.origins``."""
+    def listed(key: str) -> list[str]:
+        value = entry.get(key, ())
+        return [value] if isinstance(value, str) else list(value)
+
+    return tuple([f"call:{f}" for f in listed("from")] + [f"import:{m}" for m in listed("module")])
 
 
 def _arg_refs(where: Any) -> tuple[ArgRef, ...]:

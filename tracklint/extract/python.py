@@ -141,6 +141,7 @@ class _File:
     source: SourceText
     constants: dict[str, str] = field(default_factory=dict)  # dotted name -> string value
     bindings: dict[str, str] = field(default_factory=dict)  # local name -> new:X / import:m
+    case_names: set[str] = field(default_factory=set)  # constants that are an enum member's name
 
     def text(self, node, limit: int | None = MAX_KEPT_TEXT) -> str:
         start, end = node.start_byte, node.end_byte
@@ -567,6 +568,10 @@ def _read_constants(state: _File, root, result: FileExtraction) -> None:
             continue
         state.constants[name] = value
         result.exports[name] = value
+        member = name.removesuffix(".name")
+        if member != name and member in values and value == member.rpartition(".")[2]:
+            state.case_names.add(name)  # `Event.SIGNUP.name`: a wrapper's transform applies
+            result.case_names.add(name)
 
 
 def _poison_targets(state: _File, stmt, values: dict[str, str | None]) -> None:
@@ -613,6 +618,7 @@ def _read_assignment(state, expr, prefix, is_enum, str_enum, values) -> None:
         if is_enum and this is not None:
             state_key = key + ".value"
             values[state_key] = this if values.get(state_key, this) == this else None
+        if is_enum:  # whatever its value, a member's `.name` is its own name
             values[key + ".name"] = name
 
 
@@ -841,7 +847,8 @@ def _value(state: _File, node, depth: int = 0) -> Value:
             constant = state.constants.get(dotted)
             if constant is not None:
                 return Value(type="string", value=constant, known=True, kind="constant",
-                             text=state.text(node), span=span, ref=dotted)
+                             text=state.text(node), span=span, ref=dotted,
+                             case_name=dotted in state.case_names)
             return unknown(state.text(node), span=span, ref=dotted)
     return unknown(state.text(node), span=span)
 

@@ -107,6 +107,8 @@ class _Context(driver.FileReader):
     # -- declarations -------------------------------------------------------------------------
 
     def collect(self, root: Node, result: FileExtraction) -> None:
+        #: (enclosing types, case) whose name a ``switch self`` property gives (see _name_switch)
+        self.switched: set[tuple[tuple[str, ...], str]] = set()
         captures = self.captures(_declarations_query(), root)
         for node in captures.get("prop", ()):
             self._property(node, result)
@@ -151,6 +153,8 @@ class _Context(driver.FileReader):
         names = node.children_by_field_name("name")
         values = node.children_by_field_name("value")
         annotations = [c for c in node.children if c.type == "type_annotation"]
+        if len(names) == 1 and annotations and not values:
+            self._name_switch(node, names[0], annotations[0], result)
         for i, pattern in enumerate(names):
             ident = pattern.child_by_field_name("bound_identifier")
             if ident is None:
@@ -179,7 +183,9 @@ class _Context(driver.FileReader):
                 self._export_member(types, name, string, result)
 
     def _export_member(self, types: list[str], name: str, value: str, result: FileExtraction,
-                       extra: str | None = None) -> None:
+                       extra: str | None = None, case: bool = False) -> None:
+        """Record a member constant under every key it is read by; ``case``: its value is an
+        enum case's own name (an implicit raw value), which a wrapper's ``transform`` applies to."""
         qualified = ".".join(types + [name])
         keys = [qualified]
         inner = ".".join(types[-1:] + [name])
@@ -195,6 +201,54 @@ class _Context(driver.FileReader):
         result.exports["." + name] = value
         if extra:
             result.exports[qualified + extra] = value
+        if case:
+            local = [*keys, *(k + extra for k in keys if extra), "." + name]
+            self.case_names.update(local)
+            result.case_names.update([qualified, "." + name, *([qualified + extra] if extra else [])])
+
+    def _name_switch(self, node: Node, pattern: Node, annotation: Node,
+                     result: FileExtraction) -> None:
+        """``var eventName: String { switch self { case .a: return "x" ... } }`` on an enum (or
+        an extension of it): ``E.a.eventName`` is ``"x"``, and so is ``E.a`` / ``.a`` itself when
+        the property's name says it is the case's name (has ``name`` or ``event`` in it), since
+        that is what a facade taking the enum sends."""
+        body = next((c for c in node.children if c.type == "computed_property"), None)
+        statements = [c for c in body.named_children if c.type == "statements"] if body else []
+        switch = _single(statements[0]) if len(statements) == 1 else None
+        if (switch is None or switch.type != "switch_statement" or not switch.named_children
+                or switch.named_children[0].type != "self_expression"
+                or re.sub(r"[\s:]", "", self.text(annotation)) != "String"):
+            return
+        types, local = self._scope(node)
+        prop = self.text(pattern).strip("`")
+        if local or not types:
+            return
+        for case, value in self._switch_cases(switch):
+            qualified = ".".join(types + [case, prop])
+            self.put(self.constants, qualified, value)
+            result.exports[qualified] = value
+            if re.search("name|event", prop, re.IGNORECASE):
+                self.switched.add((tuple(types), case))
+                self._export_member(types, case, value, result)
+
+    def _switch_cases(self, switch: Node) -> list[tuple[str, str]]:
+        """(case name, string) for each ``case .a, .b: return "x"`` of a switch."""
+        out: list[tuple[str, str]] = []
+        for entry in switch.named_children:
+            if entry.type != "switch_entry":
+                continue
+            body = next((c for c in entry.named_children if c.type == "statements"), None)
+            result = _single(body) if body is not None else None
+            if result is not None and result.type == "control_transfer_statement":
+                result = _single(result)
+            value = self.string_value(result) if result is not None and result.type in _STRING_TYPES else None
+            if value is None:
+                continue
+            for case in entry.named_children:
+                text = self.text(case).strip() if case.type == "switch_pattern" else ""
+                if re.fullmatch(r"\.[A-Za-z_][A-Za-z0-9_]*", text):
+                    out.append((text[1:], value))
+        return out
 
     def _enum_entry(self, node: Node, result: FileExtraction) -> None:
         enum = node.parent.parent if node.parent is not None else None
@@ -225,7 +279,9 @@ class _Context(driver.FileReader):
                     continue
             else:
                 continue
-            self._export_member(types, name, value, result, extra=".rawValue")
+            if (tuple(types), name) in self.switched:  # its name comes from a switch (above)
+                continue
+            self._export_member(types, name, value, result, extra=".rawValue", case=raw is None)
 
     def _parameter(self, node: Node) -> None:
         name = node.child_by_field_name("name")
@@ -417,8 +473,7 @@ class _Context(driver.FileReader):
             name = self.text(target).strip("`")
             found = self.members.get(name)
             if found is not None:
-                return Value(type="string", known=True, value=found, kind="constant", text=text,
-                             span=span, ref="." + name)
+                return self.constant("." + name, found, text, span)
             return unknown(text, span=span, ref="." + name)
         return unknown(text, span=span)
 
@@ -455,8 +510,7 @@ class _Context(driver.FileReader):
         else:
             found = self.constants.get(name)
         if found is not None:
-            return Value(type="string", known=True, value=found, kind="constant", text=text,
-                         span=span, ref=name)
+            return self.constant(name, found, text, span)
         return unknown(text, span=span, ref=name)
 
     def string_value(self, node: Node) -> str | None:
@@ -464,6 +518,12 @@ class _Context(driver.FileReader):
         if any(c.type == "interpolated_expression" for c in node.children):
             return None
         return _swift_string(self.text(node))
+
+
+def _single(node: Node) -> Node | None:
+    """The one named child of ``node`` (comments aside), or None."""
+    named = [c for c in node.named_children if c.type not in ("comment", "multiline_comment")]
+    return named[0] if len(named) == 1 else None
 
 
 def _nav_target(nav: Node) -> Node | None:

@@ -1,6 +1,6 @@
 """Reporters: one registry of reporter classes per command, looked up by format name.
 
-Each command that writes a report has its table here (``check``, ``scan``, ``diff``); the
+Each command that writes a report has its table here (``check``, ``scan``, ``diff``, ``coverage``); the
 formats a command accepts, its ``--output-format`` help text, ``config.OUTPUT_FORMATS`` and the
 handling of ``TRACKLINT_OUTPUT_FORMAT`` (:func:`resolve_format`) all derive from these tables,
 so adding a format is its reporter module plus one row.
@@ -14,7 +14,7 @@ A ``check`` reporter is constructed with keyword-only options and sees the whole
 (``tracklint.rules.RULES``) so that formats like SARIF can describe every rule; ``stream`` is a
 text stream. Every reporter accepts (and may ignore) ``color`` and ``show_suppressed``. A
 ``scan`` reporter gets ``report(calls, result, stream)``, a ``diff`` reporter
-``report(diff, stream)``. Modules are imported only when their format is used.
+``report(diff, stream)``, a ``coverage`` reporter ``report(coverage, change, stream)``. Modules are imported only when their format is used.
 """
 
 from __future__ import annotations
@@ -46,6 +46,12 @@ REGISTRIES: dict[str, dict[str, str]] = {
         "json": "tracklint.report.diff_formats:JsonDiffReporter",
         "markdown": "tracklint.report.diff_formats:MarkdownDiffReporter",
         "github": "tracklint.report.diff_formats:GithubDiffReporter",
+    },
+    "coverage": {
+        "full": "tracklint.coverage.terminal:FullCoverageReporter",
+        "json": "tracklint.coverage.document:JsonCoverageReporter",
+        "markdown": "tracklint.coverage.markdown:MarkdownCoverageReporter",
+        "html": "tracklint.coverage.html:HtmlCoverageReporter",
     },
 }
 
