@@ -61,3 +61,33 @@ def test_a_client_variable_in_another_case_is_the_client(path: str, source: str)
 ])
 def test_lookalikes_stay_out(path: str, source: str) -> None:
     assert _calls(path, source) == []
+
+
+@pytest.mark.parametrize(("path", "source", "expected"), [
+    # Amplitude-Swift and Amplitude-Kotlin: groups and revenue (Amplitude's own event)
+    ("a.swift", 'amplitude.setGroup(groupType: "org", groupName: "acme")', [("amplitude", "group", None)]),
+    ("a.swift", 'amplitude.groupIdentify(groupType: "org", groupName: "acme", identify: id)',
+     [("amplitude", "group", None)]),
+    ("a.swift", "amplitude.revenue(revenue: r)", [("amplitude", "builtin", None)]),
+    ("a.kt", 'amplitude.setGroup("org", "acme")', [("amplitude", "group", None)]),
+    ("a.kt", 'amplitude.groupIdentify("org", "acme", Identify().set("k", 1))',
+     [("amplitude", "group", None)]),
+    ("a.kt", "amplitude.revenue(revenue)", [("amplitude", "builtin", None)]),
+    # mixpanel-swift profile updates on any MixpanelInstance
+    ("a.swift", 'Mixpanel.mainInstance().people.setOnce(properties: ["plan": "pro"])',
+     [("mixpanel", "identify", None)]),
+    ("a.swift", 'mixpanel.people.increment(property: "logins", by: 1)', [("mixpanel", "identify", None)]),
+    # mixpanel-android from Java and Kotlin
+    ("a.java", 'class A { void f() { mixpanel.identify("u1"); mixpanel.alias("a1", null); '
+               'mixpanel.trackWithGroups("Joined", props, groups); '
+               'mixpanel.getPeople().set(traits); } }',
+     [("mixpanel", "identify", None), ("mixpanel", "alias", None), ("mixpanel", "track", "Joined"),
+      ("mixpanel", "identify", None)]),
+    ("a.kt", 'mixpanel.people.setOnce(JSONObject())', [("mixpanel", "identify", None)]),
+    # posthog-android from Java
+    ("a.java", 'class A { void f() { PostHog.screen("Home", props); PostHog.alias("a1"); '
+               'PostHog.group("org", "acme", props); } }',
+     [("posthog", "screen", "Home"), ("posthog", "alias", None), ("posthog", "group", None)]),
+])
+def test_mobile_sdk_methods_beyond_track(path: str, source: str, expected: list) -> None:
+    assert _calls(path, source) == expected

@@ -464,6 +464,8 @@ def spec_applies(raw: RawCall, spec: CallSpec, bindings: dict[str, str]) -> bool
         origin = bindings.get(parts[-1]) if len(parts) == 1 or parts[0] in ("self", "this") else None
         if origin is not None and origin.startswith("new:") and origin[4:] in spec.constructors:
             return True
+    if parts and through_binding(parts, spec, bindings):
+        return True
     if not parts and spec.modules:
         origin = bindings.get(raw.method)
         if origin is not None and origin.startswith("import:"):
@@ -488,6 +490,21 @@ def origin_allowed(origin: str | None, allowed: tuple[str, ...]) -> bool:
         if kind == "import" and (name == wanted or name.startswith((wanted + "/", wanted + "."))):
             return True
     return False
+
+
+def through_binding(parts: list[str], spec: CallSpec, bindings: dict[str, str]) -> bool:
+    """Whether the receiver chain, read through the variable it starts with, is one of the
+    spec's type-rooted receivers: ``ph`` after ``let ph = PostHogSDK.shared`` is
+    ``PostHogSDK.shared``, ``mp.people`` after ``val mp = MixpanelAPI.getInstance(...)`` is
+    ``MixpanelAPI.getInstance.people``. Only receivers that start with a type name
+    (``Analytics.shared``, not ``analytics``) are read so: a variable's origin names a type."""
+    head = 1 if parts[0] in ("self", "this") and len(parts) > 1 else 0
+    origin = bindings.get(parts[head])
+    if origin is None or not origin.startswith("new:"):
+        return False
+    expanded = origin[4:].split(".") + parts[head + 1:]
+    return any(receiver_matches(expanded, pattern) for pattern in spec.receivers
+               if "." in pattern and pattern[:1].isupper())
 
 
 class SpecIndex:

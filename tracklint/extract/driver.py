@@ -43,9 +43,11 @@ from tracklint.extract.base import (
     match_call,
     parse_bounded,
     parse_directive,
+    spec_index,
+    through_binding,
 )
 from tracklint.extract.prefilter import words_regex
-from tracklint.extract.presets import method_names
+from tracklint.extract.presets import client_modules, method_names
 from tracklint.extract.recover import method_pattern, recover
 
 #: Nesting depth up to which calls are found by the query; deeper ones by their offsets
@@ -77,7 +79,7 @@ class Reader(Protocol):
         """The call as the specs see it (may raise RecursionError on absurd nesting)."""
 
     # Optional: ``specs_for(raw, specs) -> Sequence[CallSpec]``, the specs a call may match
-    # (Java: a receiver declared with a type is not the client of an SDK whose types differ).
+    # (Swift, Kotlin, Java: see :class:`TypedReader`).
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,11 @@ def extract(grammar: Grammar, source: SourceText, specs: list[CallSpec]) -> File
         recover(source, root, names, covered, result,
                 lambda tree: _calls(reader, query, tree, specs, covered, result),
                 reader.doubtful)
+    if getattr(reader, "unsure", False):
+        # what a receiver is may lie in the blocks the windows hid: only a whole parse can tell
+        # (see TypedReader.unsure; extract/windows.py parses whole on an internal notice)
+        result.notices.append(Notice(source.path, "internal",
+                                     "a receiver's origin lies outside the parsed blocks", 1, 1, 1, 1))
     result.calls.sort(key=lambda c: (c.span.start_byte, c.span.end_byte))
     result.directives.sort(key=lambda d: (d.line, d.column))
     return result
@@ -254,6 +261,11 @@ def notice(source: SourceText, node: Node, kind: str, message: str) -> Notice:
 
 #: A type name a binding can come from: ``Analytics``, ``com.segment.Analytics``.
 _TYPE_NAME = re.compile(r"[A-Z][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+#: A holder of one client: ``Optional<PostHog>``, Dagger's ``Lazy<Analytics>`` and
+#: ``Provider<MixpanelAPI>`` (``java.util.Optional<...>`` too).
+_HOLDER = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_]*\.)*(?:Optional|Lazy|Provider)<(.+)>")
+#: What takes the client out of a holder: ``tracker.get().track(...)``.
+_UNHOLD = frozenset({"get", "orElseThrow", "orNull", "getOrNull", "value"})
 
 
 class FileReader:
@@ -276,6 +288,8 @@ class FileReader:
         #: keys of :attr:`constants` (and ``.name`` of :attr:`members`) whose value is an enum
         #: case's own name, not a string the code wrote
         self.case_names: set[str] = set()
+        #: names bound through a holder type (``Optional<PostHog>``): ``x.get()`` is the client
+        self.holders: set[str] = set()
 
     def text(self, node: Node) -> str:
         return self.source.text(node.start_byte, node.end_byte)
@@ -322,9 +336,25 @@ class FileReader:
 
     def bind_type(self, name: str, type_text: str) -> None:
         """Bind ``name`` to an SDK type when its declared type is a plain type name (nullable
-        and optional marks removed by the caller)."""
-        if _TYPE_NAME.fullmatch(type_text):
+        and optional marks removed by the caller), or a holder of one (``Optional<PostHog>``)."""
+        held = _HOLDER.fullmatch(type_text)
+        if held is not None and _TYPE_NAME.fullmatch(held.group(1)):
+            self.holders.add(name)
+            type_text = held.group(1)
+        if not _TYPE_NAME.fullmatch(type_text):
+            return
+        if self.bindings.get(name, "").startswith("call:"):
+            self.bindings[name] = "new:" + type_text  # the declared type says more than a call
+        else:
             self.bindings.setdefault(name, "new:" + type_text)
+
+    def unhold(self, parts: list[str]) -> list[str]:
+        """The receiver chain with the step that takes a client out of its holder removed
+        (``tracker.get()`` of an ``Optional<PostHog> tracker`` is ``tracker``)."""
+        head = 1 if parts[:1] in (["this"], ["self"]) else 0
+        if len(parts) > head + 1 and parts[head] in self.holders and parts[head + 1] in _UNHOLD:
+            return parts[:head + 1] + parts[head + 2:]
+        return parts
 
     def directive(self, node: Node, result: FileExtraction) -> None:
         """Record the ``tracklint: ignore[...]`` directive in the comment ``node``, if any."""
@@ -366,3 +396,89 @@ class FileReader:
         return RawCall(method=self.text(method), receiver_parts=parts, receiver_text=receiver_text,
                        args=args, span=self.source.span(call.start_byte, call.end_byte),
                        language=self.source.language, has_splat=has_splat)
+
+
+def type_name(text: str) -> bool:
+    """Whether ``text`` is a plain (possibly dotted) type name: ``Analytics``, ``PostHog.Builder``."""
+    return _TYPE_NAME.fullmatch(text) is not None
+
+
+class TypedReader(FileReader):
+    """A reader of a language that declares types (Swift, Kotlin, Java): what the file says of
+    a receiver decides which SDKs' specs its call may match (:meth:`specs_for`)."""
+
+    def __init__(self, source: SourceText) -> None:
+        super().__init__(source)
+        #: simple name -> (package, name) of the file's imports (Kotlin, Java)
+        self.imports: dict[str, tuple[str, str]] = {}
+        #: the modules the file imports (Swift: ``import PostHog``)
+        self.modules: set[str] = set()
+        #: function name -> what it returns (see :meth:`_returned`), read when first needed
+        self._returns: dict[str, str | None] | None = None
+        #: the file's tree, kept by ``collect`` for :meth:`function_returns`
+        self.root: Node | None = None
+        #: a judgement a partly parsed file may have hidden the grounds of (:meth:`_returned`,
+        #: :meth:`_foreign`): the driver then asks for a whole parse
+        self.unsure = False
+
+    def specs_for(self, raw: RawCall, specs: list[CallSpec]) -> tuple[CallSpec, ...]:
+        """The specs for ``raw``'s method, without those of SDKs the receiver is known not to
+        belong to: a variable declared with a type, or assigned from a constructor or factory,
+        is the client of the SDKs that name that type or whose name it carries
+        (``PHGPostHogProtocol`` wraps PostHog), not of others whatever its own name; and a
+        receiver that names a type the file takes from elsewhere (imported from another
+        package; in Swift, a file that imports none of the SDK's modules) is no SDK's."""
+        found = spec_index(specs).for_call(raw.method, raw.language)
+        parts = raw.receiver_parts
+        if not parts:
+            return tuple(found)
+        head = 1 if parts[0] in ("self", "this") and len(parts) > 1 else 0
+        origin = self.bindings.get(parts[head], "")
+        if origin.startswith("call:"):
+            origin = self._returned(parts[head], origin[5:])
+        typed = origin[4:] if origin.startswith("new:") else None
+        if typed is None and not parts[head][:1].isupper():
+            return tuple(found)  # a name, nothing known of its type
+        type_head = (typed or parts[head]).split(".")[0]
+        return tuple(s for s in found
+                     if not self._foreign(type_head, s)
+                     and (typed is None or len(parts) > head + 1 or self._typed_for(typed, s)))
+
+    def _returned(self, name: str, function: str) -> str:
+        """``name`` holds the result of ``function()``: bound, from now on, to what the file
+        declares that function to return (``fun makeClient(): PostHogInterface``) or what its
+        expression body builds, else unbound. Read on the first call through ``name`` only."""
+        if self._returns is None:
+            self._returns = self.function_returns()
+        found = self._returns.get(function)
+        if found is None:
+            self.bindings.pop(name, None)
+            # parsing only some blocks may have hidden the function's declaration
+            self.unsure = self.unsure or bool(self.source.ranges)
+            return ""
+        origin = self.bindings[name] = "new:" + found
+        return origin
+
+    def function_returns(self) -> dict[str, str | None]:
+        """Function name -> the type or origin it returns (None: declared twice, differently);
+        the language's reader says (none by default)."""
+        return {}
+
+    def _typed_for(self, typed: str, spec: CallSpec) -> bool:
+        """Whether a variable of type (or origin) ``typed`` may be ``spec``'s client."""
+        return (not spec.constructors or typed in spec.constructors
+                or spec.sdk in typed.lower()
+                or through_binding(["x"], spec, {"x": "new:" + typed}))
+
+    def _foreign(self, type_head: str, spec: CallSpec) -> bool:
+        """Whether the type ``type_head`` is known to come from outside ``spec``'s SDK."""
+        known = client_modules(self.source.language, spec.sdk)
+        if not known:
+            return False
+        if type_head in self.imports:
+            package = self.imports[type_head][0]
+            return not any(package == k or package.startswith(k + ".") for k in known)
+        foreign = bool(self.modules) and not self.modules & set(known)
+        # a partly parsed file may hide an import (`@testable import PostHog` is not kept)
+        self.unsure = self.unsure or (foreign and bool(self.source.ranges))
+        return foreign

@@ -8,10 +8,12 @@ specifics handled here:
 * receivers: ``analytics``, ``this.analytics``, ``Analytics.with(context)``,
   ``Amplitude.getInstance()``; a field, parameter or local declared with a type
   (``private final Analytics analytics``) is bound as ``new:Analytics``, a ``var`` from its
-  initialiser (``var a = new PostHog.Builder(key).build()`` -> ``new:PostHog.Builder``). Java
-  declares every type, so a receiver declared with a type that a spec does not list among its
-  constructors is not that spec's client, whatever its name (``RudderAnalytics analytics`` is
-  RudderStack's, not Segment's; ``AnalyticsClient client`` is no SDK client);
+  initialiser (``var a = new PostHog.Builder(key).build()`` -> ``new:PostHog.Builder``), a
+  holder by what it holds (``Optional<PostHog> ph``, Dagger's ``Lazy<Analytics>``, read through
+  ``.get()``). Java declares every type, so a receiver declared with a type that a spec does not
+  list among its constructors is not that spec's client, whatever its name
+  (``RudderAnalytics analytics`` is RudderStack's, not Segment's; ``AnalyticsClient client`` is
+  no SDK client; see :class:`~tracklint.extract.driver.TypedReader`);
 * values: string, number, boolean and null literals (``"a" + "b"`` folded), ``new HashMap<>()
   {{ put(k, v); }}`` (double-brace initialisation), ``new Properties().putValue(k, v)`` chains
   on the presets' property builders, ``Map.of(k, v, ...)``, the presets' message builders
@@ -42,13 +44,11 @@ from tree_sitter import Node, Query
 
 from tracklint.extract import driver, languages
 from tracklint.extract.base import (
-    CallSpec,
     FileExtraction,
     RawCall,
     SourceText,
     Value,
     literal,
-    spec_index,
     unknown,
 )
 from tracklint.extract.presets import value_shapes
@@ -57,6 +57,8 @@ LANGUAGE = "java"
 
 #: Nesting depth after which an argument expression is reported as unknown instead of analysed.
 MAX_DEPTH = 48
+#: Generic types that hold one client (``Optional<PostHog>``, Dagger's ``Lazy<Analytics>``).
+_HOLDERS = ("Optional", "Lazy", "Provider")
 _INTEGERS = frozenset({"decimal_integer_literal", "hex_integer_literal", "octal_integer_literal",
                        "binary_integer_literal"})
 _FLOATS = frozenset({"decimal_floating_point_literal", "hex_floating_point_literal"})
@@ -169,7 +171,7 @@ def _type_name(node: Node | None, text) -> str | None:
     return ".".join(parts)
 
 
-class _Reader(driver.FileReader):
+class _Reader(driver.TypedReader):
     """Per-file knowledge: constants, locals, bindings, and the expression-to-Value conversion."""
 
     def __init__(self, source: SourceText) -> None:
@@ -220,9 +222,8 @@ class _Reader(driver.FileReader):
             self._enum_constant(node, result)
         for node in captures.get("param", ()):
             name = node.child_by_field_name("name")
-            bound = _type_name(node.child_by_field_name("type"), self.text)
-            if name is not None and bound is not None:
-                self.bindings.setdefault(self.text(name), "new:" + bound)
+            if name is not None:
+                self._bind_declared(self.text(name), node.child_by_field_name("type"), None)
         for node in captures.get("comment", ()):
             self.directive(node, result)
 
@@ -247,9 +248,8 @@ class _Reader(driver.FileReader):
         modifiers = next((c for c in node.children if c.type == "modifiers"), None)
         final = modifiers is not None and any(c.type == "final" for c in modifiers.children)
         names, interface = _enclosing_types(node, self.text)
-        type_name = _type_name(node.child_by_field_name("type"), self.text)
         for name, value in self._declarators(node):
-            self._bind(name, type_name, value)
+            self._bind_declared(name, node.child_by_field_name("type"), value)
             if not names or value is None or not (final or interface):
                 continue
             string = self._constant_string(value)
@@ -261,12 +261,20 @@ class _Reader(driver.FileReader):
                 self.put(self.constants, ".".join(names[-1:] + [name]), string)
 
     def _local(self, node: Node) -> None:
-        type_name = _type_name(node.child_by_field_name("type"), self.text)
         scope = _scope_of(node)
         for name, value in self._declarators(node):
-            self._bind(name, type_name, value)
+            self._bind_declared(name, node.child_by_field_name("type"), value)
             key = (scope, name)
             self.initialisers[key] = None if key in self.initialisers else value
+
+    def _bind_declared(self, name: str, type_node: Node | None, value: Node | None) -> None:
+        """Bind ``name`` from its declaration: a holder type (``Optional<PostHog>``) binds what
+        it holds, any other type itself (see :meth:`_bind`)."""
+        written = re.sub(r"\s+", "", self.text(type_node)) if type_node is not None else ""
+        if written.split("<")[0].rsplit(".", 1)[-1] in _HOLDERS:
+            self.bind_type(name, written)
+        else:
+            self._bind(name, _type_name(type_node, self.text), value)
 
     def _bind(self, name: str, type_name: str | None, value: Node | None) -> None:
         """Bind ``name`` to its declared type, or for ``var`` to what its initialiser builds."""
@@ -346,20 +354,9 @@ class _Reader(driver.FileReader):
 
     # -- calls --------------------------------------------------------------------------------
 
-    def specs_for(self, raw: RawCall, specs: list[CallSpec]) -> tuple[CallSpec, ...]:
-        """The specs for ``raw``'s method, without those that name their SDK's types when the
-        receiver is a variable declared with another type."""
-        found = spec_index(specs).for_call(raw.method, raw.language)
-        parts = raw.receiver_parts
-        name = parts[-1] if len(parts) == 1 or (len(parts) == 2 and parts[0] == "this") else None
-        origin = self.bindings.get(name) if name is not None else None
-        if origin is None:
-            return tuple(found)
-        return tuple(s for s in found if not s.constructors or origin[4:] in s.constructors)
-
     def raw_call(self, call: Node, method: Node, arguments: Node) -> RawCall:
         target = call.child_by_field_name("object")
-        parts = self.receiver_parts(target) if target is not None else []
+        parts = self.unhold(self.receiver_parts(target)) if target is not None else []
         receiver_text = re.sub(r"\s+", "", self.text(target)) if target is not None else ""
         return self.raw(call, method, parts, receiver_text,
                         self.args((None, expr) for expr in _named(arguments)))

@@ -7,8 +7,11 @@ decide which SDK they belong to. Kotlin specifics handled here:
 
 * receivers: ``analytics``, ``this.analytics``, ``analytics?.``, ``analytics!!``,
   ``Analytics.with(context)``, ``Amplitude.getInstance()``; a variable initialised from a
-  constructor or factory (``val analytics = Analytics(writeKey, context)``) or declared with a
-  type (``private val analytics: Analytics``) is bound as ``new:Analytics``;
+  constructor or factory (``val analytics = Analytics(writeKey, context) { ... }``) or declared
+  with a type (``private val analytics: Analytics? = null``, ``Optional<PostHogInterface>``
+  read through ``.get()``) is bound as ``new:Analytics``, and the type judges the call
+  (:class:`~tracklint.extract.driver.TypedReader`: an ``AnalyticsTracker``, or an ``Analytics``
+  imported from the app's own package, is no SDK's client);
 * property builders: ``buildJsonObject { put(...); putJsonObject(k) {...}; putJsonArray(k) {...} }``,
   ``mapOf("k" to v)`` (and ``mutableMapOf``/``hashMapOf``/...), ``listOf(...)``, chained
   ``Properties().putValue(k, v)`` / ``RudderProperty().putValue(k, v)`` / ``JSONObject().put(k, v)``,
@@ -79,6 +82,11 @@ def _declarations_query() -> Query:
     return Query(_language(), _DECLARATIONS_QUERY)
 
 
+@functools.cache
+def _functions_query() -> Query:
+    return Query(_language(), "(function_declaration) @fn")
+
+
 def _calls_query(alternatives: str) -> str:
     """Calls of the method names: ``recv.name(...)``, ``recv?.name(...)``, ``name(...)``."""
     return f"""
@@ -116,7 +124,7 @@ def _named(node: Node) -> list[Node]:
     return [c for c in node.children if c.is_named and c.type not in ("line_comment", "block_comment")]
 
 
-class _Context(driver.FileReader):
+class _Context(driver.TypedReader):
     """Per-file knowledge: constants, bindings, and the expression-to-Value conversion."""
 
     def __init__(self, source: SourceText) -> None:
@@ -127,6 +135,7 @@ class _Context(driver.FileReader):
 
     def collect(self, root: Node, result: FileExtraction) -> None:
         captures = self.captures(_declarations_query(), root)
+        self.root = root
         for node in captures.get("package", ()):
             ident = next((c for c in node.children if c.type == "qualified_identifier"), None)
             if ident is not None:
@@ -204,7 +213,7 @@ class _Context(driver.FileReader):
                          None)
         if value is not None:
             self._binding_from_value(name, value)
-        elif type_node is not None:
+        if type_node is not None:  # `val tracker: MixpanelAPI? = null`
             self._binding_from_type(name, type_node)
         if keyword != "val" or value is None:
             return
@@ -295,14 +304,52 @@ class _Context(driver.FileReader):
             self._binding_from_type(self.text(ident).strip("`"), type_node)
 
     def _binding_from_value(self, name: str, value: Node) -> None:
+        origin = self._origin(value)
+        if origin is not None:
+            self.bindings[name] = origin
+
+    def _origin(self, value: Node | None) -> str | None:
+        """Where a value comes from: ``new:MixpanelAPI.getInstance`` for a constructor or a
+        factory on a type (``Analytics(key, context) { ... }`` too), ``call:makeClient`` for a
+        function of the file (see ``TypedReader._returned``), else None."""
         value = _unwrap(value)
         if value is None:
-            return
-        if value.type == "call_expression":
-            callee = value.children[0] if value.children else None
-            dotted = self.dotted(callee) if callee is not None else None
-            if dotted and dotted[0][:1].isupper():
-                self.bindings[name] = "new:" + ".".join(dotted)
+            return None
+        if (value.type == "call_expression" and value.children
+                and value.children[0].type == "call_expression"
+                and value.children[-1].type == "annotated_lambda"):
+            value = value.children[0]  # `Analytics(key, context) { ... }`: a trailing lambda
+        if value.type != "call_expression":
+            return None
+        callee = value.children[0] if value.children else None
+        dotted = self.dotted(callee) if callee is not None else None
+        if dotted and dotted[0][:1].isupper():
+            return "new:" + ".".join(dotted)
+        return "call:" + dotted[0] if dotted and len(dotted) == 1 else None
+
+    def function_returns(self) -> dict[str, str | None]:
+        """The functions of the file and what they return: the declared type
+        (``fun makeClient(): PostHogInterface?``) or what an expression body builds
+        (``fun makeClient() = PostHogAndroid.with(context, config)``)."""
+        table: dict[str, str | None] = {}
+        if self.root is None:
+            return table
+        for node in self.captures(_functions_query(), self.root).get("fn", ()):
+            ident = node.child_by_field_name("name")
+            declared = next((c for c in node.children if c.type in ("user_type", "nullable_type")),
+                            None)
+            body = next((c for c in node.children if c.type == "function_body"), None)
+            if ident is None:
+                continue
+            if declared is not None:
+                returned = re.sub(r"[\s?]", "", self.text(declared))
+            else:
+                expression = _named(body)[0] if body is not None and _named(body) else None
+                origin = self._origin(expression) if expression is not None else None
+                returned = origin[4:] if origin is not None and origin.startswith("new:") else None
+            if returned is not None and driver.type_name(returned):
+                self.put(table, self.text(ident).strip("`"), returned)
+        return table
 
     def _binding_from_type(self, name: str, type_node: Node) -> None:
         self.bind_type(name, re.sub(r"[\s?]", "", self.text(type_node)))
@@ -321,7 +368,7 @@ class _Context(driver.FileReader):
         callee = call.children[0]
         if callee.type == "navigation_expression":
             target = _named(callee)[0]
-            parts = self.receiver_parts(target)
+            parts = self.unhold(self.receiver_parts(target))
             receiver_text = self.source.text(callee.start_byte, method.start_byte).rstrip()
             receiver_text = receiver_text[:-1].rstrip() if receiver_text.endswith(".") else receiver_text
         else:

@@ -287,8 +287,10 @@ RUDDERSTACK = _segment_like(
     },
     constructors={
         "js": ("RudderAnalytics",),
-        "swift": ("RSClient", "RSClient.sharedInstance"),
-        "kotlin": ("RudderClient", "RudderClient.getInstance"),
+        # rudder-sdk-ios (`RSClient`); rudder-sdk-swift and rudder-sdk-kotlin name their client
+        # `Analytics`, like Segment's: where the file imports it from (CLIENT_MODULES) tells
+        "swift": ("RSClient", "RSClient.sharedInstance", "Analytics"),
+        "kotlin": ("RudderClient", "RudderClient.getInstance", "Analytics"),
         # rudder-sdk-java's entry class (`RudderAnalytics analytics = RudderAnalytics.builder(key).build()`)
         "java": ("RudderAnalytics", "RudderAnalytics.builder", "RudderClient",
                  "RudderClient.getInstance"),
@@ -300,6 +302,11 @@ RUDDERSTACK = _segment_like(
 POSTHOG_RECEIVERS = ("posthog", "PostHog", "posthogClient", "usePostHog")
 # Python constructors are module-qualified when imported (`from posthog import Client`).
 PY_POSTHOG_CTORS = ("Posthog", "PostHog", "posthog.Posthog", "posthog.Client", "posthog.client.Client")
+#: posthog-android: the static `PostHog` (v3), `PostHog.with(context)` (v1/v2) and a client
+#: made by `PostHogAndroid.with(context, config)` (a `PostHogInterface`)
+_POSTHOG_ANDROID = ("PostHog", "posthog", "PostHog.with", "PostHogAndroid.with")
+_POSTHOG_ANDROID_TYPES = dict(constructors=("PostHog", "PostHogInterface", "PostHog.with",
+                                            "PostHogAndroid.with"))
 POSTHOG = [
     # posthog-python: v6 capture(event, distinct_id=, properties=); older capture(distinct_id, event, properties)
     _spec("posthog", "capture", "track", PY, POSTHOG_RECEIVERS,
@@ -362,11 +369,11 @@ POSTHOG = [
     _spec("posthog", "group", "group", SWIFT, ("PostHogSDK.shared", "posthog"), [],
           [P(keyword="groupProperties")], constructors=("PostHogSDK", "PostHogSDK.with")),
     # posthog-android: screen(screenTitle, properties), alias(alias), group(type, key, groupProperties)
-    _spec("posthog", "screen", "screen", KOTLIN, ("PostHog", "posthog"),
-          [P(keyword="screenTitle"), P(0)], [P(keyword="properties"), P(1)]),
-    _spec("posthog", "alias", "alias", KOTLIN, ("PostHog", "posthog"), [], []),
-    _spec("posthog", "group", "group", KOTLIN, ("PostHog", "posthog"), [],
-          [P(keyword="groupProperties"), P(2)]),
+    _spec("posthog", "screen", "screen", KOTLIN, _POSTHOG_ANDROID,
+          [P(keyword="screenTitle"), P(0)], [P(keyword="properties"), P(1)], **_POSTHOG_ANDROID_TYPES),
+    _spec("posthog", "alias", "alias", KOTLIN, _POSTHOG_ANDROID, [], [], **_POSTHOG_ANDROID_TYPES),
+    _spec("posthog", "group", "group", KOTLIN, _POSTHOG_ANDROID, [],
+          [P(keyword="groupProperties"), P(2)], **_POSTHOG_ANDROID_TYPES),
     # posthog-ios: capture(_:properties:), identify(_:userProperties:); PostHogSDK.with(config)
     _spec("posthog", "capture", "track", SWIFT, ("PostHogSDK.shared", "posthog"),
           [P(keyword="event"), P(0)], [P(keyword="properties")],
@@ -374,10 +381,10 @@ POSTHOG = [
     _spec("posthog", "identify", "identify", SWIFT, ("PostHogSDK.shared", "posthog"), [],
           [P(keyword="userProperties")], constructors=("PostHogSDK", "PostHogSDK.with")),
     # posthog-android: capture(event, distinctId, properties), identify(distinctId, userProperties)
-    _spec("posthog", "capture", "track", KOTLIN, ("PostHog", "posthog"),
-          [P(keyword="event"), P(0)], [P(keyword="properties"), P(2)]),
-    _spec("posthog", "identify", "identify", KOTLIN, ("PostHog", "posthog"), [],
-          [P(keyword="userProperties"), P(1)]),
+    _spec("posthog", "capture", "track", KOTLIN, _POSTHOG_ANDROID,
+          [P(keyword="event"), P(0)], [P(keyword="properties"), P(2)], **_POSTHOG_ANDROID_TYPES),
+    _spec("posthog", "identify", "identify", KOTLIN, _POSTHOG_ANDROID, [],
+          [P(keyword="userProperties"), P(1)], **_POSTHOG_ANDROID_TYPES),
     # posthog-java (server): capture(distinctId, event[, properties]), identify(distinctId,
     # properties[, propertiesSetOnce]), set/setOnce(distinctId, properties), alias(distinctId, alias)
     *[_spec("posthog", method, kind, JAVA, ("posthog", "postHog", "posthogClient"), event, props,
@@ -390,6 +397,10 @@ POSTHOG = [
     _spec("posthog", "capture", "track", JAVA, ("PostHog",), [P(0)], [P(2)]),
     _spec("posthog", "capture", "track", JAVA, ("PostHog.with",), [P(0)], [P(1)]),
     _spec("posthog", "identify", "identify", JAVA, ("PostHog", "PostHog.with"), [], [P(1)]),
+    # ... and screen(screenTitle, properties), alias(alias), group(type, key, groupProperties)
+    _spec("posthog", "screen", "screen", JAVA, ("PostHog", "PostHog.with"), [P(0)], [P(1)]),
+    _spec("posthog", "alias", "alias", JAVA, ("PostHog", "PostHog.with"), [], []),
+    _spec("posthog", "group", "group", JAVA, ("PostHog", "PostHog.with"), [], [P(2)]),
     # posthog-go: client.Enqueue(posthog.Capture{DistinctId:, Event:, Properties:}), ...;
     # Exception sends PostHog's own `$exception` event
     *_go_messages("posthog", ("posthog/posthog-go", "posthog"), ("posthogClient", "phClient"), [
@@ -425,6 +436,20 @@ _RUBY_POSTHOG_SPECS = [
 ]
 POSTHOG.extend(_RUBY_POSTHOG_SPECS)
 
+#: Mixpanel's mobile SDKs: a profile update other than `set`/`setOnce` (counters, lists, removals,
+#: charges), whose values are not checked against the plan's traits. `set`, `append` and
+#: `remove` are read in Java only (where mixpanel-java's builder already has them): in Swift and
+#: Kotlin they are everyday calls (`UserDefaults.set`, `array.append`) in a tenth of the files,
+#: which the pre-filter would then parse (a third more time on a real Swift app).
+_MIXPANEL_PEOPLE_UPDATES = ("increment", "union", "unset", "trackCharge", "clearCharges",
+                            "deleteUser")
+_MIXPANEL_SWIFT_TYPES = ("MixpanelInstance", "Mixpanel.initialize", "Mixpanel.mainInstance")
+_MIXPANEL_SWIFT_PEOPLE = ("mixpanel.people", "Mixpanel.mainInstance.people",
+                          "Mixpanel.initialize.people", "MixpanelInstance.people")
+_MIXPANEL_ANDROID_TYPES = ("MixpanelAPI", "MixpanelAPI.getInstance")
+_MIXPANEL_ANDROID_PEOPLE = tuple(f"{client}.{people}" for client in (
+    "mixpanel", "mMixpanel", "MixpanelAPI", "MixpanelAPI.getInstance")
+    for people in ("people", "getPeople"))
 MIXPANEL = [
     # mixpanel-python: mp.track(distinct_id, event_name, properties)
     _spec("mixpanel", "track", "track", PY, ("mixpanel", "mp"), [P(keyword="event_name"), P(1)],
@@ -433,7 +458,7 @@ MIXPANEL = [
           constructors=("Mixpanel",)),
     _spec("mixpanel", "track", "track", SWIFT, ("Mixpanel.mainInstance", "mixpanel"),
           [P(keyword="event"), P(0)], [P(keyword="properties")],
-          constructors=("MixpanelInstance", "Mixpanel.initialize")),
+          constructors=_MIXPANEL_SWIFT_TYPES),
     _spec("mixpanel", "track", "track", KOTLIN, ("mixpanel", "MixpanelAPI.getInstance", "mMixpanel"),
           [P(0)], [P(1)], constructors=("MixpanelAPI", "MixpanelAPI.getInstance")),
     # mixpanel-python: alias(alias_id, original), people_set(distinct_id, properties),
@@ -460,12 +485,12 @@ MIXPANEL = [
     # mixpanel-swift: identify(distinctId:), trackWithGroups(event:properties:groups:),
     # createAlias(_:distinctId:) on any MixpanelInstance
     _spec("mixpanel", "identify", "identify", SWIFT, ("Mixpanel.mainInstance", "mixpanel"), [], [],
-          constructors=("MixpanelInstance", "Mixpanel.initialize")),
+          constructors=_MIXPANEL_SWIFT_TYPES),
     _spec("mixpanel", "trackWithGroups", "track", SWIFT, ("Mixpanel.mainInstance", "mixpanel"),
           [P(keyword="event"), P(0)], [P(keyword="properties")],
-          constructors=("MixpanelInstance", "Mixpanel.initialize")),
+          constructors=_MIXPANEL_SWIFT_TYPES),
     _spec("mixpanel", "createAlias", "alias", SWIFT, ("Mixpanel.mainInstance", "mixpanel"), [], [],
-          constructors=("MixpanelInstance", "Mixpanel.initialize")),
+          constructors=_MIXPANEL_SWIFT_TYPES),
     # mixpanel-android: identify(distinctId), alias(alias, original),
     # trackWithGroups(eventName, properties, groups)
     *[_spec("mixpanel", method, kind, KOTLIN, ("mixpanel", "MixpanelAPI.getInstance", "mMixpanel"),
@@ -476,10 +501,29 @@ MIXPANEL = [
     _spec("mixpanel", "trackMap", "track", KOTLIN,
           ("mixpanel", "MixpanelAPI.getInstance", "mMixpanel"), [P(0)], [P(1)],
           constructors=("MixpanelAPI", "MixpanelAPI.getInstance")),
-    # mixpanel-android from Java: track(eventName, JSONObject), trackMap(eventName, Map)
-    *[_spec("mixpanel", method, "track", JAVA, ("mixpanel", "mMixpanel", "MixpanelAPI.getInstance"),
-            [P(0)], [P(1)], constructors=("MixpanelAPI", "MixpanelAPI.getInstance"))
-      for method in ("track", "trackMap")],
+    # mixpanel-android from Java: track(eventName, JSONObject), trackMap(eventName, Map),
+    # identify(distinctId), alias(alias, original), trackWithGroups(eventName, properties, groups)
+    *[_spec("mixpanel", method, kind, JAVA, ("mixpanel", "mMixpanel", "MixpanelAPI.getInstance"),
+            event, props, constructors=("MixpanelAPI", "MixpanelAPI.getInstance"))
+      for method, kind, event, props in (
+          ("track", "track", [P(0)], [P(1)]), ("trackMap", "track", [P(0)], [P(1)]),
+          ("identify", "identify", [], []), ("alias", "alias", [], []),
+          ("trackWithGroups", "track", [P(0)], [P(1)]))],
+    # mixpanel-swift: `people.setOnce(properties:)` and the other profile updates on any
+    # MixpanelInstance (`Mixpanel.mainInstance().people`, a bound instance's `people`)
+    *[_spec("mixpanel", method, "identify", SWIFT, _MIXPANEL_SWIFT_PEOPLE, [], props,
+            constructors=_MIXPANEL_SWIFT_TYPES)
+      for method, props in (("setOnce", [P(keyword="properties")]),
+                            *[(m, []) for m in _MIXPANEL_PEOPLE_UPDATES])],
+    # mixpanel-android: `getPeople().set(JSONObject)` (Java), `setOnce`, `setMap`, `people.setOnce`
+    # in Kotlin, and the other profile updates
+    *[_spec("mixpanel", method, "identify", langs, _MIXPANEL_ANDROID_PEOPLE, [], props,
+            constructors=_MIXPANEL_ANDROID_TYPES)
+      for langs, others in ((KOTLIN, ()), (JAVA, (("set", [P(0, types=OBJ)]), ("append", []),
+                                                  ("remove", []))))
+      for method, props in (("setOnce", [P(0, types=OBJ)]), ("setMap", [P(0)]),
+                            ("setOnceMap", [P(0)]), *[(m, []) for m in _MIXPANEL_PEOPLE_UPDATES],
+                            *others)],
     # mixpanel-java (server): a MessageBuilder makes each message, sent later by
     # MixpanelAPI.deliver: event/importEvent(distinctId, name, props), people and group updates
     *[_spec("mixpanel", method, kind, JAVA, ("messageBuilder",), event, props,
@@ -564,6 +608,12 @@ AMPLITUDE = [
           [P(keyword="userProperties"), P(keyword="identify")], constructors=("Amplitude",)),
     _spec("amplitude", "identify", "identify", KOTLIN, ("amplitude",), [],
           [P(keyword="userProperties"), P(keyword="identify"), P(0)], constructors=("Amplitude",)),
+    # Amplitude-Swift / Amplitude-Kotlin: setGroup(groupType, groupName),
+    # groupIdentify(groupType, groupName, identify), revenue(revenue) (Amplitude's own event)
+    *[_spec("amplitude", method, kind, langs, ("amplitude",), [], props, constructors=("Amplitude",))
+      for langs in (SWIFT, KOTLIN) for method, kind, props in (
+          ("setGroup", "group", []), ("groupIdentify", "group", [P(keyword="identify"), P(2)]),
+          ("revenue", "builtin", []))],
     # Amplitude's Java SDK: client.logEvent(new Event(eventType, userId)); Amplitude-Android:
     # Amplitude.getInstance().logEvent(eventType, eventProperties); Amplitude-Kotlin from Java:
     # amplitude.track(eventType, eventProperties)
@@ -605,6 +655,32 @@ PRESETS: dict[str, list[CallSpec]] = {
 }
 
 DEFAULT_PRESETS = tuple(PRESETS)
+
+#: Where each SDK's client types come from, by language family: Swift modules (``import
+#: PostHog``), Kotlin and Java package prefixes (``import com.posthog.PostHogInterface``). A
+#: receiver that names a type the file takes from elsewhere is not that SDK's client (an app's
+#: own ``class Analytics`` with a ``static let shared``). SDKs without an entry are not judged.
+CLIENT_MODULES: dict[str, dict[str, tuple[str, ...]]] = {
+    # analytics-swift (`Segment`), analytics-ios (`Analytics`); posthog-ios; mixpanel-swift;
+    # Amplitude-Swift (SPM `AmplitudeSwift`, CocoaPods `Amplitude_Swift`) and Amplitude-iOS;
+    # rudder-sdk-ios and rudder-sdk-swift
+    "swift": {"segment": ("Segment", "Analytics"), "posthog": ("PostHog",),
+              "mixpanel": ("Mixpanel",),
+              "amplitude": ("AmplitudeSwift", "Amplitude_Swift", "Amplitude"),
+              "rudderstack": ("Rudder", "RudderStackAnalytics")},
+    "kotlin": {"segment": ("com.segment.analytics",), "posthog": ("com.posthog",),
+               "mixpanel": ("com.mixpanel",), "amplitude": ("com.amplitude",),
+               "rudderstack": ("com.rudderstack",)},
+    "java": {"segment": ("com.segment.analytics",), "posthog": ("com.posthog",),
+             "mixpanel": ("com.mixpanel",), "amplitude": ("com.amplitude",),
+             "rudderstack": ("com.rudderstack",)},
+}
+
+
+def client_modules(language: str, sdk: str) -> tuple[str, ...]:
+    """The modules or packages ``sdk``'s client types come from in ``language`` (see
+    :data:`CLIENT_MODULES`; empty: not known)."""
+    return CLIENT_MODULES.get(languages.family(language), {}).get(sdk, ())
 
 
 @dataclass(frozen=True)

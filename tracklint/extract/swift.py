@@ -7,8 +7,12 @@ decide which SDK they belong to. Swift specifics handled here:
 
 * receivers: ``analytics``, ``self.analytics``, ``Analytics.shared()``, ``SEGAnalytics.shared()?``,
   ``RSClient.sharedInstance()?``; ``?`` and ``!`` are dropped from the receiver chain, and a
-  variable initialised from a constructor (``let analytics = Analytics(configuration: ...)``) or
-  declared with a type (``let analytics: Analytics``) is bound as ``new:Analytics``;
+  variable initialised from a constructor, factory or singleton (``let analytics =
+  Analytics(configuration: ...)``, ``let ph = PostHogSDK.shared``) or declared with a type
+  (``let analytics: Analytics``, ``var postHog: PostHogSDK? = nil``) is bound as
+  ``new:Analytics``, and the type judges the call
+  (:class:`~tracklint.extract.driver.TypedReader`: an ``AppAnalytics`` is no SDK's client, nor an
+  ``Analytics`` in a file that imports no module of the SDK, as with an app's own class);
 * string constants: top-level ``let``, ``static let`` in an enum/struct/class/extension
   (``Events.orderCompleted``), String-backed enum cases (``Events.orderCompleted.rawValue``,
   ``.orderCompleted``; a case without an explicit raw value has its own name as raw value), and
@@ -22,7 +26,8 @@ after a broken ``func`` survives on 0.25.2 and is swallowed on 0.26.1) are re-re
 a call.
 
 Swift has no per-file imports of a module's names, so ``imports`` stays empty and the exported
-constants are meant to be resolved against every Swift file of the run.
+constants are meant to be resolved against every Swift file of the run; the modules a file
+imports are kept only to judge receivers.
 """
 
 from __future__ import annotations
@@ -48,6 +53,10 @@ LANGUAGE = "swift"
 #: Nesting depth after which an argument expression is reported as unknown instead of analysed.
 MAX_DEPTH = 48
 
+#: An import statement at the start of a line (or after a `;`): its module (``@testable import PostHog``,
+#: ``import struct Segment.Analytics``, ``@_exported import Mixpanel``).
+_IMPORT = re.compile(rb"(?m)(?:^|;)[ \t]*(?:@\w+[ \t]+)*import[ \t]+"
+                     rb"(?:(?:typealias|struct|class|enum|protocol|let|var|func)[ \t]+)?`?(\w+)")
 _STRING_TYPES = ("line_string_literal", "multi_line_string_literal", "raw_string_literal")
 
 _DECLARATIONS_QUERY = """
@@ -66,6 +75,11 @@ def _language() -> Language:
 @functools.cache
 def _declarations_query() -> Query:
     return Query(_language(), _DECLARATIONS_QUERY)
+
+
+@functools.cache
+def _functions_query() -> Query:
+    return Query(_language(), "(function_declaration) @fn")
 
 
 def _calls_query(alternatives: str) -> str:
@@ -101,7 +115,7 @@ def _call_shape(method: Node) -> tuple[Node, Node] | None:
     return (call, suffix) if suffix.type == "call_suffix" else None
 
 
-class _Context(driver.FileReader):
+class _Context(driver.TypedReader):
     """Per-file knowledge: constants, bindings, and the expression-to-Value conversion."""
 
     # -- declarations -------------------------------------------------------------------------
@@ -110,6 +124,8 @@ class _Context(driver.FileReader):
         #: (enclosing types, case) whose name a ``switch self`` property gives (see _name_switch)
         self.switched: set[tuple[tuple[str, ...], str]] = set()
         captures = self.captures(_declarations_query(), root)
+        self.root = root
+        self._modules()
         for node in captures.get("prop", ()):
             self._property(node, result)
         for node in captures.get("entry", ()):
@@ -163,7 +179,7 @@ class _Context(driver.FileReader):
             value = values[i] if i < len(values) else None
             if value is not None:
                 self._binding_from_value(name, value)
-            elif i < len(annotations):
+            if i < len(annotations):  # `var postHog: PostHogSDK? = nil`
                 self._binding_from_type(name, annotations[i])
             if mutability != "let" or value is None:
                 continue
@@ -291,14 +307,46 @@ class _Context(driver.FileReader):
         if name is not None and kind is not None:
             self._binding_from_type(self.text(name), kind)
 
+    def _modules(self) -> None:
+        """The modules the file imports (``import PostHog``, ``@testable import Segment``,
+        ``import struct Segment.Analytics``; ``import A; import B``)."""
+        for match in _IMPORT.finditer(self.source.data):
+            self.modules.add(match.group(1).decode("utf-8", "replace"))
+
     def _binding_from_value(self, name: str, value: Node) -> None:
+        """``let a = Analytics(...)``, ``let mp = Mixpanel.mainInstance()`` and a singleton
+        read as a property, ``let ph = PostHogSDK.shared``: bound to where it comes from; a call
+        of a function of the file, ``let c = makeClient()``, to what that function returns
+        (``call:makeClient``, see ``TypedReader._returned``)."""
         value = _unwrap(value)
+        if value is not None and value.type == "navigation_expression":
+            dotted = self.dotted(value)
+            if dotted and len(dotted) > 1 and dotted[0][:1].isupper():
+                self.bindings[name] = "new:" + ".".join(dotted)
+            return
         if value is None or value.type != "call_expression":
             return
         callee = value.named_children[0] if value.named_children else None
         dotted = self.dotted(callee) if callee is not None else None
         if dotted and dotted[0][:1].isupper():
             self.bindings[name] = "new:" + ".".join(dotted)
+        elif dotted and len(dotted) == 1:
+            self.bindings[name] = "call:" + dotted[0]
+
+    def function_returns(self) -> dict[str, str | None]:
+        """The functions of the file and the type each one declares it returns
+        (``func makeClient() -> PostHogSDK?``)."""
+        table: dict[str, str | None] = {}
+        if self.root is None:
+            return table
+        for node in self.captures(_functions_query(), self.root).get("fn", ()):
+            names = node.children_by_field_name("name")
+            if len(names) < 2 or names[-1].type == "simple_identifier":
+                continue  # no declared result
+            returned = re.sub(r"[\s?!]", "", self.text(names[-1]))
+            if driver.type_name(returned):
+                self.put(table, self.text(names[0]).strip("`"), returned)
+        return table
 
     def _binding_from_type(self, name: str, annotation: Node) -> None:
         self.bind_type(name, re.sub(r"[\s?!]", "", self.text(annotation)).lstrip(":"))
