@@ -106,7 +106,7 @@ def test_infer_style() -> None:
 
 
 def test_init_command_scans_a_project(tmp_path: Path, monkeypatch) -> None:
-    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git").mkdir(parents=True)
     (tmp_path / "app.js").write_text(
         'analytics.track("Order Completed", {order_id: "o1", total: 3});\n'
         "analytics.track(name, {});\n"
@@ -141,7 +141,7 @@ def test_init_force_replaces_a_symlinked_plan_and_leaves_its_target_alone(tmp_pa
 def test_init_writes_a_plan_it_loads_when_a_receiver_spans_lines(tmp_path: Path, monkeypatch) -> None:
     # A SwiftUI-style chain or a TS call split over lines: the receiver's text went into the
     # plan's comment with only its first line commented out, and tracklint refused its own plan.
-    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git").mkdir(parents=True)
     (tmp_path / "app.ts").write_text(
         "window\n    .analytics\n    .track(\n        eventName,   {}\n    );\n"
         'analytics.track("Signed Up", {});\n'
@@ -191,7 +191,7 @@ def test_inferred_conventions_are_followed_by_the_plan_init_writes(events) -> No
 
 
 def _project(tmp_path: Path, files: dict[str, str]) -> Path:
-    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git").mkdir(parents=True)
     for rel, text in files.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text)
@@ -250,3 +250,76 @@ def test_a_test_directory_named_on_the_command_line_is_planned(tmp_path: Path, m
     assert result.exit_code == 0, result.output
     plan = load_plan_text((root / "tracking-plan.yaml").read_text(), "tracking-plan.yaml")
     assert list(plan.events) == ["Order Completed"] and "left out" not in result.output
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12)
+_LEAF = st.one_of(st.integers(-5, 5).map(literal), _TEXT.map(literal), st.booleans().map(literal), st.just(unknown("x")))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.none(), _TEXT), st.dictionaries(_TEXT, _LEAF, max_size=3), _TEXT),
+                min_size=1, max_size=6))
+def test_any_call_records_give_a_plan_that_loads_and_round_trips(records) -> None:
+    # issue #13 item 6: whatever names, keys and expressions the code holds (quotes, colons,
+    # line breaks, a leading `#` or `-`), init's output is YAML tracklint loads, with every
+    # event it planned, and writing the loaded plan again gives the same text.
+    calls = []
+    for line, (event, props, expression) in enumerate(records, 1):
+        c = call(event, _obj(**props), line=line)
+        if event is None:
+            c = TrackCall(**{**c.__dict__, "receiver": expression, "event_text": expression})
+        calls.append(c)
+    plan, unresolved = plan_from_calls(calls)
+    text = dump_plan(plan, comments=unresolved_comments(unresolved))
+    loaded = load_plan_text(text, "tracking-plan.yaml")
+    named = {e for e, _, _ in records if e is not None}
+    assert set(loaded.events) == set(plan.events) <= named  # spellings of one name are merged
+    assert bool(plan.events) == bool(named)
+    assert dump_plan(loaded) == dump_plan(plan)
+
+
+def test_check_after_init_leaves_out_the_tests_the_plan_leaves_out(tmp_path: Path, monkeypatch) -> None:
+    # issue #13: init planned without the tests, and the first check then failed on every
+    # test-only event (`test_event` in capture.test.ts: five TL001 errors on formbricks).
+    root = _project(tmp_path, {
+        "src/app.ts": 'analytics.track("Order Completed", {total: 3});\n',
+        "src/capture.test.ts": 'analytics.track("test_event");\n',
+        "tests/fixtures/shop/app.ts": 'analytics.track("Fixture Event");\n',
+    })
+    monkeypatch.chdir(root)
+    runner = CliRunner()
+    result = runner.invoke(cli_app, ["init"])
+    assert result.exit_code == 0, result.output
+    assert "exclude-tests = true" in (root / "tracklint.toml").read_text()
+    result = runner.invoke(cli_app, ["check", "--no-cache", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert [d["code"] for d in json.loads(result.stdout)["diagnostics"]] == ["TL103"]  # no description
+    # a test directory or file named on the command line is still read
+    for named in ("tests/fixtures/shop", "src/capture.test.ts"):
+        result = runner.invoke(cli_app, ["check", "--no-cache", "-f", "json", named])
+        unplanned = [d for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "TL001"]
+        assert [d["path"] for d in unplanned] == [named if named.endswith(".ts") else named + "/app.ts"]
+    # the pre-commit hook's --force-exclude judges a staged test file like the full run does
+    result = runner.invoke(cli_app, ["check", "--no-cache", "-f", "json", "--force-exclude", "src/capture.test.ts"])
+    assert not [d for d in json.loads(result.stdout)["diagnostics"] if d["code"] == "TL001"], result.output
+
+
+def test_init_adds_exclude_tests_to_a_pyproject_and_leaves_an_existing_config_alone(tmp_path: Path, monkeypatch) -> None:
+    files = {"src/app.py": 'analytics.track("u1", "Order Completed", {"total": 3})\n',
+             "tests/test_app.py": 'analytics.track("u1", "test_event", {})\n'}
+    root = _project(tmp_path / "a", {**files, "pyproject.toml": '[project]\nname = "shop"\n'})
+    monkeypatch.chdir(root)
+    runner = CliRunner()
+    assert runner.invoke(cli_app, ["init"]).exit_code == 0
+    text = (root / "pyproject.toml").read_text()
+    assert text.startswith('[project]\nname = "shop"\n') and "[tool.tracklint]\n" in text
+    result = runner.invoke(cli_app, ["check", "--no-cache", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert [d["code"] for d in json.loads(result.stdout)["diagnostics"]] == ["TL103"]
+    # a configuration the user wrote is not changed: init says what to add
+    root = _project(tmp_path / "b", {**files, "tracklint.toml": 'presets = ["segment"]\n'})
+    monkeypatch.chdir(root)
+    result = runner.invoke(cli_app, ["init"])
+    assert result.exit_code == 0, result.output
+    assert (root / "tracklint.toml").read_text() == 'presets = ["segment"]\n'
+    assert "add `exclude-tests = true` to tracklint.toml" in result.output

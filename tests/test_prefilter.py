@@ -224,7 +224,18 @@ def test_not_generated() -> None:
 
 def test_a_name_only_another_languages_sdk_uses_does_not_pass_a_file() -> None:
     # mixpanel-java's MessageBuilder has `append`/`set`; Python's list.append is no call of it
-    data = b"items = []\nitems.append(1)\nsettings.set('a', 1)\n"
+    data = b"items = []\nitems.append(1)\nsettings.increment('a', 1)\n"
     assert PREFILTER.may_contain(data)  # by name, any language
     assert not PREFILTER.may_contain(data, "python")
     assert PREFILTER.may_contain(b"messageBuilder.append(id, props);", "java")
+
+
+def test_a_python_method_with_no_bare_form_passes_only_after_a_dot() -> None:
+    """posthog-python's ``set`` is a method of the client: the builtin ``set(...)`` is no reason
+    to parse a file, ``x.set(...)`` is (also across a line continuation or a comment)."""
+    assert not PREFILTER.may_contain(b"seen = set()\nnames = set(items)\n", "python")
+    for source in (b"posthog.set('u', {'a': 1})", b"client .set('u')", b"(client.  # c\n set('u'))",
+                   b"client.\\\n  set('u')"):
+        assert PREFILTER.may_contain(source, "python"), source
+    # a name that also has a bare form (``from posthog import set_once``) passes bare too
+    assert PREFILTER.may_contain(b"set_once('u', {'a': 1})", "python")

@@ -63,6 +63,40 @@ def test_lookalikes_stay_out(path: str, source: str) -> None:
     assert _calls(path, source) == []
 
 
+@pytest.mark.parametrize(("source", "expected"), [
+    # posthog-python, the module and a client
+    ("import posthog\nposthog.set(distinct_id='u1', properties={'plan': 'pro'})\n", [("posthog", "identify", None)]),
+    ("import posthog\nposthog.set_once('u1', {'first': 'x'})\n", [("posthog", "identify", None)]),
+    ("import posthog\nposthog.capture_exception(err, 'u1', {'where': 'x'})\n", [("posthog", "builtin", None)]),
+    # mixpanel-python
+    ("mp = Mixpanel('t')\nmp.import_data('k', 'u1', 'Old Order', 1700000000, {'a': 1})\n",
+     [("mixpanel", "track", "Old Order")]),
+    ("mp.merge('k', 'a', 'b')\n", [("mixpanel", "alias", None)]),
+    ("mp.people_increment('u1', {'logins': 1})\n", [("mixpanel", "identify", None)]),
+    ("mp.group_set_once('company', 'c1', {'founded': 2001})\n", [("mixpanel", "group", None)]),
+    # amplitude-python
+    ("from amplitude import Amplitude\nc = Amplitude('k')\nc.identify(Identify(), options)\n",
+     [("amplitude", "identify", None)]),
+    ("from amplitude import Amplitude\nc = Amplitude('k')\nc.revenue(Revenue(price=1), options)\n",
+     [("amplitude", "builtin", None)]),
+    # rudder-sdk-python's client class
+    ("from rudderstack.analytics.client import Client\nc = Client('w')\nc.track('u1', 'Rudder Order')\n",
+     [("rudderstack", "track", "Rudder Order")]),
+])
+def test_python_sdk_methods(source: str, expected: list) -> None:
+    assert _calls("a.py", source) == expected
+
+
+@pytest.mark.parametrize("source", [
+    "seen = set()\nseen.add(1)\n",
+    "import threading\ndone = threading.Event()\ndone.set()\n",
+    "cache.set('k', 1)\nframe.merge(other)\nquery.alias('t')\n",
+    "set_once = 1\n",
+])
+def test_python_lookalikes_of_the_new_methods(source: str) -> None:
+    assert _calls("a.py", source) == []
+
+
 @pytest.mark.parametrize(("path", "source", "expected"), [
     # Amplitude-Swift and Amplitude-Kotlin: groups and revenue (Amplitude's own event)
     ("a.swift", 'amplitude.setGroup(groupType: "org", groupName: "acme")', [("amplitude", "group", None)]),

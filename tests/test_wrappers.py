@@ -220,3 +220,33 @@ def test_forwarding_never_raises_on_arbitrary_text(tmp_path: Path, text: str, su
                      None, "dynamic", event_text="e", properties=unknown("p"))
     found = forwarding_calls(tmp_path, [call], [{"function": "track"}])
     assert found <= {(f"a{suffix}", start)}
+
+
+def test_a_python_wrapper_scoped_to_a_module_is_matched_only_where_imported_from_it(tmp_path: Path) -> None:
+    """issue #13 item 5 in Python: `module` limits a function to where it is imported from that
+    module, absolutely, relatively (resolved from the file's folder) or from a submodule, so a
+    test helper or another module's function of the same name is not the app's tracker."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "tracklint.toml").write_text(
+        '[[wrappers]]\nfunction = "capture"\nmodule = "app.analytics"\nlanguages = ["python"]\n'
+        '[[wrappers]]\nfunction = "tracker.log"\nmodule = ["app.analytics"]\nlanguages = ["python"]\n')
+    files = {
+        "src/app/views.py": "from .analytics import capture, tracker\ncapture('Relative Import')\n"
+                            "tracker.log('Relative Receiver')\n",
+        "app/jobs.py": "from app.analytics.events import capture\ncapture('Submodule')\n",
+        "app/tasks.py": "from app.analytics import capture\ncapture('Absolute Import')\n",
+        "tests/helpers.py": "def capture(name):\n    return name\n\ncapture('Own Helper')\n",
+        "tests/test_views.py": "from tests.helpers import capture, tracker\ncapture('Test Helper')\n"
+                               "tracker.log('Test Tracker')\n",
+        "app/other.py": "from .analytics_v2 import capture\ncapture('Other Module')\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    calls = engine.scan(resolve_settings(cwd=tmp_path, overrides={"cache": False, "jobs": 1})).calls
+    assert sorted((c.path, c.event, c.sdk) for c in calls) == [
+        ("app/jobs.py", "Submodule", "custom"),
+        ("app/tasks.py", "Absolute Import", "custom"),
+        ("src/app/views.py", "Relative Import", "custom"),
+        ("src/app/views.py", "Relative Receiver", "custom"),
+    ]

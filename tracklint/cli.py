@@ -182,12 +182,14 @@ def scan(
     jobs: JobsOpt = None,
     no_cache: NoCacheOpt = False,
     exclude: ExcludeOpt = None,
+    discover: Annotated[bool, typer.Option("--discover", help="Print the wrapper declarations (TOML) for in-house trackers no preset reads, with the calls each adds, instead of the call sites (-f json: as JSON).")] = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """The inventory: every analytics call site found, planned or not.
 
-    `tracklint scan --event "Order Completed"` answers "where is this event sent from?".
+    `tracklint scan --event "Order Completed"` answers "where is this event sent from?";
+    `tracklint scan --discover` proposes the wrappers to declare for an in-house tracker.
     """
     from tracklint.commands.scan import ScanOptions, run_scan
 
@@ -196,7 +198,7 @@ def scan(
     guarded("scan", run_scan, ScanOptions(
         paths=tuple(paths or ()), event=event, plan=plan, config=config, isolated=isolated,
         output_format=output_format, output_file=output_file, color=color, jobs=jobs, no_cache=no_cache,
-        exclude=tuple(exclude or ()),
+        exclude=tuple(exclude or ()), discover=discover,
     ))
 
 
@@ -406,6 +408,7 @@ def init_command(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing plan.")] = False,
     config: Annotated[Optional[Path], typer.Option("--config", help="Configuration file.")] = None,
     include_tests: Annotated[bool, typer.Option("--include-tests", help="Also plan the calls in tests and fixtures (left out by default).")] = False,
+    no_wrappers: Annotated[bool, typer.Option("--no-wrappers", help="Do not declare the in-house trackers found in the configuration (they are listed to paste).")] = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
@@ -415,7 +418,7 @@ def init_command(
     set_verbosity(quiet, verbose)
 
     guarded("init", run_init, InitOptions(paths=tuple(paths or ()), output=output, force=force, config=config,
-                                          include_tests=include_tests))
+                                          include_tests=include_tests, wrappers=not no_wrappers))
 
 
 # ---------------------------------------------------------------------------------------------

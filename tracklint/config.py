@@ -41,6 +41,9 @@ class Settings:
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
     force_exclude: bool = False
+    # Leave test, fixture and harness files out (tracklint.testpaths); `init` sets it when it
+    # leaves their calls out of the plan, so `check` reads the code the plan was made from.
+    exclude_tests: bool = False
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     severity: dict[str, Severity] = field(default_factory=dict)
@@ -104,6 +107,7 @@ _KEYS: dict[str, tuple[type, ...]] = {
     "exclude": (list,),
     "extend-exclude": (list,),
     "force-exclude": (bool,),
+    "exclude-tests": (bool,),
     "select": (list,),
     "ignore": (list,),
     "severity": (dict,),
@@ -264,6 +268,8 @@ def settings_from_table(table: dict[str, Any], base_dir: Path, path: Path | None
             kw[key.replace("-", "_")] = tuple(str(x) for x in t[key])
     if "force-exclude" in t:
         kw["force_exclude"] = t["force-exclude"]
+    if "exclude-tests" in t:
+        kw["exclude_tests"] = t["exclude-tests"]
     if "select" in t:
         kw["select"] = _codes(t["select"], "select", path)
     if "ignore" in t:

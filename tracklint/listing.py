@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from tracklint.config import Settings
@@ -41,7 +42,36 @@ def list_paths(settings: Settings, stats: dict[str, os.stat_result] | None = Non
         force_exclude=settings.force_exclude,
         stats=stats,
     )
+    if settings.exclude_tests:
+        files = _without_tests(root, paths, files, force=settings.force_exclude)
     return files
+
+
+def _without_tests(root: Path, paths: list[Path], files: list[tuple[str, str]], *,
+                   force: bool) -> list[tuple[str, str]]:
+    """``files`` minus tests, fixtures and harnesses (``exclude-tests``). As in ``init``, a path
+    is judged below the directory the command named (``check tests/fixtures/app`` reads that
+    app), and a file named on the command line is read unless ``--force-exclude`` (the
+    pre-commit hook's) says to judge it like the others."""
+    from tracklint.testpaths import is_test_path
+
+    named, given = [], set()
+    for p in paths:
+        try:
+            rel = p.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            continue
+        if p.is_dir():
+            named.append("" if rel == "." else rel + "/")
+        else:
+            given.add(rel)
+    named.sort(key=len, reverse=True)
+
+    def keep(rel: str) -> bool:
+        below = next((rel[len(d):] for d in named if rel.startswith(d)), rel)
+        return (rel in given and not force) or not is_test_path(below)
+
+    return [(path, rel) for path, rel in files if keep(rel)]
 
 
 def stream_paths(settings: Settings) -> "FileStream | None":
@@ -50,7 +80,7 @@ def stream_paths(settings: Settings) -> "FileStream | None":
     runs that name files or several paths."""
     from tracklint.files import FileStream
 
-    if settings.files_given:
+    if settings.files_given or settings.exclude_tests:  # the list filters what a stream would not
         return None
     paths = list(settings.paths) or [settings.root]
     if len(paths) != 1 or not os.path.isdir(paths[0]):

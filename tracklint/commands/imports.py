@@ -50,6 +50,7 @@ class InitOptions:
     force: bool = False
     config: Path | None = None
     include_tests: bool = False
+    wrappers: bool = True  # declare the in-house trackers found in the configuration
 
 
 def _write(text: str, output: Path | None, *, force: bool = True) -> None:
@@ -117,8 +118,27 @@ def run_init(options: InitOptions, target: Any = None) -> int:
     if output.exists() and not options.force:
         raise UsageError(f"{output} already exists", hint="pass --force to overwrite it")
     found, named, settings = _scan(list(options.paths), options.config)
+    configured = settings.config_file
+    from tracklint.discover import facade_notes, proposals
+
+    facades = proposals(settings, found)
+    # twice: the functions that forward their parameter to a tracker just declared are wrappers too
+    for again in (False, True):
+        if not (facades and options.wrappers and _declare_wrappers(settings, facades, force=options.force or again,
+                                                                   again=again)):
+            break
+        found, named, settings = _scan(list(options.paths), options.config)  # as the next check reads it
+        facades = [] if again else [f for f in proposals(settings, found) if f.forwarder is not None]
     calls, tests = _split_tests(found, named, options.include_tests)
+    if settings.wrappers:  # a wrapper's own SDK call sends its parameter: its call sites are planned
+        from tracklint.forwarding import forwarding_calls
+
+        inner = forwarding_calls(Path(settings.root), calls, settings.wrappers)
+        wrapped = [c for c in calls if (c.path, c.span.start_byte) in inner]
+        calls = [c for c in calls if (c.path, c.span.start_byte) not in inner]
     plan, unresolved = plan_from_calls(calls)
+    if settings.wrappers:
+        _drop_conventions_broken_by(plan, wrapped)
     from tracklint.plan.dump import dump_plan
 
     text = dump_plan(plan, comments=unresolved_comments(unresolved))
@@ -129,11 +149,180 @@ def run_init(options: InitOptions, target: Any = None) -> int:
     )
     for line in _init_notes(plan, tests):
         note(f"note: {line}")
-    from tracklint.discover import facade_notes
-
-    for line in facade_notes(settings, found):
+    if tests and not settings.exclude_tests:
+        _exclude_tests(settings, created=configured is None)
+    for line in facade_notes(settings, found, facades):
         note(line)
     return EXIT_SUCCESS
+
+
+_EXCLUDE_TESTS = ("# The plan leaves out the calls in tests and fixtures (`tracklint init`): so does `check`.\n"
+                  "exclude-tests = true\n")
+
+
+def _exclude_tests(settings: Any, *, created: bool) -> None:
+    """Make ``check`` leave out the test files whose calls init left out of the plan: the
+    ``exclude-tests`` key, at the top of a configuration this run created (a new
+    ``tracklint.toml``, or the ``[tool.tracklint]`` table added to ``pyproject.toml``); a
+    configuration that was there before init is not changed, the line to add is shown."""
+    import re
+
+    root = Path(settings.root)
+    path = settings.config_file
+    if path is not None and not created:
+        note(f"note: add `exclude-tests = true` to {path.name} so that `check` leaves the tests out too")
+        return
+    if path is None:
+        path = root / "pyproject.toml" if (root / "pyproject.toml").is_file() else root / "tracklint.toml"
+    try:
+        before = path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        note(f"note: `exclude-tests = true` was not added to {path.name}: cannot read it ({exc})")
+        return
+    if path.is_symlink():
+        note(f"note: {path.name} is a symbolic link: `exclude-tests = true` was not added to it")
+        return
+    if path.name != "pyproject.toml":
+        text = _EXCLUDE_TESTS + ("\n" + before if before else "")
+    else:
+        table = "[tool.tracklint]\n" + _EXCLUDE_TESTS
+        # before init's own wrapper tables (and their heading comment), or at the end
+        first = re.search(r"^# In-house trackers found by `tracklint init`|^\[\[tool\.tracklint\.wrappers\]\]",
+                          before, re.M)
+        at = first.start() if first else len(before)
+        head = before[:at].rstrip("\n")
+        text = (head + "\n\n" if head else "") + table + ("\n" + before[at:] if first else "")
+    problem = _config_problem(path, text)
+    if problem is not None:
+        note(f"note: `exclude-tests = true` was not added to {path.name}: {problem}")
+        return
+    write_atomic(path, text)
+    note(f"note: {path.name}: exclude-tests = true, so that `check` leaves out the tests the plan leaves out")
+
+
+def _declare_wrappers(settings: Any, facades: list, *, force: bool, again: bool = False) -> bool:
+    """Add the wrapper declarations for ``facades`` to the project's configuration: a new
+    ``tracklint.toml``, the ``[tool.tracklint]`` table of a ``pyproject.toml`` that has none yet,
+    or (with ``--force`` only) the end of the configuration file in use. Whether it was written;
+    what was done, or why not, is said either way."""
+    import os
+    import tomllib
+
+    from tracklint.discover import describe, wrapper_toml
+
+    root = Path(settings.root)
+    path = settings.config_file or (root / "pyproject.toml" if (root / "pyproject.toml").is_file() else root / "tracklint.toml")
+    try:
+        before = path.read_text(encoding="utf-8") if path.exists() else ""
+        tool = path.name == "pyproject.toml" or "tool" in tomllib.loads(before)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        note(f"note: the wrapper declarations were not added to {path.name}: cannot read it ({exc})")
+        return False
+    if settings.config_file is not None and not force:
+        note(f"note: {path.name} exists: the wrapper declarations below were not added to it (pass --force to "
+             f"append them, or paste them yourself)")
+        return False
+    if path.is_symlink():
+        note(f"note: {path.name} is a symbolic link: the wrapper declarations below were not added to it")
+        return False
+    readable, unreadable = _readable(settings, facades)
+    if not readable:
+        note(f"note: no wrapper declared: tracklint cannot read the event names of the calls below yet "
+             f"({plural(sum(f.calls for f in unreadable), 'call')}); declaring them would only report each one")
+        return False
+    added = wrapper_toml(readable, pyproject=tool, comments=True)
+    if unreadable:
+        off = wrapper_toml(unreadable, pyproject=tool, comments=True).splitlines()
+        added += ("\n# Not declared: tracklint cannot read most of these calls' event names yet\n"
+                  + "\n".join(line if line.startswith("#") or not line else f"# {line}" for line in off) + "\n")
+    head = ("# Functions that pass their parameter on to the trackers above, found by `tracklint init`:\n" if again else
+            "# In-house trackers found by `tracklint init` (the calls each adds are in its comment):\n")
+    text = (before.rstrip("\n") + "\n\n" if before.strip() else before) + head + added
+    problem = _config_problem(path, text)
+    if problem is not None:
+        note(f"note: the wrapper declarations were not added to {path.name}: {problem}")
+        return False
+    write_atomic(path, text)
+    shown = os.path.relpath(path) if path.is_absolute() else str(path)
+    note(f"{'added to' if before else 'wrote'} {shown}: {plural(len(readable), 'wrapper')} for in-house trackers, "
+         f"{plural(sum(f.calls for f in readable), 'call')} to check (--no-wrappers leaves the configuration alone):")
+    for line in describe(readable):
+        note(f"  {line}")
+    if unreadable:
+        note(f"  not declared (listed there commented out): {plural(len(unreadable), 'wrapper')} whose calls' "
+             f"event names tracklint cannot read yet: {', '.join(f.function for f in unreadable)}")
+    return True
+
+
+#: Share of a proposed wrapper's calls whose event name must be readable for init to declare it.
+READABLE_SHARE = 0.5
+
+
+def _readable(settings: Any, facades: list) -> tuple[list, list]:
+    """``facades`` split by whether, once declared, most of their calls (outside tests) give an
+    event name tracklint can read (declaring the others would report each call, nothing more).
+    A facade most of whose calls pass their properties as a variable is marked to be declared
+    without them (``opaque_properties``), for the same reason."""
+    from tracklint.discover import transform_supported, wrapper_entry
+    from tracklint.engine import scan_calls
+    from tracklint.testpaths import is_test_path
+
+    entries = tuple(wrapper_entry(f, transform=transform_supported()) for f in facades)
+    calls = scan_calls(settings.with_(wrappers=tuple(settings.wrappers) + entries))
+    seen = {f.function: [0, 0, 0] for f in facades}
+    for call in calls:
+        owner = None if call.sdk != "custom" or is_test_path(call.path) else _owner(call, facades)
+        if owner is not None:
+            props = call.properties
+            seen[owner][0] += call.event is not None
+            seen[owner][1] += 1
+            seen[owner][2] += props is not None and props.properties is None and props.type == "unknown"
+    for f in facades:
+        f.opaque_properties = seen[f.function][2] > READABLE_SHARE * max(seen[f.function][1], 1)
+    readable = [f for f in facades if seen[f.function][0] > READABLE_SHARE * max(seen[f.function][1], 1)]
+    return readable, [f for f in facades if f not in readable]
+
+
+def _owner(call: Any, facades: list) -> str | None:
+    """The proposed wrapper (its ``function``) that matched ``call``."""
+    receiver = call.receiver.replace("?", "").replace("!", "")
+    for f in facades:
+        owner, _, method = f.function.rpartition(".")
+        if call.method == method and (owner in ("*", receiver) or receiver.endswith(f".{owner}")):
+            return f.function
+    return None
+
+
+def _config_problem(path: Path, text: str) -> str | None:
+    """Why ``text`` would not load as the configuration file ``path`` (None: it loads), checked
+    by tracklint's own configuration validation on a copy."""
+    import tempfile
+
+    from tracklint.config import read_config, settings_from_table
+    from tracklint.errors import ConfigError
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / path.name
+        copy.write_text(text, encoding="utf-8")
+        try:
+            settings_from_table(read_config(copy), path.parent, copy)
+        except ConfigError as exc:
+            return exc.message
+    return None
+
+
+def _drop_conventions_broken_by(plan: Any, wrapped: list) -> None:
+    """No property name convention when a wrapper's own SDK call (not planned: its event is the
+    wrapper's parameter) adds a key that breaks it (``$lib``): check would report it at once."""
+    from tracklint.naming import check_name
+
+    style = plan.conventions.property_name if plan.conventions else None
+    keys = [k for c in wrapped if c.properties is not None and c.properties.properties for k in c.properties.properties]
+    broken = [k for k in keys if style and not check_name(k, style)]
+    if broken:
+        plan.conventions.property_name = None
+        note(f"note: no property name convention written: the wrappers' own calls add "
+             f"{', '.join(f'`{k}`' for k in sorted(set(broken))[:3])}, which is not {style}")
 
 
 def _split_tests(calls: list, named: list[str], include: bool) -> tuple[list, list]:
@@ -187,4 +376,5 @@ def _scan(paths: list[Path], config: Path | None) -> tuple[list, list[str], Any]
     root = os.path.realpath(settings.root)
     named = [os.path.relpath(os.path.realpath(p), root).replace(os.sep, "/") for p in paths if p.is_dir()]
     prefixes = sorted((f"{d}/" for d in named if d != "." and not d.startswith("../")), key=len, reverse=True)
-    return scan_calls(settings), prefixes, settings
+    # every call, tests too: init splits them itself (``exclude-tests`` is for check)
+    return scan_calls(settings.with_(exclude_tests=False)), prefixes, settings

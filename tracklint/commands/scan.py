@@ -30,6 +30,7 @@ class ScanOptions:
     jobs: int | None = None
     no_cache: bool = False
     exclude: tuple[str, ...] = ()
+    discover: bool = False
 
 
 def run_scan(options: ScanOptions, target: Target | None = None) -> int:
@@ -45,6 +46,8 @@ def run_scan(options: ScanOptions, target: Target | None = None) -> int:
     )
     result = _run(settings, progress=fmt != "json")
     describe_run(settings, result)
+    if options.discover:
+        return _discover(settings, result.calls, fmt, options.output_file)
     calls = result.calls
     event = options.event
     if event is not None:
@@ -64,6 +67,34 @@ def run_scan(options: ScanOptions, target: Target | None = None) -> int:
     if event is not None and not calls:
         note(f"tracklint: no call site sends `{event}`")
         return EXIT_FINDINGS
+    return EXIT_SUCCESS
+
+
+def _discover(settings, calls, fmt: str, output_file: Path | None) -> int:
+    """``scan --discover``: the wrappers to declare, as TOML to paste (text formats) or JSON."""
+    import json
+
+    from tracklint.discover import facades_json, proposals, wrapper_toml
+    from tracklint.errors import UsageError
+    from tracklint.wording import plural
+
+    if fmt not in ("full", "concise", "json"):
+        raise UsageError(f"scan --discover writes text or json, not {fmt!r}")
+    facades = proposals(settings, calls)
+    config = settings.config_file
+    pyproject = config is not None and config.name == "pyproject.toml"
+    if fmt == "json":
+        text = json.dumps({"wrappers": facades_json(facades, pyproject=pyproject)}, indent=2, ensure_ascii=False) + "\n"
+    elif facades:
+        text = wrapper_toml(facades, pyproject=pyproject, comments=True)
+    else:
+        text = "# no in-house tracker found: every call that looks like one is read already\n"
+    emit(lambda stream: stream.write(text), output_file)
+    if facades and fmt != "json":
+        where = config.name if config is not None else "tracklint.toml"
+        total = sum(f.calls for f in facades)
+        note(f"{plural(len(facades), 'wrapper')} proposed, {plural(total, 'call')} to add; "
+             f"paste the declarations into {where} (or run `tracklint init`)")
     return EXIT_SUCCESS
 
 

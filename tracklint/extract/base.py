@@ -317,6 +317,7 @@ class Notice:
 
     path: str
     kind: str  # syntax-error | unreadable | skipped | decode | internal
+    # (and ``reparse``: an extractor asks a windowed parse to be redone whole, never reported)
     message: str
     line: int | None = None
     column: int | None = None

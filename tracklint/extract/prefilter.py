@@ -70,11 +70,20 @@ def _needle_pattern(needles: Sequence[bytes], *, word: bytes, lookaround: bool) 
     return b"|".join(parts)
 
 
+#: Languages whose extractor reads a call ``name(...)`` as bare (no receiver), so that a spec
+#: with receivers only ever matches ``x.name(...)`` (JavaScript is not one: a destructured
+#: hook's ``track(...)`` is matched on the hook's receiver).
+METHOD_ONLY = frozenset({"python"})
+#: What stands before a Python method's name: the ``.``, then blanks, line continuations and
+#: (inside brackets) comments.
+_PYTHON_DOT = rb"\.(?:[ \t\f\r\n\\]|#[^\n]*)*"
+
+
 @functools.lru_cache(maxsize=64)
-def words_regex(words: tuple[bytes, ...], opener: bytes | None = None):
+def words_regex(words: tuple[bytes, ...], opener: bytes | None = None, after: bytes = b""):
     """A compiled search for any of ``words`` as whole identifiers (no identifier character
     directly before or after), each followed by ``opener`` when given (a call's opening, see
-    ``Language.call_opener``), or None for no words. RE2 scans a file once whatever the number
+    ``Language.call_opener``) and preceded by ``after`` (a pattern), or None for no words. RE2 scans a file once whatever the number
     of words (the standard library's look-arounds run at about 8 MB/s, RE2 at 800)."""
     if not words:
         return None
@@ -82,9 +91,9 @@ def words_regex(words: tuple[bytes, ...], opener: bytes | None = None):
     try:
         import re2
 
-        return re2.compile(b"(?:" + _needle_pattern(words, word=rb"\b", lookaround=False) + b")" + tail)
+        return re2.compile(after + b"(?:" + _needle_pattern(words, word=rb"\b", lookaround=False) + b")" + tail)
     except Exception:  # pragma: no cover - re2 is a dependency; keep working without it
-        return re.compile(b"(?:" + _needle_pattern(words, word=b"", lookaround=True) + b")" + tail)
+        return re.compile(after + b"(?:" + _needle_pattern(words, word=b"", lookaround=True) + b")" + tail)
 
 
 class Prefilter:
@@ -102,6 +111,18 @@ class Prefilter:
         only another language's SDK uses (mixpanel-java's ``append``) is no needle here."""
         return tuple(sorted({n.encode("utf-8") for n in method_names(self.specs, language)}))
 
+    def _method_only(self, language: str) -> frozenset[bytes]:
+        """The names of ``language`` that every spec calls on a receiver (no bare form: no
+        ``""`` receiver, no ``modules``), in a language whose extractor matches a bare call only
+        with those (:data:`METHOD_ONLY`): such a name is a needle only after a ``.``
+        (posthog-python's ``set`` is a method of the client; ``set(...)`` is the builtin)."""
+        if language not in METHOD_ONLY:
+            return frozenset()
+        bare = {spec.method for spec in self.specs if language in spec.languages
+                and ("" in spec.receivers or spec.modules)}
+        return frozenset(n.encode("utf-8") for n in method_names(self.specs, language)
+                         if n not in bare)
+
     def _search(self, language: str | None):
         """One RE2 pass: ``language``'s method names followed by its call opener (every name
         alone for an unknown language, the names alone for one without an opener), or any
@@ -110,9 +131,12 @@ class Prefilter:
         if found is None:
             row = languages.get(language) if language is not None else None
             opener = row.call_opener if row is not None else None
-            calls = words_regex(self._names(language) if row is not None else self.methods, opener)
+            names = self._names(language) if row is not None else self.methods
+            dotted = self._method_only(language) if row is not None else ()
+            calls = words_regex(tuple(n for n in names if n not in dotted), opener)
+            methods = words_regex(dotted, opener, after=_PYTHON_DOT) if dotted else None
             extra = words_regex(self.extra)
-            searches = [p.search for p in (calls, extra) if p is not None]
+            searches = [p.search for p in (calls, methods, extra) if p is not None]
             found = self._searches[language] = (
                 searches[0] if len(searches) == 1
                 else (lambda data: any(s(data) for s in searches)) if searches else False)

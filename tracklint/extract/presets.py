@@ -286,6 +286,8 @@ RUDDERSTACK = _segment_like(
         "go": ("rudderClient", "rudderstackClient"),
     },
     constructors={
+        # rudder-sdk-python's `from rudderstack.analytics.client import Client`
+        "python": ("rudderstack.analytics.Client", "rudderstack.analytics.client.Client"),
         "js": ("RudderAnalytics",),
         # rudder-sdk-ios (`RSClient`); rudder-sdk-swift and rudder-sdk-kotlin name their client
         # `Analytics`, like Segment's: where the file imports it from (CLIENT_MODULES) tells
@@ -333,6 +335,17 @@ POSTHOG = [
     _spec("posthog", "alias", "alias", PY, POSTHOG_RECEIVERS, [], [],
           constructors=PY_POSTHOG_CTORS, modules=("posthog",)),
     _spec("posthog", "group_identify", "group", PY, POSTHOG_RECEIVERS, [],
+          [P(keyword="properties"), P(2, types=OBJ)], constructors=PY_POSTHOG_CTORS,
+          modules=("posthog",)),
+    # posthog-python: set/set_once(distinct_id, properties) update the person's properties;
+    # capture_exception(exception, distinct_id, properties) sends PostHog's own `$exception`.
+    # No bare form for `set` (it would be the builtin): a receiver shown to be the client only.
+    _spec("posthog", "set", "identify", PY, POSTHOG_RECEIVERS, [],
+          [P(keyword="properties"), P(1, types=OBJ)], constructors=PY_POSTHOG_CTORS),
+    _spec("posthog", "set_once", "identify", PY, POSTHOG_RECEIVERS, [],
+          [P(keyword="properties"), P(1, types=OBJ)], constructors=PY_POSTHOG_CTORS,
+          modules=("posthog",)),
+    _spec("posthog", "capture_exception", "builtin", PY, POSTHOG_RECEIVERS, [],
           [P(keyword="properties"), P(2, types=OBJ)], constructors=PY_POSTHOG_CTORS,
           modules=("posthog",)),
     # posthog-node: groupIdentify({groupType, groupKey, properties}), alias({distinctId, alias});
@@ -467,8 +480,24 @@ MIXPANEL = [
           constructors=("Mixpanel", "mixpanel.Mixpanel")),
     _spec("mixpanel", "people_set", "identify", PY, ("mixpanel", "mp"), [],
           [P(keyword="properties"), P(1, types=OBJ)], constructors=("Mixpanel", "mixpanel.Mixpanel")),
-    _spec("mixpanel", "group_set", "group", PY, ("mixpanel", "mp"), [],
-          [P(keyword="properties"), P(2, types=OBJ)], constructors=("Mixpanel", "mixpanel.Mixpanel")),
+    # ... and the rest of mixpanel-python's Mixpanel: import_data(api_key, distinct_id,
+    # event_name, timestamp, properties), merge(api_key, id1, id2), the people_* profile updates
+    # (the ones whose second argument is properties checked against the traits) and group_*
+    *[_spec("mixpanel", method, kind, PY, ("mixpanel", "mp"), [], props,
+            constructors=("Mixpanel", "mixpanel.Mixpanel")) for method, kind, props in (
+        ("group_set", "group", [P(keyword="properties"), P(2, types=OBJ)]),
+        ("group_set_once", "group", [P(keyword="properties"), P(2, types=OBJ)]),
+        ("group_union", "group", [P(keyword="properties"), P(2, types=OBJ)]),
+        *[(m, "group", []) for m in ("group_unset", "group_remove", "group_delete", "group_update")],
+        *[(m, "identify", [P(keyword="properties"), P(1, types=OBJ)])
+          for m in ("people_set_once", "people_increment", "people_append", "people_union")],
+        *[(m, "identify", []) for m in ("people_unset", "people_remove", "people_delete",
+                                        "people_track_charge", "people_clear_charges",
+                                        "people_update")],
+        ("merge", "alias", []))],
+    _spec("mixpanel", "import_data", "track", PY, ("mixpanel", "mp"),
+          [P(keyword="event_name"), P(2)], [P(keyword="properties"), P(4, types=OBJ)],
+          constructors=("Mixpanel", "mixpanel.Mixpanel")),
     # mixpanel-js: identify(id), alias(alias), track_with_groups(event, properties, groups)
     _spec("mixpanel", "identify", "identify", JS, ("mixpanel", "Mixpanel"), [], [],
           constructors=("Mixpanel",)),
@@ -569,6 +598,13 @@ AMPLITUDE = [
           [P(0, object_key="event_type"), P(keyword="event_type")],
           [P(0, object_key="event_properties"), P(keyword="event_properties")],
           constructors=("Amplitude", "amplitude.Amplitude", "amplitude.client.Amplitude")),
+    # amplitude-python: identify(Identify(), EventOptions(...)), group_identify(group_type,
+    # group_name, Identify(), ...), set_group(group_type, group_name, options) and revenue(Revenue(),
+    # options), which sends Amplitude's own revenue event
+    *[_spec("amplitude", method, kind, PY, ("amplitude", "amplitude_client"),
+            constructors=("Amplitude", "amplitude.Amplitude", "amplitude.client.Amplitude"))
+      for method, kind in (("identify", "identify"), ("group_identify", "group"),
+                           ("set_group", "group"), ("revenue", "builtin"))],
     # @amplitude/analytics-browser / -node: track(eventType, eventProperties) or track({event_type})
     _spec("amplitude", "track", "track", JS, ("amplitude", "ampli", "amplitudeClient"),
           [P(0, object_key="event_type"), P(0)],

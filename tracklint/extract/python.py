@@ -30,9 +30,9 @@ from __future__ import annotations
 import ast
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from tracklint.extract import languages
+from tracklint.extract import languages, pyflow
 from tracklint.extract.base import (
     parse_bounded,
     Arg,
@@ -49,7 +49,7 @@ from tracklint.extract.base import (
     unknown,
 )
 from tracklint.extract.prefilter import words_regex
-from tracklint.extract.presets import method_names
+from tracklint.extract.presets import PRESETS, method_names
 from tracklint.extract.recover import is_declared, recover
 
 LANGUAGE = "python"
@@ -140,6 +140,10 @@ def _nodes_at_words(root, data: bytes, regex: re.Pattern, node_type: str, limit:
 class _File:
     source: SourceText
     constants: dict[str, str] = field(default_factory=dict)  # dotted name -> string value
+    flow: pyflow.Flow | None = None  # receivers by scope (None in a file nested too deep)
+    mentions: tuple[bytes, ...] = ()  # how the file names an SDK client's class (_sdk_mentions)
+    sdk_hint: bool = False  # the file imports an SDK's class or module, or binds a client
+    imports: dict[str, tuple[str, str]] = field(default_factory=dict)  # the result's imports
     bindings: dict[str, str] = field(default_factory=dict)  # local name -> new:X / import:m
     case_names: set[str] = field(default_factory=set)  # constants that are an enum member's name
 
@@ -184,7 +188,7 @@ def _extract(source: SourceText, specs: list[CallSpec], result: FileExtraction) 
     data = source.data
     tree = parse_bounded(tree_sitter.Parser(_language()), data, ranges=source.parse_ranges())
     root = tree.root_node
-    state = _File(source)
+    state = _File(source, imports=result.imports)
     names = tuple(sorted(n for n in method_names(specs, source.language) if n.isidentifier()))
     deep = _max_nesting(data) > DEEP_NESTING
 
@@ -193,8 +197,22 @@ def _extract(source: SourceText, specs: list[CallSpec], result: FileExtraction) 
     _read_directives(state, root, result, deep)
     if not names:
         return
+    if not deep:
+        state.flow = flow = pyflow.Flow(
+            data, root, dotted=functools.partial(_dotted, state),
+            qualify=functools.partial(_qualify, imports=result.imports),
+            sdk_classes=frozenset(c for spec in specs if LANGUAGE in spec.languages
+                                  for c in spec.constructors))
+        state.mentions = _sdk_mentions(state)
+        state.sdk_hint = bool(state.mentions) or any(flow.is_sdk(o) for o in state.bindings.values())
     reader = _Calls(state, specs, names, result)
     reader.read(root, deep)
+    if state.flow is not None:
+        result.clients = _module_clients(state, state.mentions)
+    if source.ranges is not None and state.flow is not None and state.flow.followed:
+        # what a receiver was followed through may lie in the text a windowed parse left out
+        result.notices.append(Notice(source.path, "reparse",
+                                     "a receiver was followed through other names; parse whole"))
     recover(source, root, names, reader.covered, result, reader.read, reader.doubtful)
     result.calls.sort(key=lambda c: c.span.start_byte)  # recovered calls come last
 
@@ -255,12 +273,62 @@ class _Calls:
                 found.append(call)
         return found
 
+    def _match(self, raw: RawCall, offset: int):
+        """The call ``raw`` matched: on a receiver followed through the code
+        (:meth:`_match_receiver`), or bare; else, when its name (or its receiver's first name)
+        was imported relatively, by a spec scoped to a module (:meth:`_match_relative`)."""
+        state = self.state
+        if raw.receiver_parts:
+            track = self._match_receiver(raw, offset)
+        else:
+            track = match_call(raw, self.specs, path=state.source.path, bindings=state.bindings)
+        return track if track is not None else self._match_relative(raw)
+
+    def _match_relative(self, raw: RawCall):
+        """``from .analytics import capture`` binds ``capture`` to ``.analytics``: a spec limited
+        to a module (a wrapper's ``module``, a preset's ``modules``) sees it under each absolute
+        name it may have (:func:`_relative_modules`)."""
+        state = self.state
+        root = raw.receiver_parts[0] if raw.receiver_parts else raw.method
+        modules = _relative_modules(state, root)
+        scoped = [spec for spec in self.specs if (spec.origins or spec.modules)
+                  and LANGUAGE in spec.languages] if modules else []
+        for module in modules if scoped else ():
+            track = match_call(raw, scoped, path=state.source.path,
+                               bindings={**state.bindings, root: "import:" + module})
+            if track is not None:
+                return track
+        return None
+
+    def _match_receiver(self, raw: RawCall, offset: int):
+        """The call ``raw`` matched, its receiver followed through the code (``pyflow``): a
+        receiver bound to an SDK client is matched by that first, whatever its name; one bound
+        to something else that matches only by its name is labelled ``unknown``."""
+        state, path = self.state, self.state.source.path
+        flow = state.flow
+        if flow is not None and not state.sdk_hint \
+                and match_call(raw, self.specs, path=path, bindings=state.bindings) is None:
+            return None  # no SDK class in the file: only a name can make it a client
+        origin = None if flow is None else flow.receiver(raw.receiver_parts, offset)
+        if origin is None:  # nothing in scope binds the receiver
+            return match_call(raw, self.specs, path=path, bindings=state.bindings)
+        if flow.is_sdk(origin):
+            bound = replace(raw, receiver_parts=[_BOUND])
+            track = match_call(bound, self.specs, path=path, bindings={_BOUND: origin})
+            if track is not None:
+                return track
+        bindings = dict(state.bindings)
+        bindings.pop(raw.receiver_parts[-1], None)
+        track = match_call(raw, self.specs, path=path, bindings=bindings)
+        if track is not None and origin and track.sdk in PRESETS:
+            track.sdk = "unknown"  # named like a client, but the code says it holds another thing
+        return track
+
     def _read(self, call, name: int) -> None:
         state, source, result = self.state, self.state.source, self.result
         try:
             raw = _raw_call(state, call)
-            track = None if raw is None else \
-                match_call(raw, self.specs, path=source.path, bindings=state.bindings)
+            track = None if raw is None else self._match(raw, call.start_byte)
         except (Exception, RecursionError) as exc:
             line, column, _ = source.index.position(call.start_byte)
             result.notices.append(Notice(
@@ -274,11 +342,87 @@ class _Calls:
         else:
             self.doubtful.discard(name)
         if track is None:
+            if raw is not None:
+                self._pending(raw, call.start_byte)
             return
         result.calls.append(track)
-        span = track.span
+        self._keep_lines(track)
+
+    def _keep_lines(self, track) -> None:
+        span, source = track.span, self.state.source
         for line in range(span.line, min(span.end_line, span.line + MAX_CALL_LINES - 1) + 1):
-            result.lines.setdefault(line, source.index.line_text(line))
+            self.result.lines.setdefault(line, source.index.line_text(line))
+
+    def _pending(self, raw: RawCall, offset: int) -> None:
+        """A call on a receiver another module of the project may bind to an SDK client
+        (``from app.telemetry import posthog_client``, ``client = get_client()`` with
+        ``get_client`` imported): one reading per SDK class, kept in ``FileExtraction.pending``
+        until linking knows what that module binds (``extract.linking.resolve_clients``)."""
+        flow, parts = self.state.flow, raw.receiver_parts
+        if flow is None or len(parts) != 1:
+            return
+        if not _may_be_imported(self.state, parts[0]):
+            return
+        imported = flow.imported_origin(parts[0], offset, self.state.imports)
+        if imported is None:
+            return
+        bound = replace(raw, receiver_parts=[_BOUND])
+        for cls in sorted(flow.sdk_classes):
+            found = match_call(bound, self.specs, path=self.state.source.path,
+                               bindings={_BOUND: "new:" + cls})
+            if found is not None:
+                self.result.pending.append((found, imported[0], imported[1], "new:" + cls))
+                self._keep_lines(found)
+
+
+def _sdk_mentions(state: _File) -> tuple[bytes, ...]:
+    """How the file can write an SDK client's class: the names it imports one under
+    (``Posthog``), and the SDK modules it imports (``posthog.``); empty in most files."""
+    flow = state.flow
+    mentions = set()
+    for local, (module, name) in state.imports.items():
+        qualified = _qualify(local, state.imports)
+        if qualified in flow.sdk_classes:
+            mentions.add(local.encode())
+        elif name == "*" and any(c.startswith(qualified + ".") for c in flow.sdk_classes):
+            mentions.add(local.encode() + b".")
+    return tuple(sorted(mentions))
+
+
+def _module_clients(state: _File, mentions: tuple[bytes, ...]) -> dict[str, str]:
+    """``FileExtraction.clients`` (see ``pyflow.Flow.module_clients``), looked for only in a
+    file that imports an SDK's class or module or binds a client."""
+    names = sorted(n for n, o in state.bindings.items() if state.flow.is_sdk(o))
+    return state.flow.module_clients(names, mentions) if names or mentions else {}
+
+
+def _may_be_imported(state: _File, name: str) -> bool:
+    """Whether ``name`` may hold what another module gives (a cheap test before following it):
+    it is imported, or assigned the result of an imported function (``name = f(``)."""
+    if name in state.imports:
+        return True
+    assigned = re.compile(rb"\b" + re.escape(name.encode()) + rb"[ \t]*=[ \t]*([A-Za-z_]\w*)[ \t]*\(")
+    return any(m.group(1).decode() in state.imports for m in assigned.finditer(state.source.data))
+
+
+def _relative_modules(state: _File, local: str) -> list[str]:
+    """The absolute modules a relative import of ``local`` may name, the file's source root
+    not being known: ``from .analytics import capture`` in ``src/app/views.py`` gives
+    ``src.app.analytics``, ``app.analytics``, ``analytics``; none for an absolute import."""
+    origin = state.imports.get(local)
+    if origin is None or not origin[0].startswith("."):
+        return []
+    module = origin[0]
+    dots = len(module) - len(module.lstrip("."))
+    package = state.source.path.replace("\\", "/").split("/")[:-1]
+    if dots - 1 > len(package):
+        return []
+    parts = package[:len(package) - (dots - 1)] + ([module[dots:]] if module[dots:] else [])
+    return [".".join(parts[start:]) for start in range(len(parts))]
+
+
+#: The receiver a call is matched with when its receiver holds an SDK client (no name matches it).
+_BOUND = "\0bound"
 
 
 def _declares(source: SourceText, call, name) -> bool:

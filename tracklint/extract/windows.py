@@ -178,7 +178,7 @@ def _equivalent(
     needles: re.Pattern[bytes],
     bound_by_name: Callable[[str, list[str]], bool] | None = None,
 ) -> bool:
-    if any(n.kind in ("syntax-error", "internal") for n in result.notices):
+    if any(n.kind in ("syntax-error", "internal", "reparse") for n in result.notices):
         return False
     names: set[str] = set()
     spans = sorted((c.span.start_byte, c.span.end_byte) for c in result.calls)

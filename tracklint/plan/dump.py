@@ -10,6 +10,8 @@ back. No YAML anchors or aliases are written; short property specs use the flow 
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 import yaml
@@ -264,5 +266,16 @@ def dump_plan(plan: Plan, *, comments: list[str] | None = None) -> str:
         # Every piece of every line is commented: a line break inside a comment (a receiver
         # written over several lines, U+2028, U+0085, which YAML also ends lines at) must not
         # let the rest of it become YAML.
-        text += "\n" + "".join(f"# {piece}".rstrip() + "\n" for line in comments for piece in line.splitlines() or [""])
+        # A character YAML refuses even in a comment (a control character in an expression)
+        # is written as its escape.
+        text += "\n" + "".join(f"# {_NOT_YAML.sub(_escape, piece)}".rstrip() + "\n"
+                               for line in comments for piece in line.splitlines() or [""])
     return text
+
+
+#: What YAML does not allow anywhere in a file (YAML 1.1/1.2 "printable" characters' complement).
+_NOT_YAML = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
