@@ -10,7 +10,16 @@ file's repository-relative path to its size, modification time (ns), content dig
   another path of the same language (a rename): the paths in the record are rewritten;
 * entries whose mtime is within :data:`RACY_NS` of the moment they are stored are kept
   "racily clean" (as git does): their stat is not trusted, only their digest, because a second
-  write in the same clock tick would not change the mtime.
+  write in the same clock tick would not change the mtime;
+* an entry may also hold the extraction of the *whole* file (:meth:`Cache.store_whole`), made
+  when another file's event constant may be defined in a file that the pre-filter skipped or that
+  was parsed only in windows (:func:`tracklint.engine.complete_exports`): everything the file
+  exports (constants, enum cases, and whatever field a later record gains) rides along, so an
+  unchanged run resolves cross-file constants without parsing; and whether the file mentions
+  the names of those constants (:meth:`Cache.store_mentions`), so that it does not read the file
+  to find out. Both belong to the entry: stored only against the stat the entry was made with,
+  read back only once this run has found the entry unchanged, gone when the entry is replaced
+  (kept only when the new entry has the same content digest).
 
 Storage: one JSON document per key, ``<directory>/v<FORMAT>/<sha256(key)[:16]>.json``; the key is
 the salt (tracklint's version plus a digest of the settings that change extraction, supplied by
@@ -120,37 +129,65 @@ def span_from_list(data: list[int] | None) -> Span | None:
 
 
 def _extras_to(record: Any, handled: frozenset[str], out: dict[str, Any]) -> dict[str, Any]:
-    """Copy the scalar fields a serialiser does not name (fields added to a record later) into
-    ``out`` when they differ from their default, so that they round-trip too."""
+    """Copy the fields a serialiser does not name (fields added to a record later) into ``out``
+    when they differ from their default, so that they round-trip too: scalars, and dicts
+    (string keys) and lists of such data, nested. Anything else (a tuple, a record) raises
+    ``TypeError``: it would not come back equal, so it needs a serialiser of its own."""
     cls = type(record)
     extra = _EXTRA_FIELDS.get(cls)
     if extra is None:  # dataclasses.fields() per record was a fifth of the encoding time
-        extra = _EXTRA_FIELDS[cls] = tuple((f.name, f.default) for f in dataclasses.fields(cls)
+        extra = _EXTRA_FIELDS[cls] = tuple((f.name, _default_of(f)) for f in dataclasses.fields(cls)
                                            if f.name not in handled)
     for name, default in extra:
         value = getattr(record, name)
-        if value != default and isinstance(value, _SCALARS):
+        if value != default:
+            if not (isinstance(value, _SCALARS) or _plain(value)):
+                raise TypeError(f"{cls.__name__}.{name} holds {type(value).__name__} data that JSON does not "
+                                "give back as it was: give it a serialiser in tracklint/cache.py")
             out[name] = value
     return out
+
+
+def _default_of(f: dataclasses.Field) -> Any:
+    return f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+
+
+def _plain(value: Any) -> bool:
+    """Whether ``value`` is JSON data that loads back equal: scalars, lists, dicts with string
+    keys (no tuples, sets or records), checked without recursion."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _SCALARS):
+            continue
+        if type(item) is list:
+            stack.extend(item)
+        elif type(item) is dict and all(type(k) is str for k in item):
+            stack.extend(item.values())
+        else:
+            return False
+    return True
 
 
 _EXTRA_FIELDS: dict[type, tuple[tuple[str, Any], ...]] = {}
 
 
-_FIELD_NAMES: dict[type, frozenset[str]] = {}
+_FIELD_NAMES: dict[type, dict[str, type | None]] = {}
 
 
 def _extras_from(cls: type, handled: frozenset[str], data: dict[str, Any]) -> dict[str, Any]:
     extra_keys = data.keys() - handled
     if not extra_keys:
         return {}
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = frozenset(f.name for f in dataclasses.fields(cls))
+    kinds = _FIELD_NAMES.get(cls)
+    if kinds is None:  # each field's container type (dict, list), None for a scalar field
+        kinds = _FIELD_NAMES[cls] = {f.name: type(_default_of(f)) if isinstance(_default_of(f), (dict, list)) else None
+                                     for f in dataclasses.fields(cls)}
     extra = {}
     for key in extra_keys:
         value = data[key]
-        if key not in names or not isinstance(value, _SCALARS):
+        kind = kinds.get(key, False)
+        if not (isinstance(value, _SCALARS) if kind is None else type(value) is kind and _plain(value)):
             raise ValueError(f"unexpected field {key!r}")
         extra[key] = value
     return extra
@@ -163,8 +200,10 @@ _CALL_HANDLED = frozenset({"path", "language", "span", "sdk", "receiver", "metho
                            "source"})
 _EXTRACTION_HANDLED = frozenset({"path", "language", "calls", "notices", "directives", "exports",
                                  "imports", "lines", "case_names", "clients", "pending"})
-#: Fields each serialiser handles by name; any other field must have a scalar value (checked by
-#: the tests) and is carried generically.
+#: Fields each serialiser handles by name; any other field (one a record gains later: an
+#: extractor's new per-file exports, say) is carried generically when it holds JSON data: a
+#: scalar, or a dict (string keys) or list of such data, with a scalar, ``dict`` or ``list``
+#: default (checked by the tests). A field of other data needs a serialiser here.
 HANDLED = {Value: _VALUE_HANDLED, TrackCall: _CALL_HANDLED, FileExtraction: _EXTRACTION_HANDLED}
 
 
@@ -344,8 +383,10 @@ def _same_language(a: str, b: str) -> bool:
 # --- the cache ---------------------------------------------------------------------------------
 
 # One entry: [size, mtime_ns or None (racily clean), digest ("" if not computed),
-#             extraction as JSON text or None for an empty result]
-_SIZE, _MTIME, _DIGEST, _DATA = range(4)
+#             extraction as JSON text or None for an empty result,
+#             and, optionally, the extraction of the whole file as JSON text ("" for none)
+#             and whether the file mentions a set of names ("<key of the set>:0" or ":1")]
+_SIZE, _MTIME, _DIGEST, _DATA, _WHOLE, _MENTIONS = range(6)
 
 
 class Cache:
@@ -405,10 +446,11 @@ class Cache:
                 return
             entries = doc["entries"]
             for entry in entries.values():
-                if not (isinstance(entry, list) and len(entry) == 4 and type(entry[0]) is int
+                if not (isinstance(entry, list) and 4 <= len(entry) <= 6 and type(entry[0]) is int
                         and (entry[1] is None or type(entry[1]) is int)
                         and isinstance(entry[2], str)
-                        and (entry[3] is None or isinstance(entry[3], str))):
+                        and (entry[3] is None or isinstance(entry[3], str))
+                        and all(isinstance(x, str) for x in entry[4:])):
                     self.load_problem = "malformed cache entry"
                     return
         except (ValueError, RecursionError) as exc:
@@ -477,8 +519,56 @@ class Cache:
                     return _with_path(result, relpath) if result.path != relpath else result
         return None
 
+    def lookup_whole(self, relpath: str) -> FileExtraction | None:
+        """The extraction of the whole file ``relpath`` (see :meth:`store_whole`), when this run
+        found its entry unchanged (:meth:`lookup` hit, or :meth:`lookup_digest` and :meth:`store`
+        with the same content)."""
+        entry = self._entries.get(relpath)
+        if entry is None or len(entry) <= _WHOLE or not entry[_WHOLE] or relpath not in self._touched:
+            return None
+        return self._decode_text(relpath, entry[_WHOLE])
+
+    def store_whole(self, relpath: str, st: os.stat_result, extraction: FileExtraction) -> bool:
+        """Remember the extraction of the whole file beside ``relpath``'s entry, when ``st`` (the
+        stat taken on the file before the bytes just parsed were read) is the entry's trusted stat
+        (not racily clean), so that the bytes are those the entry describes. Returns whether it
+        was stored."""
+        return self._annotate(relpath, st, _WHOLE, _encode_data(extraction, relpath, _language_of(relpath)))
+
+    def mentions(self, relpath: str, key: str) -> bool | None:
+        """Whether the file ``relpath`` contains one of the names of the set ``key`` (see
+        :meth:`store_mentions`), when this run found its entry unchanged; None when unknown."""
+        entry = self._entries.get(relpath)
+        if entry is None or len(entry) <= _MENTIONS or relpath not in self._touched:
+            return None
+        known, _, verdict = entry[_MENTIONS].rpartition(":")
+        return verdict == "1" if known == key else None
+
+    def store_mentions(self, relpath: str, st: os.stat_result, key: str, verdict: bool) -> bool:
+        """Remember whether ``relpath`` contains one of the names of the set ``key`` (the engine
+        looks for the files that may define another file's constants), under the same condition
+        as :meth:`store_whole`. Returns whether it was stored."""
+        return self._annotate(relpath, st, _MENTIONS, f"{key}:{int(verdict)}")
+
+    def _annotate(self, relpath: str, st: os.stat_result, slot: int, text: str) -> bool:
+        """Put ``text`` in ``slot`` of ``relpath``'s entry when ``st`` is the entry's trusted stat
+        and the entry was looked up or stored in this run."""
+        entry = self._entries.get(relpath)
+        if entry is None or entry[_MTIME] is None or relpath not in self._touched:
+            return False
+        if entry[_SIZE] != st.st_size or entry[_MTIME] != st.st_mtime_ns:
+            return False
+        new = entry + [""] * (slot + 1 - len(entry))
+        new[slot] = text
+        if new != entry:
+            self._entries[relpath] = new
+            self._dirty = True
+        return True
+
     def _decode(self, relpath: str, entry: list[Any]) -> FileExtraction | None:
-        text = entry[_DATA]
+        return self._decode_text(relpath, entry[_DATA])
+
+    def _decode_text(self, relpath: str, text: str | None) -> FileExtraction | None:
         if text is None:
             return FileExtraction(path=relpath, language=_language_of(relpath))
         simple = self._simple.get(text)
@@ -524,7 +614,10 @@ class Cache:
         if time.time_ns() - st.st_mtime_ns < RACY_NS:
             mtime = None  # racily clean: trust only the digest next time
         entry = [st.st_size, mtime, digest, text]
-        if self._entries.get(relpath) != entry:
+        old = self._entries.get(relpath)
+        if old is not None and len(old) > _WHOLE and digest and old[_DIGEST] == digest:
+            entry += old[_WHOLE:]  # the same content: its whole extraction and mentions stand
+        if old != entry:
             self._entries[relpath] = entry
             self._dirty = True
             if self._by_digest is not None and digest:

@@ -24,7 +24,8 @@ from tracklint.extract import decode, language_for, linking
 from tracklint.extract.base import FileExtraction, Notice, TrackCall
 from tracklint.listing import Listing, list_paths, stream_paths
 from tracklint.plan.model import Plan
-from tracklint.pool import Extraction, Progress, extract_one, extract_paths, specs_of
+from tracklint.pool import (Extraction, FileStat, Progress, extract_one, extract_paths, extract_whole, read_with_stat,
+                            save_cache, specs_of)
 from tracklint.result import Result, Stats
 
 
@@ -40,22 +41,26 @@ def submodule_notices(settings: Settings) -> list[Notice]:
 
 def complete_exports(settings: Settings, ex: Extraction) -> None:
     """Parse, on demand, the files that the pre-filter skipped but that define constants used
-    as event names elsewhere (see :func:`tracklint.extract.linking.wanted_files`)."""
+    as event names elsewhere (see :func:`tracklint.extract.linking.wanted_files`), and those
+    parsed only in windows. The run's cache (``ex.cache``) holds each one's whole extraction for
+    as long as the file is unchanged: an unchanged run parses none of them."""
 
-    def read(path: str) -> bytes | None:
-        try:
-            return (settings.root / path).read_bytes()
-        except OSError:
-            return None
-
-    wanted = linking.wanted_files(ex.files, ex.unparsed, read)
+    root = os.path.realpath(settings.root)
+    mentions = _Mentions(settings, root, ex.cache)
+    wanted = linking.wanted_files(ex.files, ex.unparsed, mentions.read, mentions if ex.cache is not None else None)
     if not wanted:
         return
-    specs = specs_of(settings)
+    specs = None
 
     def whole(path: str) -> FileExtraction:
-        fx = extract_one(str(settings.root / path), path, specs, settings.max_file_size, windows=False,
-                         root=os.path.realpath(settings.root))
+        nonlocal specs
+        fx = ex.cache.lookup_whole(path) if ex.cache is not None else None
+        if fx is None:
+            specs = specs if specs is not None else specs_of(settings)
+            fx, st = extract_whole(str(settings.root / path), path, specs, settings.max_file_size, root)
+            ex.stats.files_parsed += 1
+            if ex.cache is not None and st is not None and not any(n.kind in ("unreadable", "internal") for n in fx.notices):
+                ex.cache.store_whole(path, st, fx)
         ex.notices.extend(fx.notices)
         return fx
 
@@ -68,10 +73,35 @@ def complete_exports(settings: Settings, ex: Extraction) -> None:
     ex.files.sort(key=lambda f: f.path)
 
 
+class _Mentions:
+    """Reads the files :func:`~tracklint.extract.linking.wanted_files` looks into (no link out of
+    the project, no FIFO, within the size limit), and keeps in the run's cache whether each one
+    mentions the names looked for, against the stat taken before it was read."""
+
+    def __init__(self, settings: Settings, root: str, cache) -> None:
+        self.settings, self.root, self.cache = settings, root, cache
+        self.stats: dict[str, FileStat] = {}
+
+    def read(self, path: str) -> bytes | None:
+        try:
+            data, self.stats[path] = read_with_stat(str(self.settings.root / path), self.settings.max_file_size, self.root)
+        except OSError:
+            return None
+        return data
+
+    def recall(self, path: str, key: str) -> bool | None:
+        return self.cache.mentions(path, key)
+
+    def learn(self, path: str, key: str, verdict: bool) -> None:
+        st = self.stats.pop(path, None)
+        if st is not None:
+            self.cache.store_mentions(path, st, key, verdict)
+
+
 def scan(settings: Settings, *, progress: Progress | None = None, plan: Plan | None = None) -> Result:
     """Find every call site (no rules): ``tracklint scan``, ``init``, ``diff --check-code``."""
     started = time.perf_counter()
-    ex = extract_paths(settings, list_paths(settings), progress=progress)
+    ex = extract_paths(settings, list_paths(settings), progress=progress, keep_cache=True)
     calls = _call_sites(settings, ex, plan)
     ex.stats.seconds = time.perf_counter() - started
     return Result(root=str(settings.root), plan=plan, calls=calls, notices=ex.notices, stats=ex.stats)
@@ -146,11 +176,12 @@ def _extract(settings: Settings, listing: Listing | None, load: Callable[[], Pla
     if stream is not None:
         stats: dict[str, os.stat_result] = {}
         ex = extract_paths(settings, stream, progress=progress, stats=stats, while_extracting=load,
-                           missing_ok=True)
+                           missing_ok=True, keep_cache=True)
         gone = set(ex.gone)
         return ex, sorted(pair for pair in stream.collected if pair[0] not in gone), stats
     listing = listing or Listing(list_paths(settings))
-    ex = extract_paths(settings, listing.files, progress=progress, stats=listing.stats, while_extracting=load)
+    ex = extract_paths(settings, listing.files, progress=progress, stats=listing.stats, while_extracting=load,
+                       keep_cache=True)
     return ex, listing.files, listing.stats
 
 
@@ -159,6 +190,7 @@ def _call_sites(settings: Settings, ex: Extraction, plan: Plan | None) -> list[T
     plan); submodules and files parsed on demand add their notices to ``ex``."""
     ex.notices += submodule_notices(settings)
     complete_exports(settings, ex)
+    save_cache(ex)
     linking.resolve_clients(ex.files)
     linking.resolve_constants(ex.files)
     calls = [c for f in ex.files for c in f.calls]
@@ -181,7 +213,7 @@ def index(settings: Settings, *, progress: Progress | None = None, plan: Plan | 
     when there is a plan): what ``scan`` reads, kept per file. The language server's workspace
     index (references, and the other files' constants for :func:`check_text`)."""
     started = time.perf_counter()
-    ex = extract_paths(settings, list_paths(settings), progress=progress)
+    ex = extract_paths(settings, list_paths(settings), progress=progress, keep_cache=True)
     _call_sites(settings, ex, plan)
     ex.stats.seconds = time.perf_counter() - started
     return ex

@@ -313,3 +313,16 @@ def remember_plan(settings: Settings, plan: Plan) -> None:
         return
     if stamp is not None:
         _write_doc(settings, _MARKER, stamp)
+
+
+def load_checked_plan(settings: Settings) -> Plan:
+    """The plan ``settings.plan``, its JSON Schema pass skipped when these exact bytes passed it
+    before (:func:`plan_schema_checked`; jsonschema is then not even imported), and remembered
+    when they pass now. Raises :class:`~tracklint.errors.PlanError` as ``load_plan`` does."""
+    from tracklint.plan.load import load_plan
+
+    checked = plan_schema_checked(settings)
+    plan = load_plan(settings.plan, schema_checked=checked)
+    if not checked:
+        remember_plan(settings, plan)
+    return plan

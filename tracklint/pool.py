@@ -90,6 +90,9 @@ class Extraction:
     unparsed: dict[str, str] = field(default_factory=dict)
     # Listed files that did not exist when read (absolute paths; see extract_paths' missing_ok).
     gone: list[str] = field(default_factory=list)
+    # The run's open cache (a tracklint.cache.Cache) when extract_paths was asked to keep it for
+    # the whole-file extractions of cross-file constants; :func:`save_cache` writes it.
+    cache: Any = field(default=None, repr=False, compare=False)
 
 
 
@@ -268,6 +271,18 @@ def _process_one(path: str, rel: str, known_digest: str, specs, prefilter, optio
     return extract_one(path, rel, specs, options.max_size, data, windows=options.prefilter), digest, info
 
 
+def extract_whole(path: str, rel: str, specs, max_size: int, root: str) -> tuple[FileExtraction, FileStat | None]:
+    """:func:`extract_one` of the whole file (no windows), with the stat taken on the open file
+    before its bytes were read (None when it was not read: unreadable, or over the limit)."""
+    try:
+        data, info = read_with_stat(path, max_size, root)
+    except OSError:
+        data = None
+    if data is None:  # extract_one reads it again and says why it was not parsed
+        return extract_one(path, rel, specs, max_size, windows=False, root=root), None
+    return extract_one(path, rel, specs, max_size, data, windows=False), info
+
+
 def extract_one(path: str, rel: str, specs, max_size: int, data: bytes | None = None, *,
                 windows: bool = True, root: str = "") -> FileExtraction:
     """Read (unless given) and extract one file; any failure becomes a notice on that file.
@@ -391,14 +406,16 @@ class _Pool:
 def extract_paths(settings: Settings, files: Iterable, *, progress: Progress | None = None,
                   stats: dict[str, os.stat_result] | None = None,
                   while_extracting: Callable[[], object] | None = None,
-                  missing_ok: bool = False) -> Extraction:
+                  missing_ok: bool = False, keep_cache: bool = False) -> Extraction:
     """Extract the call sites of ``files`` ((absolute, relative) pairs, or paths; a list, or a
     :class:`~tracklint.files.FileStream` that yields files while git is still listing): cache,
     pre-filter, minified/generated skip, and parsing in worker processes. ``stats`` holds stats
     already taken in this run (absolute path -> stat), so that a file is not stat'ed twice.
     ``while_extracting`` runs once every file is handed over, while the workers work (the
     check loads its plan there). ``missing_ok``: files that turn out not to exist (git lists a
-    tracked file deleted in the work tree) are left out (in ``Extraction.gone``), not reported."""
+    tracked file deleted in the work tree) are left out (in ``Extraction.gone``), not reported.
+    ``keep_cache``: the cache stays open in ``Extraction.cache``, for the caller to add to and
+    write (:func:`save_cache`), instead of being written here."""
     started = time.perf_counter()
     sized = isinstance(files, (list, tuple))
 
@@ -430,16 +447,24 @@ def extract_paths(settings: Settings, files: Iterable, *, progress: Progress | N
             raise
         run.collect(pool)
     out = run.out
-    if cache is not None:
-        try:
-            cache.save()
-        except OSError as exc:
-            LOG.warning("could not write the cache: %s", exc)
+    out.cache = cache
+    if not keep_cache:
+        save_cache(out)
     out.files.sort(key=lambda f: f.path)
     for fx in out.files:
         out.notices.extend(fx.notices)
     out.stats.seconds = time.perf_counter() - started
     return out
+
+
+def save_cache(ex: Extraction) -> None:
+    """Write the run's cache (if it has one and anything changed), and close it."""
+    cache, ex.cache = ex.cache, None
+    if cache is not None:
+        try:
+            cache.save()
+        except OSError as exc:
+            LOG.warning("could not write the cache: %s", exc)
 
 
 #: How long the main thread waits for a batch before it looks at pending signals again.

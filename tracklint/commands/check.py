@@ -214,8 +214,6 @@ def _run_stdin(settings):
 
 
 def _load_plan(settings):
-    from tracklint.plan.load import load_plan
-
     if settings.plan is None:
         raise UsageError(
             "no tracking plan found (looked for tracking-plan.yaml from here up to the repository root)",
@@ -225,11 +223,7 @@ def _load_plan(settings):
         raise UsageError(f"tracking plan not found: {settings.plan}")
     from tracklint import memo
 
-    checked = memo.plan_schema_checked(settings)
-    plan = load_plan(settings.plan, schema_checked=checked)
-    if not checked:
-        memo.remember_plan(settings, plan)
-    return plan
+    return memo.load_checked_plan(settings)
 
 
 def _as_change(settings, paths: tuple[Path, ...]):

@@ -104,9 +104,9 @@ def _run(settings, *, progress: bool):
     try:
         the_plan = None
         if settings.plan is not None and Path(settings.plan).is_file():
-            from tracklint.plan.load import load_plan
+            from tracklint.memo import load_checked_plan
 
-            the_plan = load_plan(settings.plan)
+            the_plan = load_checked_plan(settings)
         from tracklint import engine
 
         update, stop = progress_callback(progress)

@@ -26,20 +26,32 @@ project (``import { posthog } from "@/lib/posthog"``) waits in ``FileExtraction.
 
 from __future__ import annotations
 
+import hashlib
 import os
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Iterator, Mapping, Protocol
 
 from tracklint.extract import languages
 from tracklint.extract.base import FileExtraction, TrackCall
 from tracklint.naming import transform
 
 
+class Mentions(Protocol):
+    """What a run remembers of whether a file mentions a set of names (the cache, see
+    :meth:`tracklint.cache.Cache.mentions`)."""
+
+    def recall(self, path: str, key: str) -> bool | None: ...
+
+    def learn(self, path: str, key: str, verdict: bool) -> None: ...
+
+
 def wanted_files(files: list[FileExtraction], unparsed: Mapping[str, str],
-                 read: Callable[[str], bytes | None]) -> set[str]:
+                 read: Callable[[str], bytes | None], mentions: Mentions | None = None) -> set[str]:
     """The files to parse whole because they may define a constant used as an event name:
     modules imported by such calls that were not parsed (``unparsed``: path -> language) or
     parsed only in windows, and, for a shared namespace, the files of the language that mention
-    the constant's name (``read(path)`` gives their bytes, None when unreadable)."""
+    the constant's name (``read(path)`` gives their bytes, None when unreadable; ``mentions``,
+    when given, answers for the files whose answer for the same names it remembers, and learns
+    the others' answers)."""
     by_path = {f.path: f for f in files}
     wanted: set[str] = set()
     needles: dict[str, set[bytes]] = {}
@@ -58,13 +70,50 @@ def wanted_files(files: list[FileExtraction], unparsed: Mapping[str, str],
                     needles.setdefault(f.language, set()).add(parts[-1].encode())
     if needles:
         candidates = list(unparsed.items()) + [(f.path, f.language) for f in files if not f.parsed]
-        for path, language in candidates:
-            if language not in needles:
-                continue
-            data = read(path)
-            if data is not None and any(n in data for n in needles[language]):
-                wanted.add(path)
+        wanted.update(_mentioning(candidates, needles, read, mentions))
     return wanted
+
+
+def _mentioning(candidates: list[tuple[str, str]], needles: dict[str, set[bytes]],
+                read: Callable[[str], bytes | None], mentions: Mentions | None) -> Iterator[str]:
+    """The candidate (path, language) pairs whose bytes contain one of their language's needles."""
+    searches = {language: (_key(words), _any_of(words)) for language, words in needles.items()}
+    for path, language in candidates:
+        if language not in searches:
+            continue
+        key, search = searches[language]
+        verdict = mentions.recall(path, key) if mentions is not None else None
+        if verdict is None:
+            data = read(path)
+            if data is None:
+                continue
+            verdict = search(data)
+            if mentions is not None:
+                mentions.learn(path, key, verdict)
+        if verdict:
+            yield path
+
+
+def _key(needles: set[bytes]) -> str:
+    """A short name for a set of needles (what a remembered answer was an answer to)."""
+    return hashlib.blake2b(b"\0".join(sorted(needles)), digest_size=8).hexdigest()
+
+
+def _any_of(needles: set[bytes]) -> Callable[[bytes], bool]:
+    """Whether bytes contain any of ``needles`` (as plain substrings): one RE2 pass whatever
+    their number (an app's hundreds of enum cases, tested one by one on every file, cost more
+    than parsing), else one ``in`` per needle."""
+    words = sorted(needles)
+    try:
+        import re
+        import re2
+
+        options = re2.Options()
+        options.encoding = re2.Options.Encoding.LATIN1  # bytes as they are, UTF-8 or not
+        search = re2.compile(b"|".join(re.escape(w) for w in words), options=options).search
+        return lambda data: search(data) is not None
+    except Exception:  # noqa: BLE001 - re2 is a dependency; keep working without it
+        return lambda data: any(w in data for w in words)
 
 
 def _unread_modules(f: FileExtraction, imported: tuple[str, str], rest: str,
