@@ -23,7 +23,8 @@ Runs, each ``tracklint scan -f json --no-cache`` from the repository's root:
    facade call's line; named = found with the expected event (over the calls whose event is
    a constant). If the tree does not know the ``transform`` key yet, the run is repeated without
    it and marked ``no-transform``.
-3. *init* (facade apps): ``tracklint init -o <scratch>/plan.yaml``; which of the declared
+3. *init* (facade apps): ``tracklint init -o <scratch>/plan.yaml --force --config
+   <scratch>/tracklint.toml`` (empty; an init that declares wrappers appends them there); which of the declared
    wrapper functions its output (notes, or any TOML it writes beside the plan) proposes, and how
    many facade call sites those proposals cover (the ``function`` column of the facade truth).
 
@@ -175,7 +176,11 @@ def measure_init(repo: str, tree: Path, repo_dir: Path, jobs: int) -> dict | Non
         return None
     wanted = re.findall(r'(?m)^function = "([^"]+)"', config.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as scratch:
-        done = _tracklint(tree, ["init", "-o", str(Path(scratch) / "plan.yaml"), "--force", "."], repo_dir, jobs)
+        # an empty configuration of its own, so that an init that declares wrappers writes them
+        # there (with --force), never into the checkout
+        (Path(scratch) / "tracklint.toml").write_text("", encoding="utf-8")
+        done = _tracklint(tree, ["init", "-o", str(Path(scratch) / "plan.yaml"), "--force",
+                                 "--config", str(Path(scratch) / "tracklint.toml"), "."], repo_dir, jobs)
         text = done.stdout + done.stderr + "".join(p.read_text(encoding="utf-8") for p in Path(scratch).glob("*.toml"))
     proposed = set(re.findall(r'function\s*=\s*"([^"]+)"', text))
     facade = _rows(TRUTH / f"{stem}.facade.tsv")
