@@ -183,10 +183,18 @@ def measure_init(repo: str, tree: Path, repo_dir: Path, jobs: int) -> dict | Non
                                  "--config", str(Path(scratch) / "tracklint.toml"), "."], repo_dir, jobs)
         text = done.stdout + done.stderr + "".join(p.read_text(encoding="utf-8") for p in Path(scratch).glob("*.toml"))
     proposed = set(re.findall(r'function\s*=\s*"([^"]+)"', text))
+    want_transform = re.search(r'(?m)^transform = "([^"]+)"', config.read_text(encoding="utf-8"))
+    transforms = set()  # the transform proposed with a wanted function (also as a comment)
+    for block in re.split(r"\[\[(?:tool\.tracklint\.)?wrappers\]\]", text)[1:]:
+        function = re.search(r'function\s*=\s*"([^"]+)"', block)
+        if function and function.group(1) in wanted:
+            transforms.update(re.findall(r'(#\s*)?transform\s*=\s*"([^"]+)"', block.split("[[")[0]))
     facade = _rows(TRUTH / f"{stem}.facade.tsv")
     covered = [r for r in facade if r["function"] in proposed or "*." + r["function"].rsplit(".", 1)[-1] in proposed]
     return {"exit": done.returncode, "proposed": sorted(proposed & set(wanted)), "wanted": wanted,
-            "other_proposals": sorted(proposed - set(wanted)), "covered": len(covered), "calls": len(facade)}
+            "other_proposals": sorted(proposed - set(wanted)), "covered": len(covered), "calls": len(facade),
+            "transform_wanted": want_transform.group(1) if want_transform else None,
+            "transform_proposed": sorted(f"{value}{' (commented out)' if hash_ else ''}" for hash_, value in transforms)}
 
 
 def _pct(a: int, b: int) -> str:
@@ -203,7 +211,8 @@ def report(result: dict, verbose: bool) -> None:
     facade, init = result.get("facade"), result.get("init")
     if init:
         print(f"{'':33} init proposes {init['proposed'] or 'none'} (exit {init['exit']}), covering"
-              f" {_pct(init['covered'], init['calls'])} facade calls"
+              f" {_pct(init['covered'], init['calls'])} facade calls; transform {init['transform_proposed'] or 'none'}"
+              f" (wanted {init['transform_wanted']})"
               + (f"; also {init['other_proposals']}" if init["other_proposals"] else ""))
     if facade and "error" in facade:
         print(f"{'':33} facade run failed: {facade['error']}")
