@@ -1,5 +1,5 @@
-"""Extraction accuracy on ten pinned application repositories (issue #13, "Done when"): direct SDK
-calls found with default settings, lookalikes reported, and on the two facade apps whether ``init``
+"""Extraction accuracy on eleven pinned application repositories (issue #13, "Done when"): direct SDK
+calls found with default settings, lookalikes reported, and on the three facade apps whether ``init``
 proposes the facade and how many facade calls are found with the right event name once declared.
 
 The expected calls are the truth files in ``benchmarks/truth/`` (annotations by reading the code,
@@ -52,7 +52,7 @@ TRUTH = HERE / "truth"
 
 #: (owner/name, language family), in the order printed.
 APPS = (
-    ("formbricks/formbricks", "ts"), ("documenso/documenso", "ts"),
+    ("formbricks/formbricks", "ts"), ("documenso/documenso", "ts"), ("langfuse/langfuse", "ts"),
     ("deepset-ai/haystack", "python"), ("mem0ai/mem0", "python"), ("browser-use/browser-use", "python"),
     ("element-hq/element-x-ios", "swift"), ("Automattic/pocket-casts-ios", "swift"),
     ("element-hq/element-x-android", "kotlin"), ("kickstarter/android-oss", "kotlin"),
