@@ -365,9 +365,15 @@ async def test_a_source_file_changed_on_disk_is_read_into_the_index(client: Lang
         rel = "tracking-plan.yaml"
         plan = (workspace / rel).read_text()
         await open_doc(client, workspace, rel, "yaml")
-        found = await client.text_document_references_async(lsp.ReferenceParams(
-            text_document=lsp.TextDocumentIdentifier(uri=uri_of(workspace, rel)), position=at(plan, "Cart Viewed"),
-            context=lsp.ReferenceContext(include_declaration=False)))
+        # the index is refreshed in the background: a loaded machine may answer before it is
+        deadline = asyncio.get_running_loop().time() + 20
+        while True:
+            found = await client.text_document_references_async(lsp.ReferenceParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri_of(workspace, rel)), position=at(plan, "Cart Viewed"),
+                context=lsp.ReferenceContext(include_declaration=False)))
+            if found or asyncio.get_running_loop().time() > deadline:
+                break
+            await asyncio.sleep(0.1)
         assert [(loc.uri, loc.range.start.line) for loc in found] == [(extra.as_uri(), 0)]
         await close_doc(client, workspace, rel)
     finally:
