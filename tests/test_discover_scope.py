@@ -159,3 +159,17 @@ def test_a_shape_seen_often_only_in_comments_is_not_proposed(tmp_path: Path) -> 
     quiet = "".join(f'// Tracker.shared.trackEvent("old_{i}", {{}})\n' for i in range(8))
     _tree(tmp_path, {"web/notes.ts": quiet})
     assert _proposals(tmp_path) == {}
+
+
+def test_a_function_imported_by_relative_paths_is_scoped_to_every_spelling(tmp_path: Path) -> None:
+    tracker = """import posthog from "posthog-js";
+export function send(eventName: string, props?: object) { posthog.capture(eventName, props); }
+"""
+    call = 'import {{ send }} from "{module}";\nexport const go{i} = () => send("step_{i}", {{ i: {i} }});\n'
+    files = {"web/src/lib/send.ts": tracker, "web/src/seed/harness.ts": HARNESS}
+    files.update({f"web/src/pages/p{i}.ts": call.format(module="../lib/send", i=i) for i in range(3)})
+    files.update({f"web/src/pages/deep/d{i}.ts": call.format(module="../../lib/send", i=i + 3) for i in range(1)})
+    _tree(tmp_path, files)
+    send = _proposals(tmp_path)["send"]
+    assert 'module = ["../../lib/send", "../lib/send"]' in send["toml"]  # the one-off spelling too
+    assert send["calls"] == 4 and send["files"] == 4

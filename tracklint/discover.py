@@ -564,25 +564,33 @@ SCOPE_SAMPLE = 24
 def _scope(root: Path, f: Facade) -> None:
     """Set the scope of the bare function ``f`` (``f.scope``) from where its name comes from in
     the files that call it, as extraction records it (``call:useCapture``, ``import:app.analytics``,
-    what ``from``/``module`` match): each origin seen in two files or more, or the commonest one.
+    what ``from``/``module`` match): each origin seen in two files or more, or the commonest one;
+    a JavaScript relative import (``../lib/analytics``, spelled per folder) in every spelling.
     A name bound by no call or import in any of them (a parameter, a local function) leaves
     ``f`` unscoped."""
     files = sorted(f.files)
-    step = max(1, len(files) // SCOPE_SAMPLE)
-    seen: Counter = Counter()
-    for path in files[::step][:SCOPE_SAMPLE]:
-        origin = _name_origins(root, path).get(f.function)
-        if origin and origin.startswith(("call:", "import:")):
-            seen[origin] += 1
+    seen = _origins_in(root, f.function, files[::max(1, len(files) // SCOPE_SAMPLE)][:SCOPE_SAMPLE])
+    if any(o.startswith("import:.") for o in seen):  # a relative import is spelled per folder:
+        seen = _origins_in(root, f.function, files)  # every spelling, from every file
     if not seen:
         return
     top = seen.most_common(1)[0][0]
     f.scope = {}
-    for origin in sorted(o for o, n in seen.items() if n >= 2 or o == top):
+    for origin in sorted(o for o, n in seen.items() if n >= 2 or o == top or o.startswith("import:.")):
         kind, _, name = origin.partition(":")
         key, value = ("from", name.rpartition(".")[2]) if kind == "call" else ("module", name)
         if value not in f.scope.setdefault(key, []):
             f.scope[key].append(value)
+
+
+def _origins_in(root: Path, name: str, paths: list[str]) -> Counter:
+    """How many of ``paths`` bind ``name`` to each origin (a call's result, an import)."""
+    seen: Counter = Counter()
+    for path in paths:
+        origin = _name_origins(root, path).get(name)
+        if origin and origin.startswith(("call:", "import:")):
+            seen[origin] += 1
+    return seen
 
 
 def _name_origins(root: Path, path: str) -> dict[str, str]:
