@@ -22,7 +22,8 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from tracklint.config import Settings
@@ -105,6 +106,15 @@ class Facade:
     # most calls pass their properties as a variable tracklint cannot read (set by init's trial):
     # declared without them rather than reported at every call
     opaque_properties: bool = False
+    # where a bare function's name must come from (``from``: the function whose call returns
+    # it, ``module``: the module it is imported from), read from the bindings at its calls
+    scope: dict[str, list[str]] = field(default_factory=dict)
+
+    def recount(self, calls: list[TrackCall]) -> None:
+        """Count the calls a trial extraction matched, in place of the text scan's count."""
+        calls = sorted(calls, key=lambda c: (c.path, c.span.line))
+        self.calls, self.files = len(calls), {c.path for c in calls}
+        self.examples = [(c.path, c.span.line) for c in calls[:2]]
 
     def where(self) -> tuple[Any, Any]:
         """The wrapper's ``event`` and ``properties`` (a forwarder's: where its definition takes
@@ -392,6 +402,8 @@ def wrapper_entry(f: Facade, *, transform: bool) -> dict[str, Any]:
     """The ``[[wrappers]]`` entry for ``f`` (with its ``transform`` when ``transform``)."""
     event, props = f.where()
     entry: dict[str, Any] = {"function": f.function, "event": event, "properties": props}
+    for key, values in f.scope.items():
+        entry[key] = values[0] if len(values) == 1 else list(values)
     if transform and f.transform:
         entry["transform"] = f.transform
     return entry
@@ -418,6 +430,8 @@ def _one_line(text: str) -> str:
 
 
 def _toml_value(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value) if isinstance(value, int) else json.dumps(value)
@@ -471,14 +485,140 @@ def proposals(settings: Settings, calls: list[TrackCall]) -> list[Facade]:
     """The wrappers to propose for the project that ``calls`` (what extraction found) leave
     unread: the forwarding functions around them (around a declared wrapper's calls too, except
     in that wrapper's own definition), and the facades called at many places."""
-    from pathlib import Path
-
     from tracklint.forwarding import forwarders, forwarding_calls
 
     root = Path(settings.root)
     inner = forwarding_calls(root, calls, settings.wrappers)
     found = forwarders(root, [c for c in calls if (c.path, c.span.start_byte) not in inner])
-    return discover(_project_files(settings), calls, found, settings.wrappers)
+    facades = verify(settings, discover(_project_files(settings), calls, found, settings.wrappers))
+    for f in facades:
+        f.examples = [(_shown(settings, p), n) for p, n in f.examples]
+        if f.forwarder is not None:
+            f.forwarder = replace(f.forwarder, path=_shown(settings, f.forwarder.path))
+    return facades
+
+
+def _shown(settings: Settings, path: str) -> str:
+    """A project path as the user reads it: from the scanned folder when the configuration
+    (the paths' base) lies elsewhere (``../../repo/app/x.ts`` -> ``app/x.ts``)."""
+    import os
+
+    if not path.startswith("../") or not settings.paths:
+        return path
+    base = Path(settings.paths[0])
+    base = base if base.is_dir() else base.parent
+    full = os.path.normpath(os.path.join(settings.root, path))
+    shown = os.path.relpath(full, os.path.abspath(base))
+    return path if shown.startswith("..") else shown.replace(os.sep, "/")
+
+
+def owner_of(call: TrackCall, facades: list[Facade]) -> str | None:
+    """The proposed wrapper (its ``function``) that matched ``call``."""
+    receiver = call.receiver.replace("?", "").replace("!", "")
+    for f in facades:
+        owner, _, method = f.function.rpartition(".")
+        if call.method == method and (owner in ("*", receiver) or receiver.endswith(f".{owner}")):
+            return f.function
+    return None
+
+
+def verify(settings: Settings, facades: list[Facade]) -> list[Facade]:
+    """``facades`` counted as their declarations match: a bare function scoped to where its
+    calls' name comes from (:func:`_scope`), then the files where the text scan saw the calls
+    extracted with the declarations as proposed (a call in a comment or a string is then no
+    call, nor one the scope leaves out); a proposal left with too few calls is dropped."""
+    paths = sorted({p for f in facades for p in f.files})
+    if not paths:
+        return facades
+    from tracklint.engine import scan_calls
+
+    root = Path(settings.root)
+    for f in facades:
+        if "." not in f.function:
+            _scope(root, f)
+    # the entries init declares (its trial of them then finds these files in the cache)
+    entries = tuple(wrapper_entry(f, transform=transform_supported()) for f in facades)
+    trial = settings.with_(paths=tuple(root / p for p in paths), wrappers=tuple(settings.wrappers) + entries,
+                           progress=False)
+    matched: dict[str, list[TrackCall]] = {f.function: [] for f in facades}
+    for call in scan_calls(trial):
+        owner = owner_of(call, facades) if call.sdk == "custom" and not is_test_path(call.path) else None
+        if owner is not None:
+            matched[owner].append(call)
+    kept = []
+    for f in facades:
+        f.recount(matched[f.function])
+        if f.calls >= (1 if f.forwarder is not None else MIN_CALLS):
+            kept.append(f)
+    return kept
+
+
+#: Languages whose extractors tell where a name comes from (``from``/``module`` scopes).
+_SCOPED_LANGUAGES = {"ts": "javascript", "tsx": "javascript", "js": "javascript", "jsx": "javascript",
+                     "mjs": "javascript", "cjs": "javascript", "mts": "javascript", "cts": "javascript",
+                     "py": "python"}
+#: Files whose bindings are read to choose a bare function's scope (spread over its files).
+SCOPE_SAMPLE = 24
+
+
+def _scope(root: Path, f: Facade) -> None:
+    """Set the scope of the bare function ``f`` (``f.scope``) from where its name comes from in
+    the files that call it, as extraction records it (``call:useCapture``, ``import:app.analytics``,
+    what ``from``/``module`` match): each origin seen in two files or more, or the commonest one;
+    a JavaScript relative import (``../lib/analytics``, spelled per folder) in every spelling.
+    A name bound by no call or import in any of them (a parameter, a local function) leaves
+    ``f`` unscoped."""
+    files = sorted(f.files)
+    seen = _origins_in(root, f.function, files[::max(1, len(files) // SCOPE_SAMPLE)][:SCOPE_SAMPLE])
+    if any(o.startswith("import:.") for o in seen):  # a relative import is spelled per folder:
+        seen = _origins_in(root, f.function, files)  # every spelling, from every file
+    if not seen:
+        return
+    top = seen.most_common(1)[0][0]
+    f.scope = {}
+    for origin in sorted(o for o, n in seen.items() if n >= 2 or o == top or o.startswith("import:.")):
+        kind, _, name = origin.partition(":")
+        key, value = ("from", name.rpartition(".")[2]) if kind == "call" else ("module", name)
+        if value not in f.scope.setdefault(key, []):
+            f.scope[key].append(value)
+
+
+def _origins_in(root: Path, name: str, paths: list[str]) -> Counter:
+    """How many of ``paths`` bind ``name`` to each origin (a call's result, an import)."""
+    seen: Counter = Counter()
+    for path in paths:
+        origin = _name_origins(root, path).get(name)
+        if origin and origin.startswith(("call:", "import:")):
+            seen[origin] += 1
+    return seen
+
+
+def _name_origins(root: Path, path: str) -> dict[str, str]:
+    """Where the names of the project file ``path`` come from (its extractor's bindings)."""
+    import importlib
+    import os
+
+    from tracklint.extract import decode
+    from tracklint.extract.base import ParseTimeout, SourceText
+    from tracklint.pool import read_with_stat
+
+    from tracklint.extract.languages import language_for
+
+    family, language = _SCOPED_LANGUAGES.get(path.rpartition(".")[2]), language_for(path)
+    if family is None or language is None:
+        return {}
+    try:
+        raw, _ = read_with_stat(str(root / path), MAX_BYTES, os.path.realpath(root))
+    except OSError:
+        return {}
+    data, problem = decode(raw) if raw is not None else (b"", "unread")
+    if problem is not None:
+        return {}
+    module = importlib.import_module(f"tracklint.extract.{family}")
+    try:
+        return module.name_origins(SourceText.from_bytes(path, language, data, None))
+    except (ParseTimeout, RecursionError):
+        return {}
 
 
 def facade_notes(settings: Settings, calls: list[TrackCall], facades: list[Facade] | None = None) -> list[str]:

@@ -211,6 +211,8 @@ def _forwarder(tree: Any, call: TrackCall) -> Forwarder | None:
     if node is None:
         return None
     params = _parameters(node, call.language)
+    if re.match(r"\s*[*&]*[A-Za-z_$][\w$]*\s*\(", call.event_text):
+        return None  # what a parameter returns (``transform(value)``), not the parameter
     event = _position(params, call.event_text, call.language)
     if event is None:
         return None

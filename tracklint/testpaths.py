@@ -7,7 +7,8 @@ them (``--include-tests``); wrapper discovery does not count call sites there ei
 The conventions are the common ones of each language family: test directories (``tests/``,
 ``__tests__/``, ``spec/``, Gradle's ``src/test`` and ``src/androidTest``, Xcode's
 ``AppTests``/``AppUITests`` targets, ``fixtures/``, ``testdata/``) and test file names
-(``test_x.py``, ``x_test.py``, ``x_test.go``, ``x.test.ts``, ``x.spec.tsx``, ``XTest.kt``,
+(``test_x.py``, ``x_test.py``, ``x_test.go``, ``x.test.ts``, ``x.spec.tsx``, a runner's own kind of
+test ``x.clienttest.tsx``/``x.servertest.ts`` (a fixed list of kinds: ``x.latest.ts`` is no test), ``XTest.kt``,
 ``XTests.swift``, ``x_spec.rb``, ``conftest.py``).
 """
 
@@ -27,13 +28,14 @@ _TEST_TARGET = re.compile(r"[a-z0-9](?:UI)?(?:Tests?|Specs?)$")
 _TEST_FILE = re.compile(
     r"""^(?:test_.+\.py|.+_test\.(?:py|go|rb|js|ts)|conftest\.py
          |.+\.(?:test|spec|e2e)\.[cm]?[jt]sx?
+         |.+\.(?:client|server|unit|integration|browser|node|dom|api|component|e2e)(?:test|spec)\.[cm]?[jt]sx?
          |.+_spec\.rb
          |.+[a-z0-9](?:UI)?(?:Tests?|Specs?)\.(?:kt|kts|swift|java|m|mm))$""",
     re.VERBOSE,
 )
 
 #: How the output names the conventions above, in one line.
-DESCRIPTION = "tests/, __tests__/, spec/, fixtures/, *Tests/, test_*.py, *_test.*, *.test.*, *.spec.*, *Test.kt"
+DESCRIPTION = "tests/, __tests__/, spec/, fixtures/, *Tests/, test_*.py, *_test.*, *.test.*, *.spec.*, *.clienttest.*, *Test.kt"
 
 
 def is_test_path(path: str) -> bool:

@@ -263,7 +263,7 @@ def _readable(settings: Any, facades: list) -> tuple[list, list]:
     event name tracklint can read (declaring the others would report each call, nothing more).
     A facade most of whose calls pass their properties as a variable is marked to be declared
     without them (``opaque_properties``), for the same reason."""
-    from tracklint.discover import transform_supported, wrapper_entry
+    from tracklint.discover import owner_of, transform_supported, wrapper_entry
     from tracklint.engine import scan_calls
     from tracklint.testpaths import is_test_path
 
@@ -271,7 +271,7 @@ def _readable(settings: Any, facades: list) -> tuple[list, list]:
     calls = scan_calls(settings.with_(wrappers=tuple(settings.wrappers) + entries))
     seen = {f.function: [0, 0, 0] for f in facades}
     for call in calls:
-        owner = None if call.sdk != "custom" or is_test_path(call.path) else _owner(call, facades)
+        owner = None if call.sdk != "custom" or is_test_path(call.path) else owner_of(call, facades)
         if owner is not None:
             props = call.properties
             seen[owner][0] += call.event is not None
@@ -281,16 +281,6 @@ def _readable(settings: Any, facades: list) -> tuple[list, list]:
         f.opaque_properties = seen[f.function][2] > READABLE_SHARE * max(seen[f.function][1], 1)
     readable = [f for f in facades if seen[f.function][0] > READABLE_SHARE * max(seen[f.function][1], 1)]
     return readable, [f for f in facades if f not in readable]
-
-
-def _owner(call: Any, facades: list) -> str | None:
-    """The proposed wrapper (its ``function``) that matched ``call``."""
-    receiver = call.receiver.replace("?", "").replace("!", "")
-    for f in facades:
-        owner, _, method = f.function.rpartition(".")
-        if call.method == method and (owner in ("*", receiver) or receiver.endswith(f".{owner}")):
-            return f.function
-    return None
 
 
 def _config_problem(path: Path, text: str) -> str | None:

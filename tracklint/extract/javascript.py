@@ -1338,3 +1338,12 @@ class _Calls:
         for line in range(found.span.line, last + 1):
             if line not in self.result.lines:
                 self.result.lines[line] = self.source.index.line_text(line)
+
+
+def name_origins(source: SourceText) -> dict[str, str]:
+    """Where the file's names come from, as a scoped wrapper (``from``/``module``) sees them:
+    ``call:useCapture`` for ``const capture = useCapture()`` (destructured too),
+    ``import:@/lib/analytics`` for an import (wrapper discovery proposes the scope from these)."""
+    grammar = _grammar(source.language)
+    root = parse_bounded(_parser(grammar), source.data).root_node
+    return dict(_build_model(source, root, grammar).bindings)

@@ -1075,3 +1075,21 @@ def _call_value(state: _File, node, depth: int) -> Value:
         return Value(type="unknown", text=text, span=span, ctor=ctor)
     return Value(type="unknown", properties=properties, open=is_open or bool(positional), text=text,
                  span=span, ctor=ctor)
+
+
+def name_origins(source: SourceText) -> dict[str, str]:
+    """Where the file's names come from, as a scoped wrapper's ``module`` sees them
+    (``import:app.analytics``); a relative import named by its absolute module from the project
+    root (``from .analytics import capture`` in ``app/views.py``: ``import:app.analytics``)."""
+    import tree_sitter
+
+    root = parse_bounded(tree_sitter.Parser(_language()), source.data).root_node
+    result = FileExtraction(path=source.path, language=LANGUAGE)
+    state = _File(source, imports=result.imports)
+    _read_imports_and_bindings(state, root, result, [], False)
+    origins = dict(state.bindings)
+    for local in origins:
+        modules = [m for m in _relative_modules(state, local) if ".." not in m.split(".")]
+        if modules:
+            origins[local] = "import:" + modules[0]
+    return origins
