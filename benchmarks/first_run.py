@@ -28,7 +28,7 @@ def measure(tree: Path) -> str:
     from tracklint import engine
     from tracklint.config import resolve_settings
     from tracklint.commands.imports import _readable
-    from tracklint.discover import proposals, transform_supported, wrapper_entry
+    from tracklint.discover import proposals, wrapper_entry
     from tracklint.forwarding import forwarding_calls
     from tracklint.importers.calls import plan_from_calls
     from tracklint.plan.dump import dump_plan
@@ -44,7 +44,7 @@ def measure(tree: Path) -> str:
     discovered = time.perf_counter() - started
     declared, _ = _readable(settings, facades) if facades else ([], [])
     if declared:
-        entries = tuple(wrapper_entry(f, transform=transform_supported()) for f in declared)
+        entries = tuple(wrapper_entry(f) for f in declared)
         settings = settings.with_(wrappers=settings.wrappers + entries)
         calls = engine.scan(settings).calls
     inner = forwarding_calls(tree, calls, settings.wrappers)

@@ -386,25 +386,13 @@ def _function(receiver: str, method: str) -> str | None:
     return ".".join(parts[-keep:] + [method])
 
 
-def transform_supported() -> bool:
-    """Whether this tracklint's configuration accepts a wrapper's ``transform`` key."""
-    from tracklint.config import validate_wrappers
-    from tracklint.errors import ConfigError
-
-    try:
-        validate_wrappers([{"function": "t.track", "transform": "lowercase"}], None)
-    except ConfigError:
-        return False
-    return True
-
-
-def wrapper_entry(f: Facade, *, transform: bool) -> dict[str, Any]:
-    """The ``[[wrappers]]`` entry for ``f`` (with its ``transform`` when ``transform``)."""
+def wrapper_entry(f: Facade) -> dict[str, Any]:
+    """The ``[[wrappers]]`` entry for ``f`` (with its scope and ``transform``)."""
     event, props = f.where()
     entry: dict[str, Any] = {"function": f.function, "event": event, "properties": props}
     for key, values in f.scope.items():
         entry[key] = values[0] if len(values) == 1 else list(values)
-    if transform and f.transform:
+    if f.transform:
         entry["transform"] = f.transform
     return entry
 
@@ -413,13 +401,12 @@ def wrapper_toml(facades: list[Facade], *, pyproject: bool, comments: bool = Fal
     """The wrapper declarations for ``facades``, to paste into the configuration (``comments``:
     each preceded by what was seen, as TOML comments)."""
     header = "[[tool.tracklint.wrappers]]" if pyproject else "[[wrappers]]"
-    supported = transform_supported()
     blocks = []
     for f, seen in zip(facades, describe(facades)):
         lines = [f"# {_one_line(seen)}"] if comments else []
         lines.append(header)
-        lines += [f"{key} = {_toml_value(value)}" for key, value in wrapper_entry(f, transform=supported).items()]
-        lines += [f"# {_one_line(note)}" for note in _notes(f, supported)]
+        lines += [f"{key} = {_toml_value(value)}" for key, value in wrapper_entry(f).items()]
+        lines += [f"# {_one_line(note)}" for note in _notes(f)]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 
@@ -437,7 +424,7 @@ def _toml_value(value: Any) -> str:
     return str(value) if isinstance(value, int) else json.dumps(value)
 
 
-def _notes(f: Facade, supported: bool) -> list[str]:
+def _notes(f: Facade) -> list[str]:
     """The comments under a declaration: how it was found, the wire-name rule (or its absence)."""
     notes = []
     if f.opaque_properties:
@@ -446,9 +433,7 @@ def _notes(f: Facade, supported: bool) -> list[str]:
     if f.forwarder is not None:
         notes.append(f"{f.forwarder.path}:{f.forwarder.line} sends its parameter to an SDK call as the event")
     form = f.enum_events()
-    if f.transform and not supported:
-        notes.append(f'transform = "{f.transform}"  ({f.transform_source}; this tracklint cannot read the key yet)')
-    elif f.transform:
+    if f.transform:
         notes.append(f"transform: {f.transform_source}")
     elif form is not None:
         example = f"{form[5:]}.X" if form.startswith("enum:") else {"case": ".someCase"}.get(form, "a constant")
@@ -468,11 +453,10 @@ def describe(facades: list[Facade]) -> list[str]:
 
 def facades_json(facades: list[Facade], *, pyproject: bool) -> list[dict[str, Any]]:
     """``scan --discover -f json``: one object per proposed wrapper (see docs/configuration.md)."""
-    supported = transform_supported()
     return [{
         "function": f.function, "event": f.where()[0], "properties": f.where()[1],
         "transform": f.transform, "transform_source": f.transform_source or None,
-        "transform_written": bool(f.transform and supported),
+        "transform_written": bool(f.transform),
         "calls": f.calls, "files": len(f.files),
         "examples": [{"path": p, "line": n} for p, n in f.examples],
         "found_by": "forwarding" if f.forwarder is not None else "call-sites",
@@ -537,7 +521,7 @@ def verify(settings: Settings, facades: list[Facade]) -> list[Facade]:
         if "." not in f.function:
             _scope(root, f)
     # the entries init declares (its trial of them then finds these files in the cache)
-    entries = tuple(wrapper_entry(f, transform=transform_supported()) for f in facades)
+    entries = tuple(wrapper_entry(f) for f in facades)
     trial = settings.with_(paths=tuple(root / p for p in paths), wrappers=tuple(settings.wrappers) + entries,
                            progress=False)
     matched: dict[str, list[TrackCall]] = {f.function: [] for f in facades}

@@ -263,11 +263,11 @@ def _readable(settings: Any, facades: list) -> tuple[list, list]:
     event name tracklint can read (declaring the others would report each call, nothing more).
     A facade most of whose calls pass their properties as a variable is marked to be declared
     without them (``opaque_properties``), for the same reason."""
-    from tracklint.discover import owner_of, transform_supported, wrapper_entry
+    from tracklint.discover import owner_of, wrapper_entry
     from tracklint.engine import scan_calls
     from tracklint.testpaths import is_test_path
 
-    entries = tuple(wrapper_entry(f, transform=transform_supported()) for f in facades)
+    entries = tuple(wrapper_entry(f) for f in facades)
     calls = scan_calls(settings.with_(wrappers=tuple(settings.wrappers) + entries))
     seen = {f.function: [0, 0, 0] for f in facades}
     for call in calls:
