@@ -53,25 +53,24 @@ def _without_tests(root: Path, paths: list[Path], files: list[tuple[str, str]], 
     is judged below the directory the command named (``check tests/fixtures/app`` reads that
     app), and a file named on the command line is read unless ``--force-exclude`` (the
     pre-commit hook's) says to judge it like the others."""
-    from tracklint.testpaths import is_test_path
+    from tracklint.testpaths import is_test_below, named_dirs
 
-    named, given = [], set()
+    named = named_dirs(str(root), paths)
+    given = set() if force else _named_files(root, paths)
+    return [(path, rel) for path, rel in files if rel in given or not is_test_below(rel, named)]
+
+
+def _named_files(root: Path, paths: list[Path]) -> set[str]:
+    """The files among ``paths`` (not directories), relative to the project ``root``."""
+    top = root.resolve()
+    named = set()
     for p in paths:
-        try:
-            rel = p.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            continue
-        if p.is_dir():
-            named.append("" if rel == "." else rel + "/")
-        else:
-            given.add(rel)
-    named.sort(key=len, reverse=True)
-
-    def keep(rel: str) -> bool:
-        below = next((rel[len(d):] for d in named if rel.startswith(d)), rel)
-        return (rel in given and not force) or not is_test_path(below)
-
-    return [(path, rel) for path, rel in files if keep(rel)]
+        if not p.is_dir():
+            try:
+                named.add(p.resolve().relative_to(top).as_posix())
+            except ValueError:  # outside the project: not among its files anyway
+                continue
+    return named
 
 
 def stream_paths(settings: Settings) -> "FileStream | None":

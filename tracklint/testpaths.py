@@ -14,7 +14,10 @@ test ``x.clienttest.tsx``/``x.servertest.ts`` (a fixed list of kinds: ``x.latest
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
+from typing import Iterable, Sequence
 
 #: Directory names (compared case-insensitively) whose whole subtree is tests or test data.
 TEST_DIRS = frozenset({
@@ -44,3 +47,18 @@ def is_test_path(path: str) -> bool:
     if _TEST_FILE.match(name):
         return True
     return any(d.lower() in TEST_DIRS or _TEST_TARGET.search(d) for d in dirs)
+
+
+def named_dirs(root: str, paths: Iterable[Path]) -> list[str]:
+    """The directories among ``paths`` (as a command named them) as project-relative prefixes
+    ending in ``/``, longest first; the project root and directories outside it are left out."""
+    top = os.path.realpath(root)
+    named = [os.path.relpath(os.path.realpath(p), top).replace(os.sep, "/") for p in paths if p.is_dir()]
+    return sorted((f"{d}/" for d in named if d != "." and not d.startswith("../")), key=len, reverse=True)
+
+
+def is_test_below(path: str, named: Sequence[str]) -> bool:
+    """:func:`is_test_path` of ``path`` judged below the directory the command named that holds
+    it (``named``: :func:`named_dirs`): ``tracklint init tests/fixtures/app`` asks for that app."""
+    below = next((path[len(d):] for d in named if path.startswith(d)), path)
+    return is_test_path(below)

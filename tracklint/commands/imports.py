@@ -319,14 +319,13 @@ def _split_tests(calls: list, named: list[str], include: bool) -> tuple[list, li
     """The calls to plan and the calls left out because they are in tests (none with
     ``--include-tests``). A path is judged below the directory the command named: ``tracklint
     init tests/fixtures/app`` asks for that directory, and its calls are planned."""
-    from tracklint.testpaths import is_test_path
+    from tracklint.testpaths import is_test_below
 
     if include:
         return calls, []
     kept, tests = [], []
     for call in calls:
-        below = next((call.path[len(d):] for d in named if call.path.startswith(d)), call.path)
-        (tests if is_test_path(below) else kept).append(call)
+        (tests if is_test_below(call.path, named) else kept).append(call)
     return kept, tests
 
 
@@ -350,10 +349,9 @@ def _init_notes(plan: Any, tests: list) -> list[str]:
 def _scan(paths: list[Path], config: Path | None) -> tuple[list, list[str], Any]:
     """The call sites under ``paths`` (default: the project), the directories named, as
     project-relative prefixes ending in ``/`` (longest first), and the run's settings."""
-    import os
-
     from tracklint.config import resolve_settings
     from tracklint.engine import scan_calls
+    from tracklint.testpaths import named_dirs
 
     overrides: dict[str, Any] = {}
     if paths:
@@ -363,8 +361,6 @@ def _scan(paths: list[Path], config: Path | None) -> tuple[list, list[str], Any]
         overrides["paths"] = tuple(p.resolve() for p in paths)
         overrides["files_given"] = any(p.is_file() for p in paths)
     settings = resolve_settings(config=config, overrides=overrides)
-    root = os.path.realpath(settings.root)
-    named = [os.path.relpath(os.path.realpath(p), root).replace(os.sep, "/") for p in paths if p.is_dir()]
-    prefixes = sorted((f"{d}/" for d in named if d != "." and not d.startswith("../")), key=len, reverse=True)
+    prefixes = named_dirs(str(settings.root), paths)
     # every call, tests too: init splits them itself (``exclude-tests`` is for check)
     return scan_calls(settings.with_(exclude_tests=False)), prefixes, settings
