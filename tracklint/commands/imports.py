@@ -156,6 +156,8 @@ def run_init(options: InitOptions, target: Any = None) -> int:
     return EXIT_SUCCESS
 
 
+#: The comment above the wrapper declarations init writes (``exclude-tests`` goes before it).
+_TRACKERS_HEAD = "# In-house trackers found by `tracklint init`"
 _EXCLUDE_TESTS = ("# The plan leaves out the calls in tests and fixtures (`tracklint init`): so does `check`.\n"
                   "exclude-tests = true\n")
 
@@ -167,13 +169,10 @@ def _exclude_tests(settings: Any, *, created: bool) -> None:
     configuration that was there before init is not changed, the line to add is shown."""
     import re
 
-    root = Path(settings.root)
-    path = settings.config_file
-    if path is not None and not created:
-        note(f"note: add `exclude-tests = true` to {path.name} so that `check` leaves the tests out too")
+    if settings.config_file is not None and not created:
+        note(f"note: add `exclude-tests = true` to {settings.config_file.name} so that `check` leaves the tests out too")
         return
-    if path is None:
-        path = root / "pyproject.toml" if (root / "pyproject.toml").is_file() else root / "tracklint.toml"
+    path = _config_path(settings)
     try:
         before = path.read_text(encoding="utf-8") if path.exists() else ""
     except (OSError, UnicodeDecodeError) as exc:
@@ -187,17 +186,12 @@ def _exclude_tests(settings: Any, *, created: bool) -> None:
     else:
         table = "[tool.tracklint]\n" + _EXCLUDE_TESTS
         # before init's own wrapper tables (and their heading comment), or at the end
-        first = re.search(r"^# In-house trackers found by `tracklint init`|^\[\[tool\.tracklint\.wrappers\]\]",
-                          before, re.M)
+        first = re.search(f"^{re.escape(_TRACKERS_HEAD)}|^\\[\\[tool\\.tracklint\\.wrappers\\]\\]", before, re.M)
         at = first.start() if first else len(before)
         head = before[:at].rstrip("\n")
         text = (head + "\n\n" if head else "") + table + ("\n" + before[at:] if first else "")
-    problem = _config_problem(path, text)
-    if problem is not None:
-        note(f"note: `exclude-tests = true` was not added to {path.name}: {problem}")
-        return
-    write_atomic(path, text)
-    note(f"note: {path.name}: exclude-tests = true, so that `check` leaves out the tests the plan leaves out")
+    if _save_config(path, text, "`exclude-tests = true` was"):
+        note(f"note: {path.name}: exclude-tests = true, so that `check` leaves out the tests the plan leaves out")
 
 
 def _declare_wrappers(settings: Any, facades: list, *, force: bool, again: bool = False) -> bool:
@@ -210,8 +204,7 @@ def _declare_wrappers(settings: Any, facades: list, *, force: bool, again: bool 
 
     from tracklint.discover import describe, wrapper_toml
 
-    root = Path(settings.root)
-    path = settings.config_file or (root / "pyproject.toml" if (root / "pyproject.toml").is_file() else root / "tracklint.toml")
+    path = _config_path(settings)
     try:
         before = path.read_text(encoding="utf-8") if path.exists() else ""
         tool = path.name == "pyproject.toml" or "tool" in tomllib.loads(before)
@@ -236,13 +229,10 @@ def _declare_wrappers(settings: Any, facades: list, *, force: bool, again: bool 
         added += ("\n# Not declared: tracklint cannot read most of these calls' event names yet\n"
                   + "\n".join(line if line.startswith("#") or not line else f"# {line}" for line in off) + "\n")
     head = ("# Functions that pass their parameter on to the trackers above, found by `tracklint init`:\n" if again else
-            "# In-house trackers found by `tracklint init` (the calls each adds are in its comment):\n")
+            f"{_TRACKERS_HEAD} (the calls each adds are in its comment):\n")
     text = (before.rstrip("\n") + "\n\n" if before.strip() else before) + head + added
-    problem = _config_problem(path, text)
-    if problem is not None:
-        note(f"note: the wrapper declarations were not added to {path.name}: {problem}")
+    if not _save_config(path, text, "the wrapper declarations were"):
         return False
-    write_atomic(path, text)
     shown = os.path.relpath(path) if path.is_absolute() else str(path)
     note(f"{'added to' if before else 'wrote'} {shown}: {plural(len(readable), 'wrapper')} for in-house trackers, "
          f"{plural(sum(f.calls for f in readable), 'call')} to check (--no-wrappers leaves the configuration alone):")
@@ -281,6 +271,26 @@ def _readable(settings: Any, facades: list) -> tuple[list, list]:
         f.opaque_properties = seen[f.function][2] > READABLE_SHARE * max(seen[f.function][1], 1)
     readable = [f for f in facades if seen[f.function][0] > READABLE_SHARE * max(seen[f.function][1], 1)]
     return readable, [f for f in facades if f not in readable]
+
+
+def _config_path(settings: Any) -> Path:
+    """The configuration file init adds to: the one in use, else the project's ``pyproject.toml``
+    (a ``[tool.tracklint]`` table is added), else a new ``tracklint.toml``."""
+    root = Path(settings.root)
+    if settings.config_file is not None:
+        return settings.config_file
+    return root / "pyproject.toml" if (root / "pyproject.toml").is_file() else root / "tracklint.toml"
+
+
+def _save_config(path: Path, text: str, what: str) -> bool:
+    """Write ``text`` as the configuration ``path`` when tracklint's own validation loads it;
+    else say that ``what`` (``"… was"``) was not added, and why."""
+    problem = _config_problem(path, text)
+    if problem is not None:
+        note(f"note: {what} not added to {path.name}: {problem}")
+        return False
+    write_atomic(path, text)
+    return True
 
 
 def _config_problem(path: Path, text: str) -> str | None:
