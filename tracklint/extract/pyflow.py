@@ -167,14 +167,19 @@ class Flow:
     def _words_of(self, word: str) -> list:
         found = self._words.get(word)
         if found is None:
-            found = self._words[word] = []
-            regex = words_regex((word.encode(),))
-            for count, match in enumerate(regex.finditer(self.data)):
-                if count >= MAX_SITES:
-                    break
-                node = self.root.descendant_for_byte_range(match.start(), match.end())
-                if node is not None and node.type == "identifier" and node.start_byte == match.start():
-                    found.append(node)
+            found = self._words[word] = self._word_nodes(word.encode(), "identifier", 0, len(self.data))
+        return found
+
+    def _word_nodes(self, word: bytes, node_type: str, start: int, end: int) -> list:
+        """The ``node_type`` nodes that start where ``word`` stands as a word in ``[start, end)``
+        (at most :data:`MAX_SITES`): a text search, then the node there, instead of a walk."""
+        found = []
+        for count, match in enumerate(words_regex((word,)).finditer(self.data, start, end)):
+            if count >= MAX_SITES:
+                break
+            node = self.root.descendant_for_byte_range(match.start(), match.end())
+            if node is not None and node.type == node_type and node.start_byte == match.start():
+                found.append(node)
         return found
 
     def _name_sites(self, name: str) -> list[tuple]:
@@ -301,7 +306,7 @@ class Flow:
             name = annotated_class(_text(self.data, annotation))
             return ["new:" + self.qualify(name)] if name else []
         origins = []
-        for keyword in self._words_of_keyword(definition):
+        for keyword in self._word_nodes(b"return", "return", definition.start_byte, definition.end_byte):
             statement = keyword.parent
             if statement is None or statement.type != "return_statement" \
                     or self._innermost(keyword.start_byte) != definition.id:
@@ -311,17 +316,6 @@ class Flow:
                 origins.append(self.value(value, steps))
         return origins
 
-    def _words_of_keyword(self, definition) -> list:
-        found = []
-        regex = words_regex((b"return",))
-        for count, match in enumerate(regex.finditer(self.data, definition.start_byte,
-                                                     definition.end_byte)):
-            if count >= MAX_SITES:
-                break
-            node = self.root.descendant_for_byte_range(match.start(), match.end())
-            if node is not None and node.type == "return" and node.start_byte == match.start():
-                found.append(node)
-        return found
 
     # --- scopes ---------------------------------------------------------------------------
 
