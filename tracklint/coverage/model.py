@@ -189,11 +189,11 @@ def _event(plan: Plan, row: Row) -> Event | None:
 
 
 def _renamed_to(plan: Plan, call: TrackCall) -> str | None:
-    """The planned event whose ``previous_names`` list the name ``call`` sends."""
-    for event in _section(plan, call.kind).values():
-        if call.event in event.previous_names:
-            return event.name
-    return None
+    """The planned event whose ``previous_names`` list the name ``call`` sends (the rules' index
+    of the plan's names, as TL001 reads it)."""
+    from tracklint.rules._common import name_index
+
+    return name_index(_section(plan, call.kind)).renamed.get(call.event)
 
 
 def _cell(plan: Plan, event: Event | None, source: str, sites: list[Site], kind: str) -> Cell:
