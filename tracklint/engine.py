@@ -74,9 +74,10 @@ def complete_exports(settings: Settings, ex: Extraction) -> None:
 
 
 class _Mentions:
-    """Reads the files :func:`~tracklint.extract.linking.wanted_files` looks into (no link out of
-    the project, no FIFO, within the size limit), and keeps in the run's cache whether each one
-    mentions the names looked for, against the stat taken before it was read."""
+    """Reads the files :func:`~tracklint.extract.linking.wanted_files` looks into as extraction
+    reads them (no link out of the project, no FIFO, within the size limit), and keeps in the
+    run's cache (when there is one) whether each one mentions the names looked for, against the
+    stat taken before it was read."""
 
     def __init__(self, settings: Settings, root: str, cache) -> None:
         self.settings, self.root, self.cache = settings, root, cache
@@ -299,15 +300,9 @@ def _link_text(settings: Settings, fx: FileExtraction, project: Extraction | Non
         listed = list_paths(settings.with_(paths=(), files_given=False))
         unparsed = {rel: lang for _, rel in listed if rel != fx.path and (lang := language_for(rel))}
 
-    def read(rel: str) -> bytes | None:
-        try:
-            return (settings.root / rel).read_bytes()
-        except OSError:
-            return None
-
     specs = specs_of(settings)
     root = os.path.realpath(settings.root)
-    for rel in sorted(linking.wanted_files([fx], unparsed, read)):
+    for rel in sorted(linking.wanted_files([fx], unparsed, _Mentions(settings, root, None).read)):
         others.append(extract_one(str(settings.root / rel), rel, specs, settings.max_file_size, windows=False, root=root))
     # the other files' calls are left alone: only their exports (constants, clients) are read
     linking.resolve_clients([fx, *(FileExtraction(f.path, f.language, clients=f.clients) for f in others)])
