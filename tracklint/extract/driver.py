@@ -145,8 +145,8 @@ def extract(grammar: Grammar, source: SourceText, specs: list[CallSpec]) -> File
                 reader.doubtful)
     if getattr(reader, "unsure", False):
         # what a receiver is may lie in the blocks the windows hid: only a whole parse can tell
-        # (see TypedReader.unsure; extract/windows.py parses whole on an internal notice)
-        result.notices.append(Notice(source.path, "internal",
+        # (see TypedReader.unsure; extract/windows.py parses whole on a reparse notice)
+        result.notices.append(Notice(source.path, "reparse",
                                      "a receiver's origin lies outside the parsed blocks", 1, 1, 1, 1))
     result.calls.sort(key=lambda c: (c.span.start_byte, c.span.end_byte))
     result.directives.sort(key=lambda d: (d.line, d.column))

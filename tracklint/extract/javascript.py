@@ -1283,7 +1283,7 @@ def _extract_into(result: FileExtraction, source: SourceText, specs: list[CallSp
     reader.read(root)
     if source.ranges is not None and model.local_calls:
         # not equivalent to a whole parse (extract.windows falls back on this notice)
-        result.notices.append(Notice(source.path, "internal", "windowed parse: a receiver is "
+        result.notices.append(Notice(source.path, "reparse", "windowed parse: a receiver is "
                                      "a call's result whose function may be hidden"))
     recover(source, root, tuple(sorted(query_names)), reader.covered, result, reader.read,
             reader.doubtful)
