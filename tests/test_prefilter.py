@@ -43,7 +43,7 @@ METHODS = sorted(method_names(SPECS)) + NEAR_MISSES
 #: generated call puts a random sequence of these there.
 GAP_PARTS = ["", " ", "\t", "\n", "\r\n", "\n    ", "/* c */", "/* a /* nested */ */", "// c\n",
              "# c\n", "<T>", "<Map<String, Int>>", "?.", " \\\n", "\\\r\n", "!!", "?", "!", "::",
-             "`", "{ $0 }", " {", "\f"]
+             "`", "{ $0 }", " {", "\f", '", ', ") ", ", ", "] ", "=> ", ": ", "?(", " ?. "]
 GAPS = st.lists(st.sampled_from(GAP_PARTS), max_size=4).map("".join)
 EVENTS = ["Order Completed", "page", "track", "x", "Ü", "e\u2028f", "", "a'b"]
 QUOTES = ['"', "'", "`"]
@@ -127,6 +127,12 @@ def test_prefilter_sound_under_noise(suffix: str, noise: str, where: int) -> Non
         ("swift", b"Analytics.shared().track(name: \"x\")"),
         ("swift", b"analytics.track { $0 }"),
         ("swift", b"analytics.track /* a /* b */ */ (name: \"x\")"),
+        ("swift", b"analytics.track /* a /* b */ c */ (name: \"x\")"),
+        ("swift", b"delegate?.track?(name: \"x\")"),
+        ("javascript", b"analytics.track /* a */ ?. /* b */ ('x')"),
+        ("typescript", b"analytics.track<{ a: string; b: () => void }>('x')"),
+        ("java", b"analytics.<Event>track(\"x\");"),
+        ("go", b"client.Enqueue[analytics.Track](msg)"),
         ("kotlin", b"analytics.track<Event>(\"x\")"),
         ("kotlin", b"analytics!!.track {\n}"),
         ("python", b"posthog.capture \\\n ('x')"),
@@ -153,6 +159,15 @@ def test_prefilter_passes_call_shapes(language: str | None, source: bytes) -> No
         ("typescript", b"type Props = { track: Track; screen: string }"),
         ("kotlin", b"val page = 1 // track it\n"),
         ("swift", b"let group = DispatchGroup() /* track x */"),
+        # seen in the real repositories of benchmarks/corpus.toml: a name, then punctuation,
+        # then some other bracket (the old test let anything but a letter stand between)
+        ("typescript", b'describe("group", () => {\n  it("works", () => {});\n});'),
+        ("tsx", b"items.map((group) => (<Row key={group.id} />))"),
+        ("typescript", b"const next = clamp(page);\n}); // see f()"),
+        ("kotlin", b"when (alias) {\n    else -> Unit\n}"),
+        ("swift", b"if case .group]) { f() }"),
+        ("python", b"sorted(items, key=lambda group: (group.size, group.name))"),
+        ("java", b"return page; } void f() { g(); }"),
     ],
 )
 def test_a_name_that_is_not_called_is_not_worth_parsing(language: str, source: bytes) -> None:
