@@ -10,7 +10,10 @@ default ``/work/corpus``, written by ``corpus.py``), in one run, with medians ov
 * ``tracklint check`` cold (``.tracklint_cache`` removed before each run), warm (nothing changed,
   after one untimed settling run) and on 10 changed files named on the command line (a comment
   line appended to each; 2 of them hold a METHOD call where there are any);
-* once (``--slow-repeats``) ``tracklint check --no-cache --jobs 1 --no-prefilter``: the reference.
+* once (``--slow-repeats``) ``tracklint check --no-cache --jobs 1 --no-prefilter``: the reference;
+* once per run, before the repositories, the floor: ``tracklint check`` cold and warm in a git
+  repository of one file (what starting the interpreter, importing, reading the configuration,
+  validating the plan and reporting cost; no run on a real tree costs less).
 
 The plan is empty (``events: {}``, committed as ``tracking-plan.yaml``), so every call tracklint
 finds is a finding (TL001 unplanned event, or TL010 when the event name is not static): "the same
@@ -231,6 +234,29 @@ def run_tracklint(root: Path, repeats: int, slow_repeats: int, changed: list[str
     return rows, facts
 
 
+def run_floor(repeats: int) -> dict:
+    """What a run of tracklint costs before it reads any file: ``check`` cold and warm in a
+    git repository holding one Python file and the empty plan (interpreter start, imports,
+    configuration, plan validation, listing, report). No run on a real tree costs less."""
+    exe = tracklint_cmd()
+    check = exe + ["check", "--output-format", "json", "--exit-zero", "-o", os.devnull]
+    with tempfile.TemporaryDirectory(prefix="tl-real-floor-") as tmp:
+        root = Path(tmp)
+        (root / "tracking-plan.yaml").write_text(EMPTY_PLAN)
+        (root / "app.py").write_text("import os\n")
+        git(root, "init", "-q")
+        git(root, "add", ".")
+        git(root, "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "commit", "-qm", "floor")
+        cold, warm = Row("tracklint check, cold, empty repository"), Row("tracklint check, warm, empty repository")
+        for _ in range(repeats):
+            clear_cache(root)
+            cold.samples.append(measure(check, root))
+        for _ in range(repeats):
+            warm.samples.append(measure(check, root))
+    print(repo_table([cold, warm]), flush=True)
+    return {"cold_wall": cold.wall, "cold_cpu": cold.cpu, "warm_wall": warm.wall, "warm_cpu": warm.cpu}
+
+
 def repo_table(rows: list[Row]) -> str:
     out = ["| tool | wall (median) | CPU (median) | peak RSS | runs | found | note |",
            "| --- | ---: | ---: | ---: | ---: | --- | --- |"]
@@ -284,17 +310,21 @@ def _x(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}x"
 
 
-def summary_table(results: list[dict]) -> str:
+def summary_table(results: list[dict], floor: dict | None = None) -> str:
+    floor_cpu = floor and floor["cold_cpu"]
     out = ["| repository | files (source) | MB (source) | rg wall | ast-grep wall / CPU | tracklint cold wall / CPU "
-           "| warm wall | 10 files | reference wall | calls | cold CPU / ast-grep CPU | cold / rg wall | same findings |",
-           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+           "| warm wall | 10 files | reference wall | calls | cold CPU / ast-grep CPU | floor CPU / ast-grep CPU "
+           "| cold / rg wall | warm / rg wall | same findings |",
+           "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for r in results:
         out.append(
             f"| {r['repo']} | {r['files']:,} ({r['source_files']:,}) | {r['bytes'] / 1e6:.1f} ({r['source_bytes'] / 1e6:.1f}) "
             f"| {fmt_s(r['rg_wall'])} | {fmt_s(r['sg_wall'])} / {fmt_s(r['sg_cpu'])} "
             f"| {fmt_s(r['cold_wall'])} / {fmt_s(r['cold_cpu'])} | {fmt_s(r['warm_wall'])} | {fmt_s(r['ten_wall'])} "
             f"| {fmt_s(r['ref_wall'])} | {r['ref_calls']} | {_x(ratio(r['cold_cpu'], r['sg_cpu']))} "
-            f"| {_x(ratio(r['cold_wall'], r['rg_wall']))} | {'yes' if r['same_findings'] else 'NO'} |")
+            f"| {_x(ratio(floor_cpu, r['sg_cpu']))} "
+            f"| {_x(ratio(r['cold_wall'], r['rg_wall']))} | {_x(ratio(r['warm_wall'], r['rg_wall']))} "
+            f"| {'yes' if r['same_findings'] else 'NO'} |")
     return "\n".join(out)
 
 
@@ -337,11 +367,14 @@ def main(argv: list[str] | None = None) -> int:
           f"{info['ripgrep']}, {info['ast-grep']}, {info['tracklint']}, Python {info['python']}; "
           f"load average {os.getloadavg()[0]:.2f}")
     bytecode_ready()
+    print("\n### the floor: an empty repository\n")
+    floor = run_floor(args.repeats)
     results = [bench_repo(e, corpus, args) for e in speed_entries(args.only)]
     print("\n## Summary (medians)\n")
-    print(summary_table(results))
+    print(summary_table(results, floor))
     if args.json_out:
-        args.json_out.write_text(json.dumps({"machine": info, "repeats": args.repeats, "results": results}, indent=1) + "\n")
+        args.json_out.write_text(json.dumps({"machine": info, "repeats": args.repeats, "floor": floor,
+                                             "results": results}, indent=1) + "\n")
     return 0
 
 

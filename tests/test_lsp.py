@@ -366,7 +366,7 @@ async def test_a_source_file_changed_on_disk_is_read_into_the_index(client: Lang
         plan = (workspace / rel).read_text()
         await open_doc(client, workspace, rel, "yaml")
         # the index is refreshed in the background: a loaded machine may answer before it is
-        deadline = asyncio.get_running_loop().time() + 20
+        deadline = asyncio.get_running_loop().time() + 60
         while True:
             found = await client.text_document_references_async(lsp.ReferenceParams(
                 text_document=lsp.TextDocumentIdentifier(uri=uri_of(workspace, rel)), position=at(plan, "Cart Viewed"),
