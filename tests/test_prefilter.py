@@ -35,7 +35,8 @@ SUFFIXES = [row.suffixes[0] for row in languages.LANGUAGES if _available(row)]
 
 RECEIVERS = ["analytics", "window.analytics", "self.analytics", "this.analytics", "posthog",
              "mixpanel", "mp", "amplitude", "Analytics.shared()", "Analytics.shared", "client",
-             "tracker", "rudderanalytics", "PostHogSDK.shared", "analytics?", "foo", ""]
+             "tracker", "rudderanalytics", "PostHogSDK.shared", "analytics?", "foo", "", "ph", "self.ph",
+             "this.mp", "_analytics", "postHog", "ANALYTICS"]
 NEAR_MISSES = ["tracking", "Track", "_track", "track_", "trackX", "pageview", "groups", "$track",
                "tr\\u0061ck", "`track`", "TRACK", "logevent"]
 METHODS = sorted(method_names(SPECS)) + NEAR_MISSES
@@ -77,7 +78,13 @@ def sources(draw) -> tuple[str, bytes]:
     lines = draw(st.lists(calls() | calls() | calls() | st.text(max_size=30) | st.sampled_from(
         ["import analytics", "const analytics = new Analytics()", "mp = Mixpanel(token)",
          "// tracklint: ignore[TL001]", "# comment", "def f():", "    pass", "}", "{", "fun f() {",
-         "import { track } from '@amplitude/analytics-browser'"]), min_size=1, max_size=8))
+         "import { track } from '@amplitude/analytics-browser'",
+         # bindings the typed languages' readers follow (Swift, Kotlin, Java)
+         "let ph = PostHogSDK.shared", "val ph = PostHogSDK.shared", "lateinit var ph: PostHogInterface",
+         "private let ph: PostHogSDK", "MixpanelAPI mp = MixpanelAPI.getInstance(ctx, \"t\");",
+         "val mp = MixpanelAPI.getInstance(ctx, \"t\")", "let mp = Mixpanel.mainInstance()",
+         "class A(private val ph: PostHogInterface) {", "fun make(): PostHogInterface = PostHog.with(ctx)",
+         "val ph = make()", "import com.posthog.PostHog", "import PostHog"]), min_size=1, max_size=8))
     text = "\n".join(lines) + draw(st.sampled_from(["", "\n", "\r\n"]))
     encoding = draw(st.sampled_from(["utf-8", "utf-8", "utf-8", "utf-8-sig", "utf-16"]))
     return f"generated{suffix}", text.encode(encoding, "surrogatepass")
@@ -128,7 +135,7 @@ def test_prefilter_sound_under_noise(suffix: str, noise: str, where: int) -> Non
         ("swift", b"analytics.track { $0 }"),
         ("swift", b"analytics.track /* a /* b */ */ (name: \"x\")"),
         ("swift", b"analytics.track /* a /* b */ c */ (name: \"x\")"),
-        ("swift", b"delegate?.track?(name: \"x\")"),
+        ("swift", b"analytics?.track?(name: \"x\")"),
         ("javascript", b"analytics.track /* a */ ?. /* b */ ('x')"),
         ("typescript", b"analytics.track<{ a: string; b: () => void }>('x')"),
         ("java", b"analytics.<Event>track(\"x\");"),
@@ -235,6 +242,48 @@ def test_not_generated() -> None:
     late = b"x = 1\n" * 40 + b"// @" + b"generated\n"
     assert not is_generated(late)  # only the first lines count
     assert not is_generated(b"# auto-generated ids are used below\nx = 1\n")
+
+
+@pytest.mark.parametrize(
+    ("path", "source"),
+    [
+        ("A.swift", "import PostHog\nfinal class A {\n    let ph = PostHogSDK.shared\n"
+                    "    func f() { ph.capture(\"x\") }\n}\n"),
+        ("A.kt", "class A(private val ph: PostHogInterface) {\n    fun f() { ph.capture(\"x\") }\n}\n"),
+        ("A.kt", "fun f() {\n    val mp = MixpanelAPI.getInstance(ctx, \"t\")\n    mp.track(\"x\")\n}\n"),
+        ("A.java", "class A {\n  void f() {\n    MixpanelAPI mp = MixpanelAPI.getInstance(ctx, \"t\");\n"
+                   "    mp.track(\"x\");\n  }\n}\n"),
+        ("A.kt", "fun f() { _analytics.track(\"x\") }\n"),
+        ("A.swift", "func f() { Mixpanel.mainInstance().track(event: \"x\") }\n"),
+    ],
+)
+def test_a_typed_language_call_passes_through_its_receivers_words(path: str, source: str) -> None:
+    """Swift, Kotlin and Java decide receivers from the file alone, through the spec's own
+    words (receivers, constructors, type-rooted singletons): a file with a call has one."""
+    data = source.encode()
+    assert extract_file(path, data, SPECS).calls, "the extractor finds the call"
+    assert PREFILTER.may_contain(data, languages.language_for(path))
+
+
+@pytest.mark.parametrize(
+    ("language", "source"),
+    [
+        ("java", b"class S {\n  void f() { q.offer(1); sb.append(\"a\"); cnt.remove(k); uf.union(a, b); }\n}\n"),
+        ("kotlin", b"fun f() { stack.remove(x); groups.group(1); ids.union(other) }\n"),
+        ("swift", b"func f() { seen.union(other); queue.track(1) }\n"),
+    ],
+)
+def test_a_typed_language_call_on_no_sdk_receiver_is_not_worth_parsing(language: str, source: bytes) -> None:
+    """Call-shaped names on receivers that no spec names (a queue's ``offer``, a builder's
+    ``append``), in a file without any SDK receiver's word, are not parsed in Swift, Kotlin and
+    Java; the same bytes as Python or JavaScript pass (their clients may come from another file)."""
+    assert not PREFILTER.may_contain(source, language)
+    assert PREFILTER.may_contain(source.replace(b"f()", b"g(analytics)"), language)
+    assert PREFILTER.may_contain(b"x.track(1)", "javascript")
+
+
+def test_a_bare_wrapper_in_a_typed_language_passes_without_receiver_words() -> None:
+    assert PREFILTER.may_contain(b'fun f() { trackEvent("x") }\n', "kotlin")
 
 
 def test_a_name_only_another_languages_sdk_uses_does_not_pass_a_file() -> None:

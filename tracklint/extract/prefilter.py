@@ -13,11 +13,22 @@ their arguments with a bracket, *followed by what a call puts there*: the langua
 ``?.``, ``!``, generic arguments, then ``(``, or ``{`` for a trailing closure). A name that is
 only a word (``page`` in prose, ``re.Match.group`` read as an attribute, ``group`` as a key)
 does not make a file worth parsing. The property tests in ``tests/test_prefilter.py`` check it
-against full extraction, with every gap between name and arguments the extractors accept.
+against full extraction, with every gap between name and arguments the extractors accept, for
+files that parse (in a file with a syntax error, tree-sitter's recovery may glue a name to a
+bracket across anything; only the name is sure to be there).
 UTF-16 files (which the extractor transcodes) are transcoded here too before searching.
 
-On the real repositories of ``benchmarks/corpus.toml`` the word test passes a median 16% of
-source files (35% of bytes); the call-shaped test 1.8% (4.5% of bytes): ``benchmarks/density.py``.
+In Swift, Kotlin and Java, where the extractor reads a receiver from the file alone, a name
+that every spec calls on a receiver counts only in a file that contains one of those receivers'
+words (:data:`RECEIVER_GATED`): a queue's ``offer``, a builder's ``append``, a set's ``union``
+do not make a file worth parsing.
+
+Files sent to the parser on the seven speed repositories of ``benchmarks/corpus.toml``
+(``benchmarks/prefilter_pass.py``): the word test a median 16%; a name followed by anything but a
+letter and then a bracket (until December 2026) 2.1-6.5%, 1,062 files in all; blanks and
+comments only before the bracket, and the receiver words, 0.2-6.5%, 249 files (doocs/leetcode's
+Java solutions 656 -> 0, kickstarter 32 -> 8, element-x-ios 44 -> 18), the same findings as
+parsing every file on all 27 repositories of the list.
 
 Measured on 25 MB of real Python (CPython stdlib and site-packages, 2,061 files), one core
 (the word test):
@@ -78,6 +89,17 @@ METHOD_ONLY = frozenset({"python"})
 #: (inside brackets) comments.
 _PYTHON_DOT = rb"\.(?:[ \t\f\r\n\\]|#[^\n]*)*"
 
+#: Languages whose extractor decides what a call's receiver is from the file alone (the shared
+#: driver's typed reader: no client crosses files, unlike JavaScript's and Python's imported
+#: clients), and only through the spec's words: a receiver chain that ends with one of the
+#: spec's receivers (``analytics``, ``Mixpanel.mainInstance``), or a variable bound in the file
+#: to one of its constructors or type-rooted receivers (``let ph = PostHogSDK.shared``). Either
+#: way the first word of that receiver or constructor is in the file's text, so a file with a
+#: call-shaped ``q.offer(`` or ``sb.append(`` but none of those words holds no call of a spec
+#: without a bare form (see :meth:`Prefilter._receiver_words`). Go (``Enqueue`` on any receiver)
+#: and Ruby are not gated.
+RECEIVER_GATED = frozenset({"java", "kotlin", "swift"})
+
 
 @functools.lru_cache(maxsize=64)
 def words_regex(words: tuple[bytes, ...], opener: bytes | None = None, after: bytes = b""):
@@ -94,6 +116,19 @@ def words_regex(words: tuple[bytes, ...], opener: bytes | None = None, after: by
         return re2.compile(after + b"(?:" + _needle_pattern(words, word=rb"\b", lookaround=False) + b")" + tail)
     except Exception:  # pragma: no cover - re2 is a dependency; keep working without it
         return re.compile(after + b"(?:" + _needle_pattern(words, word=b"", lookaround=True) + b")" + tail)
+
+
+def _any_word_folded(words: tuple[bytes, ...]):
+    """A compiled search for any of ``words`` anywhere, case-insensitively (None for none)."""
+    if not words:
+        return None
+    pattern = b"(?i)(?:" + b"|".join(re.escape(w) for w in words) + b")"
+    try:
+        import re2
+
+        return re2.compile(pattern)
+    except Exception:  # pragma: no cover - re2 is a dependency
+        return re.compile(pattern)
 
 
 class Prefilter:
@@ -123,20 +158,52 @@ class Prefilter:
         return frozenset(n.encode("utf-8") for n in method_names(self.specs, language)
                          if n not in bare)
 
+    def _receiver_words(self, language: str) -> tuple[frozenset[bytes], tuple[bytes, ...]]:
+        """For a language of :data:`RECEIVER_GATED`: the method names whose every spec needs
+        a receiver (none bare, none on any receiver, none bound by import), and the words one of
+        which a file must contain for such a call to match (case-insensitively, anywhere):
+        the first word of each receiver and constructor of those specs (``receiver_matches``
+        compares every word but the last exactly and the last with its case folded and its
+        leading ``_`` dropped, so the first word is in the text as written or folded)."""
+        free, gated, words = set(), set(), set()
+        for spec in self.specs:
+            if language not in spec.languages:
+                continue
+            if spec.modules or any(r in ("", "*") for r in spec.receivers):
+                free.add(spec.method)
+                continue
+            gated.add(spec.method)
+            for dotted in (*spec.receivers, *spec.constructors):
+                word = dotted.split(".")[0].lstrip("_")
+                if word:
+                    words.add(word.lower().encode("utf-8"))
+        return (frozenset(n.encode("utf-8") for n in gated - free),
+                tuple(sorted(words)))
+
     def _search(self, language: str | None):
         """One RE2 pass: ``language``'s method names followed by its call opener (every name
         alone for an unknown language, the names alone for one without an opener), or any
-        extra needle."""
+        extra needle; in a language of :data:`RECEIVER_GATED`, a name that needs a receiver
+        counts only in a file that has one of its receivers' words."""
         found = self._searches.get(language)
         if found is None:
             row = languages.get(language) if language is not None else None
             opener = row.call_opener if row is not None else None
             names = self._names(language) if row is not None else self.methods
             dotted = self._method_only(language) if row is not None else ()
-            calls = words_regex(tuple(n for n in names if n not in dotted), opener)
+            gated: frozenset[bytes] = frozenset()
+            gate = None
+            if row is not None and language in RECEIVER_GATED:
+                gated, words = self._receiver_words(language)
+                gate = _any_word_folded(words)
+            calls = words_regex(tuple(n for n in names if n not in dotted and n not in gated), opener)
             methods = words_regex(dotted, opener, after=_PYTHON_DOT) if dotted else None
             extra = words_regex(self.extra)
             searches = [p.search for p in (calls, methods, extra) if p is not None]
+            receiver_calls = words_regex(tuple(sorted(gated)), opener) if gated else None
+            if receiver_calls is not None and gate is not None:  # (no words: no such call matches)
+                call, word = receiver_calls.search, gate.search
+                searches.append(lambda data: bool(call(data)) and bool(word(data)))
             found = self._searches[language] = (
                 searches[0] if len(searches) == 1
                 else (lambda data: any(s(data) for s in searches)) if searches else False)
