@@ -107,20 +107,20 @@ def _parser(language: str) -> Parser:
 
 
 @functools.cache
-def _calls_query(grammar: Grammar, names: tuple[str, ...]) -> Query | None:
-    names = tuple(n for n in names if _IDENT_RE.match(n))
-    if not names:
-        return None
+def _calls_query(grammar: Grammar, names: tuple[str, ...]) -> Query:
+    """The query of the calls of ``names`` (identifiers, at least one)."""
     alternatives = " ".join(f'"{n}"' for n in names)
     return Query(languages.grammar(grammar.language), grammar.calls_query(alternatives))
 
 
 def prepare(grammar: Grammar, specs: list[CallSpec]) -> None:
-    """Load the grammar and compile the calls query (see ``tracklint.extract.prepare``)."""
+    """Load the grammar and compile the queries every file needs (see
+    ``tracklint.extract.prepare``). The calls query is compiled only when a file needs it (more
+    name occurrences than :data:`MAX_OFFSET_LOOKUPS`, or a syntax error to recover from): most
+    files find their calls from the names' offsets, and it costs 50 ms for Swift."""
     _parser(grammar.language)
     for compile_now in grammar.warm:
         compile_now()
-    _calls_query(grammar, tuple(sorted(method_names(specs, grammar.language))))
 
 
 def extract(grammar: Grammar, source: SourceText, specs: list[CallSpec]) -> FileExtraction:
@@ -130,18 +130,17 @@ def extract(grammar: Grammar, source: SourceText, specs: list[CallSpec]) -> File
                          ranges=source.parse_ranges()).root_node
     reader = grammar.reader(source)
     reader.collect(root, result)
-    names = tuple(sorted(method_names(specs, grammar.language)))
-    query = _calls_query(grammar, names)
-    if query is not None:
+    names = tuple(sorted(n for n in method_names(specs, grammar.language) if _IDENT_RE.match(n)))
+    if names:
         covered: set[int] = set()  # start bytes of the method names of every candidate call
         hits = _name_hits(names, source)
         if hits is not None:
             _offset_calls(grammar, reader, root, specs, hits, covered, result)
         else:
-            _calls(reader, query, root, specs, covered, result)
+            _calls(reader, _calls_query(grammar, names), root, specs, covered, result)
             _deep_calls(grammar, reader, root, specs, names, covered, result)
         recover(source, root, names, covered, result,
-                lambda tree: _calls(reader, query, tree, specs, covered, result),
+                lambda tree: _calls(reader, _calls_query(grammar, names), tree, specs, covered, result),
                 reader.doubtful)
     if getattr(reader, "unsure", False):
         # what a receiver is may lie in the blocks the windows hid: only a whole parse can tell
