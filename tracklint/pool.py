@@ -113,9 +113,16 @@ NOT_ENCODED = "not-encoded"
 _WORKER_STATE: dict[str, tuple] = {}  # repr(options) -> (specs, prefilter); wrappers are dicts
 
 
+_LAST_STATE: list = [None, None]  # the last options object asked for, and its state
+
+
 def _worker_state(options: _Options) -> tuple:
     """(specs, pre-filter) for ``options``, built once per process (and inherited by workers
-    forked after the main process built them)."""
+    forked after the main process built them). Asked once per file when the main process
+    extracts: the same options object is answered without its ``repr`` (the key; wrappers are
+    dicts), which cost 3 µs a file."""
+    if _LAST_STATE[0] is options:
+        return _LAST_STATE[1]
     key = repr(options)
     state = _WORKER_STATE.get(key)
     if state is None:
@@ -123,6 +130,7 @@ def _worker_state(options: _Options) -> tuple:
 
         specs = build_specs(options.presets, options.wrappers)
         state = _WORKER_STATE[key] = (specs, Prefilter(specs))
+    _LAST_STATE[:] = [options, state]
     return state
 
 
