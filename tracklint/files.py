@@ -156,14 +156,18 @@ def _discover(directory: str, root: str, skip_dirs: Collection[str],
     wanted = _wanted(tuple(sorted(skip_dirs)), base)
 
     gone: set[str] = set()
+    tested: set[str] = set()  # the tracked paths: tested once, while they are stat'ed
+    kept: set[str] = set()  # those found wanted
 
     def stat_tracked(names: list[str]) -> None:
         # While git walks the work tree for untracked files (the slow half of the listing),
         # this process stats the tracked ones (the run needs every file's stat anyway), or
         # checks that they exist: a tracked file deleted in the work tree is not listed.
         stat_of = os.stat if stats is not None else os.lstat
+        tested.update(names)
         for rel in names:
             if wanted(rel):
+                kept.add(rel)
                 path = _native(base, rel)
                 try:
                     st = stat_of(path)
@@ -183,7 +187,7 @@ def _discover(directory: str, root: str, skip_dirs: Collection[str],
         yield from _walk(directory, root, skip_dirs)
         return
     for rel in listed:
-        if wanted(rel):
+        if (rel in kept) if rel in tested else wanted(rel):
             yield _native(base, rel)
 
 
