@@ -84,7 +84,12 @@ def sources(draw) -> tuple[str, bytes]:
          "private let ph: PostHogSDK", "MixpanelAPI mp = MixpanelAPI.getInstance(ctx, \"t\");",
          "val mp = MixpanelAPI.getInstance(ctx, \"t\")", "let mp = Mixpanel.mainInstance()",
          "class A(private val ph: PostHogInterface) {", "fun make(): PostHogInterface = PostHog.with(ctx)",
-         "val ph = make()", "import com.posthog.PostHog", "import PostHog"]), min_size=1, max_size=8))
+         "val ph = make()", "import com.posthog.PostHog", "import PostHog",
+         # Python: names another module may bind (pending calls), and names bound here
+         "from app.telemetry import ph", "from .clients import (\n    tracker,  # see f(x)\n    foo,\n)",
+         "from app import get_client", "foo = get_client()", "import app.telemetry as tracker",
+         "ph = Posthog('k')", "self.ph = posthog.Posthog('k')", "def f(ph: Optional[Posthog]):",
+         "from app.x import \\\n    foo", "x = 1; from app.y import ph"]), min_size=1, max_size=8))
     text = "\n".join(lines) + draw(st.sampled_from(["", "\n", "\r\n"]))
     encoding = draw(st.sampled_from(["utf-8", "utf-8", "utf-8", "utf-8-sig", "utf-16"]))
     return f"generated{suffix}", text.encode(encoding, "surrogatepass")
@@ -95,10 +100,13 @@ def sources(draw) -> tuple[str, bytes]:
 def test_prefilter_is_sound(case: tuple[str, bytes]) -> None:
     path, data = case
     extraction = extract_file(path, data, SPECS)
-    if extraction.calls and _parses_cleanly(path, data):
-        assert PREFILTER.may_contain(data, languages.language_for(path)), (path, data, extraction.calls)
-    if extraction.calls:  # a call the parser pieced together from broken text: the name passes
-        assert PREFILTER.may_contain(data), (path, data, extraction.calls)
+    # pending: calls on a name another module of the project may bind to a client (linking
+    # confirms them): the file must be parsed for them too
+    found = extraction.calls + [call for call, *_ in extraction.pending]
+    if found and _parses_cleanly(path, data):
+        assert PREFILTER.may_contain(data, languages.language_for(path)), (path, data, found)
+    if found:  # a call the parser pieced together from broken text: the name passes
+        assert PREFILTER.may_contain(data), (path, data, found)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -280,6 +288,43 @@ def test_a_typed_language_call_on_no_sdk_receiver_is_not_worth_parsing(language:
     assert not PREFILTER.may_contain(source, language)
     assert PREFILTER.may_contain(source.replace(b"f()", b"g(analytics)"), language)
     assert PREFILTER.may_contain(b"x.track(1)", "javascript")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"from app.telemetry import tel\ntel.track('u', 'Signed Up')\n",
+        b"from app import get_client\nc = get_client()\nc.track('u', 'Signed Up')\n",
+        b"from .clients import (\n    a,  # see f(x)\n    tel,\n)\ntel.track('u', 'Signed Up')\n",
+        b"from x import \\\n    tel\ntel.track('u', 'Signed Up')\n",
+        b"x = 1; from app import telemetry as tel\ntel.track('u', 'Signed Up')\n",
+    ],
+)
+def test_a_python_call_on_a_name_another_module_may_bind_passes(source: bytes) -> None:
+    """A single name the file imports (or assigns from an imported function) may hold a client
+    another module creates: its calls wait for linking (pending), so the file is parsed."""
+    found = extract_file("app.py", source, SPECS)
+    assert found.pending and not found.calls
+    assert PREFILTER.may_contain(source, "python")
+
+
+@pytest.mark.parametrize(
+    ("source", "worth"),
+    [
+        (b"def f(state):\n    state.set('a')\n", False),
+        (b"import re\nmatch = re.match(p, s)\nprint(match.group(1))\n", False),
+        (b"def f(self):\n    self.state.merge(other)\n", False),
+        (b"class A:\n    def f(self):\n        self._mp.track('u', 'E')\n", True),
+        (b"import analytics\nanalytics.track('u', 'E')\n", True),
+        (b"ph = Posthog('key')\nph.set(distinct_id='u', properties={'a': 1})\n", True),
+        (b"def f(c: 'Client'):\n    c.track('u', 'E')\n", True),
+        (b"(c).set('a')\n", True),  # not a plain name before the dot: passes
+    ],
+)
+def test_python_method_calls_need_a_receiver_that_can_be_a_client(source: bytes, worth: bool) -> None:
+    assert PREFILTER.may_contain(source, "python") is worth
+    if not worth:
+        assert not extract_file("app.py", source, SPECS).calls
 
 
 def test_a_bare_wrapper_in_a_typed_language_passes_without_receiver_words() -> None:

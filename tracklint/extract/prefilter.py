@@ -21,14 +21,16 @@ UTF-16 files (which the extractor transcodes) are transcoded here too before sea
 In Swift, Kotlin and Java, where the extractor reads a receiver from the file alone, a name
 that every spec calls on a receiver counts only in a file that contains one of those receivers'
 words (:data:`RECEIVER_GATED`): a queue's ``offer``, a builder's ``append``, a set's ``union``
-do not make a file worth parsing.
+do not make a file worth parsing. Python is gated the same way, except that a call on a single
+name the file imports passes too (another module may bind it: :data:`PYTHON_GATED`), so
+``state.set(`` and ``match.group(`` do not send a file to the parser either.
 
 Files sent to the parser on the seven speed repositories of ``benchmarks/corpus.toml``
-(``benchmarks/prefilter_pass.py``): the word test a median 16%; a name followed by anything but a
-letter and then a bracket (until December 2026) 2.1-6.5%, 1,062 files in all; blanks and
-comments only before the bracket, and the receiver words, 0.2-6.5%, 249 files (doocs/leetcode's
-Java solutions 656 -> 0, kickstarter 32 -> 8, element-x-ios 44 -> 18), the same findings as
-parsing every file on all 27 repositories of the list.
+(``benchmarks/prefilter_pass.py``, default presets): the word test a median 16%; a name followed
+by anything but a letter and then a bracket (until December 2026) 2.1-6.5%, 1,062 files in all;
+blanks and comments only before the bracket, and the receiver tests, 0.1-2.9%, 209 files
+(doocs/leetcode's Java and Python solutions 694 -> 20, haystack 38 -> 17, kickstarter 32 -> 8),
+with the same findings as parsing every file on all 27 repositories of the list.
 
 Measured on 25 MB of real Python (CPython stdlib and site-packages, 2,061 files), one core
 (the word test):
@@ -100,6 +102,87 @@ _PYTHON_DOT = rb"\.(?:[ \t\f\r\n\\]|#[^\n]*)*"
 #: and Ruby are not gated.
 RECEIVER_GATED = frozenset({"java", "kotlin", "swift"})
 
+#: Python receivers are decided by the file too (``extract/pyflow.py``: names, constructors,
+#: annotations, in scope), with one way in from elsewhere: a call on a single name that the file
+#: imports, or assigns from a function it imports (``client = get_client()``), waits for another
+#: module of the project to say what that name holds (``extract/python.py``'s pending calls). So a
+#: Python file with only such method names passes when it has one of the receivers' words as a
+#: whole identifier (``mp``, ``client``: words this short are everywhere as substrings), or one
+#: of those calls is on a single name that may be imported (:func:`_python_may_be_imported`).
+#: JavaScript is not gated: a client may be destructured, passed, or returned by a hook of
+#: another module in ways the text of the file does not show.
+PYTHON_GATED = "python"
+#: Longest import statement read for the names it binds; a longer one passes the file.
+MAX_IMPORT_STATEMENT = 1 << 16
+_IMPORT = re.compile(rb"\bimport\b")
+_IDENTIFIER = re.compile(rb"[A-Za-z_\x80-\xff][0-9A-Za-z_\x80-\xff]*")
+_IDENTIFIER_BYTES = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_") | frozenset(range(0x80, 0x100))
+
+
+def _import_statement_end(data: bytes, start: int) -> int | None:
+    """Where the Python statement that goes on at ``start`` ends (a newline or ``;`` outside
+    brackets, comments and line continuations skipped), or None past
+    :data:`MAX_IMPORT_STATEMENT` bytes."""
+    depth, i, size = 0, start, len(data)
+    limit = min(size, start + MAX_IMPORT_STATEMENT)
+    while i < limit:
+        c = data[i]
+        if c == 0x23:  # '#': to the end of the line
+            newline = data.find(b"\n", i)
+            i = size if newline == -1 else newline
+            continue
+        if c == 0x5C:  # backslash: a continuation (or a stray one): skip the next byte
+            i += 2
+            continue
+        if c in b"([{":
+            depth += 1
+        elif c in b")]}":
+            depth = max(0, depth - 1)
+        elif (c == 0x0A or c == 0x3B) and depth == 0:
+            return i
+        i += 1
+    return i if i >= size else None
+
+
+def _python_imported_names(data: bytes) -> frozenset[bytes] | None:
+    """Every identifier in the file's import statements: a superset of the names they bind
+    (None when a statement is too long to read)."""
+    names: set[bytes] = set()
+    for match in _IMPORT.finditer(data):
+        end = _import_statement_end(data, match.end())
+        if end is None:
+            return None
+        names.update(_IDENTIFIER.findall(data, match.end(), end))
+    return frozenset(names)
+
+
+def _python_may_be_imported(data: bytes, calls) -> bool:
+    """Whether one of the calls ``calls`` finds (``.name(`` hits) is on a receiver that another
+    module may bind: a single name (no ``.`` before it) that the file imports, or assigns the
+    result of an imported function to. Anything that is not a plain name right before the dot
+    (``(c).set(``, ``x[0].set(``, a line break) counts as such a receiver."""
+    imported: frozenset[bytes] | None = None
+    for match in calls.finditer(data):
+        dot = match.start()
+        start = dot
+        while start > 0 and data[start - 1] in _IDENTIFIER_BYTES:
+            start -= 1
+        if start == dot or data[dot - 1] == 0x5C:
+            return True  # not a plain name before the dot
+        if start > 0 and data[start - 1] == 0x2E:
+            continue  # ``a.b.set(``: a chain, never bound by another module
+        name = data[start:dot]
+        if imported is None:
+            imported = _python_imported_names(data)
+            if imported is None:
+                return True
+        if name in imported:
+            return True
+        assigned = re.compile(rb"\b" + re.escape(name) + rb"[ \t]*=[ \t]*([A-Za-z_]\w*)[ \t]*\(")
+        if any(m.group(1) in imported for m in assigned.finditer(data)):
+            return True
+    return False
+
 
 @functools.lru_cache(maxsize=64)
 def words_regex(words: tuple[bytes, ...], opener: bytes | None = None, after: bytes = b""):
@@ -129,6 +212,32 @@ def _any_word_folded(words: tuple[bytes, ...]):
         return re2.compile(pattern)
     except Exception:  # pragma: no cover - re2 is a dependency
         return re.compile(pattern)
+
+
+def _any_identifier_folded(words: tuple[bytes, ...]):
+    """A compiled search for any of ``words`` as a whole identifier (leading underscores
+    allowed: ``self._mp``), case-insensitively (None for none)."""
+    if not words:
+        return None
+    pattern = (b"(?i)(?:^|[^0-9A-Za-z])_*(?:" + b"|".join(re.escape(w) for w in words)
+               + b")(?:[^0-9A-Za-z_]|$)")
+    try:
+        import re2
+
+        return re2.compile(pattern)
+    except Exception:  # pragma: no cover - re2 is a dependency
+        return re.compile(pattern)
+
+
+def _python_gate(calls, word):
+    """The Python test for method names that need a receiver (see :data:`PYTHON_GATED`)."""
+    def search(data: bytes) -> bool:
+        if not calls.search(data):
+            return False
+        if word is not None and word.search(data):
+            return True
+        return _python_may_be_imported(data, calls)
+    return search
 
 
 class Prefilter:
@@ -196,13 +305,20 @@ class Prefilter:
             if row is not None and language in RECEIVER_GATED:
                 gated, words = self._receiver_words(language)
                 gate = _any_word_folded(words)
+            elif row is not None and language == PYTHON_GATED:
+                gated, words = self._receiver_words(language)
+                gated = gated & frozenset(dotted)  # (every such name is a method there)
+                gate = _any_identifier_folded(words)
             calls = words_regex(tuple(n for n in names if n not in dotted and n not in gated), opener)
-            methods = words_regex(dotted, opener, after=_PYTHON_DOT) if dotted else None
+            plain_dotted = tuple(n for n in dotted if n not in gated)
+            methods = words_regex(plain_dotted, opener, after=_PYTHON_DOT) if plain_dotted else None
             extra = words_regex(self.extra)
             searches = [p.search for p in (calls, methods, extra) if p is not None]
-            receiver_calls = words_regex(tuple(sorted(gated)), opener) if gated else None
-            if receiver_calls is not None and gate is not None:  # (no words: no such call matches)
-                call, word = receiver_calls.search, gate.search
+            if language == PYTHON_GATED and gated:
+                receiver_calls = words_regex(tuple(sorted(gated)), opener, after=_PYTHON_DOT)
+                searches.append(_python_gate(receiver_calls, gate))
+            elif gated and gate is not None:  # (no words: no such call matches)
+                call, word = words_regex(tuple(sorted(gated)), opener).search, gate.search
                 searches.append(lambda data: bool(call(data)) and bool(word(data)))
             found = self._searches[language] = (
                 searches[0] if len(searches) == 1
