@@ -57,6 +57,9 @@ class Project:
     plan_problem: str | None = None
     index: Extraction | None = None
     index_ready: threading.Event = field(default_factory=threading.Event)
+    #: Source files that changed on disk while the index was being built (the build may have
+    #: read them before the change): taken into the index once it is built.
+    stale: set[str] = field(default_factory=set)
 
     def plan_files(self) -> set[str]:
         """The absolute, resolved paths of the files the plan was read from."""

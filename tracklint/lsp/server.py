@@ -174,6 +174,9 @@ class TracklintServer(LanguageServer):
         message = "index unavailable"
         try:
             project.index = await loop.run_in_executor(self.indexers, build_index, project.settings, report)
+            stale, project.stale = project.stale, set()
+            for path in sorted(stale):
+                self.checks.submit(reindex_file, project, path)
             calls = sum(len(f.calls) for f in project.index.files)
             message = f"{calls} call site{'s' if calls != 1 else ''} in {len(project.index.files)} file{'s' if len(project.index.files) != 1 else ''}"
         except Exception as exc:  # noqa: BLE001 - the server goes on without references
@@ -197,6 +200,9 @@ class TracklintServer(LanguageServer):
             self.recheck_all()
             return
         for project in self.projects.all():
+            if not project.index_ready.is_set():
+                project.stale.update(sources)  # the build may have listed them before the change
+                continue
             for path in sources:
                 self.checks.submit(reindex_file, project, path)
 
