@@ -437,3 +437,17 @@ def test_a_command_line_click_rejects_is_a_usage_error_in_the_format(tmp_path, a
     (error,) = json.loads(result.stdout)["diagnostics"]
     assert error["code"] == "usage-error" and error["message"]
     assert "Usage:" in result.stderr or "Error" in result.stderr  # click's own message stays
+
+
+def test_scan_keeps_a_callee_on_one_line_in_an_80_column_terminal(tmp_path):
+    """The callee column keeps its width; the event and properties columns wrap first."""
+    root = project(tmp_path, {"telemetry.py": (
+        "import posthog\n\nclass T:\n    def __init__(self):\n        self.posthog = posthog.Posthog('k')\n\n"
+        "    def send(self, event_name, props):\n"
+        "        self.posthog.capture(distinct_id='u', event=event_name, properties=props)\n\n"
+        "    def ident(self):\n        self.posthog.capture(distinct_id='u', event='$identify',"
+        " properties={'$anon_distinct_id': 1, 'client_source': 2})\n")})
+    out = invoke(root, "scan", "--no-cache", env={"COLUMNS": "80"}).output
+    assert out.count("self.posthog.capture") == 2, out
+    rows = [line for line in out.splitlines() if line.startswith("  ")]
+    assert rows and all(len(line.rstrip()) <= 80 for line in rows), out

@@ -74,6 +74,10 @@ class ConciseScanReporter(_ScanReporter):
             stream.write(f"{visible(c.path)}:{c.span.line}:{c.span.column}: {visible(c.sdk)} {c.kind} {visible(name)}\n")
 
 
+#: The widest a callee column is kept before it folds (``self._analytics_client.track``).
+MAX_CALL_WIDTH = 36
+
+
 class FullScanReporter(_ScanReporter):
     """Call sites grouped by file, as tables, then a count by kind of event name."""
 
@@ -91,13 +95,16 @@ class FullScanReporter(_ScanReporter):
             if group[0].source:
                 header.append(f"  ({visible(group[0].source)})", style="dim")
             console.print(header)
+            rows = [(c, visible(callee(c.receiver, c.method))) for c in group]
             table = Table(box=None, header_style="bold", pad_edge=False, show_header=False)
             table.add_column("at", no_wrap=True, style="dim")
-            for col in ("sdk", "call", "event", "properties"):
+            table.add_column("sdk", no_wrap=True)
+            # the callee keeps its width (up to a point); the event and properties wrap first
+            table.add_column("call", overflow="fold", min_width=min(MAX_CALL_WIDTH, max(len(call) for _, call in rows)))
+            for col in ("event", "properties"):
                 table.add_column(col, overflow="fold")
-            for c in group:
-                call = callee(c.receiver, c.method)
-                table.add_row(f"  {c.span.line}:{c.span.column}", visible(c.sdk), visible(call), _event_text(c), _props_text(c))
+            for c, call in rows:
+                table.add_row(f"  {c.span.line}:{c.span.column}", visible(c.sdk), call, _event_text(c), _props_text(c))
             console.print(table)
         kinds = Counter(c.event_kind for c in calls)
         events = {c.event for c in calls if c.event is not None}
