@@ -89,7 +89,11 @@ def sources(draw) -> tuple[str, bytes]:
          "from app.telemetry import ph", "from .clients import (\n    tracker,  # see f(x)\n    foo,\n)",
          "from app import get_client", "foo = get_client()", "import app.telemetry as tracker",
          "ph = Posthog('k')", "self.ph = posthog.Posthog('k')", "def f(ph: Optional[Posthog]):",
-         "from app.x import \\\n    foo", "x = 1; from app.y import ph"]), min_size=1, max_size=8))
+         "from app.x import \\\n    foo", "x = 1; from app.y import ph",
+         # JavaScript: a call made under another name
+         "const { capture: send } = usePostHog()", "import { track as t } from '@amplitude/analytics-browser'",
+         "const { track: t } = require('@amplitude/analytics-browser')", "send('Order Completed')",
+         "t('Order Completed', { a: 1 })", "import { usePostHog } from 'posthog-js/react'"]), min_size=1, max_size=8))
     text = "\n".join(lines) + draw(st.sampled_from(["", "\n", "\r\n"]))
     encoding = draw(st.sampled_from(["utf-8", "utf-8", "utf-8", "utf-8-sig", "utf-16"]))
     return f"generated{suffix}", text.encode(encoding, "surrogatepass")
@@ -327,6 +331,28 @@ def test_python_method_calls_need_a_receiver_that_can_be_a_client(source: bytes,
         assert not extract_file("app.py", source, SPECS).calls
 
 
+@pytest.mark.parametrize(
+    ("path", "source"),
+    [
+        ("a.tsx", "import { usePostHog } from 'posthog-js/react';\n"
+                  "export function A() { const { capture: send } = usePostHog(); send('x'); }\n"),
+        ("a.js", "const { track: t } = require('@amplitude/analytics-browser');\nt('x');\n"),
+        ("a.ts", "import { track as t } from '@amplitude/analytics-browser';\nt('x');\n"),
+    ],
+)
+def test_a_js_call_under_another_name_passes(path: str, source: str) -> None:
+    """The extractor follows a destructuring or import rename to the call; the tracked name
+    itself is never called in such a file, so the rename counts when the new name is called."""
+    data = source.encode()
+    assert extract_file(path, data, SPECS).calls
+    assert PREFILTER.may_contain(data, languages.language_for(path))
+
+
+def test_a_js_rename_without_a_call_of_the_new_name_is_not_worth_parsing() -> None:
+    assert not PREFILTER.may_contain(b"const x = { page: page, group: groupName };\n", "typescript")
+    assert not PREFILTER.may_contain(b"type P = { track: Track; screen: string }\n", "typescript")
+
+
 def test_a_bare_wrapper_in_a_typed_language_passes_without_receiver_words() -> None:
     assert PREFILTER.may_contain(b'fun f() { trackEvent("x") }\n', "kotlin")
 
@@ -348,3 +374,34 @@ def test_a_python_method_with_no_bare_form_passes_only_after_a_dot() -> None:
         assert PREFILTER.may_contain(source, "python"), source
     # a name that also has a bare form (``from posthog import set_once``) passes bare too
     assert PREFILTER.may_contain(b"set_once('u', {'a': 1})", "python")
+
+
+#: Ways a JS file binds a tracked method to the name it then calls ({m}: the method, {a}: another
+#: name, {g}: a gap of blanks and comments); the import line gives the hooks their SDK.
+JS_BINDINGS = [
+    ("import {{ {m}{g}as{g}{a} }} from '@amplitude/analytics-browser';", "{a}"),
+    ("import {{ {m} }} from '@amplitude/analytics-browser';", "{m}"),
+    ("const {{ {m}{g}:{g}{a} }} = usePostHog();", "{a}"),
+    ("const {{ {m} }} = usePostHog();", "{m}"),
+    ("const {{ {m}{g}:{g}{a} }} = require('@amplitude/analytics-browser');", "{a}"),
+    ("const {a} = usePostHog();", "{a}.{m}"),
+    ("const {{ {m}{g}:{g}{a}, other }} = usePostHog();", "{a}"),
+]
+JS_GAPS = st.lists(st.sampled_from(["", " ", "\n", " /* c */ ", "// c\n"]), max_size=2).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(JS_BINDINGS), st.sampled_from(sorted(method_names(SPECS, "typescript"))),
+       st.sampled_from(["send", "t", "ph", "track2"]), JS_GAPS, JS_GAPS,
+       st.sampled_from([".ts", ".tsx", ".js"]))
+def test_prefilter_is_sound_for_js_bindings(binding, method, alias, gap, call_gap, suffix) -> None:
+    """Whole, valid JS/TS files that bind a tracked method under some name and call it: when
+    the extractor finds a call, the pre-filter passes the file."""
+    declare, callee = binding
+    source = ("import { usePostHog } from 'posthog-js/react';\nexport function A() {\n  "
+              + declare.format(m=method, a=alias, g=gap) + "\n  "
+              + callee.format(m=method, a=alias) + call_gap + "('Order Completed', { a: 1 });\n}\n")
+    path = f"app{suffix}"
+    data = source.encode()
+    if extract_file(path, data, SPECS).calls and _parses_cleanly(path, data):
+        assert PREFILTER.may_contain(data, languages.language_for(path)), source
