@@ -351,6 +351,11 @@ def test_a_js_call_under_another_name_passes(path: str, source: str) -> None:
 def test_a_js_rename_without_a_call_of_the_new_name_is_not_worth_parsing() -> None:
     assert not PREFILTER.may_contain(b"const x = { page: page, group: groupName };\n", "typescript")
     assert not PREFILTER.may_contain(b"type P = { track: Track; screen: string }\n", "typescript")
+    # a type after the colon, and the same name called as another object's method
+    assert not PREFILTER.may_contain(
+        b"test('x', async ({ page }: { page: import('@playwright/test').Page }) => {});\n", "typescript")
+    assert not PREFILTER.may_contain(b"const { page: field } = props;\nform.field('a');\n", "tsx")
+    assert PREFILTER.may_contain(b"const { page: field } = props;\nfield('a');\n", "tsx")
 
 
 def test_a_bare_wrapper_in_a_typed_language_passes_without_receiver_words() -> None:

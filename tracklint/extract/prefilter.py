@@ -28,7 +28,7 @@ name the file imports passes too (another module may bind it: :data:`PYTHON_GATE
 Files sent to the parser on the seven speed repositories of ``benchmarks/corpus.toml``
 (``benchmarks/prefilter_pass.py``, default presets): the word test a median 16%; a name followed
 by anything but a letter and then a bracket (until December 2026) 2.1-6.5%, 1,062 files in all;
-blanks and comments only before the bracket, and the receiver tests, 0.1-2.9%, 221 files
+blanks and comments only before the bracket, and the receiver tests, 0.1-2.9%, 216 files
 (doocs/leetcode's Java and Python solutions 694 -> 20, haystack 38 -> 17, kickstarter 32 -> 8),
 with the same findings as parsing every file on all 27 repositories of the list.
 
@@ -253,11 +253,33 @@ def _js_renamed_call(names: tuple[bytes, ...], opener: bytes | None):
             if len(seen) >= MAX_JS_RENAMES:
                 return True  # (a long object literal of `page: x` entries: not worth more scans)
             seen.add(alias)
-            called = words_regex((alias,), opener)
-            if called is not None and called.search(data):
+            if alias in _JS_RESERVED:
+                continue  # (`page: import('@playwright/test').Page` is a type, not a rename)
+            if _js_bare_call(alias, opener).search(data):
                 return True
         return False
     return search
+
+
+#: Words that cannot be a new name in a rename (what follows ``name:`` there is a type or a value).
+_JS_RESERVED = frozenset(b"""await break case catch class const continue debugger default delete do else
+    enum export extends false finally for function if import in instanceof new null return super
+    switch this throw true try typeof var void while with yield keyof readonly unique infer
+    asserts is""".split())
+
+
+@functools.lru_cache(maxsize=256)
+def _js_bare_call(name: bytes, opener: bytes | None):
+    """``name(`` (or ``name<T>(``, ``name?.(``) called as a plain function: not after a ``.``
+    (``x.field(`` is another function than the renamed ``field``)."""
+    tail = b"(?:" + opener + b")" if opener else b""
+    pattern = rb"(?:^|[^.0-9A-Za-z_$])" + re.escape(name) + tail
+    try:
+        import re2
+
+        return re2.compile(pattern)
+    except Exception:  # pragma: no cover - re2 is a dependency
+        return re.compile(pattern)
 
 
 def _python_gate(calls, word):
