@@ -261,11 +261,11 @@ def _js_renamed_call(names: tuple[bytes, ...], opener: bytes | None):
     return search
 
 
-#: Words that cannot be a new name in a rename (what follows ``name:`` there is a type or a value).
-_JS_RESERVED = frozenset(b"""await break case catch class const continue debugger default delete do else
+#: Words that can never be a binding's name in JavaScript (what follows ``name:`` there is a type
+#: or a value); contextual ones (``await``, ``yield``, ``let``, TypeScript's ``keyof``) can be.
+_JS_RESERVED = frozenset(b"""break case catch class const continue debugger default delete do else
     enum export extends false finally for function if import in instanceof new null return super
-    switch this throw true try typeof var void while with yield keyof readonly unique infer
-    asserts is""".split())
+    switch this throw true try typeof var void while with""".split())
 
 
 @functools.lru_cache(maxsize=256)
