@@ -363,9 +363,17 @@ def file_size(rng: random.Random, avg: int) -> int:
     return int(min(max(size, 300), avg * 25))
 
 
+#: What a Swift file that calls the SDKs imports (Swift needs the module for `Analytics.shared()`
+#: or `Mixpanel.mainInstance()`; tracklint takes a type-named receiver in a file that imports
+#: none of its SDK's modules for the app's own class).
+SWIFT_SDK_IMPORTS = "import Segment\nimport Mixpanel\nimport AmplitudeSwift\n"
+
+
 def build_file(rng: random.Random, language: str, size: int, events: list[str]) -> tuple[str, list[tuple[int, str, str]]]:
     """File text of about ``size`` bytes with one call per event; returns (text, [(line, event, sdk)])."""
     parts = [header(rng, language)]
+    if language == "swift" and events:
+        parts[0] = parts[0].replace("import UIKit\n", "import UIKit\n" + SWIFT_SDK_IMPORTS)
     length = len(parts[0])
     line = parts[0].count("\n") + 1
     calls: list[tuple[int, str, str]] = []
