@@ -17,15 +17,15 @@ from __future__ import annotations
 import argparse
 import collections
 import json
-import os
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
+from density import speed_corpus  # noqa: E402  (the speed repositories of corpus.toml)
 from tracklint.extract import language_for  # noqa: E402
 from tracklint.extract.prefilter import Prefilter  # noqa: E402
 from tracklint.extract.presets import DEFAULT_PRESETS, build_specs  # noqa: E402
@@ -61,20 +61,13 @@ def measure(root: Path, prefilter: Prefilter) -> dict:
             "passing": passing}
 
 
-def speed_trees() -> list[Path]:
-    corpus = Path(os.environ.get("TRACKLINT_CORPUS", "/work/corpus"))
-    with open(HERE / "corpus.toml", "rb") as handle:
-        entries = tomllib.load(handle)["repo"]
-    return [corpus / e["repo"].replace("/", "+") for e in entries if "speed" in e["roles"]]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("trees", nargs="*", type=Path)
     parser.add_argument("--speed-corpus", action="store_true", help="the 'speed' repositories of corpus.toml")
     parser.add_argument("--json-out", type=Path)
     args = parser.parse_args(argv)
-    trees = list(args.trees) + (speed_trees() if args.speed_corpus else [])
+    trees = list(args.trees) + (speed_corpus() if args.speed_corpus else [])
     if not trees:
         parser.error("name a tree or pass --speed-corpus")
     prefilter = Prefilter(build_specs(DEFAULT_PRESETS))

@@ -155,7 +155,7 @@ _RUBY_ACCESSORS = ("freeze",)
 #: character", which passed ``group", () =>``, ``when (alias) {`` and ``page);``: it sent 368
 #: files of the six app repositories of ``benchmarks/corpus.toml`` to the parser where this
 #: sends 277, and none of the other 91 holds a call.)
-_C_BLANK = rb"(?:[ \t\f\r\n\v]|//[^\n]*|/\*(?:[^*]|\*+[^*/])*\*+/)*"
+C_BLANK = rb"(?:[ \t\f\r\n\v]|//[^\n]*|/\*(?:[^*]|\*+[^*/])*\*+/)*"
 #: Swift and Kotlin comments nest (``/* a /* b */ c */``): a block comment is read as anything
 #: up to some later ``*/`` (a superset, cheap for RE2).
 _NESTED_BLANK = rb"(?:[ \t\f\r\n\v]|//[^\n]*|/\*[\s\S]*\*/)*"
@@ -163,11 +163,11 @@ _NESTED_BLANK = rb"(?:[ \t\f\r\n\v]|//[^\n]*|/\*[\s\S]*\*/)*"
 _PY_OPENER = rb"(?:[ \t\f\r\n\\]|#[^\n]*)*\("
 #: JS/TS: ``track(``, ``track?.(``, ``track!(``, ``track<Props>(`` (the type arguments may hold
 #: anything, so ``<`` ends the test).
-_JS_OPENER = _C_BLANK + rb"(?:(?:\?\.|!)" + _C_BLANK + rb")*[(<]"
+_JS_OPENER = C_BLANK + rb"(?:(?:\?\.|!)" + C_BLANK + rb")*[(<]"
 #: Swift and Kotlin: ``track(``, ``track?(``, ``track<T>(``, and a trailing closure ``track {``.
 _SWIFT_KOTLIN_OPENER = _NESTED_BLANK + rb"(?:[?!]" + _NESTED_BLANK + rb")*[(<{]"
 #: Go: ``Enqueue(`` and a generic function's ``Track[T](``.
-_GO_OPENER = _C_BLANK + rb"[(\[]"
+_GO_OPENER = C_BLANK + rb"[(\[]"
 
 _JS = dict(family="js", extractor="tracklint.extract.javascript", module_paths=_js_module_paths,
            call_opener=_JS_OPENER, declaration=_JS_DECLARATION, definition_tail=_JS_METHOD_TAIL,
@@ -176,7 +176,7 @@ _JS = dict(family="js", extractor="tracklint.extract.javascript", module_paths=_
            text_syntax=TextSyntax(nested_comments=False, quotes=b"\"'",
                                   multi_line_quotes=b"`", char_literals=False, raw_strings=False))
 #: Java: ``track(`` (type arguments come before the name: ``analytics.<T>track(``).
-_JAVA_OPENER = _C_BLANK + rb"\("
+_JAVA_OPENER = C_BLANK + rb"\("
 
 #: ``void track(`` / ``public static <T> List<T> track(``: a type (not a keyword) right before
 #: the name makes it a declaration; ``return track(`` and ``new Track(`` stay calls.

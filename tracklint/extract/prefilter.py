@@ -59,7 +59,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from tracklint.extract import languages
 from tracklint.extract.base import CallSpec
@@ -162,6 +162,7 @@ def _python_may_be_imported(data: bytes, calls) -> bool:
     result of an imported function to. Anything that is not a plain name right before the dot
     (``(c).set(``, ``x[0].set(``, a line break) counts as such a receiver."""
     imported: frozenset[bytes] | None = None
+    tried: set[bytes] = set()  # names already looked up (a receiver is often called many times)
     for match in calls.finditer(data):
         dot = match.start()
         start = dot
@@ -172,16 +173,37 @@ def _python_may_be_imported(data: bytes, calls) -> bool:
         if start > 0 and data[start - 1] == 0x2E:
             continue  # ``a.b.set(``: a chain, never bound by another module
         name = data[start:dot]
+        if name in tried:
+            continue
+        tried.add(name)
         if imported is None:
             imported = _python_imported_names(data)
             if imported is None:
                 return True
         if name in imported:
             return True
-        assigned = re.compile(rb"\b" + re.escape(name) + rb"[ \t]*=[ \t]*([A-Za-z_]\w*)[ \t]*\(")
-        if any(m.group(1) in imported for m in assigned.finditer(data)):
+        if any(function in imported for function in assigned_from_calls(data, name)):
             return True
     return False
+
+
+def assigned_from_calls(data: bytes, name: bytes) -> Iterator[bytes]:
+    """The functions ``f`` of the assignments ``name = f(...)`` in Python text: how the Python
+    extractor tells that a name may hold what an imported function returns
+    (``extract/python.py``), and so the pre-filter's test for the same."""
+    pattern = re.compile(rb"\b" + re.escape(name) + rb"[ \t]*=[ \t]*([A-Za-z_]\w*)[ \t]*\(")
+    return (match.group(1) for match in pattern.finditer(data))
+
+
+def compile_bytes(pattern: bytes):
+    """``pattern`` compiled by RE2 when it is there (one linear pass over a file), by the
+    standard library if not."""
+    try:
+        import re2
+
+        return re2.compile(pattern)
+    except Exception:  # pragma: no cover - re2 is a dependency; keep working without it
+        return re.compile(pattern)
 
 
 @functools.lru_cache(maxsize=64)
@@ -205,13 +227,7 @@ def _any_word_folded(words: tuple[bytes, ...]):
     """A compiled search for any of ``words`` anywhere, case-insensitively (None for none)."""
     if not words:
         return None
-    pattern = b"(?i)(?:" + b"|".join(re.escape(w) for w in words) + b")"
-    try:
-        import re2
-
-        return re2.compile(pattern)
-    except Exception:  # pragma: no cover - re2 is a dependency
-        return re.compile(pattern)
+    return compile_bytes(b"(?i)(?:" + b"|".join(re.escape(w) for w in words) + b")")
 
 
 def _any_identifier_folded(words: tuple[bytes, ...]):
@@ -219,20 +235,14 @@ def _any_identifier_folded(words: tuple[bytes, ...]):
     allowed: ``self._mp``), case-insensitively (None for none)."""
     if not words:
         return None
-    pattern = (b"(?i)(?:^|[^0-9A-Za-z])_*(?:" + b"|".join(re.escape(w) for w in words)
-               + b")(?:[^0-9A-Za-z_]|$)")
-    try:
-        import re2
-
-        return re2.compile(pattern)
-    except Exception:  # pragma: no cover - re2 is a dependency
-        return re.compile(pattern)
+    return compile_bytes(b"(?i)(?:^|[^0-9A-Za-z])_*(?:" + b"|".join(re.escape(w) for w in words)
+                         + b")(?:[^0-9A-Za-z_]|$)")
 
 
 #: New names looked up per file before a file with more renames is simply passed.
 MAX_JS_RENAMES = 64
 #: Between a name and its new name in a JS rename: ``track as t``, ``capture: send``.
-_JS_RENAME = rb"(?:[ \t\f\r\n\v]|//[^\n]*|/\*(?:[^*]|\*+[^*/])*\*+/)*(?:as\b|:)(?:[ \t\f\r\n\v]|//[^\n]*|/\*(?:[^*]|\*+[^*/])*\*+/)*([A-Za-z_$][0-9A-Za-z_$]*)"
+_JS_RENAME = languages.C_BLANK + rb"(?:as\b|:)" + languages.C_BLANK + rb"([A-Za-z_$][0-9A-Za-z_$]*)"
 
 
 def _js_renamed_call(names: tuple[bytes, ...], opener: bytes | None):
@@ -273,13 +283,7 @@ def _js_bare_call(name: bytes, opener: bytes | None):
     """``name(`` (or ``name<T>(``, ``name?.(``) called as a plain function: not after a ``.``
     (``x.field(`` is another function than the renamed ``field``)."""
     tail = b"(?:" + opener + b")" if opener else b""
-    pattern = rb"(?:^|[^.0-9A-Za-z_$])" + re.escape(name) + tail
-    try:
-        import re2
-
-        return re2.compile(pattern)
-    except Exception:  # pragma: no cover - re2 is a dependency
-        return re.compile(pattern)
+    return compile_bytes(rb"(?:^|[^.0-9A-Za-z_$])" + re.escape(name) + tail)
 
 
 def _python_gate(calls, word):
@@ -321,7 +325,7 @@ class Prefilter:
                          if n not in bare)
 
     def _receiver_words(self, language: str) -> tuple[frozenset[bytes], tuple[bytes, ...]]:
-        """For a language of :data:`RECEIVER_GATED`: the method names whose every spec needs
+        """For a language of :data:`RECEIVER_GATED` or :data:`PYTHON_GATED`: the method names whose every spec needs
         a receiver (none bare, none on any receiver, none bound by import), and the words one of
         which a file must contain for such a call to match (case-insensitively, anywhere):
         the first word of each receiver and constructor of those specs (``receiver_matches``
@@ -345,8 +349,10 @@ class Prefilter:
     def _search(self, language: str | None):
         """One RE2 pass: ``language``'s method names followed by its call opener (every name
         alone for an unknown language, the names alone for one without an opener), or any
-        extra needle; in a language of :data:`RECEIVER_GATED`, a name that needs a receiver
-        counts only in a file that has one of its receivers' words."""
+        extra needle; in a language of :data:`RECEIVER_GATED` or :data:`PYTHON_GATED`, a name
+        that needs a receiver counts only in a file that has one of its receivers' words (or, in
+        Python, calls it on a name that may be imported); in JavaScript, a renamed tracked name
+        counts when its new name is called."""
         found = self._searches.get(language)
         if found is None:
             row = languages.get(language) if language is not None else None

@@ -48,7 +48,7 @@ from tracklint.extract.base import (
     parse_directive,
     unknown,
 )
-from tracklint.extract.prefilter import words_regex
+from tracklint.extract.prefilter import assigned_from_calls, words_regex
 from tracklint.extract.presets import PRESETS, method_names
 from tracklint.extract.recover import is_declared, recover
 
@@ -401,8 +401,8 @@ def _may_be_imported(state: _File, name: str) -> bool:
     it is imported, or assigned the result of an imported function (``name = f(``)."""
     if name in state.imports:
         return True
-    assigned = re.compile(rb"\b" + re.escape(name.encode()) + rb"[ \t]*=[ \t]*([A-Za-z_]\w*)[ \t]*\(")
-    return any(m.group(1).decode() in state.imports for m in assigned.finditer(state.source.data))
+    return any(function.decode() in state.imports
+               for function in assigned_from_calls(state.source.data, name.encode()))
 
 
 def _relative_modules(state: _File, local: str) -> list[str]:

@@ -30,7 +30,7 @@ import re
 from typing import Callable, Iterable
 
 from tracklint.extract.base import FileExtraction, Value
-from tracklint.extract.prefilter import words_regex
+from tracklint.extract.prefilter import compile_bytes, words_regex
 
 #: Files smaller than this are parsed whole (windowing would not pay for its checks).
 MIN_SIZE = 2048
@@ -40,15 +40,6 @@ _GLOBALS = frozenset({"window", "globalThis", "global", "self", "this", "documen
 MAX_KEPT = 0.6
 #: Top-level blocks longer than this are not kept just for being declarations.
 MAX_DECLARATION = 2048
-
-def _compile(pattern: bytes):
-    """RE2 when it is there (a linear scan over the whole file), the standard library if not."""
-    try:
-        import re2
-
-        return re2.compile(pattern)
-    except Exception:  # pragma: no cover - re2 is a dependency; keep working without it
-        return re.compile(pattern)
 
 
 _BLANK = bytes(b if b in (0x0A, 0x0D) else 0x20 for b in range(256))
@@ -60,7 +51,7 @@ _NEXT_BLOCK = re.compile(rb"\n[A-Za-z_@$]")
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
 # Blocks kept even without a call: imports (bindings) and short top-level constants, so that
 # the common case needs no fallback. Anything else a call depends on forces the fallback.
-_DECLARATION_LINE = _compile(
+_DECLARATION_LINE = compile_bytes(
     rb"(?m)^(?:(?:import|from|package|using|require|const|let|var|val|enum|export\s+(?:const|let|var|enum))\b"
     rb"|[A-Za-z_$][\w$]*[ \t]*(?::[^=\n]*)?=[^=>])"
 )
